@@ -1,0 +1,2 @@
+// @kaskade/core — public entry point.
+export {};

@@ -1,0 +1,2 @@
+// @kaskade/dsl — public entry point.
+export {};

@@ -1,0 +1,2 @@
+// @kaskade/state-store — public entry point.
+export {};

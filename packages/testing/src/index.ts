@@ -1,0 +1,2 @@
+// @kaskade/testing — public entry point.
+export {};

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs everything Kaskade needs on a fresh machine, idempotently:
+#   1. Debian packages that the Kafka client's native build links against (skipped when present),
+#   2. npm packages, building @confluentinc/kafka-javascript from source against those libraries,
+#   3. Apache Kafka's broker jars from Maven Central into a cache directory (see packages/testing/kafka/pom.xml).
+# Caches: npm's cache, ~/.m2, $KASKADE_CACHE (default ~/.cache/kaskade) — a second run reuses all of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { printf '[setup] %s\n' "$*" >&2; }
+start=$(date +%s)
+
+# 1. Debian packages. The client's own install downloads binaries and sources from outside the registries,
+#    which fails here; linking dynamically against Debian's libraries is what works (see ../shared/docs/KAFKA.md).
+debs=(zlib1g-dev libssl-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev pkgconf)
+missing=()
+for d in "${debs[@]}"; do dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d"); done
+if ((${#missing[@]})); then
+  command -v apt-get >/dev/null || { log "apt-get not found; install: ${missing[*]}"; exit 1; }
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  log "installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+for tool in java mvn node npm; do
+  command -v "$tool" >/dev/null || { log "missing required tool: $tool (Kaskade needs Node.js 20+, OpenJDK 17+ and Maven)"; exit 1; }
+done
+
+# 2. npm packages. CKJS_LINKING must be in the environment (an .npmrc setting does not reach the native build),
+#    and nodedir=/usr points node-gyp at the installed headers instead of a download.
+export CKJS_LINKING=dynamic
+export npm_config_nodedir=/usr
+stamp=node_modules/.kaskade-install-stamp
+lockhash=$(cat package.json packages/*/package.json $(ls package-lock.json 2>/dev/null) | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lockhash" ]; then
+  log "installing npm packages (first run builds librdkafka from source: about 2-3 minutes)"
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+  echo "$lockhash" > "$stamp"
+fi
+node -e '
+const f = require("@confluentinc/kafka-javascript").features;
+const need = ["ssl", "sasl", "zstd", "lz4"];
+const miss = need.filter((x) => !f.includes(x));
+if (miss.length) { console.error("[setup] @confluentinc/kafka-javascript lacks features: " + miss.join(", ") + " (has: " + f.join(", ") + ")"); process.exit(1); }
+console.error("[setup] kafka client features ok: " + need.join(", "));
+'
+
+# 3. Kafka broker jars.
+bash packages/testing/kafka/resolve-kafka.sh >/dev/null
+log "done in $(( $(date +%s) - start ))s"
