@@ -1,0 +1,219 @@
+import { RdKafka } from '@confluentinc/kafka-javascript';
+import type { IAdminClient, LibrdKafkaError } from '@confluentinc/kafka-javascript';
+import './librdkafka-augment.js';
+import { toKafkaError } from './kafka-client-error.js';
+import type { ClientConfig, NewTopicSpec, TopicPartition, TopicPartitionOffset } from './kafka-types.js';
+
+const ERR_TOPIC_ALREADY_EXISTS = 36;
+const ERR_UNKNOWN_TOPIC_OR_PART = 3;
+
+/** A consumer group as the admin API describes it. */
+export interface GroupInfo {
+  readonly groupId: string;
+  readonly state: string;
+  readonly members: readonly { readonly memberId: string; readonly clientId: string; readonly host: string }[];
+}
+
+/** Where to set or look up an offset: earliest, latest, or the first offset at or after a timestamp. */
+export type OffsetQuery = 'earliest' | 'latest' | { readonly timestampMs: number };
+
+/**
+ * Promise wrapper over librdkafka's admin client: topics, offsets and groups. Part of the Kafka client adapter —
+ * the only module family that imports the client.
+ */
+export class KafkaAdmin {
+  readonly #client: IAdminClient;
+  readonly #timeoutMs: number;
+
+  private constructor(client: IAdminClient, timeoutMs: number) {
+    this.#client = client;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  static create(bootstrapServers: string, config: ClientConfig = {}, timeoutMs = 30_000): KafkaAdmin {
+    const client = RdKafka.AdminClient.create({
+      'bootstrap.servers': bootstrapServers,
+      'client.id': 'kaskade-admin',
+      ...config,
+    } as never);
+    return new KafkaAdmin(client, timeoutMs);
+  }
+
+  /** Creates topics; a topic that already exists is not an error (its partition count is checked by the caller). */
+  async createTopics(specs: readonly NewTopicSpec[]): Promise<void> {
+    await Promise.all(
+      specs.map(
+        (spec) =>
+          new Promise<void>((resolve, reject) => {
+            this.#client.createTopic(
+              {
+                topic: spec.topic,
+                num_partitions: spec.partitions,
+                replication_factor: spec.replicationFactor,
+                config: { ...(spec.config ?? {}) },
+              },
+              this.#timeoutMs,
+              (err: LibrdKafkaError) => {
+                if (err && err.code !== ERR_TOPIC_ALREADY_EXISTS) {
+                  reject(toKafkaError(`createTopic(${spec.topic})`, err, { topic: spec.topic }));
+                } else resolve();
+              },
+            );
+          }),
+      ),
+    );
+  }
+
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    await Promise.all(
+      topics.map(
+        (topic) =>
+          new Promise<void>((resolve, reject) => {
+            this.#client.deleteTopic(topic, this.#timeoutMs, (err: LibrdKafkaError) => {
+              if (err && err.code !== ERR_UNKNOWN_TOPIC_OR_PART) reject(toKafkaError(`deleteTopic(${topic})`, err));
+              else resolve();
+            });
+          }),
+      ),
+    );
+  }
+
+  listTopics(): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      this.#client.listTopics({ timeout: this.#timeoutMs }, (err: LibrdKafkaError, topics: string[]) =>
+        err ? reject(toKafkaError('listTopics', err)) : resolve(topics),
+      );
+    });
+  }
+
+  /** Partition counts of the given topics; a missing topic maps to undefined. */
+  async partitionCounts(topics: readonly string[]): Promise<Map<string, number | undefined>> {
+    const result = new Map<string, number | undefined>();
+    if (topics.length === 0) return result;
+    const descriptions = await new Promise<{ name: string; partitions: unknown[]; error?: LibrdKafkaError }[]>(
+      (resolve, reject) => {
+        this.#client.describeTopics([...topics], { timeout: this.#timeoutMs }, (err, res) => {
+          // A batch with a missing topic fails as a whole in some versions: fall back to one call per topic.
+          if (err) reject(err);
+          else resolve(res as never);
+        });
+      },
+    ).catch(async () => {
+      const one: { name: string; partitions: unknown[]; error?: LibrdKafkaError }[] = [];
+      for (const t of topics) {
+        const r = await new Promise<{ name: string; partitions: unknown[]; error?: LibrdKafkaError }>((resolve) => {
+          this.#client.describeTopics([t], { timeout: this.#timeoutMs }, (err, res) => {
+            if (err || !res?.[0]) resolve({ name: t, partitions: [], error: err ?? undefined });
+            else resolve(res[0] as never);
+          });
+        });
+        one.push(r);
+      }
+      return one;
+    });
+    for (const t of topics) result.set(t, undefined);
+    for (const d of descriptions) {
+      if (!d.error && d.partitions.length > 0) result.set(d.name, d.partitions.length);
+    }
+    return result;
+  }
+
+  /** Partitions of a topic with leader, replicas and in-sync replicas (node ids). */
+  describeTopic(
+    topic: string,
+  ): Promise<{ partition: number; leader: number | undefined; replicas: number[]; isr: number[] }[]> {
+    return new Promise((resolve, reject) => {
+      this.#client.describeTopics([topic], { timeout: this.#timeoutMs }, (err, res) => {
+        const d = res?.[0];
+        if (err || !d || d.error) return reject(toKafkaError(`describeTopics(${topic})`, err ?? d?.error));
+        resolve(
+          d.partitions.map((p) => ({
+            partition: p.partition,
+            leader: p.leader?.id,
+            replicas: p.replicas.map((n) => n.id),
+            isr: p.isr.map((n) => n.id),
+          })),
+        );
+      });
+    });
+  }
+
+  async topicExists(topic: string): Promise<boolean> {
+    return (await this.partitionCounts([topic])).get(topic) !== undefined;
+  }
+
+  /** Offsets for partitions: earliest, latest, or by timestamp (the first offset with timestamp >= t). */
+  listOffsets(
+    partitions: readonly TopicPartition[],
+    query: OffsetQuery,
+    isolation: 'read_committed' | 'read_uncommitted' = 'read_uncommitted',
+  ): Promise<TopicPartitionOffset[]> {
+    if (partitions.length === 0) return Promise.resolve([]);
+    const spec =
+      query === 'earliest'
+        ? RdKafka.OffsetSpec.EARLIEST
+        : query === 'latest'
+          ? RdKafka.OffsetSpec.LATEST
+          : new RdKafka.OffsetSpec(query.timestampMs);
+    return new Promise((resolve, reject) => {
+      this.#client.listOffsets(
+        partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: spec })),
+        {
+          timeout: this.#timeoutMs,
+          isolationLevel:
+            isolation === 'read_committed' ? RdKafka.IsolationLevel.READ_COMMITTED : RdKafka.IsolationLevel.READ_UNCOMMITTED,
+        },
+        (err, res) => {
+          if (err) return reject(toKafkaError('listOffsets', err));
+          const failed = res.find((r) => r.error);
+          if (failed) return reject(toKafkaError(`listOffsets(${failed.topic}-${failed.partition})`, failed.error));
+          resolve(res.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.offset })));
+        },
+      );
+    });
+  }
+
+  /** The group's committed offsets (next offset to read) for the given partitions, or all it has. */
+  groupOffsets(groupId: string, partitions?: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    return new Promise((resolve, reject) => {
+      this.#client.listConsumerGroupOffsets(
+        [{ groupId, ...(partitions ? { partitions: partitions.map((p) => ({ ...p })) } : {}) }],
+        { timeout: this.#timeoutMs, requireStableOffsets: true },
+        (err, res) => {
+          if (err) return reject(toKafkaError(`listConsumerGroupOffsets(${groupId})`, err));
+          const r = res[0];
+          if (r?.error) return reject(toKafkaError(`listConsumerGroupOffsets(${groupId})`, r.error));
+          resolve((r?.partitions ?? []).map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
+        },
+      );
+    });
+  }
+
+  describeGroup(groupId: string): Promise<GroupInfo> {
+    return new Promise((resolve, reject) => {
+      this.#client.describeGroups([groupId], { timeout: this.#timeoutMs }, (err, res) => {
+        if (err) return reject(toKafkaError(`describeGroups(${groupId})`, err));
+        const g = res.groups[0];
+        if (!g) return reject(toKafkaError(`describeGroups(${groupId})`, new Error('no result')));
+        if (g.error) return reject(toKafkaError(`describeGroups(${groupId})`, g.error));
+        resolve({
+          groupId: g.groupId,
+          state: String(g.state),
+          members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost })),
+        });
+      });
+    });
+  }
+
+  deleteGroups(groupIds: readonly string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#client.deleteGroups([...groupIds], { timeout: this.#timeoutMs }, (err) =>
+        err ? reject(toKafkaError('deleteGroups', err)) : resolve(),
+      );
+    });
+  }
+
+  close(): void {
+    this.#client.disconnect();
+  }
+}

@@ -1,0 +1,214 @@
+import { RdKafka } from '@confluentinc/kafka-javascript';
+import type { KafkaConsumer, LibrdKafkaError, Message } from '@confluentinc/kafka-javascript';
+import './librdkafka-augment.js';
+import { toKafkaError } from './kafka-client-error.js';
+import type { ClientConfig, ConsumedMessage, TopicPartition, TopicPartitionOffset } from './kafka-types.js';
+
+const ERR__ASSIGN_PARTITIONS = -175;
+const ERR__REVOKE_PARTITIONS = -174;
+
+/** A rebalance as the group coordinator decided it. The listener must eventually call assign/unassign. */
+export interface RebalanceEvent {
+  readonly kind: 'assign' | 'revoke';
+  readonly partitions: readonly TopicPartition[];
+  /** True when the partitions were lost (session timeout, fencing) rather than revoked in order. */
+  readonly lost: boolean;
+  readonly protocol: 'EAGER' | 'COOPERATIVE' | 'NONE';
+}
+
+export interface ConsumerClientOptions {
+  readonly bootstrapServers: string;
+  readonly groupId: string;
+  readonly clientId?: string;
+  readonly isolationLevel?: 'read_committed' | 'read_uncommitted';
+  /** Where to start without a committed offset: earliest (default), latest, or error. */
+  readonly autoOffsetReset?: 'earliest' | 'latest' | 'error';
+  /** Wait for the first message of a batch at most this long (ms). */
+  readonly pollTimeoutMs?: number;
+  readonly config?: ClientConfig;
+  /**
+   * Called on every rebalance. Without a listener, partitions are assigned/unassigned at once. With one, the
+   * listener decides when (e.g. after committing what it processed).
+   */
+  readonly onRebalance?: (event: RebalanceEvent) => void;
+  readonly onError?: (error: Error) => void;
+}
+
+/** Callback of a batch consume: messages across all assigned partitions, in arrival order per partition. */
+export type ConsumeCallback = (error: Error | null, messages: readonly ConsumedMessage[]) => void;
+
+/**
+ * Promise wrapper over librdkafka's KafkaConsumer (callback API) for one member of a consumer group. Offsets are
+ * committed explicitly (enable.auto.commit=false): the runtime decides when input is done.
+ */
+export class KafkaConsumerClient {
+  readonly #consumer: KafkaConsumer;
+  #connected = false;
+
+  constructor(options: ConsumerClientOptions) {
+    const conf: { [key: string]: unknown } = {
+      'bootstrap.servers': options.bootstrapServers,
+      'group.id': options.groupId,
+      'client.id': options.clientId ?? `kaskade-${options.groupId}`,
+      'enable.auto.commit': false,
+      'enable.auto.offset.store': false,
+      'isolation.level': options.isolationLevel ?? 'read_uncommitted',
+      // Range assignment gives partition p of co-partitioned topics (equal partition counts) to the same member.
+      'partition.assignment.strategy': 'range',
+      'enable.partition.eof': false,
+      'socket.keepalive.enable': true,
+      ...(options.config ?? {}),
+    };
+    const onRebalance = options.onRebalance;
+    conf['rebalance_cb'] = (err: LibrdKafkaError, assignment: TopicPartition[]) => {
+      const kind =
+        err.code === ERR__ASSIGN_PARTITIONS ? 'assign' : err.code === ERR__REVOKE_PARTITIONS ? 'revoke' : undefined;
+      if (!kind) {
+        options.onError?.(toKafkaError('rebalance', err));
+        return;
+      }
+      const partitions = assignment.map((a) => ({ topic: a.topic, partition: a.partition }));
+      const protocol = this.#consumer.rebalanceProtocol();
+      if (!onRebalance) {
+        if (kind === 'assign') this.assign(partitions, protocol);
+        else this.unassign(partitions, protocol);
+        return;
+      }
+      onRebalance({ kind, partitions, lost: kind === 'revoke' && this.#consumer.assignmentLost(), protocol });
+    };
+    this.#consumer = new RdKafka.KafkaConsumer(conf as never, {
+      'auto.offset.reset': options.autoOffsetReset ?? 'earliest',
+    });
+    this.#consumer.setDefaultConsumeTimeout(options.pollTimeoutMs ?? 100);
+    // Return as soon as the first message is there plus whatever else is buffered: big batches under load, low
+    // latency when idle.
+    this.#consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
+    if (options.onError) {
+      const onError = options.onError;
+      this.#consumer.on('event.error', (e: LibrdKafkaError) => onError(toKafkaError('consumer', e)));
+    }
+  }
+
+  /** The underlying client, for `sendOffsetsToTransaction` (it needs the live consumer's group metadata). */
+  get native(): KafkaConsumer {
+    return this.#consumer;
+  }
+
+  connect(timeoutMs = 30_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#consumer.connect({ timeout: timeoutMs }, (err) => {
+        if (err) return reject(toKafkaError('consumer connect', err));
+        this.#connected = true;
+        resolve();
+      });
+    });
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  subscribe(topics: readonly string[]): void {
+    this.#consumer.subscribe([...topics]);
+  }
+
+  unsubscribe(): void {
+    this.#consumer.unsubscribe();
+  }
+
+  /**
+   * Consumes up to `max` messages across all assigned partitions. This is the hot path: one native call and one
+   * callback per batch, never one promise per message.
+   */
+  consume(max: number, callback: ConsumeCallback): void {
+    this.#consumer.consume(max, (err: LibrdKafkaError, messages: Message[]) => {
+      if (err) callback(toKafkaError('consume', err), []);
+      else callback(null, messages as unknown as ConsumedMessage[]);
+    });
+  }
+
+  /** Promise form of `consume`, for tools and tests. */
+  consumeBatch(max: number): Promise<readonly ConsumedMessage[]> {
+    return new Promise((resolve, reject) => this.consume(max, (e, m) => (e ? reject(e) : resolve(m))));
+  }
+
+  assign(partitions: readonly TopicPartition[], protocol = this.#consumer.rebalanceProtocol()): void {
+    const list = partitions.map((p) => ({ topic: p.topic, partition: p.partition }));
+    if (protocol === 'COOPERATIVE') this.#consumer.incrementalAssign(list);
+    else this.#consumer.assign(list);
+  }
+
+  unassign(partitions: readonly TopicPartition[], protocol = this.#consumer.rebalanceProtocol()): void {
+    if (protocol === 'COOPERATIVE') {
+      this.#consumer.incrementalUnassign(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
+    } else this.#consumer.unassign();
+  }
+
+  /** Assigns partitions explicitly at given offsets (no group management), for tools and restoration. */
+  assignAt(partitions: readonly TopicPartitionOffset[]): void {
+    this.#consumer.assign(partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
+  }
+
+  assignments(): TopicPartition[] {
+    return this.#consumer.assignments().map((a) => ({ topic: a.topic, partition: a.partition }));
+  }
+
+  /** Commits offsets (the next offset to read) for the group; resolves when the broker has them. */
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#consumer.commitCb(
+        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+        (err) => (err ? reject(toKafkaError('commit', err)) : resolve()),
+      );
+    });
+  }
+
+  committed(partitions: readonly TopicPartition[], timeoutMs = 30_000): Promise<TopicPartitionOffset[]> {
+    return new Promise((resolve, reject) => {
+      this.#consumer.committed(
+        partitions.map((p) => ({ topic: p.topic, partition: p.partition })),
+        timeoutMs,
+        (err, tps) =>
+          err
+            ? reject(toKafkaError('committed', err))
+            : resolve(tps.map((t) => ({ topic: t.topic, partition: t.partition, offset: t.offset }))),
+      );
+    });
+  }
+
+  seek(position: TopicPartitionOffset, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#consumer.seek({ ...position }, timeoutMs, (err) =>
+        err ? reject(toKafkaError(`seek(${position.topic}-${position.partition})`, err)) : resolve(),
+      );
+    });
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    if (partitions.length) this.#consumer.pause(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    if (partitions.length) this.#consumer.resume(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
+  }
+
+  /** Low and high watermark (high = offset of the next record to be written) of a partition, from the broker. */
+  watermarks(topic: string, partition: number, timeoutMs = 10_000): Promise<{ low: number; high: number }> {
+    return new Promise((resolve, reject) => {
+      this.#consumer.queryWatermarkOffsets(topic, partition, timeoutMs, (err, w) =>
+        err
+          ? reject(toKafkaError(`queryWatermarkOffsets(${topic}-${partition})`, err))
+          : resolve({ low: w.lowOffset, high: w.highOffset }),
+      );
+    });
+  }
+
+  disconnect(timeoutMs = 30_000): Promise<void> {
+    if (!this.#connected) return Promise.resolve();
+    this.#connected = false;
+    return new Promise((resolve) => {
+      this.#consumer.disconnect(timeoutMs, () => resolve());
+    });
+  }
+}

@@ -1,0 +1,153 @@
+import { RdKafka } from '@confluentinc/kafka-javascript';
+import type { DeliveryReport as RdDeliveryReport, LibrdKafkaError, Producer } from '@confluentinc/kafka-javascript';
+import './librdkafka-augment.js';
+import type { KafkaConsumerClient } from './kafka-consumer-client.js';
+import { toKafkaError } from './kafka-client-error.js';
+import type { ClientConfig, DeliveryReport, TopicPartitionOffset, WireHeaders } from './kafka-types.js';
+
+const ERR__QUEUE_FULL = -184;
+
+export interface ProducerClientOptions {
+  readonly bootstrapServers: string;
+  readonly clientId?: string;
+  /** Makes this a transactional producer (exactly-once). */
+  readonly transactionalId?: string;
+  readonly config?: ClientConfig;
+  /** Called once per delivered (or failed) message, on the JS thread. */
+  readonly onDelivery?: (report: DeliveryReport) => void;
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * Wrapper over librdkafka's Producer (callback API). `produce` never waits: delivery reports arrive through
+ * `onDelivery` (polled in the background) and `flush` waits for all of them.
+ */
+export class KafkaProducerClient {
+  readonly #producer: Producer;
+  #connected = false;
+
+  constructor(options: ProducerClientOptions) {
+    const conf: { [key: string]: unknown } = {
+      'bootstrap.servers': options.bootstrapServers,
+      'client.id': options.clientId ?? 'kaskade-producer',
+      dr_cb: true,
+      // Streams output must not be reordered or duplicated by retries.
+      'enable.idempotence': true,
+      'linger.ms': 5,
+      'queue.buffering.max.messages': 500_000,
+      'queue.buffering.max.kbytes': 1_048_576,
+      ...(options.transactionalId ? { 'transactional.id': options.transactionalId } : {}),
+      ...(options.config ?? {}),
+    };
+    this.#producer = new RdKafka.Producer(conf as never);
+    if (options.onDelivery) {
+      const onDelivery = options.onDelivery;
+      this.#producer.on('delivery-report', (err: LibrdKafkaError, r: RdDeliveryReport) => {
+        onDelivery({
+          topic: r.topic,
+          partition: r.partition,
+          offset: r.offset,
+          error: err ? toKafkaError(`produce to ${r.topic}-${r.partition}`, err) : undefined,
+          opaque: r.opaque,
+        });
+      });
+    }
+    if (options.onError) {
+      const onError = options.onError;
+      this.#producer.on('event.error', (e: LibrdKafkaError) => onError(toKafkaError('producer', e)));
+    }
+  }
+
+  connect(timeoutMs = 30_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#producer.connect({ timeout: timeoutMs }, (err) => {
+        if (err) return reject(toKafkaError('producer connect', err));
+        this.#producer.setPollInBackground(true);
+        this.#connected = true;
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Queues one message without waiting. Returns false when librdkafka's queue is full: the caller must `flush`
+   * (or wait) and try again.
+   * @param partition the partition, or -1 for the client's partitioner
+   */
+  produce(
+    topic: string,
+    partition: number,
+    value: Buffer | null,
+    key: Buffer | null,
+    timestamp: number,
+    headers?: WireHeaders,
+    opaque?: unknown,
+  ): boolean {
+    try {
+      this.#producer.produce(topic, partition, value, key, timestamp, opaque, headers);
+      return true;
+    } catch (e) {
+      if ((e as { code?: number }).code === ERR__QUEUE_FULL) return false;
+      throw toKafkaError(`produce to ${topic}`, e, { topic, partition });
+    }
+  }
+
+  /** Waits until every queued message is delivered or failed (failures arrive as delivery reports). */
+  flush(timeoutMs = 60_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#producer.flush(timeoutMs, (err) => (err ? reject(toKafkaError('flush', err)) : resolve()));
+    });
+  }
+
+  initTransactions(timeoutMs = 60_000): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#producer.initTransactions(timeoutMs, (err) => (err ? reject(toKafkaError('initTransactions', err)) : resolve())),
+    );
+  }
+
+  beginTransaction(): void {
+    // beginTransaction is local in librdkafka; the callback fires synchronously or soon after, errors are fatal.
+    let error: unknown;
+    this.#producer.beginTransaction((err) => {
+      if (err) error = err;
+    });
+    if (error) throw toKafkaError('beginTransaction', error);
+  }
+
+  sendOffsetsToTransaction(
+    offsets: readonly TopicPartitionOffset[],
+    consumer: KafkaConsumerClient,
+    timeoutMs = 60_000,
+  ): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#producer.sendOffsetsToTransaction(
+        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+        consumer.native,
+        timeoutMs,
+        (err) => (err ? reject(toKafkaError('sendOffsetsToTransaction', err)) : resolve()),
+      ),
+    );
+  }
+
+  commitTransaction(timeoutMs = 60_000): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#producer.commitTransaction(timeoutMs, (err) =>
+        err ? reject(toKafkaError('commitTransaction', err)) : resolve(),
+      ),
+    );
+  }
+
+  abortTransaction(timeoutMs = 60_000): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#producer.abortTransaction(timeoutMs, (err) => (err ? reject(toKafkaError('abortTransaction', err)) : resolve())),
+    );
+  }
+
+  disconnect(timeoutMs = 30_000): Promise<void> {
+    if (!this.#connected) return Promise.resolve();
+    this.#connected = false;
+    return new Promise((resolve) => {
+      this.#producer.disconnect(timeoutMs, () => resolve());
+    });
+  }
+}
