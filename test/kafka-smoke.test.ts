@@ -60,7 +60,9 @@ describe('Kafka plumbing on the real broker', () => {
     const { p, reports } = await producer();
     for (let i = 0; i < 100; i++) {
       const headers: WireHeaders = [{ 'trace-id': `t-${i}` }, { bin: Buffer.from([i, 255]) }];
-      expect(p.produce(topic, 0, Buffer.from(`v${i}`), Buffer.from(`k${i}`), 1_700_000_000_000 + i, headers)).toBe(true);
+      expect(p.produce(topic, 0, Buffer.from(`v${i}`), Buffer.from(`k${i}`), 1_700_000_000_000 + i, headers)).toBe(
+        true,
+      );
     }
     expect(p.produce(topic, 0, null, Buffer.from('tombstone'), 1_700_000_000_500)).toBe(true);
     await p.flush();
@@ -130,7 +132,8 @@ describe('Kafka plumbing on the real broker', () => {
       assigned.get('a')!.size === 0 ||
       assigned.get('b')!.size === 0
     ) {
-      if (Date.now() > deadline) throw new Error(`group did not settle: ${JSON.stringify([...assigned].map(([k, v]) => [k, [...v]]))}`);
+      if (Date.now() > deadline)
+        throw new Error(`group did not settle: ${JSON.stringify([...assigned].map(([k, v]) => [k, [...v]]))}`);
       const [ma, mb] = await Promise.all(members.map((m) => m.consumeBatch(500)));
       received.get('a')!.push(...ma!);
       received.get('b')!.push(...mb!);

@@ -33,6 +33,11 @@ export interface ProcessorContext<KForward = unknown, VForward = unknown> {
   currentStreamTimeMs(): number;
   /** The system clock as the runtime sees it (the test driver's mocked clock in tests). */
   currentSystemTimeMs(): number;
+  /**
+   * Counts a record this processor dropped on purpose (late beyond the grace period, null key in an aggregation,
+   * ...), so that no record disappears without a trace: the count shows in the application's metrics per reason.
+   */
+  recordDropped(reason: string): void;
   /** The application's configuration as given. */
   appConfigs(): Readonly<{ [key: string]: unknown }>;
 }

@@ -1,2 +1,12 @@
-// @kaskade/testing — public entry point.
-export {};
+// @kaskade/testing — the TopologyTestDriver (no broker) and a launcher for a real Apache Kafka broker.
+export { TopologyTestDriver } from './driver/topology-test-driver.js';
+export type { TopologyTestDriverConfig } from './driver/topology-test-driver.js';
+export { TestInputTopic } from './driver/test-input-topic.js';
+export { TestOutputTopic } from './driver/test-output-topic.js';
+export type { TestRecord, CapturedRecord } from './driver/test-record.js';
+export { startKafka } from './kafka/start-kafka.js';
+export type { KafkaCluster, KafkaNode, StartKafkaOptions } from './kafka/start-kafka.js';
+export { KafkaLauncherError } from './kafka/kafka-launcher-error.js';
+export { probeMetadata } from './kafka/metadata-probe.js';
+export { describeTopicConfig } from './tools/describe-topic-config.js';
+export { kafkaLibsDir } from './tools/kafka-libs-dir.js';

@@ -161,7 +161,9 @@ export class KafkaAdmin {
         {
           timeout: this.#timeoutMs,
           isolationLevel:
-            isolation === 'read_committed' ? RdKafka.IsolationLevel.READ_COMMITTED : RdKafka.IsolationLevel.READ_UNCOMMITTED,
+            isolation === 'read_committed'
+              ? RdKafka.IsolationLevel.READ_COMMITTED
+              : RdKafka.IsolationLevel.READ_UNCOMMITTED,
         },
         (err, res) => {
           if (err) return reject(toKafkaError('listOffsets', err));

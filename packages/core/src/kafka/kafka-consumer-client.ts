@@ -193,6 +193,12 @@ export class KafkaConsumerClient {
     if (partitions.length) this.#consumer.resume(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
   }
 
+  /** The consumer's position (next offset to fetch) in a partition, or undefined when it has none yet. */
+  position(topic: string, partition: number): number | undefined {
+    const p = this.#consumer.position([{ topic, partition }])[0];
+    return p && p.offset >= 0 ? p.offset : undefined;
+  }
+
   /** Low and high watermark (high = offset of the next record to be written) of a partition, from the broker. */
   watermarks(topic: string, partition: number, timeoutMs = 10_000): Promise<{ low: number; high: number }> {
     return new Promise((resolve, reject) => {
@@ -204,11 +210,13 @@ export class KafkaConsumerClient {
     });
   }
 
-  disconnect(timeoutMs = 30_000): Promise<void> {
+  /** Leaves the group (when subscribed) and closes the connection. */
+  disconnect(): Promise<void> {
     if (!this.#connected) return Promise.resolve();
     this.#connected = false;
+    // The consumer's disconnect takes only a callback (the producer's also takes a timeout).
     return new Promise((resolve) => {
-      this.#consumer.disconnect(timeoutMs, () => resolve());
+      this.#consumer.disconnect(() => resolve());
     });
   }
 }

@@ -101,7 +101,9 @@ export class KafkaProducerClient {
 
   initTransactions(timeoutMs = 60_000): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.#producer.initTransactions(timeoutMs, (err) => (err ? reject(toKafkaError('initTransactions', err)) : resolve())),
+      this.#producer.initTransactions(timeoutMs, (err) =>
+        err ? reject(toKafkaError('initTransactions', err)) : resolve(),
+      ),
     );
   }
 
@@ -139,7 +141,9 @@ export class KafkaProducerClient {
 
   abortTransaction(timeoutMs = 60_000): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.#producer.abortTransaction(timeoutMs, (err) => (err ? reject(toKafkaError('abortTransaction', err)) : resolve())),
+      this.#producer.abortTransaction(timeoutMs, (err) =>
+        err ? reject(toKafkaError('abortTransaction', err)) : resolve(),
+      ),
     );
   }
 

@@ -13,7 +13,12 @@ const MAX = 2n ** 63n - 1n;
 export class BigInt64Serde implements Serde<bigint> {
   serialize(topic: string, data: bigint): Buffer {
     if (typeof data !== 'bigint' || data < MIN || data > MAX) {
-      throw serdeError('serialize', 'BigInt64', topic, `expected a bigint in [-2^63, 2^63-1], got ${describeValue(data)}`);
+      throw serdeError(
+        'serialize',
+        'BigInt64',
+        topic,
+        `expected a bigint in [-2^63, 2^63-1], got ${describeValue(data)}`,
+      );
     }
     const buf = Buffer.allocUnsafe(8);
     buf.writeBigInt64BE(data, 0);

@@ -14,7 +14,12 @@ const MAX = 0x7fff_ffff;
 export class Int32Serde implements Serde<number> {
   serialize(topic: string, data: number): Buffer {
     if (typeof data !== 'number' || !Number.isInteger(data) || data < MIN || data > MAX) {
-      throw serdeError('serialize', 'Int32', topic, `expected an integer in [${MIN}, ${MAX}], got ${describeValue(data)}`);
+      throw serdeError(
+        'serialize',
+        'Int32',
+        topic,
+        `expected an integer in [${MIN}, ${MAX}], got ${describeValue(data)}`,
+      );
     }
     const buf = Buffer.allocUnsafe(4);
     buf.writeInt32BE(data, 0);

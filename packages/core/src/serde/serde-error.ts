@@ -1,4 +1,5 @@
 import { SerializationError } from '@kaskade/processor-api';
+import type { ErrorContext } from '@kaskade/processor-api';
 
 /** Which way a serde failed. */
 export type SerdeOperation = 'serialize' | 'deserialize';
@@ -13,10 +14,11 @@ export function serdeError(
   topic: string,
   reason: string,
   cause?: unknown,
+  context?: ErrorContext,
 ): SerializationError {
   return new SerializationError(`cannot ${operation} value as ${format}: ${reason}`, {
     cause,
-    context: { topic },
+    context: { ...context, topic },
   });
 }
 

@@ -8,12 +8,7 @@
  * - `EXITED`: a JVM (the storage formatter or a broker) exited on its own.
  */
 export type KafkaLauncherErrorCode =
-  | 'JAVA_NOT_FOUND'
-  | 'MAVEN_NOT_FOUND'
-  | 'KAFKA_RESOLVE_FAILED'
-  | 'PORT_IN_USE'
-  | 'NOT_READY'
-  | 'EXITED';
+  'JAVA_NOT_FOUND' | 'MAVEN_NOT_FOUND' | 'KAFKA_RESOLVE_FAILED' | 'PORT_IN_USE' | 'NOT_READY' | 'EXITED';
 
 /** Where a launcher failure happened, for the person who has to fix it. */
 export interface KafkaLauncherErrorOptions {

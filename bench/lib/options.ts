@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { BASELINE_RUNG, RUNGS } from '../rungs/index.js';
+
+export interface BenchOptions {
+  /** Rungs in registry order; always includes the baseline. */
+  readonly rungs: readonly string[];
+  readonly records: number;
+  readonly valueBytes: readonly number[];
+  readonly rounds: number;
+  readonly batchSize: number;
+  readonly json: string | undefined;
+  readonly warmup: boolean;
+  readonly stallSeconds: number;
+  readonly verbose: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+
+Drains a preloaded topic with each rung in a child process of its own, rungs interleaved over rounds, and prints
+records/s, CPU time per record, peak RSS and the ratio to raw-passthrough measured in the same round.
+
+  --rungs a,b          rungs to run (default: all; raw-passthrough always runs). Known:
+                       ${[...RUNGS.keys()].join(', ')}
+  --records N          records in the input topic (default 200000)
+  --value-bytes N[,M]  value sizes in bytes (default 100,1024)
+  --rounds R           rounds (default 3)
+  --batch N            records per consume call, raw and Kaskade alike (maxPollRecords) (default 1000)
+  --json FILE          also write the results as JSON
+  --no-warmup          skip the untimed raw-consume pass that warms the broker up before each value size
+  --stall-seconds S    fail a rung that makes no progress for S seconds (default 30)
+  --verbose            print the workers' stderr and the runtime's warnings
+  -h, --help
+
+Uses the broker in KASKADE_BOOTSTRAP_SERVERS, or starts one (and stops it at the end).`;
+
+function positiveInt(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${text}"`);
+  return n;
+}
+
+/** Parses the command line; throws an Error with a message for the user on bad input. Undefined means --help. */
+export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      rungs: { type: 'string' },
+      records: { type: 'string' },
+      'value-bytes': { type: 'string' },
+      rounds: { type: 'string' },
+      batch: { type: 'string' },
+      json: { type: 'string' },
+      'no-warmup': { type: 'boolean' },
+      'stall-seconds': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return undefined;
+  const known = [...RUNGS.keys()];
+  let wanted = known;
+  if (values.rungs !== undefined) {
+    const asked = values.rungs
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    const unknown = asked.filter((r) => !RUNGS.has(r));
+    if (unknown.length > 0) throw new Error(`unknown rung(s): ${unknown.join(', ')}; known: ${known.join(', ')}`);
+    wanted = known.filter((r) => r === BASELINE_RUNG || asked.includes(r));
+  }
+  const valueBytes =
+    values['value-bytes'] === undefined
+      ? [100, 1024]
+      : values['value-bytes'].split(',').map((s) => positiveInt('value-bytes', s.trim(), 0));
+  return {
+    rungs: wanted,
+    records: positiveInt('records', values.records, 200_000),
+    valueBytes: [...new Set(valueBytes)],
+    rounds: positiveInt('rounds', values.rounds, 3),
+    batchSize: positiveInt('batch', values.batch, 1000),
+    json: values.json,
+    warmup: !values['no-warmup'],
+    stallSeconds: positiveInt('stall-seconds', values['stall-seconds'], 30),
+    verbose: values.verbose ?? false,
+  };
+}

@@ -1,0 +1,167 @@
+// Medians and spreads over rounds, the printed table and the JSON file.
+import type { Guarantee } from './rung.js';
+import type { WorkerOutput } from './worker-protocol.js';
+
+/** One rung in one round for one value size. */
+export interface RunRecord {
+  readonly rung: string;
+  readonly valueBytes: number;
+  readonly round: number;
+  readonly output: WorkerOutput;
+  /** Set when the run is valid; recordsPerSec / the baseline's recordsPerSec of the same round and value size. */
+  ratioToPassThrough?: number;
+}
+
+export interface RungInfo {
+  readonly name: string;
+  readonly guarantee: Guarantee | 'unknown';
+  readonly description: string;
+}
+
+/** Median and the min–max spread of a measure over the rounds where the rung succeeded. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The JSON object per rung and value size: medians at the top level, spreads under `spread`. */
+export interface RungSummary {
+  readonly rung: string;
+  readonly valueBytes: number;
+  readonly guarantee: string;
+  readonly records: number | null;
+  readonly seconds: number | null;
+  readonly recordsPerSec: number | null;
+  readonly cpuMicrosPerRecord: number | null;
+  readonly peakRssMb: number | null;
+  readonly ratioToPassThrough: number | null;
+  /** Median flush-and-close tail (ms): from the last record handled to the end. */
+  readonly tailMs: number | null;
+  /** Median time from the worker's call of `run` to the first record (s). */
+  readonly startupSeconds: number | null;
+  readonly roundsOk: number;
+  readonly rounds: number;
+  readonly spread: { readonly [measure: string]: readonly [number, number] };
+  /** The first failure's message, when some round failed. */
+  readonly error?: string;
+}
+
+export function spreadOf(values: readonly number[]): Spread | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+interface Measures {
+  seconds: number;
+  recordsPerSec: number;
+  cpuMicrosPerRecord: number;
+  peakRssMb: number;
+  tailMs: number;
+  startupSeconds: number;
+  ratioToPassThrough?: number;
+}
+
+/** The derived measures of a successful run, or undefined for a failed one. */
+export function measuresOf(run: RunRecord): Measures | undefined {
+  const o = run.output;
+  if (!o.ok) return undefined;
+  return {
+    seconds: o.seconds,
+    recordsPerSec: o.records / o.seconds,
+    cpuMicrosPerRecord: (o.cpuSeconds * 1e6) / o.records,
+    peakRssMb: o.peakRssMb,
+    tailMs: (o.seconds - o.drainedSeconds) * 1000,
+    startupSeconds: o.startupSeconds,
+    ...(run.ratioToPassThrough === undefined ? {} : { ratioToPassThrough: run.ratioToPassThrough }),
+  };
+}
+
+/** Sets each successful run's ratio to the baseline's records/s in the same round and value size. */
+export function computeRatios(runs: readonly RunRecord[], baseline: string): void {
+  for (const run of runs) {
+    const base = runs.find((r) => r.rung === baseline && r.valueBytes === run.valueBytes && r.round === run.round);
+    const mine = measuresOf(run);
+    const theirs = base && measuresOf(base);
+    if (mine && theirs) run.ratioToPassThrough = mine.recordsPerSec / theirs.recordsPerSec;
+  }
+}
+
+export function summarize(runs: readonly RunRecord[], rungs: readonly RungInfo[], valueBytes: number): RungSummary[] {
+  return rungs.map((info) => {
+    const mine = runs.filter((r) => r.rung === info.name && r.valueBytes === valueBytes);
+    const ok = mine.map(measuresOf).filter((m): m is Measures => m !== undefined);
+    const firstFailure = mine.map((r) => r.output).find((o) => !o.ok);
+    const pick = (f: (m: Measures) => number | undefined) =>
+      spreadOf(ok.map(f).filter((v): v is number => v !== undefined));
+    const measures = {
+      seconds: pick((m) => m.seconds),
+      recordsPerSec: pick((m) => m.recordsPerSec),
+      cpuMicrosPerRecord: pick((m) => m.cpuMicrosPerRecord),
+      peakRssMb: pick((m) => m.peakRssMb),
+      ratioToPassThrough: pick((m) => m.ratioToPassThrough),
+      tailMs: pick((m) => m.tailMs),
+      startupSeconds: pick((m) => m.startupSeconds),
+    };
+    const spread: { [measure: string]: readonly [number, number] } = {};
+    for (const [k, s] of Object.entries(measures)) if (s) spread[k] = [s.min, s.max];
+    const records = mine.map((r) => r.output).find((o) => o.ok);
+    return {
+      rung: info.name,
+      valueBytes,
+      guarantee: info.guarantee,
+      records: records?.ok ? records.records : null,
+      seconds: measures.seconds?.median ?? null,
+      recordsPerSec: measures.recordsPerSec?.median ?? null,
+      cpuMicrosPerRecord: measures.cpuMicrosPerRecord?.median ?? null,
+      peakRssMb: measures.peakRssMb?.median ?? null,
+      ratioToPassThrough: measures.ratioToPassThrough?.median ?? null,
+      tailMs: measures.tailMs?.median ?? null,
+      startupSeconds: measures.startupSeconds?.median ?? null,
+      roundsOk: ok.length,
+      rounds: mine.length,
+      spread,
+      ...(firstFailure && !firstFailure.ok ? { error: firstFailure.error } : {}),
+    };
+  });
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const fixed = (digits: number) => (n: number) => n.toFixed(digits);
+
+function cell(summary: RungSummary, key: keyof RungSummary & string, format: (n: number) => string): string {
+  const median = summary[key] as number | null;
+  if (median === null) return '-';
+  const s = summary.spread[key];
+  if (!s || summary.roundsOk < 2) return format(median);
+  return `${format(median)} (${format(s[0])}–${format(s[1])})`;
+}
+
+/** A plain-text table, one row per rung, for one value size. */
+export function formatTable(summaries: readonly RungSummary[], title: string): string {
+  const header = ['rung', 'guarantee', 'records/s', 'CPU µs/rec', 'peak RSS MB', 'ratio to passthrough', 'tail ms', 'ok'];
+  const rows = summaries.map((s) => [
+    s.rung,
+    s.guarantee,
+    cell(s, 'recordsPerSec', int),
+    cell(s, 'cpuMicrosPerRecord', fixed(2)),
+    cell(s, 'peakRssMb', int),
+    cell(s, 'ratioToPassThrough', fixed(2)),
+    cell(s, 'tailMs', int),
+    `${s.roundsOk}/${s.rounds}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i >= 2 && i < cells.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const out = [title, line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
+  for (const r of rows) out.push(line(r));
+  const failures = summaries.filter((s) => s.error !== undefined);
+  for (const f of failures) out.push(`  ${f.rung} FAILED (${f.rounds - f.roundsOk}/${f.rounds} rounds): ${f.error}`);
+  return out.join('\n');
+}

@@ -1,0 +1,43 @@
+// What the runner passes to a rung worker (one JSON argument) and what the worker prints back (one JSON line).
+
+export interface WorkerArgs {
+  readonly rung: string;
+  readonly bootstrapServers: string;
+  readonly inputTopic: string;
+  readonly outputTopic: string;
+  readonly groupId: string;
+  readonly stateDir: string;
+  readonly records: number;
+  readonly valueBytes: number;
+  readonly batchSize: number;
+  readonly clockTicksPerSecond: number;
+  /** Fail when no record was handled for this long. */
+  readonly stallSeconds: number;
+  readonly verbose: boolean;
+}
+
+export interface WorkerSuccess {
+  readonly ok: true;
+  readonly rung: string;
+  readonly records: number;
+  /** From the first record to the end of `run` (output flushed, clients closed). */
+  readonly seconds: number;
+  /** From the first record until every record was handled, before the flush-and-close tail. */
+  readonly drainedSeconds: number;
+  /** From the worker's call of `run` to the first record: connecting, joining the group, opening stores. */
+  readonly startupSeconds: number;
+  /** utime + stime of the worker (all threads) over `seconds`, from /proc/self/stat. */
+  readonly cpuSeconds: number;
+  /** Peak RSS (VmHWM) of the worker over its whole life. */
+  readonly peakRssMb: number;
+}
+
+export interface WorkerFailure {
+  readonly ok: false;
+  readonly rung: string;
+  readonly error: string;
+  /** Records handled before the failure. */
+  readonly progress: number;
+}
+
+export type WorkerOutput = WorkerSuccess | WorkerFailure;

@@ -1,0 +1,258 @@
+// `npm run bench -- [options]`: Kafka Streams' SimpleBenchmark scenarios for Kaskade, measured side by side with the
+// raw Kafka client. See docs PERFORMANCE.md and `npm run bench -- --help`.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KafkaAdmin } from '@kaskade/core';
+import { startKafka } from '@kaskade/testing';
+import type { KafkaCluster } from '@kaskade/testing';
+import { createTopics, endOffsetSum, preload } from './lib/data.js';
+import { USAGE, parseOptions } from './lib/options.js';
+import type { BenchOptions } from './lib/options.js';
+import { clockTicksPerSecond } from './lib/proc-stats.js';
+import { computeRatios, formatTable, measuresOf, summarize } from './lib/report.js';
+import type { RunRecord, RungInfo, RungSummary } from './lib/report.js';
+import type { Rung } from './lib/rung.js';
+import type { WorkerArgs, WorkerOutput } from './lib/worker-protocol.js';
+import { BASELINE_RUNG, RUNGS } from './rungs/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = dirname(here);
+const workerPath = join(here, 'rung-worker.ts');
+
+const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+
+/** What must be undone on exit, normal or not. */
+const running: { child?: ChildProcess; broker?: KafkaCluster; admin?: KafkaAdmin; runId?: string } = {};
+
+function firstErrorLine(stderr: string): string | undefined {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  return lines.find((l) => /^[A-Za-z]*Error\b/.test(l)) ?? lines[lines.length - 1];
+}
+
+/** Runs one rung in a child process and returns what it printed (or a failure made from how it died). */
+function runWorker(args: WorkerArgs, verbose: boolean, hardTimeoutMs: number): Promise<WorkerOutput> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', workerPath, JSON.stringify(args)], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.child = child;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      if (verbose) process.stderr.write(d);
+      stderr = (stderr + d).slice(-65_536);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), hardTimeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      running.child = undefined;
+      for (const line of stdout.split('\n').reverse()) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const parsed = JSON.parse(line) as WorkerOutput;
+          if (typeof parsed.ok === 'boolean') return resolve({ ...parsed, rung: args.rung });
+        } catch {
+          // not our line
+        }
+      }
+      const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+      const detail = firstErrorLine(stderr);
+      resolve({ ok: false, rung: args.rung, error: `worker ${why}${detail ? `: ${detail}` : ''}`, progress: 0 });
+    });
+  });
+}
+
+/** Checks what a successful rung wrote: every record (more under exactly-once, whose commits add control records). */
+async function checkOutput(admin: KafkaAdmin, rung: Rung, topic: string, records: number): Promise<string | undefined> {
+  const n = await endOffsetSum(admin, topic);
+  if (rung.guarantee === 'none' && n !== records) return `output has ${n} records, expected exactly ${records}`;
+  if (n < records) return `output has ${n} records, expected at least ${records}`;
+  if (rung.guarantee === 'exactly_once_v2' && n === records) {
+    return 'exactly-once is not in effect: the output has no transaction markers';
+  }
+  return undefined;
+}
+
+async function loadRungs(names: readonly string[]): Promise<Map<string, Rung | Error>> {
+  const loaded = new Map<string, Rung | Error>();
+  for (const name of names) {
+    try {
+      loaded.set(name, await RUNGS.get(name)!());
+    } catch (e) {
+      loaded.set(name, e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+  return loaded;
+}
+
+function describeRun(run: RunRecord): string {
+  const m = measuresOf(run);
+  if (!m) return `FAILED: ${run.output.ok ? '' : run.output.error}`;
+  return [
+    `${Math.round(m.recordsPerSec).toLocaleString('en-US')} rec/s`,
+    `${m.cpuMicrosPerRecord.toFixed(2)} µs/rec`,
+    `${Math.round(m.peakRssMb)} MB`,
+    `${m.seconds.toFixed(2)} s (tail ${Math.round(m.tailMs)} ms, startup ${m.startupSeconds.toFixed(2)} s)`,
+  ].join('  ');
+}
+
+async function bench(options: BenchOptions): Promise<RungSummary[]> {
+  const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  running.runId = runId;
+  let servers = process.env['KASKADE_BOOTSTRAP_SERVERS'];
+  if (servers) log(`using the broker at ${servers}`);
+  else {
+    log('starting a Kafka broker ...');
+    running.broker = await startKafka({ brokers: 1 });
+    servers = running.broker.bootstrapServers;
+    log(`Apache Kafka ${running.broker.version} at ${servers}`);
+  }
+  const admin = KafkaAdmin.create(servers);
+  running.admin = admin;
+  const ticks = clockTicksPerSecond();
+  const loaded = await loadRungs(options.rungs);
+  const infos: RungInfo[] = options.rungs.map((name) => {
+    const r = loaded.get(name);
+    return r instanceof Error || r === undefined
+      ? { name, guarantee: 'unknown', description: '' }
+      : { name, guarantee: r.guarantee, description: r.description };
+  });
+  const runs: RunRecord[] = [];
+  const hardTimeoutMs = options.stallSeconds * 4_000 + options.records;
+  const stateRoot = mkdtempSync(join(tmpdir(), 'kaskade-bench-'));
+  try {
+    for (const valueBytes of options.valueBytes) {
+      const inputTopic = `bench-${runId}-in-${valueBytes}b`;
+      const t0 = Date.now();
+      await preload(admin, servers, inputTopic, options.records, valueBytes);
+      log(`preloaded ${options.records.toLocaleString('en-US')} records of ${valueBytes} B into ${inputTopic} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      const workerArgs = (rung: string, tag: string): WorkerArgs => ({
+        rung,
+        bootstrapServers: servers,
+        inputTopic,
+        outputTopic: `bench-${runId}-${tag}-out`,
+        groupId: `bench-${runId}-${tag}`,
+        stateDir: join(stateRoot, tag),
+        records: options.records,
+        valueBytes,
+        batchSize: options.batchSize,
+        clockTicksPerSecond: ticks,
+        stallSeconds: options.stallSeconds,
+        verbose: options.verbose,
+      });
+      if (options.warmup) {
+        // The broker's fetch path is cold after the preload; the first timed rung should not pay for that.
+        const out = await runWorker(workerArgs('raw-consume', `warmup-${valueBytes}b`), options.verbose, hardTimeoutMs);
+        log(`warm-up (raw-consume, untimed): ${out.ok ? `${out.seconds.toFixed(2)} s` : `failed: ${out.error}`}`);
+      }
+      for (let round = 1; round <= options.rounds; round++) {
+        // Rotate the order each round, so that no rung always runs right after the same neighbour.
+        const shift = (round - 1) % options.rungs.length;
+        const order = [...options.rungs.slice(shift), ...options.rungs.slice(0, shift)];
+        for (const name of order) {
+          const rung = loaded.get(name)!;
+          let output: WorkerOutput;
+          if (rung instanceof Error) {
+            output = { ok: false, rung: name, error: `cannot load: ${rung.message.split('\n')[0]}`, progress: 0 };
+          } else {
+            const args = workerArgs(name, `${name}-${valueBytes}b-r${round}`);
+            if (rung.writesOutput) await createTopics(admin, [args.outputTopic]);
+            output = await runWorker(args, options.verbose, hardTimeoutMs);
+            rmSync(args.stateDir, { recursive: true, force: true });
+            if (output.ok && rung.writesOutput) {
+              const problem = await checkOutput(admin, rung, args.outputTopic, options.records);
+              if (problem) output = { ok: false, rung: name, error: problem, progress: output.records };
+            }
+          }
+          const run: RunRecord = { rung: name, valueBytes, round, output };
+          runs.push(run);
+          log(`${valueBytes} B  round ${round}/${options.rounds}  ${name.padEnd(22)} ${describeRun(run)}`);
+        }
+      }
+    }
+  } finally {
+    rmSync(stateRoot, { recursive: true, force: true });
+  }
+  computeRatios(runs, BASELINE_RUNG);
+  const summaries: RungSummary[] = [];
+  for (const valueBytes of options.valueBytes) summaries.push(...summarize(runs, infos, valueBytes));
+  return summaries;
+}
+
+/** Deletes the run's topics and stops what this process started. Safe to call twice. */
+async function cleanUp(): Promise<void> {
+  const { child, broker, admin, runId } = running;
+  running.child = undefined;
+  running.broker = undefined;
+  running.admin = undefined;
+  if (child?.pid !== undefined && child.exitCode === null) child.kill('SIGKILL');
+  if (admin) {
+    // A broker started here takes its data with it; a given one gets its topics back.
+    if (!broker && runId) {
+      try {
+        const topics = (await admin.listTopics()).filter((t) => t.startsWith(`bench-${runId}-`));
+        await admin.deleteTopics(topics);
+      } catch (e) {
+        log(`could not delete the run's topics: ${(e as Error).message}`);
+      }
+    }
+    admin.close();
+  }
+  await broker?.stop();
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions | undefined;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (!options) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    log(
+      `rungs: ${options.rungs.join(', ')}; ${options.records.toLocaleString('en-US')} records; values ${options.valueBytes.join(', ')} B; ${options.rounds} round(s); batch ${options.batchSize}`,
+    );
+    const summaries = await bench(options);
+    const out: string[] = [];
+    for (const valueBytes of options.valueBytes) {
+      const title = `\n${valueBytes} B values, ${options.records.toLocaleString('en-US')} records, ${options.rounds} round(s): median (min–max); ratio = records/s ÷ ${BASELINE_RUNG}'s in the same round`;
+      out.push(formatTable(summaries.filter((s) => s.valueBytes === valueBytes), title));
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
+    if (options.json) {
+      writeFileSync(options.json, `${JSON.stringify(summaries, null, 2)}\n`);
+      log(`wrote ${options.json}`);
+    }
+    return 0;
+  } catch (e) {
+    log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 1;
+  } finally {
+    if (!interrupted) await cleanUp();
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,98 @@
+// One rung in a process of its own, so that its CPU time and peak RSS belong to it alone. Usage (by bench/run.ts):
+//   node --import tsx bench/rung-worker.ts '<WorkerArgs as JSON>'
+// Prints exactly one JSON line (WorkerOutput) on stdout and exits 0 on success, 1 on failure.
+import { performance } from 'node:perf_hooks';
+import { cpuTicks, peakRssMb } from './lib/proc-stats.js';
+import { runtimeLogging } from './lib/runtime-logging.js';
+import type { RungContext } from './lib/rung.js';
+import type { WorkerArgs, WorkerOutput } from './lib/worker-protocol.js';
+import { RUNGS } from './rungs/index.js';
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  return text.split('\n')[0]!.trim();
+}
+
+function finish(output: WorkerOutput): never {
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+  // librdkafka handles or LMDB may keep the loop alive after a failure; the result is out, so leave.
+  process.exit(output.ok ? 0 : 1);
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '') as WorkerArgs;
+  runtimeLogging.verbose = args.verbose;
+  let progress: () => number = () => 0;
+  const fail = (error: unknown): never => finish({ ok: false, rung: args.rung, error: firstLine(error), progress: progress() });
+
+  const load = RUNGS.get(args.rung);
+  if (!load) fail(new Error(`unknown rung "${args.rung}"`));
+  const rung = await load!().catch(fail);
+
+  let startWall = 0;
+  let startTicks = 0;
+  let drainedWall = 0;
+  const ctx: RungContext = {
+    bootstrapServers: args.bootstrapServers,
+    inputTopic: args.inputTopic,
+    outputTopic: args.outputTopic,
+    groupId: args.groupId,
+    stateDir: args.stateDir,
+    records: args.records,
+    valueBytes: args.valueBytes,
+    batchSize: args.batchSize,
+    markStart() {
+      if (startWall !== 0) return;
+      startWall = performance.now();
+      startTicks = cpuTicks();
+    },
+    markDrained() {
+      if (drainedWall === 0) drainedWall = performance.now();
+    },
+    setProgressSource(source) {
+      progress = source;
+    },
+  };
+
+  // A rung that stops making progress (a broken runtime, a lost broker) fails instead of hanging the whole run.
+  let lastProgress = -1;
+  let lastChange = performance.now();
+  const watchdog = setInterval(() => {
+    const now = performance.now();
+    const p = progress();
+    if (p !== lastProgress) {
+      lastProgress = p;
+      lastChange = now;
+    } else if (now - lastChange > args.stallSeconds * 1000) {
+      fail(new Error(`stalled: no progress for ${args.stallSeconds} s at ${p} of ${args.records} records`));
+    }
+  }, 500);
+  watchdog.unref();
+
+  const called = performance.now();
+  let result;
+  try {
+    result = await rung.run(ctx);
+  } catch (e) {
+    fail(e);
+  }
+  const endWall = performance.now();
+  const endTicks = cpuTicks();
+  clearInterval(watchdog);
+  if (startWall === 0) fail(new Error('the rung never called markStart()'));
+  finish({
+    ok: true,
+    rung: args.rung,
+    records: result!.records,
+    seconds: (endWall - startWall) / 1000,
+    drainedSeconds: ((drainedWall || endWall) - startWall) / 1000,
+    startupSeconds: (startWall - called) / 1000,
+    cpuSeconds: (endTicks - startTicks) / args.clockTicksPerSecond,
+    peakRssMb: peakRssMb(),
+  });
+}
+
+main().catch((e: unknown) => {
+  process.stdout.write(`${JSON.stringify({ ok: false, rung: 'unknown', error: String(e), progress: 0 })}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,187 @@
+import type { Logger } from '../config/logger.js';
+import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { ClientConfig } from '../kafka/kafka-types.js';
+import type { StreamTask } from './stream-task.js';
+
+/** Progress of one changelog partition's restoration, as reported to a restore listener. */
+export interface RestoreProgress {
+  readonly storeName: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly startOffset: number;
+  readonly endOffset: number;
+  /** Records applied so far (in `onBatchRestored`: in this batch). */
+  readonly restored: number;
+}
+
+/**
+ * Hears about restoration: when a store starts catching up from its changelog, after each batch, and at the end.
+ *
+ * @see org.apache.kafka.streams.processor.StateRestoreListener
+ */
+export interface StateRestoreListener {
+  onRestoreStart?(progress: RestoreProgress): void;
+  onBatchRestored?(progress: RestoreProgress): void;
+  onRestoreEnd?(progress: RestoreProgress): void;
+}
+
+export interface ChangelogRestorerOptions {
+  readonly bootstrapServers: string;
+  readonly applicationId: string;
+  /** Exactly-once: read committed records only, so an aborted transaction never reaches a store. */
+  readonly readCommitted: boolean;
+  readonly config: ClientConfig;
+  readonly logger: Logger;
+  readonly listener?: StateRestoreListener;
+}
+
+interface PartitionJob {
+  readonly task: StreamTask;
+  readonly storeName: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly start: number;
+  readonly end: number;
+  restored: number;
+  done: boolean;
+}
+
+/**
+ * Brings the stores of new tasks up to date from their changelog partitions: from the offset each store recorded
+ * (or the beginning) to the end (the last stable offset under exactly-once). Uses its own consumer without a group,
+ * in large batches, one LMDB transaction per batch and partition.
+ *
+ * @see org.apache.kafka.streams.processor.internals.StoreChangelogReader
+ */
+export class ChangelogRestorer {
+  readonly #options: ChangelogRestorerOptions;
+  #consumer: KafkaConsumerClient | undefined;
+
+  constructor(options: ChangelogRestorerOptions) {
+    this.#options = options;
+  }
+
+  /** Restores all logged stores of the given tasks; returns the number of records applied. */
+  async restore(tasks: readonly StreamTask[]): Promise<number> {
+    const jobs: PartitionJob[] = [];
+    const consumer = await this.#client();
+    for (const task of tasks) {
+      task.openStores();
+      const sm = task.stateManager;
+      if (!sm) continue;
+      for (const cp of sm.changelogPartitions()) {
+        const { low, high } = await consumer.watermarks(cp.topic, cp.partition);
+        const start = Math.max(cp.committedOffset === undefined ? low : cp.committedOffset + 1, low);
+        if (start >= high) continue;
+        jobs.push({
+          task,
+          storeName: cp.storeName,
+          topic: cp.topic,
+          partition: cp.partition,
+          start,
+          end: high,
+          restored: 0,
+          done: false,
+        });
+      }
+    }
+    if (jobs.length === 0) return 0;
+    const listener = this.#options.listener;
+    for (const j of jobs) listener?.onRestoreStart?.(this.#progress(j, 0));
+    const byKey = new Map(jobs.map((j) => [`${j.topic}:${j.partition}`, j]));
+    consumer.assignAt(jobs.map((j) => ({ topic: j.topic, partition: j.partition, offset: j.start })));
+    let total = 0;
+    let idlePolls = 0;
+    try {
+      while (jobs.some((j) => !j.done)) {
+        const messages = await consumer.consumeBatch(10_000);
+        if (messages.length === 0) {
+          // Transaction markers and aborted records are never delivered, so the position can stop short of the high
+          // watermark: after a few empty polls, ask the broker where the partition really ends.
+          if (++idlePolls >= 3) {
+            for (const j of jobs) {
+              if (j.done) continue;
+              const { high } = await consumer.watermarks(j.topic, j.partition);
+              const pos = consumer.position(j.topic, j.partition);
+              if (pos !== undefined && pos >= high) this.#finish(j);
+            }
+            idlePolls = 0;
+          }
+          continue;
+        }
+        idlePolls = 0;
+        // Group by partition, keeping order; apply one batch per partition.
+        const groups = new Map<
+          string,
+          { key: Buffer | null; value: Buffer | null; offset: number; timestamp: number }[]
+        >();
+        for (const m of messages) {
+          const k = `${m.topic}:${m.partition}`;
+          const job = byKey.get(k);
+          if (!job || job.done || m.offset >= job.end) continue;
+          let list = groups.get(k);
+          if (!list) groups.set(k, (list = []));
+          list.push({
+            key: (m.key as Buffer | null | undefined) ?? null,
+            value: m.value,
+            offset: m.offset,
+            timestamp: m.timestamp ?? 0,
+          });
+        }
+        for (const [k, records] of groups) {
+          const job = byKey.get(k)!;
+          job.task.stateManager!.restoreBatch(job.topic, job.partition, records);
+          job.restored += records.length;
+          total += records.length;
+          listener?.onBatchRestored?.(this.#progress(job, records.length));
+          if (records[records.length - 1]!.offset >= job.end - 1) this.#finish(job);
+        }
+      }
+    } finally {
+      consumer.unassign([], 'EAGER');
+    }
+    for (const j of jobs) {
+      this.#options.logger.info(
+        `restored ${j.restored} records of store ${j.storeName} from ${j.topic}-${j.partition} (offsets ${j.start}..${j.end - 1}) for task ${j.task.idString}`,
+        { store: j.storeName, restored: j.restored, startOffset: j.start, endOffset: j.end },
+      );
+    }
+    return total;
+  }
+
+  #finish(job: PartitionJob): void {
+    job.done = true;
+    this.#options.listener?.onRestoreEnd?.(this.#progress(job, job.restored));
+  }
+
+  #progress(job: PartitionJob, restored: number): RestoreProgress {
+    return {
+      storeName: job.storeName,
+      topic: job.topic,
+      partition: job.partition,
+      startOffset: job.start,
+      endOffset: job.end,
+      restored,
+    };
+  }
+
+  async #client(): Promise<KafkaConsumerClient> {
+    if (!this.#consumer) {
+      const o = this.#options;
+      this.#consumer = new KafkaConsumerClient({
+        bootstrapServers: o.bootstrapServers,
+        groupId: `${o.applicationId}-restore`,
+        clientId: `${o.applicationId}-restore-consumer`,
+        isolationLevel: o.readCommitted ? 'read_committed' : 'read_uncommitted',
+        config: { ...o.config, 'fetch.max.bytes': 52_428_800, 'max.partition.fetch.bytes': 10_485_760 },
+      });
+      await this.#consumer.connect();
+    }
+    return this.#consumer;
+  }
+
+  async close(): Promise<void> {
+    await this.#consumer?.disconnect();
+    this.#consumer = undefined;
+  }
+}

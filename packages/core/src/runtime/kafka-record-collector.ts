@@ -1,0 +1,125 @@
+import { ProductionError } from '@kaskade/processor-api';
+import type { Headers } from '@kaskade/processor-api';
+import type { ProductionExceptionHandler } from '../errors/exception-handlers.js';
+import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
+import type { DeliveryReport } from '../kafka/kafka-types.js';
+import { toWireHeaders } from '../kafka/message-headers.js';
+import type { RecordCollector } from './record-collector.js';
+
+interface Overflow {
+  topic: string;
+  partition: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: number;
+  headers: Headers;
+}
+
+/**
+ * The runtime's collector: hands records to the producer without waiting, remembers delivery failures and the
+ * highest delivered offset of every changelog partition (stores persist it with their data at commit).
+ *
+ * @see org.apache.kafka.streams.processor.internals.RecordCollectorImpl
+ */
+export class KafkaRecordCollector implements RecordCollector {
+  #producer: KafkaProducerClient | undefined;
+  readonly #partitionCounts: Map<string, number>;
+  readonly #productionHandler: ProductionExceptionHandler;
+  readonly #changelogOffsets = new Map<string, number>();
+  #isChangelog: (topic: string) => boolean;
+  readonly #overflow: Overflow[] = [];
+  #fatal: Error | undefined;
+  sent = 0;
+  failedAndSkipped = 0;
+
+  constructor(
+    productionHandler: ProductionExceptionHandler,
+    partitionCounts: Map<string, number>,
+    isChangelog: (topic: string) => boolean,
+  ) {
+    this.#productionHandler = productionHandler;
+    this.#partitionCounts = partitionCounts;
+    this.#isChangelog = isChangelog;
+  }
+
+  attach(producer: KafkaProducerClient): void {
+    this.#producer = producer;
+  }
+
+  /** To be passed as the producer's `onDelivery`. */
+  readonly onDelivery = (report: DeliveryReport): void => {
+    if (report.error) {
+      const response = this.#productionHandler.handle(
+        { topic: report.topic, partition: report.partition },
+        report.error,
+      );
+      if (response.action === 'FAIL') {
+        this.#fatal ??= new ProductionError(
+          `could not produce to ${report.topic}-${report.partition}: ${report.error.message}`,
+          { cause: report.error, context: { topic: report.topic, partition: report.partition } },
+        );
+      } else this.failedAndSkipped++;
+      return;
+    }
+    if (this.#isChangelog(report.topic)) {
+      const key = `${report.topic}:${report.partition}`;
+      const prev = this.#changelogOffsets.get(key);
+      if (prev === undefined || report.offset > prev) this.#changelogOffsets.set(key, report.offset);
+    }
+  };
+
+  send(
+    topic: string,
+    partition: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    timestamp: number,
+    headers: Headers,
+  ): void {
+    this.sent++;
+    // Keep order: once something overflowed, everything queues behind it until the runtime drains.
+    if (
+      this.#overflow.length > 0 ||
+      !this.#producer!.produce(topic, partition, value, key, timestamp, toWireHeaders(headers))
+    ) {
+      this.#overflow.push({ topic, partition, key, value, timestamp, headers });
+    }
+  }
+
+  partitionsFor(topic: string): number | undefined {
+    return this.#partitionCounts.get(topic);
+  }
+
+  /** True when records wait for room in the producer's queue. */
+  get backlogged(): boolean {
+    return this.#overflow.length > 0;
+  }
+
+  /** Moves overflowed records into the producer, flushing as needed. */
+  async drain(): Promise<void> {
+    const producer = this.#producer!;
+    let i = 0;
+    while (i < this.#overflow.length) {
+      const r = this.#overflow[i]!;
+      if (producer.produce(r.topic, r.partition, r.value, r.key, r.timestamp, toWireHeaders(r.headers))) i++;
+      else await producer.flush();
+    }
+    this.#overflow.length = 0;
+  }
+
+  /** Waits for every record to be delivered, then raises the first fatal delivery error if any. */
+  async flush(): Promise<void> {
+    await this.drain();
+    await this.#producer!.flush();
+    this.throwIfFailed();
+  }
+
+  throwIfFailed(): void {
+    if (this.#fatal) throw this.#fatal;
+  }
+
+  /** Highest delivered offset per changelog partition (`topic:partition`), since the collector started. */
+  changelogOffsets(): ReadonlyMap<string, number> {
+    return this.#changelogOffsets;
+  }
+}

@@ -1,0 +1,562 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { BehaviorSubject, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { IllegalStateError, InvalidStateStoreError, StreamsError } from '@kaskade/processor-api';
+import type { StateStore } from '@kaskade/processor-api';
+import { parseStreamsConfig } from '../config/streams-config.js';
+import type { StreamsConfig, StreamsConfigInput } from '../config/streams-config.js';
+import { KafkaAdmin } from '../kafka/kafka-admin.js';
+import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
+import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
+import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
+import { internalTopicName, planTopics } from '../topology/internal-topic-planner.js';
+import type { TopicPlan } from '../topology/internal-topic-planner.js';
+import type { OffsetResetPolicy } from '../topology/node-definitions.js';
+import type { Topology } from '../topology/topology.js';
+import { ChangelogRestorer } from './changelog-restorer.js';
+import type { StateRestoreListener } from './changelog-restorer.js';
+import { KafkaRecordCollector } from './kafka-record-collector.js';
+import { StreamTask } from './stream-task.js';
+import type { TaskEnvironment } from './task-environment.js';
+import { isValidTransition } from './streams-state.js';
+import type { StateChange, StreamsState } from './streams-state.js';
+
+/** Counters of the running instance. */
+export interface StreamsMetrics {
+  readonly processed: number;
+  readonly skippedRecords: number;
+  readonly droppedRecords: number;
+  readonly droppedByReason: { readonly [reason: string]: number };
+  readonly deadLettered: number;
+  readonly punctuations: number;
+  readonly commits: number;
+  readonly restoredRecords: number;
+  readonly produced: number;
+  readonly activeTasks: readonly string[];
+}
+
+/** Options that are not configuration: listeners and seams for tests. */
+export interface KafkaStreamsOptions {
+  readonly restoreListener?: StateRestoreListener;
+}
+
+/**
+ * Runs a topology: one consumer in the application's group (group.id = applicationId), one task per sub-topology
+ * and assigned input partition, commits on an interval. Start several instances (processes) with the same
+ * applicationId and Kafka spreads the partitions over them.
+ *
+ * ```ts
+ * const streams = new KafkaStreams(topology, { applicationId: 'orders', bootstrapServers: 'localhost:9092' });
+ * streams.onStateChange(({ from, to }) => console.log(from, '->', to));
+ * await streams.start();
+ * process.on('SIGTERM', () => void streams.close());
+ * ```
+ * @see org.apache.kafka.streams.KafkaStreams
+ */
+export class KafkaStreams {
+  readonly config: StreamsConfig;
+  readonly #topology: Topology;
+  readonly #options: KafkaStreamsOptions;
+  readonly #state$ = new BehaviorSubject<StreamsState>('CREATED');
+  readonly #changes$ = new Subject<StateChange>();
+  #error: Error | undefined;
+  #plan: TopicPlan | undefined;
+  #consumer: KafkaConsumerClient | undefined;
+  #producer: KafkaProducerClient | undefined;
+  #collector: KafkaRecordCollector | undefined;
+  #restorer: ChangelogRestorer | undefined;
+  #env: TaskEnvironment | undefined;
+  readonly #tasks = new Map<string, StreamTask>();
+  /** topic → task per partition: two lookups per message, no allocation. */
+  readonly #routing = new Map<string, (StreamTask | undefined)[]>();
+  readonly #topicToSub = new Map<string, number>();
+  readonly #resetPolicy = new Map<string, OffsetResetPolicy>();
+  readonly #rebalances: RebalanceEvent[] = [];
+  readonly #lastCommitted = new Map<string, number>();
+  #loop: Promise<void> | undefined;
+  #stopRequested = false;
+  #loopStopped = false;
+  #lastCommitMs = 0;
+  #commits = 0;
+  #restored = 0;
+  #closedMetrics = { processed: 0, skipped: 0, dropped: 0, deadLettered: 0, punctuations: 0 };
+  readonly #closedDropped = new Map<string, number>();
+
+  /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
+  constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
+    this.config = parseStreamsConfig(config);
+    this.#topology = topology;
+    this.#options = options;
+    topology.subtopologies();
+  }
+
+  /** The current lifecycle state. */
+  get state(): StreamsState {
+    return this.#state$.value;
+  }
+
+  /** The state now and every later state. */
+  get state$(): Observable<StreamsState> {
+    return this.#state$.asObservable();
+  }
+
+  /** Every transition. */
+  get stateChanges(): Observable<StateChange> {
+    return this.#changes$.asObservable();
+  }
+
+  /** Calls `listener` on every transition; returns a function that removes it. */
+  onStateChange(listener: (change: StateChange) => void): () => void {
+    const sub = this.#changes$.subscribe(listener);
+    return () => sub.unsubscribe();
+  }
+
+  /** The error that put the instance into ERROR, if any. */
+  get error(): Error | undefined {
+    return this.#error;
+  }
+
+  /**
+   * Creates internal topics, joins the group and starts processing in the background. Resolves once the consumer
+   * is subscribed; fails (and the state becomes ERROR) when a source topic is missing or inputs that must be
+   * co-partitioned are not.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'CREATED') {
+      throw new IllegalStateError(`start() can only be called once, in state CREATED (now ${this.state})`);
+    }
+    this.#setState('REBALANCING');
+    try {
+      await this.#setup();
+    } catch (e) {
+      await this.#fail(e);
+      throw e;
+    }
+    this.#loop = this.#runLoop();
+  }
+
+  /**
+   * Stops processing, commits what was processed, closes stores and leaves the group. Resolves true when done
+   * within `timeoutMs`.
+   */
+  async close(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    if (this.state === 'NOT_RUNNING') return true;
+    if (this.state === 'PENDING_SHUTDOWN') {
+      return this.#waitFor('NOT_RUNNING', timeoutMs);
+    }
+    const failed = this.state === 'ERROR' || this.state === 'PENDING_ERROR';
+    if (this.state === 'PENDING_ERROR') await this.#waitFor('ERROR', timeoutMs);
+    this.#setState('PENDING_SHUTDOWN');
+    this.#stopRequested = true;
+    const work = (async () => {
+      await this.#loop?.catch(() => undefined);
+      if (!failed && !this.#error) {
+        try {
+          await this.#commit();
+        } catch (e) {
+          this.config.logger.error(`commit on close failed: ${(e as Error).message}`, { error: e });
+        }
+      }
+      await this.#shutdownClients();
+      this.#setState('NOT_RUNNING');
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const ok = await Promise.race([work.then(() => true), timeout]);
+    clearTimeout(timer);
+    return ok;
+  }
+
+  /** Deletes this application's local state directory. Only while not running. */
+  cleanUp(): void {
+    if (this.state !== 'CREATED' && this.state !== 'NOT_RUNNING' && this.state !== 'ERROR') {
+      throw new IllegalStateError(`cleanUp() needs a stopped instance (state is ${this.state})`);
+    }
+    rmSync(join(this.config.stateDir, this.config.applicationId), { recursive: true, force: true });
+  }
+
+  /**
+   * A store of the local tasks, for reads from outside the topology. With several tasks the view of each task is
+   * returned in a list; most callers want `store(name)[0]` with one partition or use the DSL's queryable stores.
+   */
+  stores<S extends StateStore>(name: string): S[] {
+    if (this.state !== 'RUNNING') {
+      throw new InvalidStateStoreError(`store "${name}" cannot be queried while the application is ${this.state}`, {
+        context: { store: name },
+      });
+    }
+    if (!this.#topology.stores().has(name)) {
+      throw new InvalidStateStoreError(`no store named "${name}" in this topology`, { context: { store: name } });
+    }
+    const out: S[] = [];
+    for (const t of this.#tasks.values()) {
+      const s = t.store(name);
+      if (s) out.push(s as S);
+    }
+    return out;
+  }
+
+  metrics(): StreamsMetrics {
+    const m = { ...this.#closedMetrics };
+    const dropped = new Map(this.#closedDropped);
+    for (const t of this.#tasks.values()) {
+      m.processed += t.metrics.processed;
+      m.skipped += t.metrics.skippedRecords;
+      m.dropped += t.metrics.droppedRecords;
+      m.deadLettered += t.metrics.deadLettered;
+      m.punctuations += t.metrics.punctuations;
+      for (const [r, n] of t.droppedByReason) dropped.set(r, (dropped.get(r) ?? 0) + n);
+    }
+    return {
+      processed: m.processed,
+      skippedRecords: m.skipped,
+      droppedRecords: m.dropped,
+      droppedByReason: Object.fromEntries(dropped),
+      deadLettered: m.deadLettered,
+      punctuations: m.punctuations,
+      commits: this.#commits,
+      restoredRecords: this.#restored,
+      produced: this.#collector?.sent ?? 0,
+      activeTasks: [...this.#tasks.keys()].sort(),
+    };
+  }
+
+  // ---- setup ----
+
+  async #setup(): Promise<void> {
+    const cfg = this.config;
+    const appId = cfg.applicationId;
+    const internal = this.#topology.internalTopics();
+    const resolveTopic = (t: string) => (internal.has(t) ? internalTopicName(appId, t) : t);
+    const admin = KafkaAdmin.create(cfg.bootstrapServers, cfg.adminConfig);
+    try {
+      const subs = this.#topology.subtopologies();
+      const external = new Set<string>();
+      for (const s of subs) for (const t of s.sourceTopics) if (!internal.has(t)) external.add(t);
+      for (const s of subs)
+        for (const k of s.sinks) if (typeof k.topic === 'string' && !internal.has(k.topic)) external.add(k.topic);
+      const counts = await admin.partitionCounts([...external]);
+      // Only sources must exist; sink topics are looked up for custom partitioners.
+      this.#plan = planTopics(this.#topology, appId, counts, cfg.replicationFactor);
+      await admin.createTopics(this.#plan.internalTopics);
+      // A topic that existed before with another partition count would silently break co-partitioning.
+      const actual = await admin.partitionCounts(this.#plan.internalTopics.map((t) => t.topic));
+      for (const spec of this.#plan.internalTopics) {
+        const n = actual.get(spec.topic);
+        if (n !== undefined && n !== spec.partitions) {
+          throw new StreamsError(
+            `internal topic ${spec.topic} has ${n} partitions but the topology needs ${spec.partitions}; reset the application (delete its internal topics) to change partition counts`,
+            { context: { topic: spec.topic } },
+          );
+        }
+      }
+    } finally {
+      admin.close();
+    }
+    for (const s of this.#topology.subtopologies()) {
+      for (const src of s.sources) {
+        for (const t of src.topics) {
+          this.#topicToSub.set(resolveTopic(t), s.id);
+          if (src.options.offsetReset) this.#resetPolicy.set(resolveTopic(t), src.options.offsetReset);
+        }
+      }
+    }
+    const plan = this.#plan!;
+    const partitionCounts = new Map(plan.partitionCounts);
+    this.#collector = new KafkaRecordCollector(cfg.productionExceptionHandler, partitionCounts, (t) =>
+      plan.changelogTopics.has(t),
+    );
+    const totalTasks = [...plan.tasksPerSubtopology.values()].reduce((a, b) => a + b, 0);
+    this.#env = {
+      applicationId: appId,
+      appConfigs: cfg as unknown as { [key: string]: unknown },
+      defaultKeySerde: cfg.defaultKeySerde,
+      defaultValueSerde: cfg.defaultValueSerde,
+      defaultTimestampExtractor: cfg.defaultTimestampExtractor,
+      deserializationExceptionHandler: cfg.deserializationExceptionHandler,
+      processingExceptionHandler: cfg.processingExceptionHandler,
+      collector: this.#collector,
+      wallClockMs: Date.now,
+      appStateDir: join(cfg.stateDir, appId),
+      cacheMaxBytesPerTask: Math.floor(cfg.cacheMaxBytes / Math.max(1, totalTasks)),
+      resolveTopic,
+      logger: cfg.logger,
+    };
+    this.#producer = new KafkaProducerClient({
+      bootstrapServers: cfg.bootstrapServers,
+      clientId: `${appId}-${cfg.instanceId}-producer`,
+      config: { partitioner: 'murmur2_random', ...cfg.producerConfig },
+      onDelivery: this.#collector.onDelivery,
+      onError: (e) => cfg.logger.warn(`producer: ${e.message}`),
+    });
+    this.#collector.attach(this.#producer);
+    this.#consumer = new KafkaConsumerClient({
+      bootstrapServers: cfg.bootstrapServers,
+      groupId: appId,
+      clientId: `${appId}-${cfg.instanceId}-consumer`,
+      pollTimeoutMs: cfg.pollMs,
+      autoOffsetReset: 'earliest',
+      config: cfg.consumerConfig,
+      onRebalance: (e) => this.#onRebalance(e),
+      onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
+    });
+    this.#restorer = new ChangelogRestorer({
+      bootstrapServers: cfg.bootstrapServers,
+      applicationId: appId,
+      readCommitted: cfg.processingGuarantee === 'exactly_once_v2',
+      config: cfg.consumerConfig,
+      logger: cfg.logger,
+      ...(this.#options.restoreListener ? { listener: this.#options.restoreListener } : {}),
+    });
+    await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
+    this.#consumer.subscribe([...this.#topicToSub.keys()]);
+    this.#lastCommitMs = Date.now();
+  }
+
+  // ---- the processing loop ----
+
+  async #runLoop(): Promise<void> {
+    const cfg = this.config;
+    const consumer = this.#consumer!;
+    const collector = this.#collector!;
+    const maxPoll = cfg.maxPollRecords;
+    try {
+      while (!this.#stopRequested) {
+        if (this.#rebalances.length > 0) await this.#handleRebalances();
+        const messages = await consumer.consumeBatch(maxPoll);
+        if (this.#stopRequested && messages.length === 0) break;
+        this.#route(messages);
+        let commitRequested = false;
+        const now = Date.now();
+        for (const task of this.#tasks.values()) {
+          task.process(Number.POSITIVE_INFINITY);
+          task.punctuateWallClock(now);
+          if (task.commitRequested) commitRequested = true;
+        }
+        collector.throwIfFailed();
+        if (collector.backlogged) await collector.drain();
+        if (commitRequested || now - this.#lastCommitMs >= cfg.commitIntervalMs) await this.#commit();
+        if (this.state === 'REBALANCING' && this.#rebalances.length === 0 && this.#tasks.size > 0)
+          this.#setState('RUNNING');
+      }
+    } catch (e) {
+      await this.#fail(e);
+    }
+  }
+
+  #route(messages: readonly ConsumedMessage[]): void {
+    const routing = this.#routing;
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      const task = routing.get(m.topic)?.[m.partition];
+      // No task: a message of a partition revoked in this very batch; it was not committed and will be re-read.
+      if (task !== undefined) task.addMessage(m);
+    }
+  }
+
+  async #commit(): Promise<void> {
+    const collector = this.#collector!;
+    const tasks = [...this.#tasks.values()];
+    for (const t of tasks) t.prepareCommit();
+    await collector.flush();
+    const offsets: TopicPartitionOffset[] = [];
+    for (const t of tasks) {
+      for (const o of t.committableOffsets()) {
+        const key = `${o.topic}:${o.partition}`;
+        if (this.#lastCommitted.get(key) !== o.offset) offsets.push(o);
+      }
+    }
+    if (offsets.length > 0) {
+      await this.#consumer!.commit(offsets);
+      for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
+    }
+    const changelogOffsets = collector.changelogOffsets();
+    for (const t of tasks) t.postCommit(changelogOffsets);
+    this.#lastCommitMs = Date.now();
+    this.#commits++;
+  }
+
+  #onRebalance(event: RebalanceEvent): void {
+    // While the loop runs, rebalances are handled between batches (after committing what was processed). Once it
+    // has stopped (close, error) nobody would handle them and leaving the group would wait forever: give up at once.
+    if (this.#loopStopped) {
+      if (event.kind === 'assign') this.#consumer?.assign(event.partitions, event.protocol);
+      else this.#consumer?.unassign(event.partitions, event.protocol);
+      return;
+    }
+    this.#rebalances.push(event);
+  }
+
+  async #handleRebalances(): Promise<void> {
+    while (this.#rebalances.length > 0) {
+      const event = this.#rebalances.shift()!;
+      if (this.state === 'RUNNING') this.#setState('REBALANCING');
+      if (event.kind === 'revoke') await this.#onRevoked(event);
+      else await this.#onAssigned(event);
+    }
+  }
+
+  async #onRevoked(event: RebalanceEvent): Promise<void> {
+    const revoked = new Set(event.partitions.map((p) => `${p.topic}:${p.partition}`));
+    const affected = [...this.#tasks.values()].filter((t) =>
+      t.inputPartitions().some((p) => revoked.has(`${p.topic}:${p.partition}`)),
+    );
+    if (!event.lost && affected.length > 0) {
+      // Commit before giving partitions up, so the next owner starts where this one stopped.
+      await this.#commit();
+    }
+    for (const t of affected) this.#closeTask(t, event.lost);
+    this.#consumer!.unassign(event.partitions, event.protocol);
+    for (const p of event.partitions) this.#lastCommitted.delete(`${p.topic}:${p.partition}`);
+  }
+
+  async #onAssigned(event: RebalanceEvent): Promise<void> {
+    const created: StreamTask[] = [];
+    for (const tp of event.partitions) {
+      const sub = this.#topicToSub.get(tp.topic);
+      if (sub === undefined) continue;
+      const id = `${sub}_${tp.partition}`;
+      let task = this.#tasks.get(id);
+      if (!task) {
+        const subtopology = this.#topology.subtopologies()[sub]!;
+        task = new StreamTask({ subtopology: sub, partition: tp.partition }, subtopology, this.#topology, this.#env!);
+        this.#tasks.set(id, task);
+        created.push(task);
+      }
+      let byPartition = this.#routing.get(tp.topic);
+      if (!byPartition) this.#routing.set(tp.topic, (byPartition = []));
+      byPartition[tp.partition] = task;
+    }
+    if (created.length > 0) {
+      this.#restored += await this.#restorer!.restore(created);
+      for (const t of created) t.initializeProcessors();
+    }
+    const start = await this.#startOffsets(event.partitions);
+    if (start.length > 0) {
+      // Some sources have their own reset policy and no committed offset: assign them at explicit offsets.
+      const explicit = new Map(start.map((s) => [`${s.topic}:${s.partition}`, s.offset]));
+      const rest = event.partitions.filter((p) => !explicit.has(`${p.topic}:${p.partition}`));
+      if (event.protocol === 'COOPERATIVE') {
+        this.#consumer!.assign(rest, event.protocol);
+        this.#consumer!.assign(start, event.protocol);
+        for (const s of start) await this.#consumer!.seek(s);
+      } else {
+        this.#consumer!.assignAt([...rest.map((p) => ({ ...p, offset: -1000 })), ...start]);
+      }
+    } else {
+      this.#consumer!.assign(event.partitions, event.protocol);
+    }
+    this.config.logger.info(
+      `assigned ${event.partitions.length} partitions; active tasks: ${[...this.#tasks.keys()].sort().join(', ')}`,
+    );
+  }
+
+  /** Explicit start offsets for partitions whose source has a non-default reset policy and no committed offset. */
+  async #startOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const special = partitions.filter((p) => {
+      const policy = this.#resetPolicy.get(p.topic);
+      return policy !== undefined && policy !== 'earliest';
+    });
+    if (special.length === 0) return [];
+    const committed = await this.#consumer!.committed(special);
+    const without = committed.filter((c) => c.offset < 0).map((c) => ({ topic: c.topic, partition: c.partition }));
+    if (without.length === 0) return [];
+    const admin = KafkaAdmin.create(this.config.bootstrapServers, this.config.adminConfig);
+    try {
+      const out: TopicPartitionOffset[] = [];
+      for (const p of without) {
+        const policy = this.#resetPolicy.get(p.topic)!;
+        const [o] = await admin.listOffsets([p], policy === 'latest' ? 'latest' : (policy as { timestampMs: number }));
+        // No record at or after the timestamp: start at the end.
+        const offset = o!.offset >= 0 ? o!.offset : (await admin.listOffsets([p], 'latest'))[0]!.offset;
+        out.push({ ...p, offset });
+      }
+      return out;
+    } finally {
+      admin.close();
+    }
+  }
+
+  #closeTask(task: StreamTask, dirty: boolean): void {
+    if (dirty) task.abortUncommitted();
+    this.#closedMetrics.processed += task.metrics.processed;
+    this.#closedMetrics.skipped += task.metrics.skippedRecords;
+    this.#closedMetrics.dropped += task.metrics.droppedRecords;
+    this.#closedMetrics.deadLettered += task.metrics.deadLettered;
+    this.#closedMetrics.punctuations += task.metrics.punctuations;
+    for (const [r, n] of task.droppedByReason) this.#closedDropped.set(r, (this.#closedDropped.get(r) ?? 0) + n);
+    try {
+      task.close();
+    } catch (e) {
+      this.config.logger.warn(`closing task ${task.idString} failed: ${(e as Error).message}`);
+    }
+    this.#tasks.delete(task.idString);
+    for (const p of task.inputPartitions()) {
+      const byPartition = this.#routing.get(p.topic);
+      if (byPartition?.[p.partition] === task) byPartition[p.partition] = undefined;
+    }
+  }
+
+  async #fail(e: unknown): Promise<void> {
+    const error = e instanceof Error ? e : new Error(String(e));
+    this.#error ??= error;
+    this.config.logger.error(`stream processing failed, the instance goes to ERROR: ${error.message}`, { error });
+    if (this.state !== 'PENDING_ERROR' && this.state !== 'ERROR' && isValidTransition(this.state, 'PENDING_ERROR')) {
+      this.#setState('PENDING_ERROR');
+    }
+    this.#stopRequested = true;
+    // Close tasks without committing: what they processed since the last commit is processed again after restart.
+    for (const t of [...this.#tasks.values()]) this.#closeTask(t, true);
+    await this.#shutdownClients();
+    if (this.state === 'PENDING_ERROR') this.#setState('ERROR');
+  }
+
+  async #shutdownClients(): Promise<void> {
+    this.#loopStopped = true;
+    for (const t of [...this.#tasks.values()]) this.#closeTask(t, false);
+    // Rebalances that arrived while stopping are answered now; the group moves on without us.
+    for (const e of this.#rebalances.splice(0)) this.#onRebalance(e);
+    const consumer = this.#consumer;
+    const producer = this.#producer;
+    this.#producer = undefined;
+    await Promise.all([
+      consumer?.disconnect().catch(() => undefined),
+      producer
+        ?.flush(10_000)
+        .catch(() => undefined)
+        .then(() => producer.disconnect()),
+      this.#restorer?.close().catch(() => undefined),
+    ]);
+    this.#consumer = undefined;
+  }
+
+  #setState(to: StreamsState): void {
+    const from = this.#state$.value;
+    if (from === to) return;
+    if (!isValidTransition(from, to)) {
+      this.config.logger.debug(`ignoring state transition ${from} -> ${to}`);
+      return;
+    }
+    this.#state$.next(to);
+    this.#changes$.next({ from, to });
+  }
+
+  #waitFor(target: StreamsState, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        sub.unsubscribe();
+        resolve(false);
+      }, timeoutMs);
+      const sub = this.#state$.subscribe((s) => {
+        if (s === target) {
+          clearTimeout(timer);
+          queueMicrotask(() => sub.unsubscribe());
+          resolve(true);
+        }
+      });
+    });
+  }
+}

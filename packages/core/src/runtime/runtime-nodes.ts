@@ -1,0 +1,133 @@
+import { Headers, SerializationError } from '@kaskade/processor-api';
+import type { Processor, Serde, Record } from '@kaskade/processor-api';
+import type { SinkNodeDef, TopicNameExtractor } from '../topology/node-definitions.js';
+import type { RecordCollector } from './record-collector.js';
+
+/** Whatever a node needs from its task while a record passes through. */
+export interface NodeHost {
+  currentNodeName: string;
+  readonly currentTopic: string | undefined;
+  readonly currentPartition: number;
+  readonly currentOffset: number;
+}
+
+/** A node of a task's processor graph at run time. `process` runs synchronously, depth first. */
+export abstract class RuntimeNode {
+  readonly name: string;
+  children: RuntimeNode[] = [];
+  readonly childByName = new Map<string, RuntimeNode>();
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  addChild(child: RuntimeNode): void {
+    this.children.push(child);
+    this.childByName.set(child.name, child);
+  }
+
+  abstract process(record: Record<unknown, unknown>): void;
+  init(): void {}
+  close(): void {}
+}
+
+/** Passes deserialized records to its children; deserialization happens in the task (see PartitionQueue). */
+export class SourceRuntimeNode extends RuntimeNode {
+  readonly keySerde: Serde<unknown>;
+  readonly valueSerde: Serde<unknown>;
+
+  constructor(name: string, keySerde: Serde<unknown>, valueSerde: Serde<unknown>) {
+    super(name);
+    this.keySerde = keySerde;
+    this.valueSerde = valueSerde;
+  }
+
+  process(record: Record<unknown, unknown>): void {
+    const children = this.children;
+    for (let i = 0; i < children.length; i++) children[i]!.process(record);
+  }
+}
+
+/** Runs a user processor. */
+export class ProcessorRuntimeNode extends RuntimeNode {
+  processor: Processor<unknown, unknown, unknown, unknown> | undefined;
+  readonly #host: NodeHost;
+
+  constructor(name: string, host: NodeHost) {
+    super(name);
+    this.#host = host;
+  }
+
+  process(record: Record<unknown, unknown>): void {
+    const host = this.#host;
+    const previous = host.currentNodeName;
+    host.currentNodeName = this.name;
+    this.processor!.process(record);
+    host.currentNodeName = previous;
+  }
+
+  override close(): void {
+    this.processor?.close?.();
+  }
+}
+
+/** Serializes and hands records to the collector; never waits. */
+export class SinkRuntimeNode extends RuntimeNode {
+  readonly #topic: string | undefined;
+  readonly #extractor: TopicNameExtractor | undefined;
+  readonly #keySerde: Serde<unknown>;
+  readonly #valueSerde: Serde<unknown>;
+  readonly #partitioner: SinkNodeDef['options']['partitioner'];
+  readonly #collector: RecordCollector;
+  readonly #host: NodeHost;
+  readonly #resolveTopic: (name: string) => string;
+
+  constructor(
+    def: SinkNodeDef,
+    keySerde: Serde<unknown>,
+    valueSerde: Serde<unknown>,
+    collector: RecordCollector,
+    host: NodeHost,
+    resolveTopic: (name: string) => string,
+  ) {
+    super(def.name);
+    if (typeof def.topic === 'string') this.#topic = resolveTopic(def.topic);
+    else this.#extractor = def.topic;
+    this.#keySerde = keySerde;
+    this.#valueSerde = valueSerde;
+    this.#partitioner = def.options.partitioner;
+    this.#collector = collector;
+    this.#host = host;
+    this.#resolveTopic = resolveTopic;
+  }
+
+  process(record: Record<unknown, unknown>): void {
+    const host = this.#host;
+    const topic =
+      this.#topic ??
+      this.#resolveTopic(
+        this.#extractor!(record.key, record.value, {
+          topic: host.currentTopic,
+          partition: host.currentPartition,
+          offset: host.currentOffset,
+        }),
+      );
+    let key: Buffer | null;
+    let value: Buffer | null;
+    try {
+      key = record.key == null ? null : this.#keySerde.serialize(topic, record.key, record.headers);
+      value = record.value == null ? null : this.#valueSerde.serialize(topic, record.value, record.headers);
+    } catch (e) {
+      throw new SerializationError(
+        `sink "${this.name}" cannot serialize a record for topic "${topic}": ${(e as Error).message}`,
+        { cause: e, context: { node: this.name, topic } },
+      );
+    }
+    let partition = -1;
+    if (this.#partitioner) {
+      const n = this.#collector.partitionsFor(topic);
+      if (n !== undefined) partition = this.#partitioner(topic, record.key, record.value, n) ?? -1;
+    }
+    this.#collector.send(topic, partition, key, value, record.timestamp, record.headers ?? Headers.EMPTY);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Counters of one task, summed by the runtime into the application's metrics. Plain fields: incremented on the hot
+ * path without allocation.
+ */
+export class TaskMetrics {
+  processed = 0;
+  /** Records skipped by a deserialization or processing handler that said CONTINUE. */
+  skippedRecords = 0;
+  /** Records dropped by an operator (late beyond grace, null key in an aggregation, invalid timestamp). */
+  droppedRecords = 0;
+  deadLettered = 0;
+  punctuations = 0;
+}

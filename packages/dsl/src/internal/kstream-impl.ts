@@ -1,0 +1,367 @@
+import { TopologyError } from '@kaskade/processor-api';
+import type {
+  FixedKeyProcessor,
+  FixedKeyProcessorSupplier,
+  KeyValue,
+  ProcessorSupplier,
+  ProcessorSupplierLike,
+} from '@kaskade/processor-api';
+import type { StreamPartitioner, TopicNameExtractor } from '@kaskade/core';
+import type { BranchedKStream } from '../branched-kstream.js';
+import type { ForeachAction, KeyValueMapper, Predicate, ValueJoiner, ValueMapper } from '../functions.js';
+import type { Grouped } from '../grouped.js';
+import { JoinWindows } from '../join-windows.js';
+import type { Joined } from '../joined.js';
+import type { KGroupedStream } from '../kgrouped-stream.js';
+import type { KStream } from '../kstream.js';
+import type { KTable } from '../ktable.js';
+import { Materialized } from '../materialized.js';
+import { Named } from '../named.js';
+import type { Produced } from '../produced.js';
+import type { Repartitioned } from '../repartitioned.js';
+import type { StreamJoined } from '../stream-joined.js';
+import { erased, nameOrGenerate } from './args.js';
+import { BranchedKStreamImpl } from './branched-kstream-impl.js';
+import { KGroupedStreamImpl } from './kgrouped-stream-impl.js';
+import { keyValueStoreGetter } from './ktable-value-getter.js';
+import { KTableImpl } from './ktable-impl.js';
+import { KStreamFilter } from './processors/kstream-filter.js';
+import { KStreamFlatMap } from './processors/kstream-flat-map.js';
+import { KStreamFlatMapValues } from './processors/kstream-flat-map-values.js';
+import { KStreamForeach } from './processors/kstream-foreach.js';
+import { KStreamKTableJoin } from './processors/kstream-ktable-join.js';
+import { KStreamMap } from './processors/kstream-map.js';
+import { KStreamMapValues } from './processors/kstream-map-values.js';
+import { KStreamPassThrough } from './processors/kstream-pass-through.js';
+import { KStreamPeek } from './processors/kstream-peek.js';
+import { KStreamSelectKey } from './processors/kstream-select-key.js';
+import { KTableSource } from './processors/ktable-source.js';
+import { addTimestampedKeyValueStore } from './store-factory.js';
+import type { StreamProps } from './stream-props.js';
+import { joinStreams } from './stream-stream-join.js';
+
+/**
+ * The KStream handle: immutable, holding where it attaches in the graph and what it knows about its records.
+ *
+ * @see org.apache.kafka.streams.kstream.internals.KStreamImpl
+ */
+export class KStreamImpl<K, V> implements KStream<K, V> {
+  readonly #props: StreamProps<K, V>;
+
+  constructor(props: StreamProps<K, V>) {
+    this.#props = Object.freeze({ ...props });
+  }
+
+  /** @internal The handle's state, for the other handles of this package. */
+  internalProps(): StreamProps<K, V> {
+    return this.#props;
+  }
+
+  filter(predicate: Predicate<K, V>, named?: Named): KStream<K, V> {
+    return this.#stateless(named, 'KSTREAM-FILTER-', new KStreamFilter(predicate, false), {});
+  }
+
+  filterNot(predicate: Predicate<K, V>, named?: Named): KStream<K, V> {
+    return this.#stateless(named, 'KSTREAM-FILTER-', new KStreamFilter(predicate, true), {});
+  }
+
+  map<KR, VR>(mapper: KeyValueMapper<K, V, KeyValue<KR, VR>>, named?: Named): KStream<KR, VR> {
+    return this.#stateless(named, 'KSTREAM-MAP-', new KStreamMap(mapper), {
+      keySerde: undefined,
+      valueSerde: undefined,
+      repartitionRequired: true,
+    });
+  }
+
+  mapValues<VR>(mapper: ValueMapper<V, VR, K>, named?: Named): KStream<K, VR> {
+    return this.#stateless(named, 'KSTREAM-MAPVALUES-', new KStreamMapValues(mapper), { valueSerde: undefined });
+  }
+
+  flatMap<KR, VR>(mapper: KeyValueMapper<K, V, Iterable<KeyValue<KR, VR>>>, named?: Named): KStream<KR, VR> {
+    return this.#stateless(named, 'KSTREAM-FLATMAP-', new KStreamFlatMap(mapper), {
+      keySerde: undefined,
+      valueSerde: undefined,
+      repartitionRequired: true,
+    });
+  }
+
+  flatMapValues<VR>(mapper: ValueMapper<V, Iterable<VR>, K>, named?: Named): KStream<K, VR> {
+    return this.#stateless(named, 'KSTREAM-FLATMAPVALUES-', new KStreamFlatMapValues(mapper), { valueSerde: undefined });
+  }
+
+  selectKey<KR>(mapper: KeyValueMapper<K, V, KR>, named?: Named): KStream<KR, V> {
+    return this.#stateless(named, 'KSTREAM-KEY-SELECT-', new KStreamSelectKey(mapper), {
+      keySerde: undefined,
+      repartitionRequired: true,
+    });
+  }
+
+  peek(action: ForeachAction<K, V>, named?: Named): KStream<K, V> {
+    return this.#stateless(named, 'KSTREAM-PEEK-', new KStreamPeek(action), {});
+  }
+
+  foreach(action: ForeachAction<K, V>, named?: Named): void {
+    const { builder, name } = this.#props;
+    builder.addProcessor(nameOrGenerate(builder, named, 'KSTREAM-FOREACH-'), new KStreamForeach(action), [name]);
+  }
+
+  split(named?: Named): BranchedKStream<K, V> {
+    const { builder } = this.#props;
+    return BranchedKStreamImpl.create(this.#props, nameOrGenerate(builder, named, 'KSTREAM-BRANCH-'));
+  }
+
+  merge(other: KStream<K, V>, named?: Named): KStream<K, V> {
+    const o = asStreamImpl(other, 'merge').internalProps();
+    const p = this.#props;
+    if (o.builder !== p.builder) throw new TopologyError('merge: both streams must come from the same StreamsBuilder');
+    const name = nameOrGenerate(p.builder, named, 'KSTREAM-MERGE-');
+    p.builder.addProcessor(name, new KStreamPassThrough<K, V>(), [p.name, o.name]);
+    return new KStreamImpl<K, V>({
+      builder: p.builder,
+      name,
+      keySerde: p.keySerde === o.keySerde ? p.keySerde : undefined,
+      valueSerde: p.valueSerde === o.valueSerde ? p.valueSerde : undefined,
+      repartitionRequired: p.repartitionRequired || o.repartitionRequired,
+    });
+  }
+
+  to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
+    const { builder, name: parent, keySerde, valueSerde } = this.#props;
+    if (typeof topic === 'string' && topic.length === 0) throw new TopologyError('to() needs a topic name');
+    const name = produced?.processorName ?? builder.newProcessorName('KSTREAM-SINK-');
+    builder.addSink({
+      name,
+      parentNames: [parent],
+      topic: topic as string | TopicNameExtractor<unknown, unknown>,
+      keySerde: (produced?.keySerde ?? keySerde) as never,
+      valueSerde: (produced?.valueSerde ?? valueSerde) as never,
+      partitioner: produced?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+    });
+  }
+
+  repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V> {
+    const p = this.#props;
+    const name = repartitioned?.name ?? p.builder.newProcessorName('KSTREAM-REPARTITION-');
+    const keySerde = repartitioned?.keySerde ?? p.keySerde;
+    const valueSerde = repartitioned?.valueSerde ?? p.valueSerde;
+    const sourceName = p.builder.repartition({
+      parentName: p.name,
+      topicName: name,
+      keySerde: keySerde as never,
+      valueSerde: valueSerde as never,
+      partitioner: repartitioned?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+      partitions: repartitioned?.numberOfPartitions,
+    });
+    return new KStreamImpl<K, V>({ builder: p.builder, name: sourceName, keySerde, valueSerde, repartitionRequired: false });
+  }
+
+  toTable(first?: Named | Materialized<K, V>, second?: Materialized<K, V>): KTable<K, V> {
+    const p = this.#props;
+    const named = first instanceof Named ? first : undefined;
+    const materialized = first instanceof Materialized ? first : second;
+    const name = nameOrGenerate(p.builder, named, 'KSTREAM-TOTABLE-');
+    const storeName = materialized?.storeName ?? p.builder.newStoreName('KSTREAM-TOTABLE-');
+    const keySerde = materialized?.keySerde ?? p.keySerde;
+    const valueSerde = materialized?.valueSerde ?? p.valueSerde;
+    const parent = this.#repartitionedParent(name, keySerde, valueSerde);
+    addTimestampedKeyValueStore(
+      p.builder,
+      storeName,
+      erased(materialized),
+      (keySerde ?? p.builder.defaultSerde('key')) as never,
+      (valueSerde ?? p.builder.defaultSerde('value')) as never,
+    );
+    p.builder.addProcessor(name, new KTableSource<K, V>(storeName) as never, [parent], [storeName]);
+    return new KTableImpl<K, V>({
+      builder: p.builder,
+      name,
+      keySerde,
+      valueSerde,
+      valueGetter: keyValueStoreGetter(storeName),
+      storeName,
+      window: undefined,
+    });
+  }
+
+  process<KR, VR>(
+    supplier: ProcessorSupplierLike<K, V, KR, VR>,
+    namedOrStore?: Named | string,
+    ...storeNames: string[]
+  ): KStream<KR, VR> {
+    const p = this.#props;
+    const named = namedOrStore instanceof Named ? namedOrStore : undefined;
+    const stores = typeof namedOrStore === 'string' ? [namedOrStore, ...storeNames] : storeNames;
+    const name = nameOrGenerate(p.builder, named, 'KSTREAM-PROCESSOR-');
+    p.builder.addProcessor(name, toSupplier(supplier, 'process') as never, [p.name], stores);
+    return new KStreamImpl<KR, VR>({
+      builder: p.builder,
+      name,
+      keySerde: undefined,
+      valueSerde: undefined,
+      repartitionRequired: true,
+    });
+  }
+
+  processValues<VR>(
+    supplier: FixedKeyProcessorSupplier<K, V, VR> | (() => FixedKeyProcessor<K, V, VR>),
+    namedOrStore?: Named | string,
+    ...storeNames: string[]
+  ): KStream<K, VR> {
+    const p = this.#props;
+    const named = namedOrStore instanceof Named ? namedOrStore : undefined;
+    const stores = typeof namedOrStore === 'string' ? [namedOrStore, ...storeNames] : storeNames;
+    const name = nameOrGenerate(p.builder, named, 'KSTREAM-PROCESSVALUES-');
+    // A fixed-key processor runs on the same context as any processor; its typing only forbids changing the key.
+    p.builder.addProcessor(name, toSupplier(supplier as never, 'processValues') as never, [p.name], stores);
+    return new KStreamImpl<K, VR>({ ...p, name, valueSerde: undefined });
+  }
+
+  groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {
+    const p = this.#props;
+    return new KGroupedStreamImpl<K, V>({
+      builder: p.builder,
+      name: p.name,
+      keySerde: grouped?.keySerde ?? p.keySerde,
+      valueSerde: grouped?.valueSerde ?? p.valueSerde,
+      repartitionRequired: p.repartitionRequired,
+      groupedName: grouped?.name,
+    });
+  }
+
+  groupBy<KR>(selector: KeyValueMapper<K, V, KR>, grouped?: Grouped<KR, V>): KGroupedStream<KR, V> {
+    const p = this.#props;
+    // As in Kafka Streams, a named grouping names the key selector too.
+    const name = grouped?.name ?? p.builder.newProcessorName('KSTREAM-KEY-SELECT-');
+    p.builder.addProcessor(name, new KStreamSelectKey(selector) as never, [p.name]);
+    return new KGroupedStreamImpl<KR, V>({
+      builder: p.builder,
+      name,
+      keySerde: grouped?.keySerde,
+      valueSerde: grouped?.valueSerde ?? p.valueSerde,
+      repartitionRequired: true,
+      groupedName: grouped?.name,
+    });
+  }
+
+  join<VO, VR>(
+    other: KStream<K, VO> | KTable<K, VO>,
+    joiner: ValueJoiner<V, VO, VR, K>,
+    windowsOrJoined?: JoinWindows | Joined<K, V, VO>,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR> {
+    return this.#join(other, joiner as never, windowsOrJoined, streamJoined, false, false, 'join');
+  }
+
+  leftJoin<VO, VR>(
+    other: KStream<K, VO> | KTable<K, VO>,
+    joiner: ValueJoiner<V, VO | null, VR, K>,
+    windowsOrJoined?: JoinWindows | Joined<K, V, VO>,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR> {
+    return this.#join(other, joiner as never, windowsOrJoined, streamJoined, true, false, 'leftJoin');
+  }
+
+  outerJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: ValueJoiner<V | null, VO | null, VR, K>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR> {
+    if (other instanceof KTableImpl) throw new TopologyError('outerJoin: a stream can only be outer-joined with a stream');
+    return this.#join(other, joiner as never, windows, streamJoined, true, true, 'outerJoin');
+  }
+
+  #join<VO, VR>(
+    other: KStream<K, VO> | KTable<K, VO>,
+    joiner: (value: unknown, other: unknown, key: K) => VR,
+    windowsOrJoined: JoinWindows | Joined<K, V, VO> | undefined,
+    streamJoined: StreamJoined<K, V, VO> | undefined,
+    leftOuter: boolean,
+    rightOuter: boolean,
+    operation: string,
+  ): KStream<K, VR> {
+    if (other instanceof KTableImpl) {
+      if (windowsOrJoined instanceof JoinWindows) {
+        throw new TopologyError(`${operation}: a stream-table join takes no JoinWindows (pass Joined options)`);
+      }
+      return this.#joinTable(other as KTableImpl<K, VO>, joiner, windowsOrJoined, leftOuter);
+    }
+    if (!(windowsOrJoined instanceof JoinWindows)) {
+      throw new TopologyError(`${operation}: a stream-stream join needs JoinWindows (JoinWindows.ofTimeDifferenceAndGrace)`);
+    }
+    const o = asStreamImpl(other as KStream<K, VO>, operation);
+    return joinStreams<K, V, VO, VR>(this, o, joiner, windowsOrJoined, streamJoined, leftOuter, rightOuter);
+  }
+
+  #joinTable<VT, VR>(
+    table: KTableImpl<K, VT>,
+    joiner: (value: unknown, other: unknown, key: K) => VR,
+    joined: Joined<K, V, VT> | undefined,
+    leftJoin: boolean,
+  ): KStream<K, VR> {
+    const p = this.#props;
+    const t = table.internalProps();
+    if (t.builder !== p.builder) throw new TopologyError('join: the stream and the table must come from the same StreamsBuilder');
+    const name = joined?.name ?? p.builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
+    const keySerde = joined?.keySerde ?? p.keySerde;
+    const parent = this.#repartitionedParent(name, keySerde, joined?.valueSerde ?? p.valueSerde);
+    const getter = t.valueGetter;
+    // Connecting the table's stores puts the join into the table's sub-topology: both inputs must be co-partitioned.
+    p.builder.addProcessor(name, new KStreamKTableJoin<K, V, VT, VR>(getter, joiner, leftJoin) as never, [parent], getter.storeNames);
+    return new KStreamImpl<K, VR>({ builder: p.builder, name, keySerde, valueSerde: undefined, repartitionRequired: false });
+  }
+
+  /** This stream's node, or — when its key was changed — the source of a repartition topic `<topicBase>-repartition`. */
+  #repartitionedParent(topicBase: string, keySerde: unknown, valueSerde: unknown): string {
+    const p = this.#props;
+    if (!p.repartitionRequired) return p.name;
+    return p.builder.repartition({
+      parentName: p.name,
+      topicName: topicBase,
+      keySerde: keySerde as never,
+      valueSerde: valueSerde as never,
+    });
+  }
+
+  /** @internal Repartitions for a join when needed, returning the stream to join. */
+  repartitionedForJoin(topicBase: string, keySerde: unknown, valueSerde: unknown): KStreamImpl<K, V> {
+    const p = this.#props;
+    if (!p.repartitionRequired) return this;
+    const name = this.#repartitionedParent(topicBase, keySerde, valueSerde);
+    return new KStreamImpl<K, V>({
+      builder: p.builder,
+      name,
+      keySerde: keySerde as never,
+      valueSerde: valueSerde as never,
+      repartitionRequired: false,
+    });
+  }
+
+  #stateless<KR, VR>(
+    named: Named | undefined,
+    prefix: string,
+    supplier: ProcessorSupplier<K, V, KR, VR>,
+    changes: Partial<Pick<StreamProps<KR, VR>, 'keySerde' | 'valueSerde' | 'repartitionRequired'>>,
+  ): KStream<KR, VR> {
+    const p = this.#props;
+    const name = nameOrGenerate(p.builder, named, prefix);
+    p.builder.addProcessor(name, supplier as never, [p.name]);
+    return new KStreamImpl<KR, VR>({ ...(p as unknown as StreamProps<KR, VR>), name, ...changes });
+  }
+}
+
+function asStreamImpl<K, V>(stream: KStream<K, V>, operation: string): KStreamImpl<K, V> {
+  if (!(stream instanceof KStreamImpl)) {
+    throw new TopologyError(`${operation}: expected a KStream made by a StreamsBuilder, got ${String(stream)}`);
+  }
+  return stream as KStreamImpl<K, V>;
+}
+
+function toSupplier<KIn, VIn, KOut, VOut>(
+  supplier: ProcessorSupplierLike<KIn, VIn, KOut, VOut>,
+  operation: string,
+): ProcessorSupplier<KIn, VIn, KOut, VOut> {
+  if (typeof supplier === 'function') return { get: supplier };
+  if (supplier && typeof supplier.get === 'function') return supplier;
+  throw new TopologyError(`${operation}: needs a processor supplier (an object with get(), or a function)`);
+}

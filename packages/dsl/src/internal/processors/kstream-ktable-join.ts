@@ -1,0 +1,62 @@
+import type { Processor, ProcessorContext, ProcessorSupplier, Record } from '@kaskade/processor-api';
+import { ContextualProcessor } from '../contextual-processor.js';
+import type { KTableValueGetter, KTableValueGetterSupplier } from '../ktable-value-getter.js';
+
+/**
+ * Stream-table join: each stream record looks up the table's value for its key at processing time. An inner join
+ * forwards only records that find a value; a left join forwards every record, with null when the table has none.
+ * Results keep the stream record's timestamp. Stream records with a null key or value are dropped and counted.
+ *
+ * @see org.apache.kafka.streams.kstream.internals.KStreamKTableJoin
+ */
+export class KStreamKTableJoin<K, V, VT, VR> implements ProcessorSupplier<K, V, K, VR> {
+  readonly #table: KTableValueGetterSupplier<K, VT>;
+  readonly #joiner: (value: V, tableValue: VT | null, key: K) => VR;
+  readonly #leftJoin: boolean;
+
+  constructor(
+    table: KTableValueGetterSupplier<K, VT>,
+    joiner: (value: V, tableValue: VT | null, key: K) => VR,
+    leftJoin: boolean,
+  ) {
+    this.#table = table;
+    this.#joiner = joiner;
+    this.#leftJoin = leftJoin;
+  }
+
+  get(): Processor<K, V, K, VR> {
+    return new KStreamKTableJoinProcessor(this.#table.get(), this.#joiner, this.#leftJoin);
+  }
+}
+
+class KStreamKTableJoinProcessor<K, V, VT, VR> extends ContextualProcessor<K, V, K, VR> {
+  readonly #getter: KTableValueGetter<K, VT>;
+  readonly #joiner: (value: V, tableValue: VT | null, key: K) => VR;
+  readonly #leftJoin: boolean;
+
+  constructor(getter: KTableValueGetter<K, VT>, joiner: (value: V, tableValue: VT | null, key: K) => VR, leftJoin: boolean) {
+    super();
+    this.#getter = getter;
+    this.#joiner = joiner;
+    this.#leftJoin = leftJoin;
+  }
+
+  override init(context: ProcessorContext<K, VR>): void {
+    super.init(context);
+    this.#getter.init(context as ProcessorContext<unknown, unknown>);
+  }
+
+  process(record: Record<K, V>): void {
+    if (record.key == null) {
+      this.context.recordDropped('null-key');
+      return;
+    }
+    if (record.value == null) {
+      this.context.recordDropped('null-value');
+      return;
+    }
+    const tableValue = this.#getter.get(record.key);
+    if (tableValue === undefined && !this.#leftJoin) return;
+    this.context.forward(record.withValue(this.#joiner(record.value, tableValue === undefined ? null : tableValue.value, record.key)));
+  }
+}

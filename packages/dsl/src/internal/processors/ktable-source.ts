@@ -1,0 +1,57 @@
+import type { Processor, ProcessorContext, ProcessorSupplier, Record, TimestampedKeyValueStore } from '@kaskade/processor-api';
+import type { Change } from '../change.js';
+import { change } from '../change.js';
+import { ContextualProcessor } from '../contextual-processor.js';
+import { TupleForwarder } from '../tuple-forwarder.js';
+
+/**
+ * Turns a changelog stream into a table (`StreamsBuilder.table`, `KStream.toTable`): each record upserts its key in
+ * a timestamped key-value store, a null value deletes it, and the change (new value, old value) is forwarded. Records
+ * with a null key are dropped and counted as `null-key`.
+ *
+ * @see org.apache.kafka.streams.kstream.internals.KTableSource
+ */
+export class KTableSource<K, V> implements ProcessorSupplier<K, V | null, K, Change<V>> {
+  readonly #storeName: string;
+
+  constructor(storeName: string) {
+    this.#storeName = storeName;
+  }
+
+  get(): Processor<K, V | null, K, Change<V>> {
+    return new KTableSourceProcessor<K, V>(this.#storeName);
+  }
+}
+
+class KTableSourceProcessor<K, V> extends ContextualProcessor<K, V | null, K, Change<V>> {
+  readonly #storeName: string;
+  #store!: TimestampedKeyValueStore<K, V>;
+  #forwarder!: TupleForwarder<K, V>;
+
+  constructor(storeName: string) {
+    super();
+    this.#storeName = storeName;
+  }
+
+  override init(context: ProcessorContext<K, Change<V>>): void {
+    super.init(context);
+    this.#store = context.getStateStore<TimestampedKeyValueStore<K, V>>(this.#storeName);
+    this.#forwarder = new TupleForwarder(this.#store, context, 'timestamped');
+  }
+
+  process(record: Record<K, V | null>): void {
+    const key = record.key;
+    if (key == null) {
+      this.context.recordDropped('null-key');
+      return;
+    }
+    const old = this.#store.get(key);
+    const value = record.value ?? null;
+    if (value === null) {
+      if (old !== undefined) this.#store.delete(key);
+    } else {
+      this.#store.put(key, { value, timestamp: record.timestamp });
+    }
+    this.#forwarder.maybeForward(record.withValue(change(value, old === undefined ? null : old.value)));
+  }
+}

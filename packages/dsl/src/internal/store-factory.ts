@@ -1,0 +1,145 @@
+import { TopologyError } from '@kaskade/processor-api';
+import type { Serde, StateStore, StoreBuilder } from '@kaskade/processor-api';
+import { Stores } from '@kaskade/state-store';
+import type {
+  KeyValueBytesStoreSupplier,
+  SessionBytesStoreSupplier,
+  WindowBytesStoreSupplier,
+} from '@kaskade/state-store';
+import type { Materialized, MaterializedStoreType } from '../materialized.js';
+import type { InternalStreamsBuilder } from './internal-streams-builder.js';
+
+/** Logging and caching as `Materialized` (or StreamJoined/Suppressed) asks; the store builders' defaults otherwise. */
+export interface StoreSettings {
+  readonly loggingEnabled: boolean;
+  readonly logConfig: Readonly<{ [key: string]: string }>;
+  readonly cachingEnabled: boolean;
+  readonly storeType: MaterializedStoreType | undefined;
+}
+
+export function settingsOf(materialized: Materialized<unknown, unknown> | undefined): StoreSettings {
+  return {
+    loggingEnabled: materialized?.loggingEnabled ?? true,
+    logConfig: materialized?.logConfig ?? {},
+    cachingEnabled: materialized?.cachingEnabled ?? false,
+    storeType: materialized?.storeType,
+  };
+}
+
+interface Configurable<B> {
+  withLoggingEnabled(config?: { [key: string]: string }): B;
+  withLoggingDisabled(): B;
+  withCachingEnabled(): B;
+}
+
+function configure<B extends Configurable<B>>(builder: B, settings: StoreSettings): B {
+  let b = settings.loggingEnabled ? builder.withLoggingEnabled({ ...settings.logConfig }) : builder.withLoggingDisabled();
+  if (settings.cachingEnabled) b = b.withCachingEnabled();
+  return b;
+}
+
+function wrongSupplier(storeName: string, expected: string, got: string): never {
+  throw new TopologyError(`store "${storeName}" needs a ${expected} store supplier, got a ${got} one`, {
+    context: { store: storeName },
+  });
+}
+
+/** Adds a timestamped key-value store (the store of aggregations and tables) to the builder. */
+export function addTimestampedKeyValueStore(
+  builder: InternalStreamsBuilder,
+  storeName: string,
+  materialized: Materialized<unknown, unknown> | undefined,
+  keySerde: Serde<unknown>,
+  valueSerde: Serde<unknown>,
+): void {
+  const given = materialized?.storeSupplier;
+  if (given !== undefined && given.kind !== 'keyValue') wrongSupplier(storeName, 'key-value', given.kind);
+  const supplier: KeyValueBytesStoreSupplier =
+    (given as KeyValueBytesStoreSupplier | undefined) ??
+    (materialized?.storeType === 'in-memory' ? Stores.inMemoryKeyValueStore(storeName) : Stores.persistentKeyValueStore(storeName));
+  const b = Stores.timestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  builder.addStore(configure(b, settingsOf(materialized)) as unknown as StoreBuilder<StateStore>);
+}
+
+/** Adds a plain key-value store (suppression buffers, the outer-join store). */
+export function addKeyValueStore(
+  builder: InternalStreamsBuilder,
+  storeName: string,
+  settings: StoreSettings,
+  keySerde: Serde<unknown>,
+  valueSerde: Serde<unknown>,
+): void {
+  const supplier =
+    settings.storeType === 'in-memory' ? Stores.inMemoryKeyValueStore(storeName) : Stores.persistentKeyValueStore(storeName);
+  const b = Stores.keyValueStoreBuilder(supplier, keySerde, valueSerde);
+  builder.addStore(configure(b, settings) as unknown as StoreBuilder<StateStore>);
+}
+
+/** Adds a window store: timestamped for aggregations, plain with duplicates for join buffers. */
+export function addWindowStore(
+  builder: InternalStreamsBuilder,
+  storeName: string,
+  materialized: Materialized<unknown, unknown> | undefined,
+  settings: StoreSettings,
+  options: { readonly retentionMs: number; readonly windowSizeMs: number; readonly retainDuplicates: boolean },
+  keySerde: Serde<unknown>,
+  valueSerde: Serde<unknown>,
+): void {
+  const given = materialized?.storeSupplier;
+  let supplier: WindowBytesStoreSupplier;
+  if (given !== undefined) {
+    if (given.kind !== 'window') wrongSupplier(storeName, 'window', given.kind);
+    if (given.windowSizeMs !== options.windowSizeMs) {
+      throw new TopologyError(
+        `window store supplier "${storeName}" has window size ${given.windowSizeMs}, but the windows have size ${options.windowSizeMs}`,
+        { context: { store: storeName } },
+      );
+    }
+    if (given.retentionMs < options.retentionMs) {
+      throw new TopologyError(
+        `window store supplier "${storeName}" retains ${given.retentionMs} ms, less than the windows need (${options.retentionMs} ms: size + grace)`,
+        { context: { store: storeName } },
+      );
+    }
+    supplier = given;
+  } else {
+    supplier =
+      settings.storeType === 'in-memory'
+        ? Stores.inMemoryWindowStore(storeName, options)
+        : Stores.persistentWindowStore(storeName, options);
+  }
+  const b = options.retainDuplicates
+    ? Stores.windowStoreBuilder(supplier, keySerde, valueSerde)
+    : Stores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde);
+  builder.addStore(configure(b as never, settings) as unknown as StoreBuilder<StateStore>);
+}
+
+/** Adds a session store. */
+export function addSessionStore(
+  builder: InternalStreamsBuilder,
+  storeName: string,
+  materialized: Materialized<unknown, unknown> | undefined,
+  retentionMs: number,
+  keySerde: Serde<unknown>,
+  valueSerde: Serde<unknown>,
+): void {
+  const given = materialized?.storeSupplier;
+  let supplier: SessionBytesStoreSupplier;
+  if (given !== undefined) {
+    if (given.kind !== 'session') wrongSupplier(storeName, 'session', given.kind);
+    if (given.retentionMs < retentionMs) {
+      throw new TopologyError(
+        `session store supplier "${storeName}" retains ${given.retentionMs} ms, less than the windows need (${retentionMs} ms: gap + grace)`,
+        { context: { store: storeName } },
+      );
+    }
+    supplier = given;
+  } else {
+    supplier =
+      materialized?.storeType === 'in-memory'
+        ? Stores.inMemorySessionStore(storeName, { retentionMs })
+        : Stores.persistentSessionStore(storeName, { retentionMs });
+  }
+  const b = Stores.sessionStoreBuilder(supplier, keySerde, valueSerde);
+  builder.addStore(configure(b, settingsOf(materialized)) as unknown as StoreBuilder<StateStore>);
+}

@@ -1,0 +1,67 @@
+import type { Serde } from '@kaskade/processor-api';
+import { checkName } from './named.js';
+
+interface JoinedProps<K, V, VO> {
+  readonly keySerde?: Serde<K> | undefined;
+  readonly valueSerde?: Serde<V> | undefined;
+  readonly otherValueSerde?: Serde<VO> | undefined;
+  readonly name?: string | undefined;
+}
+
+/**
+ * Options of a stream-table join: the serdes of the stream side's repartition topic (when the stream's key was
+ * changed before the join) and the join processor's name.
+ *
+ * ```ts
+ * clicks.join(users, (click, user) => ({ ...click, user }), Joined.with(Serdes.String(), clickSerde, userSerde));
+ * ```
+ * @see org.apache.kafka.streams.kstream.Joined
+ */
+export class Joined<K, V, VO> {
+  readonly keySerde: Serde<K> | undefined;
+  readonly valueSerde: Serde<V> | undefined;
+  readonly otherValueSerde: Serde<VO> | undefined;
+  readonly name: string | undefined;
+
+  private constructor(props: JoinedProps<K, V, VO>) {
+    if (props.name !== undefined) checkName(props.name, 'Joined');
+    this.keySerde = props.keySerde;
+    this.valueSerde = props.valueSerde;
+    this.otherValueSerde = props.otherValueSerde;
+    this.name = props.name;
+    Object.freeze(this);
+  }
+
+  static with<K, V, VO>(keySerde?: Serde<K>, valueSerde?: Serde<V>, otherValueSerde?: Serde<VO>): Joined<K, V, VO> {
+    return new Joined<K, V, VO>({ keySerde, valueSerde, otherValueSerde });
+  }
+
+  static as<K = unknown, V = unknown, VO = unknown>(name: string): Joined<K, V, VO> {
+    return new Joined<K, V, VO>({ name });
+  }
+
+  withKeySerde(keySerde: Serde<K>): Joined<K, V, VO> {
+    return new Joined({ ...this.#props(), keySerde });
+  }
+
+  withValueSerde(valueSerde: Serde<V>): Joined<K, V, VO> {
+    return new Joined({ ...this.#props(), valueSerde });
+  }
+
+  withOtherValueSerde(otherValueSerde: Serde<VO>): Joined<K, V, VO> {
+    return new Joined({ ...this.#props(), otherValueSerde });
+  }
+
+  withName(name: string): Joined<K, V, VO> {
+    return new Joined({ ...this.#props(), name });
+  }
+
+  #props(): JoinedProps<K, V, VO> {
+    return {
+      keySerde: this.keySerde,
+      valueSerde: this.valueSerde,
+      otherValueSerde: this.otherValueSerde,
+      name: this.name,
+    };
+  }
+}

@@ -1,0 +1,112 @@
+import type { FixedKeyProcessorSupplier, FixedKeyProcessor, KeyValue, ProcessorSupplierLike } from '@kaskade/processor-api';
+import type { TopicNameExtractor } from '@kaskade/core';
+import type { BranchedKStream } from './branched-kstream.js';
+import type { ForeachAction, KeyValueMapper, Predicate, ValueJoiner, ValueMapper } from './functions.js';
+import type { Grouped } from './grouped.js';
+import type { JoinWindows } from './join-windows.js';
+import type { Joined } from './joined.js';
+import type { KGroupedStream } from './kgrouped-stream.js';
+import type { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
+import type { Named } from './named.js';
+import type { Produced } from './produced.js';
+import type { Repartitioned } from './repartitioned.js';
+import type { StreamJoined } from './stream-joined.js';
+
+/**
+ * A record stream: every record is an independent fact. Handles are immutable: each operation adds a processor to
+ * the builder's graph and returns a new handle; the same stream may feed several operations.
+ *
+ * Key-changing operations (`map`, `selectKey`, `flatMap`, `process`) mark the stream for repartitioning: the next
+ * stateful operation (aggregation, join, `toTable`) first writes it through an internal topic
+ * `<applicationId>-<name>-repartition`, so that records with the same key meet in the same task.
+ *
+ * ```ts
+ * builder.stream('orders', Consumed.with(Serdes.String(), Serdes.Json<Order>()))
+ *   .filter((_id, order) => order.total > 0)
+ *   .mapValues((order) => order.total)
+ *   .to('order-totals', Produced.with(Serdes.String(), Serdes.Float64()));
+ * ```
+ * @see org.apache.kafka.streams.kstream.KStream
+ */
+export interface KStream<K, V> {
+  /** Keeps the records for which `predicate` is true. */
+  filter(predicate: Predicate<K, V>, named?: Named): KStream<K, V>;
+  /** Keeps the records for which `predicate` is false. */
+  filterNot(predicate: Predicate<K, V>, named?: Named): KStream<K, V>;
+  /** A new key and value per record (marks the stream for repartitioning). */
+  map<KR, VR>(mapper: KeyValueMapper<K, V, KeyValue<KR, VR>>, named?: Named): KStream<KR, VR>;
+  /** A new value per record; the key stays, so no repartitioning. */
+  mapValues<VR>(mapper: ValueMapper<V, VR, K>, named?: Named): KStream<K, VR>;
+  /** Zero or more records per record (marks the stream for repartitioning). */
+  flatMap<KR, VR>(mapper: KeyValueMapper<K, V, Iterable<KeyValue<KR, VR>>>, named?: Named): KStream<KR, VR>;
+  /** Zero or more values per record, same key. */
+  flatMapValues<VR>(mapper: ValueMapper<V, Iterable<VR>, K>, named?: Named): KStream<K, VR>;
+  /** A new key per record (marks the stream for repartitioning). */
+  selectKey<KR>(mapper: KeyValueMapper<K, V, KR>, named?: Named): KStream<KR, V>;
+  /** Calls `action` for each record and passes the record on. */
+  peek(action: ForeachAction<K, V>, named?: Named): KStream<K, V>;
+  /** Calls `action` for each record (terminal). */
+  foreach(action: ForeachAction<K, V>, named?: Named): void;
+  /** Splits the stream into branches by predicates; see {@link BranchedKStream}. */
+  split(named?: Named): BranchedKStream<K, V>;
+  /** The records of both streams, interleaved as they arrive. */
+  merge(other: KStream<K, V>, named?: Named): KStream<K, V>;
+  /** Writes the stream to a topic, or to the topic an extractor picks per record (terminal). */
+  to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void;
+  /** Writes the stream through an internal topic `<applicationId>-<name>-repartition` and reads it back. */
+  repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V>;
+  /** The stream as a changelog: the latest value per key (null values delete), in a store. */
+  toTable(named?: Named, materialized?: Materialized<K, V>): KTable<K, V>;
+  toTable(materialized: Materialized<K, V>): KTable<K, V>;
+  /**
+   * Runs a Processor API processor on the stream (marks it for repartitioning: the processor may change keys).
+   * `storeNames` are stores added with `StreamsBuilder.addStateStore` (or a table's store) the processor uses.
+   */
+  process<KR, VR>(supplier: ProcessorSupplierLike<K, V, KR, VR>, ...storeNames: string[]): KStream<KR, VR>;
+  process<KR, VR>(supplier: ProcessorSupplierLike<K, V, KR, VR>, named: Named, ...storeNames: string[]): KStream<KR, VR>;
+  /** Runs a processor that cannot change keys (no repartitioning). */
+  processValues<VR>(
+    supplier: FixedKeyProcessorSupplier<K, V, VR> | (() => FixedKeyProcessor<K, V, VR>),
+    ...storeNames: string[]
+  ): KStream<K, VR>;
+  processValues<VR>(
+    supplier: FixedKeyProcessorSupplier<K, V, VR> | (() => FixedKeyProcessor<K, V, VR>),
+    named: Named,
+    ...storeNames: string[]
+  ): KStream<K, VR>;
+  /** Groups by the current key, for an aggregation. */
+  groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V>;
+  /** Groups by a new key (the aggregation reads a repartition topic). */
+  groupBy<KR>(selector: KeyValueMapper<K, V, KR>, grouped?: Grouped<KR, V>): KGroupedStream<KR, V>;
+
+  /** Windowed inner join with another stream: records with the same key within the join window. */
+  join<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: ValueJoiner<V, VO, VR, K>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  /** Inner join with a table: each record joins the table's current value for its key. */
+  join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT, VR, K>, joined?: Joined<K, V, VT>): KStream<K, VR>;
+  /** Windowed left join: every record of this stream produces a result, with null when no partner arrived in time. */
+  leftJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: ValueJoiner<V, VO | null, VR, K>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  /** Left join with a table: every record produces a result, with null when the table has no value. */
+  leftJoin<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: ValueJoiner<V, VT | null, VR, K>,
+    joined?: Joined<K, V, VT>,
+  ): KStream<K, VR>;
+  /** Windowed outer join: records of both streams produce results, with null for a side without a partner. */
+  outerJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: ValueJoiner<V | null, VO | null, VR, K>,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+}

@@ -1,0 +1,139 @@
+import type { Serde } from '@kaskade/processor-api';
+import { TopologyError } from '@kaskade/processor-api';
+import type {
+  KeyValueBytesStoreSupplier,
+  SessionBytesStoreSupplier,
+  WindowBytesStoreSupplier,
+} from '@kaskade/state-store';
+import { checkName } from './named.js';
+
+/** A store supplier from `Stores` (`Stores.inMemoryKeyValueStore('name')`, ...) for `Materialized.as`. */
+export type MaterializedStoreSupplier = KeyValueBytesStoreSupplier | WindowBytesStoreSupplier | SessionBytesStoreSupplier;
+
+/** Where a materialized store keeps its data: LMDB on disk (the default) or memory. */
+export type MaterializedStoreType = 'persistent' | 'in-memory';
+
+interface MaterializedProps<K, V> {
+  readonly storeName?: string | undefined;
+  readonly storeSupplier?: MaterializedStoreSupplier | undefined;
+  readonly storeType?: MaterializedStoreType | undefined;
+  readonly keySerde?: Serde<K> | undefined;
+  readonly valueSerde?: Serde<V> | undefined;
+  readonly loggingEnabled: boolean;
+  readonly logConfig: Readonly<{ [key: string]: string }>;
+  readonly cachingEnabled: boolean;
+  readonly retentionMs?: number | undefined;
+}
+
+const DEFAULTS: MaterializedProps<never, never> = Object.freeze({
+  loggingEnabled: true,
+  logConfig: Object.freeze({}),
+  cachingEnabled: false,
+});
+
+/**
+ * How the result of a stateful operation is stored: the store's name (which also names its changelog topic
+ * `<applicationId>-<name>-changelog` and makes it queryable), its serdes, logging, caching, retention (window and
+ * session stores) and whether it lives on disk or in memory.
+ *
+ * Caching is off by default, unlike Kafka Streams: a table then emits one update per input record, which is what
+ * most applications and tests expect. `withCachingEnabled()` de-duplicates updates per key until the next commit.
+ *
+ * ```ts
+ * grouped.count(Materialized.as('counts-per-user'));
+ * grouped.aggregate(init, add, Materialized.with(Serdes.String(), Serdes.Json<Totals>()).withLoggingDisabled());
+ * ```
+ * @see org.apache.kafka.streams.kstream.Materialized
+ */
+export class Materialized<K, V> {
+  readonly storeName: string | undefined;
+  readonly storeSupplier: MaterializedStoreSupplier | undefined;
+  readonly storeType: MaterializedStoreType | undefined;
+  readonly keySerde: Serde<K> | undefined;
+  readonly valueSerde: Serde<V> | undefined;
+  readonly loggingEnabled: boolean;
+  readonly logConfig: Readonly<{ [key: string]: string }>;
+  readonly cachingEnabled: boolean;
+  readonly retentionMs: number | undefined;
+
+  private constructor(props: MaterializedProps<K, V>) {
+    if (props.storeName !== undefined) checkName(props.storeName, 'Materialized store');
+    if (props.retentionMs !== undefined && !(Number.isSafeInteger(props.retentionMs) && props.retentionMs >= 0)) {
+      throw new TopologyError(`Materialized retention must be an integer >= 0 (ms), got ${props.retentionMs}`);
+    }
+    this.storeName = props.storeName;
+    this.storeSupplier = props.storeSupplier;
+    this.storeType = props.storeType;
+    this.keySerde = props.keySerde;
+    this.valueSerde = props.valueSerde;
+    this.loggingEnabled = props.loggingEnabled;
+    this.logConfig = props.logConfig;
+    this.cachingEnabled = props.cachingEnabled;
+    this.retentionMs = props.retentionMs;
+    Object.freeze(this);
+  }
+
+  /** A store with this name, or the store a supplier from `Stores` describes (its name is the store's name). */
+  static as<K = unknown, V = unknown>(storeNameOrSupplier: string | MaterializedStoreSupplier): Materialized<K, V> {
+    if (typeof storeNameOrSupplier === 'string') return new Materialized<K, V>({ ...DEFAULTS, storeName: storeNameOrSupplier });
+    if (!storeNameOrSupplier || typeof storeNameOrSupplier.name !== 'string') {
+      throw new TopologyError('Materialized.as needs a store name or a store supplier from Stores');
+    }
+    return new Materialized<K, V>({ ...DEFAULTS, storeName: storeNameOrSupplier.name, storeSupplier: storeNameOrSupplier });
+  }
+
+  /** A store with a generated name and these serdes (undefined: inherited from upstream, else the app default). */
+  static with<K, V>(keySerde?: Serde<K>, valueSerde?: Serde<V>): Materialized<K, V> {
+    return new Materialized<K, V>({ ...DEFAULTS, keySerde, valueSerde });
+  }
+
+  withKeySerde<KN>(keySerde: Serde<KN>): Materialized<KN, V> {
+    return new Materialized<KN, V>({ ...this.#props(), keySerde } as unknown as MaterializedProps<KN, V>);
+  }
+
+  withValueSerde<VN>(valueSerde: Serde<VN>): Materialized<K, VN> {
+    return new Materialized<K, VN>({ ...this.#props(), valueSerde } as unknown as MaterializedProps<K, VN>);
+  }
+
+  /** Logs changes to the changelog topic (the default); `config` is merged over the changelog topic's defaults. */
+  withLoggingEnabled(config: { [key: string]: string } = {}): Materialized<K, V> {
+    return new Materialized<K, V>({ ...this.#props(), loggingEnabled: true, logConfig: Object.freeze({ ...config }) });
+  }
+
+  /** No changelog: the store is not restored after a failure or a task move (lost state is recomputed from nothing). */
+  withLoggingDisabled(): Materialized<K, V> {
+    return new Materialized<K, V>({ ...this.#props(), loggingEnabled: false, logConfig: Object.freeze({}) });
+  }
+
+  withCachingEnabled(): Materialized<K, V> {
+    return new Materialized<K, V>({ ...this.#props(), cachingEnabled: true });
+  }
+
+  withCachingDisabled(): Materialized<K, V> {
+    return new Materialized<K, V>({ ...this.#props(), cachingEnabled: false });
+  }
+
+  /** Retention of a window or session store; never less than window size + grace (the larger one wins). */
+  withRetention(retentionMs: number): Materialized<K, V> {
+    return new Materialized<K, V>({ ...this.#props(), retentionMs });
+  }
+
+  /** LMDB on disk (default) or memory; ignored when a store supplier was given. */
+  withStoreType(storeType: MaterializedStoreType): Materialized<K, V> {
+    return new Materialized<K, V>({ ...this.#props(), storeType });
+  }
+
+  #props(): MaterializedProps<K, V> {
+    return {
+      storeName: this.storeName,
+      storeSupplier: this.storeSupplier,
+      storeType: this.storeType,
+      keySerde: this.keySerde,
+      valueSerde: this.valueSerde,
+      loggingEnabled: this.loggingEnabled,
+      logConfig: this.logConfig,
+      cachingEnabled: this.cachingEnabled,
+      retentionMs: this.retentionMs,
+    };
+  }
+}

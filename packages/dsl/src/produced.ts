@@ -1,0 +1,81 @@
+import type { Serde } from '@kaskade/processor-api';
+import type { StreamPartitioner } from '@kaskade/core';
+import { checkName } from './named.js';
+
+interface ProducedProps<K, V> {
+  readonly keySerde?: Serde<K> | undefined;
+  readonly valueSerde?: Serde<V> | undefined;
+  readonly partitioner?: StreamPartitioner<K, V> | undefined;
+  readonly processorName?: string | undefined;
+}
+
+/**
+ * How a sink writes a topic: key and value serdes (default: the application's default serdes), a partitioner
+ * (default: murmur2 of the serialized key, as Kafka's producer), and the sink processor's name.
+ *
+ * ```ts
+ * stream.to('totals', Produced.with(Serdes.String(), Serdes.Int64()));
+ * ```
+ * @see org.apache.kafka.streams.kstream.Produced
+ */
+export class Produced<K, V> {
+  readonly keySerde: Serde<K> | undefined;
+  readonly valueSerde: Serde<V> | undefined;
+  readonly partitioner: StreamPartitioner<K, V> | undefined;
+  readonly processorName: string | undefined;
+
+  private constructor(props: ProducedProps<K, V>) {
+    if (props.processorName !== undefined) checkName(props.processorName, 'Produced processor');
+    this.keySerde = props.keySerde;
+    this.valueSerde = props.valueSerde;
+    this.partitioner = props.partitioner;
+    this.processorName = props.processorName;
+    Object.freeze(this);
+  }
+
+  static with<K, V>(keySerde?: Serde<K>, valueSerde?: Serde<V>, partitioner?: StreamPartitioner<K, V>): Produced<K, V> {
+    return new Produced<K, V>({ keySerde, valueSerde, partitioner });
+  }
+
+  static keySerde<K, V = unknown>(keySerde: Serde<K>): Produced<K, V> {
+    return new Produced<K, V>({ keySerde });
+  }
+
+  static valueSerde<K = unknown, V = unknown>(valueSerde: Serde<V>): Produced<K, V> {
+    return new Produced<K, V>({ valueSerde });
+  }
+
+  static streamPartitioner<K, V>(partitioner: StreamPartitioner<K, V>): Produced<K, V> {
+    return new Produced<K, V>({ partitioner });
+  }
+
+  /** Names the sink processor. */
+  static as<K = unknown, V = unknown>(processorName: string): Produced<K, V> {
+    return new Produced<K, V>({ processorName });
+  }
+
+  withKeySerde<KN>(keySerde: Serde<KN>): Produced<KN, V> {
+    return new Produced<KN, V>({ ...this.#props(), keySerde } as unknown as ProducedProps<KN, V>);
+  }
+
+  withValueSerde<VN>(valueSerde: Serde<VN>): Produced<K, VN> {
+    return new Produced<K, VN>({ ...this.#props(), valueSerde } as unknown as ProducedProps<K, VN>);
+  }
+
+  withStreamPartitioner(partitioner: StreamPartitioner<K, V>): Produced<K, V> {
+    return new Produced<K, V>({ ...this.#props(), partitioner });
+  }
+
+  withName(processorName: string): Produced<K, V> {
+    return new Produced<K, V>({ ...this.#props(), processorName });
+  }
+
+  #props(): ProducedProps<K, V> {
+    return {
+      keySerde: this.keySerde,
+      valueSerde: this.valueSerde,
+      partitioner: this.partitioner,
+      processorName: this.processorName,
+    };
+  }
+}

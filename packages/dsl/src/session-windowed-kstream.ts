@@ -1,0 +1,38 @@
+import type { Windowed } from '@kaskade/processor-api';
+import type { EmitStrategy } from './emit-strategy.js';
+import type { Aggregator, Initializer, Merger, Reducer } from './functions.js';
+import type { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
+import type { Named } from './named.js';
+
+/**
+ * A grouped stream windowed by `SessionWindows`: aggregations keep one value per key and session in a session store
+ * (retention = max(gap + grace, Materialized retention)) and return a table keyed by `Windowed<K>`. When a record
+ * merges sessions, each merged-away session is deleted downstream (a tombstone) and the merged session emitted.
+ *
+ * ```ts
+ * clicks.groupByKey().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(30 * 60_000)).count();
+ * ```
+ * @see org.apache.kafka.streams.kstream.SessionWindowedKStream
+ */
+export interface SessionWindowedKStream<K, V> {
+  emitStrategy(strategy: EmitStrategy): SessionWindowedKStream<K, V>;
+  count(materialized?: Materialized<K, number>): KTable<Windowed<K>, number>;
+  count(named: Named, materialized?: Materialized<K, number>): KTable<Windowed<K>, number>;
+  reduce(reducer: Reducer<V>, materialized?: Materialized<K, V>): KTable<Windowed<K>, V>;
+  reduce(reducer: Reducer<V>, named: Named, materialized?: Materialized<K, V>): KTable<Windowed<K>, V>;
+  /** `merger` combines the aggregates of two sessions that a record joins together. */
+  aggregate<VA>(
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+    merger: Merger<K, VA>,
+    materialized?: Materialized<K, VA>,
+  ): KTable<Windowed<K>, VA>;
+  aggregate<VA>(
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+    merger: Merger<K, VA>,
+    named: Named,
+    materialized?: Materialized<K, VA>,
+  ): KTable<Windowed<K>, VA>;
+}

@@ -1,0 +1,124 @@
+import { TopologyError } from '@kaskade/processor-api';
+import type { StateStore, StoreBuilder } from '@kaskade/processor-api';
+import type { Topology } from '@kaskade/core';
+import { Consumed } from './consumed.js';
+import { InternalStreamsBuilder } from './internal/internal-streams-builder.js';
+import { KStreamImpl } from './internal/kstream-impl.js';
+import { keyValueStoreGetter } from './internal/ktable-value-getter.js';
+import { KTableImpl } from './internal/ktable-impl.js';
+import { KTableSource } from './internal/processors/ktable-source.js';
+import { addTimestampedKeyValueStore } from './internal/store-factory.js';
+import type { KStream } from './kstream.js';
+import type { KTable } from './ktable.js';
+import { Materialized } from './materialized.js';
+
+/**
+ * The entry point of the DSL: declares input streams and tables, and builds the resulting `Topology`.
+ *
+ * Generated names follow Kafka Streams (`KSTREAM-SOURCE-0000000000`, `KSTREAM-FILTER-0000000001`, ...), from one
+ * counter per builder, so an identically built topology has identical processor, store and internal topic names —
+ * and finds its state and repartition topics again after a restart.
+ *
+ * ```ts
+ * const builder = new StreamsBuilder();
+ * builder.stream('words', Consumed.with(Serdes.String(), Serdes.String()))
+ *   .groupBy((_k, word) => word)
+ *   .count(Materialized.as('word-counts'))
+ *   .toStream()
+ *   .to('word-counts-out', Produced.with(Serdes.String(), Serdes.Int64()));
+ * const topology = builder.build();
+ * ```
+ * @see org.apache.kafka.streams.StreamsBuilder
+ */
+export class StreamsBuilder {
+  readonly #internal = new InternalStreamsBuilder();
+
+  /** A stream of the records of one or more topics (read by one source). */
+  stream<K = unknown, V = unknown>(topics: string | readonly string[], consumed?: Consumed<K, V>): KStream<K, V> {
+    const list = typeof topics === 'string' ? [topics] : [...topics];
+    if (list.length === 0 || list.some((t) => typeof t !== 'string' || t.length === 0)) {
+      throw new TopologyError('stream() needs one or more non-empty topic names');
+    }
+    const builder = this.#internal;
+    const name = consumed?.processorName ?? builder.newProcessorName('KSTREAM-SOURCE-');
+    builder.addSource({
+      name,
+      topics: list,
+      keySerde: consumed?.keySerde as never,
+      valueSerde: consumed?.valueSerde as never,
+      timestampExtractor: consumed?.timestampExtractor,
+      offsetReset: consumed?.offsetResetPolicy,
+    });
+    return new KStreamImpl<K, V>({
+      builder,
+      name,
+      keySerde: consumed?.keySerde,
+      valueSerde: consumed?.valueSerde,
+      repartitionRequired: false,
+    });
+  }
+
+  /**
+   * A table of a topic read as a changelog: the latest value per key, a null value deleting the key. The table is
+   * materialized in a store (`Materialized.as(name)`, else `<topic>-STATE-STORE-<n>`), logged to its own changelog.
+   */
+  table<K = unknown, V = unknown>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): KTable<K, V>;
+  table<K = unknown, V = unknown>(topic: string, materialized: Materialized<K, V>): KTable<K, V>;
+  table<K, V>(
+    topic: string,
+    consumedOrMaterialized?: Consumed<K, V> | Materialized<K, V>,
+    materializedArg?: Materialized<K, V>,
+  ): KTable<K, V> {
+    if (typeof topic !== 'string' || topic.length === 0) throw new TopologyError('table() needs a topic name');
+    const consumed = consumedOrMaterialized instanceof Consumed ? consumedOrMaterialized : undefined;
+    const materialized = consumedOrMaterialized instanceof Materialized ? consumedOrMaterialized : materializedArg;
+    const builder = this.#internal;
+    // Names in Kafka Streams' order: store, source, table source.
+    const storeName = materialized?.storeName ?? builder.newStoreName(`${topic}-`);
+    const sourceName = consumed?.processorName ?? builder.newProcessorName('KSTREAM-SOURCE-');
+    const tableSourceName = consumed?.processorName
+      ? `${consumed.processorName}-table-source`
+      : builder.newProcessorName('KTABLE-SOURCE-');
+    const keySerde = materialized?.keySerde ?? consumed?.keySerde;
+    const valueSerde = materialized?.valueSerde ?? consumed?.valueSerde;
+    builder.addSource({
+      name: sourceName,
+      topics: [topic],
+      keySerde: (consumed?.keySerde ?? keySerde) as never,
+      valueSerde: (consumed?.valueSerde ?? valueSerde) as never,
+      timestampExtractor: consumed?.timestampExtractor,
+      offsetReset: consumed?.offsetResetPolicy,
+    });
+    addTimestampedKeyValueStore(
+      builder,
+      storeName,
+      materialized as Materialized<unknown, unknown> | undefined,
+      (keySerde ?? builder.defaultSerde('key')) as never,
+      (valueSerde ?? builder.defaultSerde('value')) as never,
+    );
+    builder.addProcessor(tableSourceName, new KTableSource<K, V>(storeName) as never, [sourceName], [storeName]);
+    return new KTableImpl<K, V>({
+      builder,
+      name: tableSourceName,
+      keySerde,
+      valueSerde,
+      valueGetter: keyValueStoreGetter(storeName),
+      storeName,
+      window: undefined,
+    });
+  }
+
+  /** Adds a store for processors added with `KStream.process()` / `processValues()`, which name it. */
+  addStateStore(storeBuilder: StoreBuilder<StateStore>): this {
+    if (!storeBuilder || typeof storeBuilder.build !== 'function' || typeof storeBuilder.name !== 'string') {
+      throw new TopologyError('addStateStore needs a StoreBuilder (see Stores in @kaskade/state-store)');
+    }
+    this.#internal.addUserStore(storeBuilder);
+    return this;
+  }
+
+  /** Compiles everything declared so far into a new `Topology`. */
+  build(): Topology {
+    return this.#internal.build();
+  }
+}

@@ -1,0 +1,205 @@
+// Time-segmented storage shared by window and session stores: one table per segment of `segmentIntervalMs` (one LMDB
+// named DB each, or one in-memory map), by window start (windows) or session end (sessions). Retention never scans
+// records: when observed stream time moves past a whole segment's retention, the segment is dropped as a unit at the
+// next commit (LMDB `dropSync` inside the commit transaction). Until then reads skip it, and reads also cut off
+// individual expired records in live segments, so what a store returns never depends on segment granularity.
+//
+// Observed stream time = max(largest time written, the task's stream time). A write at or before
+// observed - retention is expired and ignored, as in Kafka Streams.
+import type { BytesStore, ChangelogRecord } from './bytes-store.js';
+import type { RawIterator } from './raw-iterator.js';
+import { ConcatIterator, EMPTY_ITERATOR } from './raw-iterator.js';
+import type { TableBackend } from './table-backend.js';
+import type { TableConfig } from './table.js';
+import { Table } from './table.js';
+
+/** Where segment backends come from: LMDB named DBs or in-memory maps. */
+export interface SegmentBackends {
+  readonly persistent: boolean;
+  /** Ids of segments that already exist (LMDB, after a restart). */
+  existing(): number[];
+  /** The backend of segment `id`, created if absent. */
+  open(id: number): TableBackend;
+}
+
+export interface SegmentedOptions {
+  readonly name: string;
+  readonly retentionMs: number;
+  readonly segmentIntervalMs: number;
+  readonly backends: SegmentBackends;
+  readonly config: TableConfig;
+  readonly streamTimeMs: () => number;
+  /** Called for each write ignored because it is expired, so that none disappears without a trace. */
+  readonly onExpiredWrite: () => void;
+}
+
+export abstract class SegmentedBytesStore implements BytesStore {
+  readonly name: string;
+  readonly persistent: boolean;
+  readonly retentionMs: number;
+  readonly segmentIntervalMs: number;
+  readonly #backends: SegmentBackends;
+  readonly #config: TableConfig;
+  readonly #streamTimeMs: () => number;
+  protected readonly onExpiredWrite: () => void;
+  readonly #live = new Map<number, Table>();
+  /** Live segment ids in ascending order; recomputed when the set changes. */
+  #ids: number[] | undefined;
+  /** Expired segments to drop at the next commit (or to bring back on abort). */
+  readonly #pendingDrops = new Map<number, Table>();
+  #observedMs = Number.NEGATIVE_INFINITY;
+  #committedObservedMs = Number.NEGATIVE_INFINITY;
+  /** Segments below this id have been dropped (or are pending). */
+  #minLiveSegment = Number.NEGATIVE_INFINITY;
+
+  protected constructor(options: SegmentedOptions) {
+    this.name = options.name;
+    this.persistent = options.backends.persistent;
+    this.retentionMs = options.retentionMs;
+    this.segmentIntervalMs = options.segmentIntervalMs;
+    this.#backends = options.backends;
+    this.#config = options.config;
+    this.#streamTimeMs = options.streamTimeMs;
+    this.onExpiredWrite = options.onExpiredWrite;
+    for (const id of options.backends.existing())
+      this.#live.set(id, new Table(options.backends.open(id), this.#config));
+  }
+
+  /** The earliest time that is not expired. */
+  protected minLiveTimeMs(): number {
+    return Math.max(this.#observedMs, this.#streamTimeMs()) - this.retentionMs + 1;
+  }
+
+  /** Advances observed stream time with a written time; drops segments that expired. */
+  protected observe(timeMs: number): void {
+    if (timeMs > this.#observedMs) this.#observedMs = timeMs;
+    this.#expireSegments(false);
+  }
+
+  protected segmentId(timeMs: number): number {
+    return Math.floor(timeMs / this.segmentIntervalMs);
+  }
+
+  /** The segment holding `timeMs`, created when `create` (the caller has checked that the time is live). */
+  protected segment(timeMs: number, create: true): Table;
+  protected segment(timeMs: number, create: false): Table | undefined;
+  protected segment(timeMs: number, create: boolean): Table | undefined {
+    const id = this.segmentId(timeMs);
+    let table = this.#live.get(id);
+    if (table === undefined && create) {
+      table = new Table(this.#backends.open(id), this.#config);
+      this.#live.set(id, table);
+      this.#ids = undefined;
+    }
+    return table;
+  }
+
+  /** Live segments overlapping [fromMs, toMs], oldest first. */
+  protected segments(fromMs: number, toMs: number): Table[] {
+    const from = this.segmentId(Math.max(fromMs, 0));
+    const to = toMs === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : this.segmentId(toMs);
+    this.#expireSegments(false);
+    const ids = (this.#ids ??= Array.from(this.#live.keys()).sort((a, b) => a - b));
+    const tables: Table[] = [];
+    for (const id of ids) if (id >= from && id <= to) tables.push(this.#live.get(id)!);
+    return tables;
+  }
+
+  /** Concatenates a range over each table, opening one at a time. */
+  protected concat(tables: readonly Table[], range: (table: Table) => RawIterator): RawIterator {
+    if (tables.length === 0) return EMPTY_ITERATOR;
+    if (tables.length === 1) return range(tables[0]!);
+    return new ConcatIterator(tables.map((t) => () => range(t)));
+  }
+
+  /** Restoration: applies one decoded changelog record straight to its segment's backend. */
+  protected restoreRecord(timeMs: number, storedKey: Buffer, value: Buffer | null): void {
+    if (timeMs > this.#observedMs) this.#observedMs = timeMs;
+    if (timeMs < this.minLiveTimeMs()) return;
+    this.segment(timeMs, true).backend.write(storedKey, value);
+  }
+
+  protected abstract restoreOne(record: ChangelogRecord): void;
+
+  restore(records: readonly ChangelogRecord[]): void {
+    for (const record of records) if (record.key !== null) this.restoreOne(record);
+    this.#expireSegments(true);
+    this.#committedObservedMs = this.#observedMs;
+  }
+
+  get hasUncommittedWrites(): boolean {
+    if (this.#pendingDrops.size > 0) return true;
+    for (const table of this.#live.values()) if (table.hasUncommittedWrites) return true;
+    return false;
+  }
+
+  get needsCommit(): boolean {
+    if (this.#pendingDrops.size > 0) return true;
+    for (const table of this.#live.values()) if (table.hasBufferedWrites) return true;
+    return false;
+  }
+
+  flushCache(): void {
+    for (const table of this.#live.values()) table.flushCache();
+  }
+
+  applyCommit(): void {
+    for (const table of this.#live.values()) if (table.hasBufferedWrites) table.applyBuffer();
+    for (const table of this.#pendingDrops.values()) table.backend.drop();
+  }
+
+  completeCommit(): void {
+    for (const table of this.#live.values()) table.clearBuffer();
+    for (const table of this.#pendingDrops.values()) table.close();
+    this.#pendingDrops.clear();
+    this.#committedObservedMs = this.#observedMs;
+  }
+
+  abort(): void {
+    for (const [id, table] of this.#pendingDrops) this.#live.set(id, table);
+    this.#pendingDrops.clear();
+    this.#ids = undefined;
+    for (const table of this.#live.values()) {
+      table.clearCache();
+      table.clearBuffer();
+    }
+    this.#observedMs = this.#committedObservedMs;
+    this.#minLiveSegment = Number.NEGATIVE_INFINITY;
+  }
+
+  clearCache(): void {
+    for (const table of this.#live.values()) table.clearCache();
+  }
+
+  close(): void {
+    for (const table of this.#live.values()) table.close();
+    for (const table of this.#pendingDrops.values()) table.close();
+    this.#live.clear();
+    this.#pendingDrops.clear();
+    this.#ids = undefined;
+  }
+
+  /**
+   * Moves segments whose every time is expired out of the live set: to the pending drops (dropped at commit), or —
+   * during restoration, inside the restore transaction — dropped right away.
+   */
+  #expireSegments(immediately: boolean): void {
+    const minLiveTime = this.minLiveTimeMs();
+    if (minLiveTime === Number.NEGATIVE_INFINITY) return;
+    const minLiveSegment = this.segmentId(minLiveTime);
+    if (minLiveSegment <= this.#minLiveSegment) return;
+    this.#minLiveSegment = minLiveSegment;
+    for (const [id, table] of this.#live) {
+      if (id >= minLiveSegment) continue;
+      this.#live.delete(id);
+      this.#ids = undefined;
+      // Dirty cache entries of an expired segment are discarded: nothing can read them any more, and restoration
+      // would skip them too.
+      table.clearCache();
+      if (immediately) {
+        table.backend.drop();
+        table.close();
+      } else this.#pendingDrops.set(id, table);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import type { Serde, ValueAndTimestamp, WindowStore } from '@kaskade/processor-api';
+import type { BuilderSettings } from './abstract-store-builder.js';
+import { AbstractStoreBuilder, DEFAULT_BUILDER_SETTINGS } from './abstract-store-builder.js';
+import { TypedWindowStore } from './internal/typed-window-store.js';
+import type { WindowBytesStoreSupplier } from './store-suppliers.js';
+import { ValueAndTimestampSerde } from './value-and-timestamp-serde.js';
+
+/** A window store whose values carry the timestamp of the record that wrote them. */
+export type TimestampedWindowStore<K, V> = WindowStore<K, ValueAndTimestamp<V>>;
+
+/**
+ * Builds window stores: `Stores.windowStoreBuilder(Stores.persistentWindowStore('w', {...}), keySerde, valueSerde)`.
+ * Caching is ignored for stores that retain duplicates (every put is a new entry), as in Kafka Streams.
+ *
+ * @see org.apache.kafka.streams.state.internals.WindowStoreBuilder
+ */
+export class WindowStoreBuilder<K, V> extends AbstractStoreBuilder<WindowStore<K, V>> {
+  readonly storeType = 'window' as const;
+  readonly retentionMs: number;
+  readonly persistent: boolean;
+  readonly supplier: WindowBytesStoreSupplier;
+  readonly keySerde: Serde<K>;
+  readonly valueSerde: Serde<V>;
+
+  constructor(
+    supplier: WindowBytesStoreSupplier,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    settings = DEFAULT_BUILDER_SETTINGS,
+  ) {
+    super(supplier.name, settings);
+    this.supplier = supplier;
+    this.persistent = supplier.persistent;
+    this.retentionMs = supplier.retentionMs;
+    this.keySerde = keySerde;
+    this.valueSerde = valueSerde;
+  }
+
+  protected withSettings(settings: BuilderSettings): this {
+    return new WindowStoreBuilder(this.supplier, this.keySerde, this.valueSerde, settings) as this;
+  }
+
+  build(): WindowStore<K, V> {
+    return new TypedWindowStore({
+      supplier: this.supplier,
+      keySerde: this.keySerde,
+      valueSerde: this.valueSerde,
+      logging: this.loggingEnabled,
+      caching: this.cachingEnabled,
+    });
+  }
+}
+
+/**
+ * Builds window stores of `ValueAndTimestamp` values.
+ *
+ * @see org.apache.kafka.streams.state.internals.TimestampedWindowStoreBuilder
+ */
+export class TimestampedWindowStoreBuilder<K, V> extends AbstractStoreBuilder<TimestampedWindowStore<K, V>> {
+  readonly storeType = 'window' as const;
+  readonly retentionMs: number;
+  readonly persistent: boolean;
+  readonly supplier: WindowBytesStoreSupplier;
+  readonly keySerde: Serde<K>;
+  readonly valueSerde: Serde<V>;
+
+  constructor(
+    supplier: WindowBytesStoreSupplier,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    settings = DEFAULT_BUILDER_SETTINGS,
+  ) {
+    super(supplier.name, settings);
+    this.supplier = supplier;
+    this.persistent = supplier.persistent;
+    this.retentionMs = supplier.retentionMs;
+    this.keySerde = keySerde;
+    this.valueSerde = valueSerde;
+  }
+
+  protected withSettings(settings: BuilderSettings): this {
+    return new TimestampedWindowStoreBuilder(this.supplier, this.keySerde, this.valueSerde, settings) as this;
+  }
+
+  build(): TimestampedWindowStore<K, V> {
+    return new TypedWindowStore<K, ValueAndTimestamp<V>>({
+      supplier: this.supplier,
+      keySerde: this.keySerde,
+      valueSerde: new ValueAndTimestampSerde(this.valueSerde),
+      logging: this.loggingEnabled,
+      caching: this.cachingEnabled,
+      timestampOf: (value) => value.timestamp,
+    });
+  }
+}

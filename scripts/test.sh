@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The one test command (README, CI): installs everything, then type-checks, lints, checks the dependency direction,
+# and runs all tests — unit tests and the tests against a real Apache Kafka broker that the run starts itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+bash scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+echo '[test] type check'; tsc -p tsconfig.json
+echo '[test] lint'; eslint . && prettier --check . --log-level warn
+echo '[test] dependency direction'; node scripts/check-deps.mjs
+
+mkdir -p .cache
+rm -f .cache/vitest-report.json .cache/test-kafka-version
+status=0
+vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-report.json "$@" || status=$?
+
+node scripts/test-summary.mjs .cache/vitest-report.json "$(( $(date +%s) - start ))" || status=1
+exit $status

@@ -1,0 +1,93 @@
+// Small helpers for broker tests: create topics, produce many records fast, read a topic to its end.
+import { KafkaAdmin, KafkaConsumerClient, KafkaProducerClient } from '@kaskade/core';
+import type { ConsumedMessage, WireHeaders } from '@kaskade/core';
+import { bootstrapServers } from './broker-context.js';
+
+export async function createTopics(
+  ...specs: { topic: string; partitions: number; config?: { [k: string]: string } }[]
+) {
+  const admin = KafkaAdmin.create(bootstrapServers());
+  try {
+    await admin.createTopics(specs.map((s) => ({ ...s, replicationFactor: 1 })));
+  } finally {
+    admin.close();
+  }
+}
+
+export interface OutRecord {
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  partition?: number;
+  timestamp?: number;
+  headers?: WireHeaders;
+}
+
+/** Produces records (in order per partition) and waits until all are delivered. */
+export async function produce(
+  topic: string,
+  records: Iterable<OutRecord>,
+  servers = bootstrapServers(),
+): Promise<number> {
+  let failed: Error | undefined;
+  const p = new KafkaProducerClient({
+    bootstrapServers: servers,
+    config: { partitioner: 'murmur2_random', 'linger.ms': 20 },
+    onDelivery: (r) => {
+      if (r.error) failed ??= r.error;
+    },
+  });
+  await p.connect();
+  let n = 0;
+  for (const r of records) {
+    const key = r.key === null ? null : Buffer.isBuffer(r.key) ? r.key : Buffer.from(r.key);
+    const value = r.value === null ? null : Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    while (!p.produce(topic, r.partition ?? -1, value, key, r.timestamp ?? Date.now(), r.headers)) await p.flush();
+    n++;
+  }
+  await p.flush();
+  await p.disconnect();
+  if (failed) throw failed;
+  return n;
+}
+
+/**
+ * Reads a topic from the beginning (all partitions) until `done` says so or the timeout passes; returns what it
+ * read. A fresh group each time, nothing committed.
+ */
+export async function readTopic(
+  topic: string,
+  done: (all: ConsumedMessage[]) => boolean,
+  options: { timeoutMs?: number; isolation?: 'read_committed' | 'read_uncommitted'; servers?: string } = {},
+): Promise<ConsumedMessage[]> {
+  const consumer = new KafkaConsumerClient({
+    bootstrapServers: options.servers ?? bootstrapServers(),
+    groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+    isolationLevel: options.isolation ?? 'read_uncommitted',
+  });
+  await consumer.connect();
+  consumer.subscribe([topic]);
+  const all: ConsumedMessage[] = [];
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  try {
+    while (!done(all) && Date.now() < deadline) all.push(...(await consumer.consumeBatch(5000)));
+  } finally {
+    await consumer.disconnect();
+  }
+  return all;
+}
+
+/** Polls `check` until it returns true or the timeout passes. */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const str = (b: Buffer | string | null | undefined): string | null =>
+  b === null || b === undefined ? null : Buffer.isBuffer(b) ? b.toString() : b;
