@@ -2,14 +2,15 @@
 //   node --import tsx bench/rung-worker.ts '<WorkerArgs as JSON>'
 // Prints exactly one JSON line (WorkerOutput) on stdout and exits 0 on success, 1 on failure.
 import { performance } from 'node:perf_hooks';
-import { cpuTicks, peakRssMb } from './lib/proc-stats.js';
+import { cpuTicks, machineTicks, peakRssMb, processesCpuTicks } from './lib/proc-stats.js';
 import { runtimeLogging } from './lib/runtime-logging.js';
 import type { RungContext } from './lib/rung.js';
 import type { WorkerArgs, WorkerOutput } from './lib/worker-protocol.js';
 import { RUNGS } from './rungs/index.js';
 
 function firstLine(error: unknown): string {
-  const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  const text =
+    error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
   return text.split('\n')[0]!.trim();
 }
 
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '') as WorkerArgs;
   runtimeLogging.verbose = args.verbose;
   let progress: () => number = () => 0;
-  const fail = (error: unknown): never => finish({ ok: false, rung: args.rung, error: firstLine(error), progress: progress() });
+  const fail = (error: unknown): never =>
+    finish({ ok: false, rung: args.rung, error: firstLine(error), progress: progress() });
 
   const load = RUNGS.get(args.rung);
   if (!load) fail(new Error(`unknown rung "${args.rung}"`));
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
 
   let startWall = 0;
   let startTicks = 0;
+  let startBroker: number | undefined;
+  let startMachine = { busy: 0, total: 0, cores: 1 };
   let drainedWall = 0;
   const ctx: RungContext = {
     bootstrapServers: args.bootstrapServers,
@@ -45,6 +49,8 @@ async function main(): Promise<void> {
       if (startWall !== 0) return;
       startWall = performance.now();
       startTicks = cpuTicks();
+      startBroker = processesCpuTicks(args.brokerPids);
+      startMachine = machineTicks();
     },
     markDrained() {
       if (drainedWall === 0) drainedWall = performance.now();
@@ -64,7 +70,13 @@ async function main(): Promise<void> {
       lastProgress = p;
       lastChange = now;
     } else if (now - lastChange > args.stallSeconds * 1000) {
-      fail(new Error(`stalled: no progress for ${args.stallSeconds} s at ${p} of ${args.records} records`));
+      fail(
+        new Error(
+          p >= args.records
+            ? `stuck: all ${args.records} records were handled, but flushing and closing did not end within ${args.stallSeconds} s`
+            : `stalled: no progress for ${args.stallSeconds} s at ${p} of ${args.records} records`,
+        ),
+      );
     }
   }, 500);
   watchdog.unref();
@@ -78,6 +90,8 @@ async function main(): Promise<void> {
   }
   const endWall = performance.now();
   const endTicks = cpuTicks();
+  const endBroker = processesCpuTicks(args.brokerPids);
+  const endMachine = machineTicks();
   clearInterval(watchdog);
   if (startWall === 0) fail(new Error('the rung never called markStart()'));
   finish({
@@ -89,6 +103,13 @@ async function main(): Promise<void> {
     startupSeconds: (startWall - called) / 1000,
     cpuSeconds: (endTicks - startTicks) / args.clockTicksPerSecond,
     peakRssMb: peakRssMb(),
+    brokerCpuSeconds:
+      startBroker === undefined || endBroker === undefined
+        ? null
+        : (endBroker - startBroker) / args.clockTicksPerSecond,
+    machineBusyCores:
+      ((endMachine.busy - startMachine.busy) / Math.max(1, endMachine.total - startMachine.total)) * endMachine.cores,
+    cores: endMachine.cores,
   });
 }
 

@@ -4,7 +4,7 @@
 //   npm start                (starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set)
 import type { Record } from '@kaskade/processor-api';
 import type { KeyValueStore, ProcessorContext } from '@kaskade/processor-api';
-import { KafkaAdmin, KafkaProducerClient, KafkaStreams, Serdes, Topology } from '@kaskade/core';
+import { KafkaAdmin, KafkaProducerClient, KafkaStreams, QueryableStoreTypes, Serdes, Topology } from '@kaskade/core';
 import { Stores } from '@kaskade/state-store';
 import { z } from 'zod';
 import { localBroker } from './local-broker.js';
@@ -104,11 +104,8 @@ export async function main(): Promise<void> {
   while (streams.metrics().processed < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const m = streams.metrics();
   console.log(`[example] processed ${m.processed} records in tasks ${m.activeTasks.join(', ')}`);
-  const totals = streams.stores<KeyValueStore<string, number>>('customer-totals');
-  for (const c of customers) {
-    const total = totals.map((s) => s.get(c)).find((v) => v !== undefined);
-    console.log(`[example] running total of ${c}: ${total ?? 0} cents`);
-  }
+  const totals = streams.store('customer-totals', QueryableStoreTypes.keyValueStore<string, number>());
+  for (const c of customers) console.log(`[example] running total of ${c}: ${totals.get(c) ?? 0} cents`);
   await shutdown();
   console.log('[example] done');
 }

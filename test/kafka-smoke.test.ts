@@ -175,17 +175,17 @@ describe('Kafka plumbing on the real broker', () => {
     const { p: txn } = await producer({ transactionalId: uniqueName('smoke-txn-id') });
     await txn.initTransactions();
     // Transaction 1: committed, with the input offsets of the first five records.
-    txn.beginTransaction();
+    await txn.beginTransaction();
     for (const m of inputs.slice(0, 5)) txn.produce(output, 0, Buffer.from(`committed-${m.value}`), null, Date.now());
     await txn.sendOffsetsToTransaction([{ topic: input, partition: 0, offset: 5 }], consumer);
     await txn.commitTransaction();
     // Transaction 2: aborted, so neither its records nor its offsets count.
-    txn.beginTransaction();
+    await txn.beginTransaction();
     for (const m of inputs.slice(5)) txn.produce(output, 0, Buffer.from(`aborted-${m.value}`), null, Date.now());
     await txn.sendOffsetsToTransaction([{ topic: input, partition: 0, offset: 10 }], consumer);
     await txn.abortTransaction();
     // Transaction 3: committed marker, so a read_committed reader has an end to reach.
-    txn.beginTransaction();
+    await txn.beginTransaction();
     txn.produce(output, 0, Buffer.from('end'), null, Date.now());
     await txn.commitTransaction();
     await txn.disconnect();

@@ -1,7 +1,8 @@
 // The benchmark's input, as Kafka Streams' SimpleBenchmark makes it: 4-byte big-endian integer keys uniform over
 // 10 000 keys, random values of a fixed size, preloaded into a 3-partition topic before anything is timed.
 import { randomBytes } from 'node:crypto';
-import { KafkaAdmin, KafkaProducerClient } from '@kaskade/core';
+import { KafkaProducerClient } from '@kaskade/core';
+import type { KafkaAdmin } from '@kaskade/core';
 
 export const KEY_SPACE = 10_000;
 export const PARTITIONS = 3;

@@ -7,7 +7,6 @@ import type { RungContext, RungResult } from './rung.js';
 /** Commit interval of the exactly-once rungs, as Kafka Streams' default under exactly_once_v2. */
 export const EOS_COMMIT_INTERVAL_MS = 100;
 
-
 /**
  * Runs a topology with KafkaStreams until its probe processor has seen every input record, then closes it (close
  * commits, which flushes the producer, and leaves the group) and stops the clock. The topology builder gets a

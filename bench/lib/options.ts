@@ -31,7 +31,9 @@ records/s, CPU time per record, peak RSS and the ratio to raw-passthrough measur
   --verbose            print the workers' stderr and the runtime's warnings
   -h, --help
 
-Uses the broker in KASKADE_BOOTSTRAP_SERVERS, or starts one (and stops it at the end).`;
+Uses the broker in KASKADE_BOOTSTRAP_SERVERS, or starts one (and stops it at the end). The broker's CPU time per
+record is reported when its JVM's pid is known: always for a broker started here, else from
+KASKADE_BENCH_BROKER_PIDS=pid[,pid].`;
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;

@@ -13,9 +13,9 @@ export function clockTicksPerSecond(): number {
   }
 }
 
-/** utime + stime of this process (all threads), in clock ticks. */
-export function cpuTicks(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
+/** utime + stime of a process (all threads; this one by default), in clock ticks. */
+export function cpuTicks(pid: number | 'self' = 'self'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces and parentheses: count fields from the last ')'. After it come
   // field 3 (state) onwards, so utime (field 14) and stime (field 15) are at indexes 11 and 12.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -28,4 +28,24 @@ export function peakRssMb(): number {
   const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
   if (!match) throw new Error('no VmHWM in /proc/self/status');
   return Number(match[1]) / 1024;
+}
+
+/** utime + stime of other processes (the broker's JVMs), in clock ticks; undefined when one cannot be read. */
+export function processesCpuTicks(pids: readonly number[]): number | undefined {
+  if (pids.length === 0) return undefined;
+  try {
+    return pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy and total clock ticks of the whole machine (all cores), and its number of cores, from /proc/stat. */
+export function machineTicks(): { busy: number; total: number; cores: number } {
+  const lines = readFileSync('/proc/stat', 'utf8').split('\n');
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user.
+  const f = lines[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const cores = lines.filter((l) => /^cpu\d/.test(l)).length;
+  return { busy: total - f[3]! - f[4]!, total, cores };
 }

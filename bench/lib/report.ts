@@ -10,6 +10,8 @@ export interface RunRecord {
   readonly output: WorkerOutput;
   /** Set when the run is valid; recordsPerSec / the baseline's recordsPerSec of the same round and value size. */
   ratioToPassThrough?: number;
+  /** The same ratio over the drain only (first to last record handled), without the flush-and-close tail. */
+  drainRatioToPassThrough?: number;
 }
 
 export interface RungInfo {
@@ -34,8 +36,17 @@ export interface RungSummary {
   readonly seconds: number | null;
   readonly recordsPerSec: number | null;
   readonly cpuMicrosPerRecord: number | null;
+  /** CPU time of the broker's JVMs per record over the same window (null when their pids are unknown). */
+  readonly brokerCpuMicrosPerRecord: number | null;
+  /**
+   * Average cores busy with anything but this rung and the broker over the window: near 0 on a quiet machine. On two
+   * cores, anything above a few tenths makes absolute numbers unreliable (ratios of the same round suffer less).
+   */
+  readonly otherBusyCores: number | null;
   readonly peakRssMb: number | null;
   readonly ratioToPassThrough: number | null;
+  /** Median ratio of drain rates (records / drainedSeconds): the steady state, without the flush-and-close tail. */
+  readonly drainRatioToPassThrough: number | null;
   /** Median flush-and-close tail (ms): from the last record handled to the end. */
   readonly tailMs: number | null;
   /** Median time from the worker's call of `run` to the first record (s). */
@@ -59,10 +70,14 @@ interface Measures {
   seconds: number;
   recordsPerSec: number;
   cpuMicrosPerRecord: number;
+  brokerCpuMicrosPerRecord: number | undefined;
+  otherBusyCores: number;
   peakRssMb: number;
   tailMs: number;
   startupSeconds: number;
+  drainRecordsPerSec: number;
   ratioToPassThrough?: number;
+  drainRatioToPassThrough?: number;
 }
 
 /** The derived measures of a successful run, or undefined for a failed one. */
@@ -73,10 +88,14 @@ export function measuresOf(run: RunRecord): Measures | undefined {
     seconds: o.seconds,
     recordsPerSec: o.records / o.seconds,
     cpuMicrosPerRecord: (o.cpuSeconds * 1e6) / o.records,
+    brokerCpuMicrosPerRecord: o.brokerCpuSeconds === null ? undefined : (o.brokerCpuSeconds * 1e6) / o.records,
+    otherBusyCores: Math.max(0, o.machineBusyCores - (o.cpuSeconds + (o.brokerCpuSeconds ?? 0)) / o.seconds),
     peakRssMb: o.peakRssMb,
     tailMs: (o.seconds - o.drainedSeconds) * 1000,
     startupSeconds: o.startupSeconds,
+    drainRecordsPerSec: o.records / o.drainedSeconds,
     ...(run.ratioToPassThrough === undefined ? {} : { ratioToPassThrough: run.ratioToPassThrough }),
+    ...(run.drainRatioToPassThrough === undefined ? {} : { drainRatioToPassThrough: run.drainRatioToPassThrough }),
   };
 }
 
@@ -86,7 +105,10 @@ export function computeRatios(runs: readonly RunRecord[], baseline: string): voi
     const base = runs.find((r) => r.rung === baseline && r.valueBytes === run.valueBytes && r.round === run.round);
     const mine = measuresOf(run);
     const theirs = base && measuresOf(base);
-    if (mine && theirs) run.ratioToPassThrough = mine.recordsPerSec / theirs.recordsPerSec;
+    if (mine && theirs) {
+      run.ratioToPassThrough = mine.recordsPerSec / theirs.recordsPerSec;
+      run.drainRatioToPassThrough = mine.drainRecordsPerSec / theirs.drainRecordsPerSec;
+    }
   }
 }
 
@@ -101,8 +123,11 @@ export function summarize(runs: readonly RunRecord[], rungs: readonly RungInfo[]
       seconds: pick((m) => m.seconds),
       recordsPerSec: pick((m) => m.recordsPerSec),
       cpuMicrosPerRecord: pick((m) => m.cpuMicrosPerRecord),
+      brokerCpuMicrosPerRecord: pick((m) => m.brokerCpuMicrosPerRecord),
+      otherBusyCores: pick((m) => m.otherBusyCores),
       peakRssMb: pick((m) => m.peakRssMb),
       ratioToPassThrough: pick((m) => m.ratioToPassThrough),
+      drainRatioToPassThrough: pick((m) => m.drainRatioToPassThrough),
       tailMs: pick((m) => m.tailMs),
       startupSeconds: pick((m) => m.startupSeconds),
     };
@@ -117,8 +142,11 @@ export function summarize(runs: readonly RunRecord[], rungs: readonly RungInfo[]
       seconds: measures.seconds?.median ?? null,
       recordsPerSec: measures.recordsPerSec?.median ?? null,
       cpuMicrosPerRecord: measures.cpuMicrosPerRecord?.median ?? null,
+      brokerCpuMicrosPerRecord: measures.brokerCpuMicrosPerRecord?.median ?? null,
+      otherBusyCores: measures.otherBusyCores?.median ?? null,
       peakRssMb: measures.peakRssMb?.median ?? null,
       ratioToPassThrough: measures.ratioToPassThrough?.median ?? null,
+      drainRatioToPassThrough: measures.drainRatioToPassThrough?.median ?? null,
       tailMs: measures.tailMs?.median ?? null,
       startupSeconds: measures.startupSeconds?.median ?? null,
       roundsOk: ok.length,
@@ -142,15 +170,30 @@ function cell(summary: RungSummary, key: keyof RungSummary & string, format: (n:
 
 /** A plain-text table, one row per rung, for one value size. */
 export function formatTable(summaries: readonly RungSummary[], title: string): string {
-  const header = ['rung', 'guarantee', 'records/s', 'CPU µs/rec', 'peak RSS MB', 'ratio to passthrough', 'tail ms', 'ok'];
+  const header = [
+    'rung',
+    'guarantee',
+    'records/s',
+    'ratio',
+    'drain ratio',
+    'CPU µs/rec',
+    'broker µs/rec',
+    'peak RSS MB',
+    'tail ms',
+    'others busy',
+    'ok',
+  ];
   const rows = summaries.map((s) => [
     s.rung,
     s.guarantee,
     cell(s, 'recordsPerSec', int),
-    cell(s, 'cpuMicrosPerRecord', fixed(2)),
-    cell(s, 'peakRssMb', int),
     cell(s, 'ratioToPassThrough', fixed(2)),
+    cell(s, 'drainRatioToPassThrough', fixed(2)),
+    cell(s, 'cpuMicrosPerRecord', fixed(2)),
+    cell(s, 'brokerCpuMicrosPerRecord', fixed(2)),
+    cell(s, 'peakRssMb', int),
     cell(s, 'tailMs', int),
+    cell(s, 'otherBusyCores', fixed(2)),
     `${s.roundsOk}/${s.rounds}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -163,5 +206,11 @@ export function formatTable(summaries: readonly RungSummary[], title: string): s
   for (const r of rows) out.push(line(r));
   const failures = summaries.filter((s) => s.error !== undefined);
   for (const f of failures) out.push(`  ${f.rung} FAILED (${f.rounds - f.roundsOk}/${f.rounds} rounds): ${f.error}`);
+  const busiest = Math.max(0, ...summaries.map((s) => s.spread['otherBusyCores']?.[1] ?? 0));
+  if (busiest > 0.25) {
+    out.push(
+      `  NOTE: other processes kept up to ${busiest.toFixed(2)} cores busy during some runs: absolute numbers are unreliable; compare ratios`,
+    );
+  }
   return out.join('\n');
 }

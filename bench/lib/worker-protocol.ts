@@ -11,6 +11,8 @@ export interface WorkerArgs {
   readonly valueBytes: number;
   readonly batchSize: number;
   readonly clockTicksPerSecond: number;
+  /** Process ids of the broker's JVMs, when known: their CPU time over the same window is reported too. */
+  readonly brokerPids: readonly number[];
   /** Fail when no record was handled for this long. */
   readonly stallSeconds: number;
   readonly verbose: boolean;
@@ -30,6 +32,11 @@ export interface WorkerSuccess {
   readonly cpuSeconds: number;
   /** Peak RSS (VmHWM) of the worker over its whole life. */
   readonly peakRssMb: number;
+  /** CPU time of the broker's JVMs over `seconds`, when their pids are known. */
+  readonly brokerCpuSeconds: number | null;
+  /** Average busy cores of the whole machine over `seconds` (out of `cores`): near `cores` means CPU-bound. */
+  readonly machineBusyCores: number;
+  readonly cores: number;
 }
 
 export interface WorkerFailure {

@@ -41,7 +41,11 @@ export function runCount(ctx: RungContext, guarantee: ProcessingGuarantee): Prom
       .addSource('source', ctx.inputTopic, { keySerde: Serdes.Int32(), valueSerde: Serdes.Bytes() })
       .addProcessor('count', () => new CountProcessor(progress), 'source')
       .addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Int32(), Serdes.Int64()).withCachingEnabled(),
+        Stores.keyValueStoreBuilder(
+          Stores.persistentKeyValueStore(STORE),
+          Serdes.Int32(),
+          Serdes.Int64(),
+        ).withCachingEnabled(),
         'count',
       )
       .addSink('sink', ctx.outputTopic, { keySerde: Serdes.Int32(), valueSerde: Serdes.Int64() }, 'count'),

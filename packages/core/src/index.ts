@@ -90,6 +90,8 @@ export type { TopicPlan } from './topology/internal-topic-planner.js';
 export { KafkaStreams } from './runtime/kafka-streams.js';
 export type { StreamsMetrics, KafkaStreamsOptions } from './runtime/kafka-streams.js';
 export type { StreamsState, StateChange } from './runtime/streams-state.js';
+export { QueryableStoreTypes } from './runtime/queryable-store-types.js';
+export type { QueryableStoreType } from './runtime/queryable-store-types.js';
 export type { StateRestoreListener, RestoreProgress } from './runtime/changelog-restorer.js';
 
 // Runtime internals shared with @kaskade/testing's TopologyTestDriver (same task code, no broker). Not a stable API.

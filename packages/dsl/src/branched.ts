@@ -36,7 +36,10 @@ export class Branched<K, V> {
   }
 
   /** Applies `chain` to the branch; the map holds its result (nothing when it returns null or undefined). */
-  static withFunction<K, V>(chain: (branch: KStream<K, V>) => KStream<K, V> | null | undefined, name?: string): Branched<K, V> {
+  static withFunction<K, V>(
+    chain: (branch: KStream<K, V>) => KStream<K, V> | null | undefined,
+    name?: string,
+  ): Branched<K, V> {
     return new Branched<K, V>(name, chain, undefined);
   }
 

@@ -42,7 +42,8 @@ export class JoinWindows {
 
   /** How far before a left record a right record may be (may be negative, as long as before + after >= 0). */
   before(beforeMs: number): JoinWindows {
-    if (!Number.isSafeInteger(beforeMs)) throw new TopologyError(`JoinWindows before must be an integer, got ${beforeMs}`);
+    if (!Number.isSafeInteger(beforeMs))
+      throw new TopologyError(`JoinWindows before must be an integer, got ${beforeMs}`);
     return new JoinWindows(beforeMs, this.afterMs, this.graceMs);
   }
 

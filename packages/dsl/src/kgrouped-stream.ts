@@ -26,7 +26,11 @@ export interface KGroupedStream<K, V> {
   reduce(reducer: Reducer<V>, materialized?: Materialized<K, V>): KTable<K, V>;
   reduce(reducer: Reducer<V>, named: Named, materialized?: Materialized<K, V>): KTable<K, V>;
   /** Folds the values of a key into an aggregate of another type. */
-  aggregate<VA>(initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>, materialized?: Materialized<K, VA>): KTable<K, VA>;
+  aggregate<VA>(
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+    materialized?: Materialized<K, VA>,
+  ): KTable<K, VA>;
   aggregate<VA>(
     initializer: Initializer<VA>,
     aggregator: Aggregator<K, V, VA>,

@@ -1,4 +1,9 @@
-import type { FixedKeyProcessorSupplier, FixedKeyProcessor, KeyValue, ProcessorSupplierLike } from '@kaskade/processor-api';
+import type {
+  FixedKeyProcessorSupplier,
+  FixedKeyProcessor,
+  KeyValue,
+  ProcessorSupplierLike,
+} from '@kaskade/processor-api';
 import type { TopicNameExtractor } from '@kaskade/core';
 import type { BranchedKStream } from './branched-kstream.js';
 import type { ForeachAction, KeyValueMapper, Predicate, ValueJoiner, ValueMapper } from './functions.js';
@@ -64,7 +69,11 @@ export interface KStream<K, V> {
    * `storeNames` are stores added with `StreamsBuilder.addStateStore` (or a table's store) the processor uses.
    */
   process<KR, VR>(supplier: ProcessorSupplierLike<K, V, KR, VR>, ...storeNames: string[]): KStream<KR, VR>;
-  process<KR, VR>(supplier: ProcessorSupplierLike<K, V, KR, VR>, named: Named, ...storeNames: string[]): KStream<KR, VR>;
+  process<KR, VR>(
+    supplier: ProcessorSupplierLike<K, V, KR, VR>,
+    named: Named,
+    ...storeNames: string[]
+  ): KStream<KR, VR>;
   /** Runs a processor that cannot change keys (no repartitioning). */
   processValues<VR>(
     supplier: FixedKeyProcessorSupplier<K, V, VR> | (() => FixedKeyProcessor<K, V, VR>),

@@ -41,7 +41,11 @@ export interface KTable<K, V> {
     named?: Named,
     materialized?: Materialized<K, VR>,
   ): KTable<K, VR>;
-  join<VO, VR>(other: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR, K>, materialized: Materialized<K, VR>): KTable<K, VR>;
+  join<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: ValueJoiner<V, VO, VR, K>,
+    materialized: Materialized<K, VR>,
+  ): KTable<K, VR>;
   /** Left join: a key has a result while this table has a value (other side null when absent). */
   leftJoin<VO, VR>(
     other: KTable<K, VO>,
@@ -71,6 +75,6 @@ export interface KTable<K, V> {
    * per window; `Suppressed.untilTimeLimit` emits a key's latest value after a delay.
    */
   suppress(suppressed: Suppressed): KTable<K, V>;
-  /** The name of the store that materializes this table, if it is materialized (queryable) . */
+  /** The name of the store that materializes this table, if it is materialized (queryable). */
   queryableStoreName(): string | undefined;
 }

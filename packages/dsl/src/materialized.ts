@@ -8,7 +8,8 @@ import type {
 import { checkName } from './named.js';
 
 /** A store supplier from `Stores` (`Stores.inMemoryKeyValueStore('name')`, ...) for `Materialized.as`. */
-export type MaterializedStoreSupplier = KeyValueBytesStoreSupplier | WindowBytesStoreSupplier | SessionBytesStoreSupplier;
+export type MaterializedStoreSupplier =
+  KeyValueBytesStoreSupplier | WindowBytesStoreSupplier | SessionBytesStoreSupplier;
 
 /** Where a materialized store keeps its data: LMDB on disk (the default) or memory. */
 export type MaterializedStoreType = 'persistent' | 'in-memory';
@@ -75,11 +76,16 @@ export class Materialized<K, V> {
 
   /** A store with this name, or the store a supplier from `Stores` describes (its name is the store's name). */
   static as<K = unknown, V = unknown>(storeNameOrSupplier: string | MaterializedStoreSupplier): Materialized<K, V> {
-    if (typeof storeNameOrSupplier === 'string') return new Materialized<K, V>({ ...DEFAULTS, storeName: storeNameOrSupplier });
+    if (typeof storeNameOrSupplier === 'string')
+      return new Materialized<K, V>({ ...DEFAULTS, storeName: storeNameOrSupplier });
     if (!storeNameOrSupplier || typeof storeNameOrSupplier.name !== 'string') {
       throw new TopologyError('Materialized.as needs a store name or a store supplier from Stores');
     }
-    return new Materialized<K, V>({ ...DEFAULTS, storeName: storeNameOrSupplier.name, storeSupplier: storeNameOrSupplier });
+    return new Materialized<K, V>({
+      ...DEFAULTS,
+      storeName: storeNameOrSupplier.name,
+      storeSupplier: storeNameOrSupplier,
+    });
   }
 
   /** A store with a generated name and these serdes (undefined: inherited from upstream, else the app default). */

@@ -33,8 +33,6 @@ export class Named {
 /** Validates a user-given processor, store or topic name part: the characters Kafka topics allow. */
 export function checkName(name: unknown, what: string): asserts name is string {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name) || name.length > 249) {
-    throw new TopologyError(
-      `${what} name "${String(name)}" is invalid: use 1 to 249 letters, digits, '.', '_' or '-'`,
-    );
+    throw new TopologyError(`${what} name "${String(name)}" is invalid: use 1 to 249 letters, digits, '.', '_' or '-'`);
   }
 }

@@ -7,7 +7,7 @@ import type { Named } from './named.js';
 
 /**
  * A grouped stream windowed by `SessionWindows`: aggregations keep one value per key and session in a session store
- * (retention = max(gap + grace, Materialized retention)) and return a table keyed by `Windowed<K>`. When a record
+ * (retention = max(gap + grace + 1 ms, Materialized retention)) and return a table keyed by `Windowed<K>`. When a record
  * merges sessions, each merged-away session is deleted downstream (a tombstone) and the merged session emitted.
  *
  * ```ts

@@ -48,7 +48,11 @@ export class StreamJoined<K, V, VO> {
     Object.freeze(this);
   }
 
-  static with<K, V, VO>(keySerde?: Serde<K>, valueSerde?: Serde<V>, otherValueSerde?: Serde<VO>): StreamJoined<K, V, VO> {
+  static with<K, V, VO>(
+    keySerde?: Serde<K>,
+    valueSerde?: Serde<V>,
+    otherValueSerde?: Serde<VO>,
+  ): StreamJoined<K, V, VO> {
     return new StreamJoined<K, V, VO>({ keySerde, valueSerde, otherValueSerde, loggingEnabled: true, logConfig: {} });
   }
 

@@ -62,7 +62,11 @@ export class StreamsBuilder {
    * A table of a topic read as a changelog: the latest value per key, a null value deleting the key. The table is
    * materialized in a store (`Materialized.as(name)`, else `<topic>-STATE-STORE-<n>`), logged to its own changelog.
    */
-  table<K = unknown, V = unknown>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): KTable<K, V>;
+  table<K = unknown, V = unknown>(
+    topic: string,
+    consumed?: Consumed<K, V>,
+    materialized?: Materialized<K, V>,
+  ): KTable<K, V>;
   table<K = unknown, V = unknown>(topic: string, materialized: Materialized<K, V>): KTable<K, V>;
   table<K, V>(
     topic: string,

@@ -7,8 +7,9 @@ import type { Named } from './named.js';
 
 /**
  * A grouped stream windowed by `TimeWindows` or `SlidingWindows`: aggregations keep one value per key and window in
- * a window store (retention = max(window size + grace, Materialized retention)) and return a table keyed by
- * `Windowed<K>`. Late records (window end + grace passed) are dropped and counted as `late`.
+ * a window store (retention = max(window size + grace, Materialized retention); for sliding windows 2 × time
+ * difference + grace + 1 ms) and return a table keyed by `Windowed<K>`. Late records (window end + grace passed) are
+ * dropped and counted as `late`.
  *
  * ```ts
  * grouped.windowedBy(TimeWindows.ofSizeAndGrace(60_000, 5_000)).count()

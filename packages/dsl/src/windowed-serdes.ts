@@ -58,7 +58,8 @@ export class SessionWindowedSerde<K> implements Serde<Windowed<K>> {
   }
 
   deserialize(topic: string, data: Buffer, headers?: Headers): Windowed<K> {
-    if (data.length < 16) throw new SerializationError(`a session-windowed key needs at least 16 bytes, got ${data.length}`);
+    if (data.length < 16)
+      throw new SerializationError(`a session-windowed key needs at least 16 bytes, got ${data.length}`);
     const end = readTimeBE(data, data.length - 16);
     const start = readTimeBE(data, data.length - 8);
     const key = this.inner.deserialize(topic, data.subarray(0, data.length - 16), headers);

@@ -1,6 +1,7 @@
 import { RdKafka } from '@confluentinc/kafka-javascript';
 import type { IAdminClient, LibrdKafkaError } from '@confluentinc/kafka-javascript';
 import './librdkafka-augment.js';
+import { KafkaClientError } from '@kaskade/processor-api';
 import { toKafkaError } from './kafka-client-error.js';
 import type { ClientConfig, NewTopicSpec, TopicPartition, TopicPartitionOffset } from './kafka-types.js';
 
@@ -39,8 +40,27 @@ export class KafkaAdmin {
     return new KafkaAdmin(client, timeoutMs);
   }
 
-  /** Creates topics; a topic that already exists is not an error (its partition count is checked by the caller). */
+  /**
+   * Creates topics; a topic that already exists is not an error (its partition count is checked by the caller).
+   * Resolves once every topic is visible in the cluster's metadata, so a consumer subscribing next finds it.
+   */
   async createTopics(specs: readonly NewTopicSpec[]): Promise<void> {
+    await this.#createTopics(specs);
+    const deadline = Date.now() + this.#timeoutMs;
+    for (;;) {
+      const counts = await this.partitionCounts(specs.map((s) => s.topic));
+      const missing = [...counts].filter(([, n]) => n === undefined).map(([t]) => t);
+      if (missing.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new KafkaClientError(
+          `topics created but not visible in metadata after ${this.#timeoutMs} ms: ${missing.join(', ')}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async #createTopics(specs: readonly NewTopicSpec[]): Promise<void> {
     await Promise.all(
       specs.map(
         (spec) =>

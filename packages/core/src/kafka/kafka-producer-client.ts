@@ -107,13 +107,11 @@ export class KafkaProducerClient {
     );
   }
 
-  beginTransaction(): void {
-    // beginTransaction is local in librdkafka; the callback fires synchronously or soon after, errors are fatal.
-    let error: unknown;
-    this.#producer.beginTransaction((err) => {
-      if (err) error = err;
-    });
-    if (error) throw toKafkaError('beginTransaction', error);
+  /** Starts a transaction (the native call completes asynchronously; produce only after it resolves). */
+  beginTransaction(): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#producer.beginTransaction((err) => (err ? reject(toKafkaError('beginTransaction', err)) : resolve())),
+    );
   }
 
   sendOffsetsToTransaction(

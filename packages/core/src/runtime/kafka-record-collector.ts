@@ -29,6 +29,9 @@ export class KafkaRecordCollector implements RecordCollector {
   #isChangelog: (topic: string) => boolean;
   readonly #overflow: Overflow[] = [];
   #fatal: Error | undefined;
+  /** Records handed to the producer, and delivery reports received for them. */
+  #produced = 0;
+  #acked = 0;
   sent = 0;
   failedAndSkipped = 0;
 
@@ -48,6 +51,7 @@ export class KafkaRecordCollector implements RecordCollector {
 
   /** To be passed as the producer's `onDelivery`. */
   readonly onDelivery = (report: DeliveryReport): void => {
+    this.#acked++;
     if (report.error) {
       const response = this.#productionHandler.handle(
         { topic: report.topic, partition: report.partition },
@@ -83,7 +87,7 @@ export class KafkaRecordCollector implements RecordCollector {
       !this.#producer!.produce(topic, partition, value, key, timestamp, toWireHeaders(headers))
     ) {
       this.#overflow.push({ topic, partition, key, value, timestamp, headers });
-    }
+    } else this.#produced++;
   }
 
   partitionsFor(topic: string): number | undefined {
@@ -101,8 +105,10 @@ export class KafkaRecordCollector implements RecordCollector {
     let i = 0;
     while (i < this.#overflow.length) {
       const r = this.#overflow[i]!;
-      if (producer.produce(r.topic, r.partition, r.value, r.key, r.timestamp, toWireHeaders(r.headers))) i++;
-      else await producer.flush();
+      if (producer.produce(r.topic, r.partition, r.value, r.key, r.timestamp, toWireHeaders(r.headers))) {
+        i++;
+        this.#produced++;
+      } else await producer.flush();
     }
     this.#overflow.length = 0;
   }
@@ -111,6 +117,15 @@ export class KafkaRecordCollector implements RecordCollector {
   async flush(): Promise<void> {
     await this.drain();
     await this.#producer!.flush();
+    // The native flush returns when librdkafka has every delivery report; the JS callbacks for them may still be
+    // queued on the event loop. Changelog offsets and failures must be known before offsets are committed.
+    const deadline = Date.now() + 60_000;
+    while (this.#acked < this.#produced) {
+      if (Date.now() > deadline) {
+        throw new ProductionError(`${this.#produced - this.#acked} delivery reports missing 60 s after flush`);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     this.throwIfFailed();
   }
 

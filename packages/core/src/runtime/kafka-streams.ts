@@ -14,6 +14,7 @@ import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../k
 import { internalTopicName, planTopics } from '../topology/internal-topic-planner.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
+import type { QueryableStoreType } from './queryable-store-types.js';
 import type { Topology } from '../topology/topology.js';
 import { ChangelogRestorer } from './changelog-restorer.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
@@ -179,24 +180,54 @@ export class KafkaStreams {
   }
 
   /**
-   * A store of the local tasks, for reads from outside the topology. With several tasks the view of each task is
-   * returned in a list; most callers want `store(name)[0]` with one partition or use the DSL's queryable stores.
+   * A read-only view of a store over all local tasks (each task holds the keys of its partitions), for queries from
+   * outside the topology ("interactive queries"). Throws `InvalidStateStoreError` while the application is not
+   * RUNNING (e.g. restoring after a rebalance) — retry then — or when no such store exists.
+   *
+   * ```ts
+   * const counts = streams.store('counts', QueryableStoreTypes.keyValueStore<string, number>());
+   * counts.get('alice');
+   * ```
    */
-  stores<S extends StateStore>(name: string): S[] {
-    if (this.state !== 'RUNNING') {
-      throw new InvalidStateStoreError(`store "${name}" cannot be queried while the application is ${this.state}`, {
-        context: { store: name },
-      });
+  store<T>(name: string, type: QueryableStoreType<T>): T {
+    this.#checkQueryable(name);
+    const def = this.#topology.stores().get(name)!;
+    const probe = def.builder.build();
+    if (!type.accepts(probe)) {
+      throw new InvalidStateStoreError(`store "${name}" is not a ${type.kind}`, { context: { store: name } });
     }
+    return type.compose(name, () => {
+      this.#checkQueryable(name);
+      const out: StateStore[] = [];
+      for (const t of this.#tasks.values()) {
+        const s = t.store(name);
+        if (s) out.push(s);
+      }
+      return out;
+    });
+  }
+
+  /** The store instances of each local task, by task id (for tests and tools). */
+  localStores<S extends StateStore>(name: string): Map<string, S> {
+    this.#checkQueryable(name);
+    const out = new Map<string, S>();
+    for (const [id, t] of this.#tasks) {
+      const s = t.store(name);
+      if (s) out.set(id, s as S);
+    }
+    return out;
+  }
+
+  #checkQueryable(name: string): void {
     if (!this.#topology.stores().has(name)) {
       throw new InvalidStateStoreError(`no store named "${name}" in this topology`, { context: { store: name } });
     }
-    const out: S[] = [];
-    for (const t of this.#tasks.values()) {
-      const s = t.store(name);
-      if (s) out.push(s as S);
+    if (this.state !== 'RUNNING') {
+      throw new InvalidStateStoreError(
+        `store "${name}" cannot be queried while the application is ${this.state}${this.state === 'REBALANCING' ? ' (restoring or rebalancing; retry)' : ''}`,
+        { context: { store: name } },
+      );
     }
-    return out;
   }
 
   metrics(): StreamsMetrics {

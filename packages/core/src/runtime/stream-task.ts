@@ -81,6 +81,8 @@ export class StreamTask implements NodeHost {
   currentTopic: string | undefined = undefined;
   currentPartition = -1;
   currentOffset = -1;
+  /** Timestamp of the record being processed, or stream time in a punctuation. */
+  currentTimestamp = -1;
 
   constructor(id: TaskId, subtopology: Subtopology, topology: Topology, env: TaskEnvironment) {
     this.id = id;
@@ -116,6 +118,9 @@ export class StreamTask implements NodeHost {
       logChange: (topic, partition, key, value, timestamp) =>
         collector.send(topic, partition, key, value, timestamp, Headers.EMPTY),
       logger: (message) => this.#env.logger.warn(`task ${this.idString}: ${message}`),
+      // Changelog records carry the timestamp of the record that caused the write, as in Kafka Streams.
+      recordTimestampMs: () => this.currentTimestamp,
+      recordDropped: (store, reason) => this.recordDropped(`${reason} (store ${store})`),
     });
     for (const storeName of this.subtopology.storeNames) {
       const def = this.#topology.stores().get(storeName)!;
@@ -380,6 +385,7 @@ export class StreamTask implements NodeHost {
     this.currentTopic = q.topic;
     this.currentPartition = q.partition;
     this.currentOffset = m.offset;
+    this.currentTimestamp = ts;
     const source = this.#sources[q.sourceIndex]!.node;
     this.currentNodeName = source.name;
     try {
@@ -396,6 +402,7 @@ export class StreamTask implements NodeHost {
   #runPunctuator(nodeName: string, punctuator: Punctuator, timestamp: number): void {
     const prevTopic = this.currentTopic;
     this.currentTopic = undefined;
+    this.currentTimestamp = timestamp;
     this.currentNodeName = nodeName;
     this.metrics.punctuations++;
     this.commitNeeded = true;

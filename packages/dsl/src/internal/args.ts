@@ -12,7 +12,8 @@ export function namedAndMaterialized<K, V>(
   if (first === undefined) return [undefined, second];
   if (first instanceof Named) return [first, second];
   if (first instanceof Materialized) {
-    if (second !== undefined) throw new TopologyError(`${operation}: pass a Named before the Materialized, not two Materialized`);
+    if (second !== undefined)
+      throw new TopologyError(`${operation}: pass a Named before the Materialized, not two Materialized`);
     return [undefined, first];
   }
   throw new TopologyError(`${operation}: expected a Named or a Materialized, got ${String(first)}`);

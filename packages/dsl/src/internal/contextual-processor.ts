@@ -2,9 +2,12 @@ import { IllegalStateError } from '@kaskade/processor-api';
 import type { Processor, ProcessorContext, Record } from '@kaskade/processor-api';
 
 /** Base of the DSL's processors: keeps the context that `init` receives. */
-export abstract class ContextualProcessor<KIn, VIn, KOut = never, VOut = never>
-  implements Processor<KIn, VIn, KOut, VOut>
-{
+export abstract class ContextualProcessor<KIn, VIn, KOut = never, VOut = never> implements Processor<
+  KIn,
+  VIn,
+  KOut,
+  VOut
+> {
   #context: ProcessorContext<KOut, VOut> | undefined;
 
   init(context: ProcessorContext<KOut, VOut>): void {

@@ -63,9 +63,12 @@ export class InternalStreamsBuilder {
     for (const topic of props.topics) {
       const other = this.#topicsRead.get(topic);
       if (other !== undefined) {
-        throw new TopologyError(`topic "${topic}" is already read by source "${other}"; read it once and reuse the stream`, {
-          context: { topic, node: props.name },
-        });
+        throw new TopologyError(
+          `topic "${topic}" is already read by source "${other}"; read it once and reuse the stream`,
+          {
+            context: { topic, node: props.name },
+          },
+        );
       }
     }
     this.#add(SourceNode.create(props));
@@ -80,9 +83,12 @@ export class InternalStreamsBuilder {
   ): void {
     for (const s of storeNames) {
       if (!this.#stores.has(s)) {
-        throw new TopologyError(`processor "${name}" uses unknown store "${s}"; add it with StreamsBuilder.addStateStore first`, {
-          context: { node: name, store: s },
-        });
+        throw new TopologyError(
+          `processor "${name}" uses unknown store "${s}"; add it with StreamsBuilder.addStateStore first`,
+          {
+            context: { node: name, store: s },
+          },
+        );
       }
     }
     this.#add(
@@ -227,9 +233,12 @@ export class InternalStreamsBuilder {
   #add(node: GraphNode): void {
     if (node.kind !== 'InternalTopicNode') {
       if (this.#nodeNames.has(node.name)) {
-        throw new TopologyError(`a processor named "${node.name}" already exists; names given with Named/Consumed/Produced/Grouped must be unique`, {
-          context: { node: node.name },
-        });
+        throw new TopologyError(
+          `a processor named "${node.name}" already exists; names given with Named/Consumed/Produced/Grouped must be unique`,
+          {
+            context: { node: node.name },
+          },
+        );
       }
       this.#nodeNames.add(node.name);
     }

@@ -58,16 +58,29 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
 
   count(first?: Named | Materialized<K, number>, second?: Materialized<K, number>): KTable<K, number> {
     const [named, materialized] = namedAndMaterialized(first, second, 'count');
-    return this.#aggregate(named, materialized, 'KSTREAM-AGGREGATE-', materialized?.valueSerde ?? Serdes.Int64(), (store) =>
-      new KStreamAggregate<K, V, number>(store, () => 0, (_k, _v, n) => n + 1),
+    return this.#aggregate(
+      named,
+      materialized,
+      'KSTREAM-AGGREGATE-',
+      materialized?.valueSerde ?? Serdes.Int64(),
+      (store) =>
+        new KStreamAggregate<K, V, number>(
+          store,
+          () => 0,
+          (_k, _v, n) => n + 1,
+        ),
     );
   }
 
   reduce(reducer: Reducer<V>, first?: Named | Materialized<K, V>, second?: Materialized<K, V>): KTable<K, V> {
     if (typeof reducer !== 'function') throw new TopologyError('reduce() needs a reducer function');
     const [named, materialized] = namedAndMaterialized(first, second, 'reduce');
-    return this.#aggregate(named, materialized, 'KSTREAM-REDUCE-', materialized?.valueSerde ?? this.#props.valueSerde, (store) =>
-      new KStreamReduce<K, V>(store, reducer),
+    return this.#aggregate(
+      named,
+      materialized,
+      'KSTREAM-REDUCE-',
+      materialized?.valueSerde ?? this.#props.valueSerde,
+      (store) => new KStreamReduce<K, V>(store, reducer),
     );
   }
 
@@ -81,14 +94,20 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
       throw new TopologyError('aggregate() needs an initializer and an aggregator function');
     }
     const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    return this.#aggregate(named, materialized, 'KSTREAM-AGGREGATE-', materialized?.valueSerde, (store) =>
-      new KStreamAggregate<K, V, VA>(store, initializer, aggregator),
+    return this.#aggregate(
+      named,
+      materialized,
+      'KSTREAM-AGGREGATE-',
+      materialized?.valueSerde,
+      (store) => new KStreamAggregate<K, V, VA>(store, initializer, aggregator),
     );
   }
 
   windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
-  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+  windowedBy(
+    windows: TimeWindows | SlidingWindows | SessionWindows,
+  ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     if (windows instanceof TimeWindows || windows instanceof SlidingWindows) {
       return new TimeWindowedKStreamImpl<K, V>(this.#props, windows, undefined);
     }

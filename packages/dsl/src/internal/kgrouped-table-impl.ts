@@ -39,8 +39,18 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
 
   count(first?: Named | Materialized<K, number>, second?: Materialized<K, number>): KTable<K, number> {
     const [named, materialized] = namedAndMaterialized(first, second, 'count');
-    return this.#aggregate(named, materialized, 'KTABLE-AGGREGATE-', materialized?.valueSerde ?? Serdes.Int64(), (store) =>
-      new KTableAggregate<K, V, number>(store, () => 0, (_k, _v, n) => n + 1, (_k, _v, n) => n - 1),
+    return this.#aggregate(
+      named,
+      materialized,
+      'KTABLE-AGGREGATE-',
+      materialized?.valueSerde ?? Serdes.Int64(),
+      (store) =>
+        new KTableAggregate<K, V, number>(
+          store,
+          () => 0,
+          (_k, _v, n) => n + 1,
+          (_k, _v, n) => n - 1,
+        ),
     );
   }
 
@@ -54,8 +64,12 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
       throw new TopologyError('KGroupedTable.reduce() needs an adder and a subtractor function');
     }
     const [named, materialized] = namedAndMaterialized(first, second, 'reduce');
-    return this.#aggregate(named, materialized, 'KTABLE-REDUCE-', materialized?.valueSerde ?? this.#props.valueSerde, (store) =>
-      new KTableReduce<K, V>(store, adder, subtractor),
+    return this.#aggregate(
+      named,
+      materialized,
+      'KTABLE-REDUCE-',
+      materialized?.valueSerde ?? this.#props.valueSerde,
+      (store) => new KTableReduce<K, V>(store, adder, subtractor),
     );
   }
 
@@ -70,8 +84,12 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
       throw new TopologyError('KGroupedTable.aggregate() needs an initializer, an adder and a subtractor function');
     }
     const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    return this.#aggregate(named, materialized, 'KTABLE-AGGREGATE-', materialized?.valueSerde, (store) =>
-      new KTableAggregate<K, V, VA>(store, initializer, adder, subtractor),
+    return this.#aggregate(
+      named,
+      materialized,
+      'KTABLE-AGGREGATE-',
+      materialized?.valueSerde,
+      (store) => new KTableAggregate<K, V, VA>(store, initializer, adder, subtractor),
     );
   }
 

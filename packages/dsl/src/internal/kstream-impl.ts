@@ -86,7 +86,9 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   flatMapValues<VR>(mapper: ValueMapper<V, Iterable<VR>, K>, named?: Named): KStream<K, VR> {
-    return this.#stateless(named, 'KSTREAM-FLATMAPVALUES-', new KStreamFlatMapValues(mapper), { valueSerde: undefined });
+    return this.#stateless(named, 'KSTREAM-FLATMAPVALUES-', new KStreamFlatMapValues(mapper), {
+      valueSerde: undefined,
+    });
   }
 
   selectKey<KR>(mapper: KeyValueMapper<K, V, KR>, named?: Named): KStream<KR, V> {
@@ -152,7 +154,13 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       partitioner: repartitioned?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
       partitions: repartitioned?.numberOfPartitions,
     });
-    return new KStreamImpl<K, V>({ builder: p.builder, name: sourceName, keySerde, valueSerde, repartitionRequired: false });
+    return new KStreamImpl<K, V>({
+      builder: p.builder,
+      name: sourceName,
+      keySerde,
+      valueSerde,
+      repartitionRequired: false,
+    });
   }
 
   toTable(first?: Named | Materialized<K, V>, second?: Materialized<K, V>): KTable<K, V> {
@@ -267,7 +275,8 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     windows: JoinWindows,
     streamJoined?: StreamJoined<K, V, VO>,
   ): KStream<K, VR> {
-    if (other instanceof KTableImpl) throw new TopologyError('outerJoin: a stream can only be outer-joined with a stream');
+    if (other instanceof KTableImpl)
+      throw new TopologyError('outerJoin: a stream can only be outer-joined with a stream');
     return this.#join(other, joiner as never, windows, streamJoined, true, true, 'outerJoin');
   }
 
@@ -287,7 +296,9 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       return this.#joinTable(other as KTableImpl<K, VO>, joiner, windowsOrJoined, leftOuter);
     }
     if (!(windowsOrJoined instanceof JoinWindows)) {
-      throw new TopologyError(`${operation}: a stream-stream join needs JoinWindows (JoinWindows.ofTimeDifferenceAndGrace)`);
+      throw new TopologyError(
+        `${operation}: a stream-stream join needs JoinWindows (JoinWindows.ofTimeDifferenceAndGrace)`,
+      );
     }
     const o = asStreamImpl(other as KStream<K, VO>, operation);
     return joinStreams<K, V, VO, VR>(this, o, joiner, windowsOrJoined, streamJoined, leftOuter, rightOuter);
@@ -301,14 +312,26 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   ): KStream<K, VR> {
     const p = this.#props;
     const t = table.internalProps();
-    if (t.builder !== p.builder) throw new TopologyError('join: the stream and the table must come from the same StreamsBuilder');
+    if (t.builder !== p.builder)
+      throw new TopologyError('join: the stream and the table must come from the same StreamsBuilder');
     const name = joined?.name ?? p.builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
     const keySerde = joined?.keySerde ?? p.keySerde;
     const parent = this.#repartitionedParent(name, keySerde, joined?.valueSerde ?? p.valueSerde);
     const getter = t.valueGetter;
     // Connecting the table's stores puts the join into the table's sub-topology: both inputs must be co-partitioned.
-    p.builder.addProcessor(name, new KStreamKTableJoin<K, V, VT, VR>(getter, joiner, leftJoin) as never, [parent], getter.storeNames);
-    return new KStreamImpl<K, VR>({ builder: p.builder, name, keySerde, valueSerde: undefined, repartitionRequired: false });
+    p.builder.addProcessor(
+      name,
+      new KStreamKTableJoin<K, V, VT, VR>(getter, joiner, leftJoin) as never,
+      [parent],
+      getter.storeNames,
+    );
+    return new KStreamImpl<K, VR>({
+      builder: p.builder,
+      name,
+      keySerde,
+      valueSerde: undefined,
+      repartitionRequired: false,
+    });
   }
 
   /** This stream's node, or — when its key was changed — the source of a repartition topic `<topicBase>-repartition`. */

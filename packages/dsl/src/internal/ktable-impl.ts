@@ -66,7 +66,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     if (typeof mapper !== 'function') throw new TopologyError('KTable.mapValues() needs a mapper function');
     const p = this.#props;
     const [named, materialized] = namedAndMaterialized(first, second, 'mapValues');
-    const storeName = materialized === undefined ? undefined : (materialized.storeName ?? p.builder.newStoreName('KTABLE-MAPVALUES-'));
+    const storeName =
+      materialized === undefined ? undefined : (materialized.storeName ?? p.builder.newStoreName('KTABLE-MAPVALUES-'));
     const name = nameOrGenerate(p.builder, named, 'KTABLE-MAPVALUES-');
     const supplier = new KTableMapValues<K, V, VR>(mapper, storeName);
     const valueSerde = materialized?.valueSerde;
@@ -146,7 +147,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     if (!(suppressed instanceof Suppressed)) throw new TopologyError('suppress() needs a Suppressed');
     const p = this.#props;
     const name = suppressed.name ?? p.builder.newProcessorName('KTABLE-SUPPRESS-');
-    const storeName = suppressed.name !== undefined ? `${suppressed.name}-store` : p.builder.newStoreName('KTABLE-SUPPRESS-');
+    const storeName =
+      suppressed.name !== undefined ? `${suppressed.name}-store` : p.builder.newStoreName('KTABLE-SUPPRESS-');
     const settings: StoreSettings = {
       loggingEnabled: suppressed.loggingEnabled,
       logConfig: suppressed.logConfig,
@@ -171,7 +173,12 @@ export class KTableImpl<K, V> implements KTable<K, V> {
 
   /** @internal EmitStrategy.onWindowClose: final results of a windowed aggregation. */
   suppressFinalResults(name: string, storeName: string, settings: StoreSettings): KTable<K, V> {
-    return this.#suppress(name, storeName, { ...settings, cachingEnabled: false, storeType: 'in-memory' }, this.#finalResultsSpec(BufferConfig.unbounded()));
+    return this.#suppress(
+      name,
+      storeName,
+      { ...settings, cachingEnabled: false, storeType: 'in-memory' },
+      this.#finalResultsSpec(BufferConfig.unbounded()),
+    );
   }
 
   #finalResultsSpec(bufferConfig: SuppressionSpec<K>['bufferConfig']): SuppressionSpec<K> {
@@ -191,7 +198,13 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     const p = this.#props;
     const keySerde = (p.keySerde ?? p.builder.defaultSerde('key')) as Serde<K>;
     const valueSerde = (p.valueSerde ?? p.builder.defaultSerde('value')) as Serde<V>;
-    addKeyValueStore(p.builder, storeName, settings, keySerde as Serde<unknown>, new BufferedChangeSerde(valueSerde) as Serde<unknown>);
+    addKeyValueStore(
+      p.builder,
+      storeName,
+      settings,
+      keySerde as Serde<unknown>,
+      new BufferedChangeSerde(valueSerde) as Serde<unknown>,
+    );
     p.builder.addProcessor(name, new KTableSuppress<K, V>(storeName, spec, keySerde) as never, [p.name], [storeName]);
     // Lookups (joins) read through to the unsuppressed table: they may see values not emitted yet.
     return new KTableImpl<K, V>({ ...p, name, storeName: undefined });
@@ -207,7 +220,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     if (typeof predicate !== 'function') throw new TopologyError(`KTable.${operation}() needs a predicate function`);
     const p = this.#props;
     const [named, materialized] = namedAndMaterialized(first, second, operation);
-    const storeName = materialized === undefined ? undefined : (materialized.storeName ?? p.builder.newStoreName('KTABLE-FILTER-'));
+    const storeName =
+      materialized === undefined ? undefined : (materialized.storeName ?? p.builder.newStoreName('KTABLE-FILTER-'));
     const name = nameOrGenerate(p.builder, named, 'KTABLE-FILTER-');
     const supplier = new KTableFilter<K, V>(predicate, filterNot, storeName);
     const keySerde = materialized?.keySerde ?? p.keySerde;
@@ -233,14 +247,17 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     rightOuter: boolean,
     operation: string,
   ): KTable<K, VR> {
-    if (!(other instanceof KTableImpl)) throw new TopologyError(`${operation}: expected a KTable made by a StreamsBuilder`);
+    if (!(other instanceof KTableImpl))
+      throw new TopologyError(`${operation}: expected a KTable made by a StreamsBuilder`);
     if (typeof joiner !== 'function') throw new TopologyError(`${operation}: needs a joiner function`);
     const p = this.#props;
     const o = (other as KTableImpl<K, VO>).internalProps();
-    if (o.builder !== p.builder) throw new TopologyError(`${operation}: both tables must come from the same StreamsBuilder`);
+    if (o.builder !== p.builder)
+      throw new TopologyError(`${operation}: both tables must come from the same StreamsBuilder`);
     const [named, materialized] = namedAndMaterialized(first, second, operation);
     const builder = p.builder;
-    const storeName = materialized === undefined ? undefined : (materialized.storeName ?? builder.newStoreName('KTABLE-MERGE-'));
+    const storeName =
+      materialized === undefined ? undefined : (materialized.storeName ?? builder.newStoreName('KTABLE-MERGE-'));
     const mergeName = nameOrGenerate(builder, named, 'KTABLE-MERGE-');
     const thisName = named ? `${named.name}-join-this` : builder.newProcessorName('KTABLE-JOINTHIS-');
     const otherName = named ? `${named.name}-join-other` : builder.newProcessorName('KTABLE-JOINOTHER-');
@@ -252,8 +269,18 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     const valueSerde = materialized?.valueSerde;
     // Each side's join processor reads the other side's stores: both tables end up in one sub-topology and must be
     // co-partitioned.
-    builder.addProcessor(thisName, new KTableKTableJoin<K>(otherGetter, joiner, thisMode, true) as never, [p.name], otherGetter.storeNames);
-    builder.addProcessor(otherName, new KTableKTableJoin<K>(thisGetter, joiner, otherMode, false) as never, [o.name], thisGetter.storeNames);
+    builder.addProcessor(
+      thisName,
+      new KTableKTableJoin<K>(otherGetter, joiner, thisMode, true) as never,
+      [p.name],
+      otherGetter.storeNames,
+    );
+    builder.addProcessor(
+      otherName,
+      new KTableKTableJoin<K>(thisGetter, joiner, otherMode, false) as never,
+      [o.name],
+      thisGetter.storeNames,
+    );
     if (storeName !== undefined) this.#addStore(storeName, erased(materialized), keySerde, valueSerde);
     builder.addProcessor(
       mergeName,
@@ -268,7 +295,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       valueSerde,
       valueGetter:
         storeName === undefined
-          ? (tableJoinValueGetter(thisGetter, otherGetter, joiner, thisMode === 'right' ? 'left' : thisMode) as KTableValueGetterSupplier<K, VR>)
+          ? (tableJoinValueGetter(thisGetter, otherGetter, joiner, thisMode) as KTableValueGetterSupplier<K, VR>)
           : keyValueStoreGetter(storeName),
       storeName,
       window: undefined,

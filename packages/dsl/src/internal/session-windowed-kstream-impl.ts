@@ -79,7 +79,15 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
       throw new TopologyError('aggregate() on session windows needs an initializer, an aggregator and a merger');
     }
     const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    return this.#aggregate(named, materialized, 'KSTREAM-AGGREGATE-', materialized?.valueSerde, initializer, aggregator, merger);
+    return this.#aggregate(
+      named,
+      materialized,
+      'KSTREAM-AGGREGATE-',
+      materialized?.valueSerde,
+      initializer,
+      aggregator,
+      merger,
+    );
   }
 
   #aggregate<VA>(
@@ -98,7 +106,9 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
     const name = nameOrGenerate(builder, named, prefix);
     const keySerde = materialized?.keySerde ?? p.keySerde;
     const parent = aggregationParent(p, storeName);
-    const retentionMs = Math.max(windows.inactivityGapMs + windows.graceMs, materialized?.retentionMs ?? 0);
+    // A record at t merges with sessions ending at t - gap or later (inclusive), and is on time while t >= stream
+    // time - grace: sessions must stay for gap + grace + 1 ms, as the store drops entries exactly at retention.
+    const retentionMs = Math.max(windows.inactivityGapMs + windows.graceMs + 1, materialized?.retentionMs ?? 0);
     const innerKeySerde = (keySerde ?? builder.defaultSerde('key')) as Serde<K>;
     addSessionStore(
       builder,
@@ -124,6 +134,10 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
       window: { graceMs: windows.graceMs, endInclusive: true },
     });
     if (this.#emitStrategy?.type !== 'on-window-close') return table;
-    return table.suppressFinalResults(`${name}-emit-final`, `${storeName}-emit-final`, settingsOf(erased(materialized)));
+    return table.suppressFinalResults(
+      `${name}-emit-final`,
+      `${storeName}-emit-final`,
+      settingsOf(erased(materialized)),
+    );
   }
 }

@@ -33,7 +33,9 @@ interface Configurable<B> {
 }
 
 function configure<B extends Configurable<B>>(builder: B, settings: StoreSettings): B {
-  let b = settings.loggingEnabled ? builder.withLoggingEnabled({ ...settings.logConfig }) : builder.withLoggingDisabled();
+  let b = settings.loggingEnabled
+    ? builder.withLoggingEnabled({ ...settings.logConfig })
+    : builder.withLoggingDisabled();
   if (settings.cachingEnabled) b = b.withCachingEnabled();
   return b;
 }
@@ -56,7 +58,9 @@ export function addTimestampedKeyValueStore(
   if (given !== undefined && given.kind !== 'keyValue') wrongSupplier(storeName, 'key-value', given.kind);
   const supplier: KeyValueBytesStoreSupplier =
     (given as KeyValueBytesStoreSupplier | undefined) ??
-    (materialized?.storeType === 'in-memory' ? Stores.inMemoryKeyValueStore(storeName) : Stores.persistentKeyValueStore(storeName));
+    (materialized?.storeType === 'in-memory'
+      ? Stores.inMemoryKeyValueStore(storeName)
+      : Stores.persistentKeyValueStore(storeName));
   const b = Stores.timestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
   builder.addStore(configure(b, settingsOf(materialized)) as unknown as StoreBuilder<StateStore>);
 }
@@ -70,7 +74,9 @@ export function addKeyValueStore(
   valueSerde: Serde<unknown>,
 ): void {
   const supplier =
-    settings.storeType === 'in-memory' ? Stores.inMemoryKeyValueStore(storeName) : Stores.persistentKeyValueStore(storeName);
+    settings.storeType === 'in-memory'
+      ? Stores.inMemoryKeyValueStore(storeName)
+      : Stores.persistentKeyValueStore(storeName);
   const b = Stores.keyValueStoreBuilder(supplier, keySerde, valueSerde);
   builder.addStore(configure(b, settings) as unknown as StoreBuilder<StateStore>);
 }
@@ -129,7 +135,7 @@ export function addSessionStore(
     if (given.kind !== 'session') wrongSupplier(storeName, 'session', given.kind);
     if (given.retentionMs < retentionMs) {
       throw new TopologyError(
-        `session store supplier "${storeName}" retains ${given.retentionMs} ms, less than the windows need (${retentionMs} ms: gap + grace)`,
+        `session store supplier "${storeName}" retains ${given.retentionMs} ms, less than the windows need (${retentionMs} ms: gap + grace + 1)`,
         { context: { store: storeName } },
       );
     }

@@ -69,8 +69,11 @@ export function joinStreams<K, V, VO, VR>(
   const key = (keySerde ?? builder.defaultSerde('key')) as Serde<unknown>;
   const thisValue = (thisValueSerde ?? builder.defaultSerde('value')) as Serde<unknown>;
   const otherValue = (otherValueSerde ?? builder.defaultSerde('value')) as Serde<unknown>;
+  // A record at t must stay findable for records of the other side up to `after` (or `before`) later, plus grace:
+  // the stores drop entries older than stream time - retention + 1 exactly, so retention covers the larger of the two
+  // offsets, grace and 1 ms (Kafka Streams uses before + after + grace and relies on coarse segment expiry).
   const windowOptions = {
-    retentionMs: windows.sizeMs + windows.graceMs,
+    retentionMs: Math.max(windows.sizeMs, windows.beforeMs, windows.afterMs) + windows.graceMs + 1,
     windowSizeMs: windows.sizeMs,
     retainDuplicates: true,
   };
@@ -120,10 +123,26 @@ export function joinStreams<K, V, VO, VR>(
   const outer = outerStoreName === undefined ? [] : [outerStoreName];
   const l = left.internalProps();
   const r = right.internalProps();
-  builder.addProcessor(thisWindowedName, new KStreamJoinWindow<K, V>(thisStoreName) as never, [l.name], [thisStoreName]);
-  builder.addProcessor(otherWindowedName, new KStreamJoinWindow<K, VO>(otherStoreName) as never, [r.name], [otherStoreName]);
+  builder.addProcessor(
+    thisWindowedName,
+    new KStreamJoinWindow<K, V>(thisStoreName) as never,
+    [l.name],
+    [thisStoreName],
+  );
+  builder.addProcessor(
+    otherWindowedName,
+    new KStreamJoinWindow<K, VO>(otherStoreName) as never,
+    [r.name],
+    [otherStoreName],
+  );
   builder.addProcessor(joinThisName, joinThis as never, [thisWindowedName], [otherStoreName, ...outer]);
   builder.addProcessor(joinOtherName, joinOther as never, [otherWindowedName], [thisStoreName, ...outer]);
   builder.addProcessor(mergeName, new KStreamPassThrough() as never, [joinThisName, joinOtherName]);
-  return new KStreamImpl<K, VR>({ builder, name: mergeName, keySerde, valueSerde: undefined, repartitionRequired: false });
+  return new KStreamImpl<K, VR>({
+    builder,
+    name: mergeName,
+    keySerde,
+    valueSerde: undefined,
+    repartitionRequired: false,
+  });
 }

@@ -32,7 +32,11 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
   readonly #windows: TimeWindows | SlidingWindows;
   readonly #emitStrategy: EmitStrategy | undefined;
 
-  constructor(props: GroupedStreamProps<K, V>, windows: TimeWindows | SlidingWindows, emitStrategy: EmitStrategy | undefined) {
+  constructor(
+    props: GroupedStreamProps<K, V>,
+    windows: TimeWindows | SlidingWindows,
+    emitStrategy: EmitStrategy | undefined,
+  ) {
     this.#props = props;
     this.#windows = windows;
     this.#emitStrategy = emitStrategy;
@@ -45,7 +49,14 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
 
   count(first?: Named | Materialized<K, number>, second?: Materialized<K, number>): KTable<Windowed<K>, number> {
     const [named, materialized] = namedAndMaterialized(first, second, 'count');
-    return this.#aggregate(named, materialized, 'KSTREAM-AGGREGATE-', materialized?.valueSerde ?? Serdes.Int64(), () => 0, (_k, _v, n) => n + 1);
+    return this.#aggregate(
+      named,
+      materialized,
+      'KSTREAM-AGGREGATE-',
+      materialized?.valueSerde ?? Serdes.Int64(),
+      () => 0,
+      (_k, _v, n) => n + 1,
+    );
   }
 
   reduce(reducer: Reducer<V>, first?: Named | Materialized<K, V>, second?: Materialized<K, V>): KTable<Windowed<K>, V> {
@@ -73,7 +84,14 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
       throw new TopologyError('aggregate() needs an initializer and an aggregator function');
     }
     const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    return this.#aggregate(named, materialized, 'KSTREAM-AGGREGATE-', materialized?.valueSerde, initializer, aggregator);
+    return this.#aggregate(
+      named,
+      materialized,
+      'KSTREAM-AGGREGATE-',
+      materialized?.valueSerde,
+      initializer,
+      aggregator,
+    );
   }
 
   #aggregate<VA>(
@@ -93,8 +111,10 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     const parent = aggregationParent(p, storeName);
     const sliding = windows instanceof SlidingWindows;
     const sizeMs = sliding ? windows.timeDifferenceMs : windows.sizeMs;
-    // Sliding windows look back up to two time differences (a record's left window and its predecessor's).
-    const neededMs = sliding ? 2 * windows.timeDifferenceMs + windows.graceMs : windows.sizeMs + windows.graceMs;
+    // A time window [s, s + size) stays in the store exactly while it is open (end + grace > stream time). Sliding
+    // windows look back two time differences (a record's left window is built from its predecessor's), both ends
+    // inclusive: one more ms.
+    const neededMs = sliding ? 2 * windows.timeDifferenceMs + windows.graceMs + 1 : windows.sizeMs + windows.graceMs;
     const retentionMs = Math.max(neededMs, materialized?.retentionMs ?? 0);
     const innerKeySerde = (keySerde ?? builder.defaultSerde('key')) as Serde<K>;
     addWindowStore(
@@ -120,6 +140,10 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
       window: { graceMs: windows.graceMs, endInclusive: sliding },
     });
     if (this.#emitStrategy?.type !== 'on-window-close') return table;
-    return table.suppressFinalResults(`${name}-emit-final`, `${storeName}-emit-final`, settingsOf(erased(materialized)));
+    return table.suppressFinalResults(
+      `${name}-emit-final`,
+      `${storeName}-emit-final`,
+      settingsOf(erased(materialized)),
+    );
   }
 }

@@ -41,7 +41,11 @@ export class TupleForwarder<K, V> {
         : host.setFlushListener((key, newValue, oldValue) => {
             const k = key as Windowed<unknown>;
             context.forward(
-              new Record(key as K, change((newValue as V | undefined) ?? null, (oldValue as V | undefined) ?? null), k.window.end),
+              new Record(
+                key as K,
+                change((newValue as V | undefined) ?? null, (oldValue as V | undefined) ?? null),
+                k.window.end,
+              ),
             );
           }, true);
   }

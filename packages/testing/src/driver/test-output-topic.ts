@@ -4,6 +4,8 @@ import type { CapturedRecord, TestRecord } from './test-record.js';
 /** What a `TestOutputTopic` reads from the driver. */
 export interface OutputSource {
   take(topic: string): CapturedRecord[];
+  /** Puts records back at the head of a topic (after reading one). */
+  unshift(topic: string, records: CapturedRecord[]): void;
   peekCount(topic: string): number;
 }
 
@@ -27,17 +29,45 @@ export class TestOutputTopic<K, V> {
 
   /** All records not read yet, with key, value, timestamp and headers. */
   readRecordsToList(): TestRecord<K | null, V | null>[] {
-    return this.#source.take(this.topic).map((r) => ({
+    return this.#source.take(this.topic).map((r) => this.#decode(r));
+  }
+
+  #decode(r: CapturedRecord): TestRecord<K | null, V | null> {
+    return {
       key: r.key === null ? null : this.#keySerde.deserialize(this.topic, r.key, r.headers),
       value: r.value === null ? null : this.#valueSerde.deserialize(this.topic, r.value, r.headers),
       timestamp: r.timestamp,
       headers: r.headers,
-    }));
+    };
   }
 
   /** All `{ key, value }` pairs not read yet. */
   readKeyValuesToList(): { key: K | null; value: V | null }[] {
     return this.readRecordsToList().map((r) => ({ key: r.key, value: r.value }));
+  }
+
+  /** All keys not read yet. */
+  readKeysToList(): (K | null)[] {
+    return this.readRecordsToList().map((r) => r.key);
+  }
+
+  /** The next record, or throws when there is none (as Kafka's `readRecord`). */
+  readRecord(): TestRecord<K | null, V | null> {
+    const [first, ...rest] = this.#source.take(this.topic);
+    if (!first) throw new Error(`no record left on output topic "${this.topic}"`);
+    this.#source.unshift(this.topic, rest);
+    return this.#decode(first);
+  }
+
+  /** The next `{ key, value }`. */
+  readKeyValue(): { key: K | null; value: V | null } {
+    const r = this.readRecord();
+    return { key: r.key, value: r.value };
+  }
+
+  /** The next value. */
+  readValue(): V | null {
+    return this.readRecord().value;
   }
 
   /** All values not read yet. */

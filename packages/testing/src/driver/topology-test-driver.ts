@@ -119,6 +119,7 @@ export class TopologyTestDriver {
           this.#outputs.set(t, []);
           return list;
         },
+        unshift: (t, records) => this.#outputs.set(t, [...records, ...(this.#outputs.get(t) ?? [])]),
         peekCount: (t) => this.#outputs.get(t)?.length ?? 0,
       },
       topic,

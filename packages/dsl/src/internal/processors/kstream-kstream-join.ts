@@ -1,4 +1,11 @@
-import type { KeyValueStore, Processor, ProcessorContext, ProcessorSupplier, Record, WindowStore } from '@kaskade/processor-api';
+import type {
+  KeyValueStore,
+  Processor,
+  ProcessorContext,
+  ProcessorSupplier,
+  Record,
+  WindowStore,
+} from '@kaskade/processor-api';
 import { ContextualProcessor } from '../contextual-processor.js';
 import type { JoinSideValues, TimestampedKeyAndJoinSide } from '../serde/outer-join-serdes.js';
 
@@ -124,7 +131,9 @@ class KStreamKStreamJoinProcessor<K, V> extends ContextualProcessor<K, V, K, unk
         matched = true;
         // The partner is no longer waiting for a partner of its own.
         outerStore?.delete({ timestamp: other.key, leftSide: !side.leftSide, key });
-        this.context.forward(record.withValue(this.#join(record.value, other.value, key)).withTimestamp(Math.max(t, other.key)));
+        this.context.forward(
+          record.withValue(this.#join(record.value, other.value, key)).withTimestamp(Math.max(t, other.key)),
+        );
       }
     } finally {
       iterator.close();
@@ -171,7 +180,9 @@ class KStreamKStreamJoinProcessor<K, V> extends ContextualProcessor<K, V, K, unk
           continue;
         }
         for (const v of value.values) {
-          const joined = pendingKey.leftSide ? this.#joiner(v, null, pendingKey.key) : this.#joiner(null, v, pendingKey.key);
+          const joined = pendingKey.leftSide
+            ? this.#joiner(v, null, pendingKey.key)
+            : this.#joiner(null, v, pendingKey.key);
           this.context.forward(record.withKey(pendingKey.key).withValue(joined).withTimestamp(ts));
         }
         emitted.push(pendingKey);

@@ -34,7 +34,11 @@ class KStreamKTableJoinProcessor<K, V, VT, VR> extends ContextualProcessor<K, V,
   readonly #joiner: (value: V, tableValue: VT | null, key: K) => VR;
   readonly #leftJoin: boolean;
 
-  constructor(getter: KTableValueGetter<K, VT>, joiner: (value: V, tableValue: VT | null, key: K) => VR, leftJoin: boolean) {
+  constructor(
+    getter: KTableValueGetter<K, VT>,
+    joiner: (value: V, tableValue: VT | null, key: K) => VR,
+    leftJoin: boolean,
+  ) {
     super();
     this.#getter = getter;
     this.#joiner = joiner;
@@ -57,6 +61,8 @@ class KStreamKTableJoinProcessor<K, V, VT, VR> extends ContextualProcessor<K, V,
     }
     const tableValue = this.#getter.get(record.key);
     if (tableValue === undefined && !this.#leftJoin) return;
-    this.context.forward(record.withValue(this.#joiner(record.value, tableValue === undefined ? null : tableValue.value, record.key)));
+    this.context.forward(
+      record.withValue(this.#joiner(record.value, tableValue === undefined ? null : tableValue.value, record.key)),
+    );
   }
 }

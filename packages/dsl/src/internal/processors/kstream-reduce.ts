@@ -1,4 +1,10 @@
-import type { Processor, ProcessorContext, ProcessorSupplier, Record, TimestampedKeyValueStore } from '@kaskade/processor-api';
+import type {
+  Processor,
+  ProcessorContext,
+  ProcessorSupplier,
+  Record,
+  TimestampedKeyValueStore,
+} from '@kaskade/processor-api';
 import type { Reducer } from '../../functions.js';
 import type { Change } from '../change.js';
 import { change } from '../change.js';

@@ -1,4 +1,13 @@
-import type { KeyValue, Processor, ProcessorContext, ProcessorSupplier, Record, SessionStore, Window, Windowed } from '@kaskade/processor-api';
+import type {
+  KeyValue,
+  Processor,
+  ProcessorContext,
+  ProcessorSupplier,
+  Record,
+  SessionStore,
+  Window,
+  Windowed,
+} from '@kaskade/processor-api';
 import type { Aggregator, Initializer, Merger } from '../../functions.js';
 import type { SessionWindows } from '../../session-windows.js';
 import type { Change } from '../change.js';

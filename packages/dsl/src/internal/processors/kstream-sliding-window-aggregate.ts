@@ -34,7 +34,12 @@ export class KStreamSlidingWindowAggregate<K, V, VA> implements ProcessorSupplie
   readonly #initializer: Initializer<VA>;
   readonly #aggregator: Aggregator<K, V, VA>;
 
-  constructor(storeName: string, windows: SlidingWindows, initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>) {
+  constructor(
+    storeName: string,
+    windows: SlidingWindows,
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+  ) {
     this.#storeName = storeName;
     this.#windows = windows;
     this.#initializer = initializer;
@@ -58,7 +63,12 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
   /** The record being processed, to derive output records from (headers). */
   #record!: Record<K, V>;
 
-  constructor(storeName: string, windows: SlidingWindows, initializer: Initializer<VA>, aggregator: Aggregator<K, V, VA>) {
+  constructor(
+    storeName: string,
+    windows: SlidingWindows,
+    initializer: Initializer<VA>,
+    aggregator: Aggregator<K, V, VA>,
+  ) {
     super();
     this.#storeName = storeName;
     this.#diff = windows.timeDifferenceMs;

@@ -1,4 +1,10 @@
-import type { Processor, ProcessorContext, ProcessorSupplier, Record, TimestampedKeyValueStore } from '@kaskade/processor-api';
+import type {
+  Processor,
+  ProcessorContext,
+  ProcessorSupplier,
+  Record,
+  TimestampedKeyValueStore,
+} from '@kaskade/processor-api';
 import type { Aggregator, Initializer } from '../../functions.js';
 import type { Change } from '../change.js';
 import { change } from '../change.js';
@@ -17,7 +23,12 @@ export class KTableAggregate<K, V, VA> implements ProcessorSupplier<K, Change<V>
   readonly #adder: Aggregator<K, V, VA>;
   readonly #subtractor: Aggregator<K, V, VA>;
 
-  constructor(storeName: string, initializer: Initializer<VA>, adder: Aggregator<K, V, VA>, subtractor: Aggregator<K, V, VA>) {
+  constructor(
+    storeName: string,
+    initializer: Initializer<VA>,
+    adder: Aggregator<K, V, VA>,
+    subtractor: Aggregator<K, V, VA>,
+  ) {
     this.#storeName = storeName;
     this.#initializer = initializer;
     this.#adder = adder;
@@ -37,7 +48,12 @@ class KTableAggregateProcessor<K, V, VA> extends ContextualProcessor<K, Change<V
   #store!: TimestampedKeyValueStore<K, VA>;
   #forwarder!: TupleForwarder<K, VA>;
 
-  constructor(storeName: string, initializer: Initializer<VA>, adder: Aggregator<K, V, VA>, subtractor: Aggregator<K, V, VA>) {
+  constructor(
+    storeName: string,
+    initializer: Initializer<VA>,
+    adder: Aggregator<K, V, VA>,
+    subtractor: Aggregator<K, V, VA>,
+  ) {
     super();
     this.#storeName = storeName;
     this.#initializer = initializer;

@@ -34,7 +34,12 @@ export class KTableKTableJoin<K> implements ProcessorSupplier<K, Change<unknown>
   readonly #mode: TableJoinMode;
   readonly #thisIsLeft: boolean;
 
-  constructor(other: KTableValueGetterSupplier<K, unknown>, joiner: TableJoiner<K>, mode: TableJoinMode, thisIsLeft: boolean) {
+  constructor(
+    other: KTableValueGetterSupplier<K, unknown>,
+    joiner: TableJoiner<K>,
+    mode: TableJoinMode,
+    thisIsLeft: boolean,
+  ) {
     this.#other = other;
     this.#joiner = joiner;
     this.#mode = mode;

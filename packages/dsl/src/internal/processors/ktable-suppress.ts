@@ -1,5 +1,12 @@
 import { StreamsError } from '@kaskade/processor-api';
-import type { KeyValueStore, Processor, ProcessorContext, ProcessorSupplier, Record, Serde } from '@kaskade/processor-api';
+import type {
+  KeyValueStore,
+  Processor,
+  ProcessorContext,
+  ProcessorSupplier,
+  Record,
+  Serde,
+} from '@kaskade/processor-api';
 import type { BufferConfig } from '../../buffer-config.js';
 import type { Change } from '../change.js';
 import { change } from '../change.js';
@@ -146,9 +153,7 @@ class KTableSuppressProcessor<K, V> extends ContextualProcessor<K, Change<V>, K,
     }
     if (buffered === undefined) return;
     if (buffered.change.newValue === null && this.#spec.dropTombstones) return;
-    this.context.forward(
-      current.withKey(entry.key).withValue(buffered.change).withTimestamp(buffered.recordTimestamp),
-    );
+    this.context.forward(current.withKey(entry.key).withValue(buffered.change).withTimestamp(buffered.recordTimestamp));
   }
 
   #peek(): IndexEntry<K> | undefined {

@@ -33,6 +33,8 @@ class KTableToStreamProcessor<K, V, KR> extends ContextualProcessor<K, Change<V>
     const value = record.value.newValue;
     const mapper = this.#keyMapper;
     const out = record.withValue(value);
-    this.context.forward(mapper === undefined ? (out as unknown as Record<KR, V | null>) : out.withKey(mapper(record.key, value)));
+    this.context.forward(
+      mapper === undefined ? (out as unknown as Record<KR, V | null>) : out.withKey(mapper(record.key, value)),
+    );
   }
 }

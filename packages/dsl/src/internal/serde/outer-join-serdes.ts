@@ -36,7 +36,8 @@ export class TimestampedKeyAndJoinSideSerde<K> implements Serde<TimestampedKeyAn
   }
 
   deserialize(topic: string, data: Buffer, headers?: Headers): TimestampedKeyAndJoinSide<K> {
-    if (data.length < 9) throw new SerializationError(`an outer-join store key needs at least 9 bytes, got ${data.length}`);
+    if (data.length < 9)
+      throw new SerializationError(`an outer-join store key needs at least 9 bytes, got ${data.length}`);
     return {
       timestamp: readTimeBE(data, 0),
       leftSide: data[8] === 1,
@@ -73,7 +74,7 @@ export class JoinSideValuesSerde implements Serde<JoinSideValues> {
     const leftSide = data[0] === 1;
     const serde = leftSide ? this.#left : this.#right;
     const values: unknown[] = [];
-    for (let at = 1; at < data.length; ) {
+    for (let at = 1; at < data.length;) {
       const length = data.readUInt32BE(at);
       values.push(serde.deserialize(topic, data.subarray(at + 4, at + 4 + length), headers));
       at += 4 + length;

@@ -1,0 +1,147 @@
+import { InvalidStateStoreError } from '@kaskade/processor-api';
+import type {
+  KeyValue,
+  KeyValueIterator,
+  ReadOnlyKeyValueStore,
+  ReadOnlySessionStore,
+  ReadOnlyWindowStore,
+  StateStore,
+  Windowed,
+  WindowStoreIterator,
+} from '@kaskade/processor-api';
+
+/**
+ * Which kind of store `KafkaStreams.store()` should return, and how to combine the stores of several local tasks
+ * into one read-only view.
+ *
+ * @see org.apache.kafka.streams.state.QueryableStoreTypes
+ */
+export interface QueryableStoreType<T> {
+  readonly kind: string;
+  accepts(store: StateStore): boolean;
+  /** One view over the stores of all local tasks (each holds the keys of its partition). */
+  compose(name: string, stores: () => readonly StateStore[]): T;
+}
+
+function concat<K, V>(iterators: KeyValueIterator<K, V>[]): KeyValueIterator<K, V> {
+  let i = 0;
+  const it: KeyValueIterator<K, V> = {
+    next(): IteratorResult<KeyValue<K, V>> {
+      while (i < iterators.length) {
+        const r = iterators[i]!.next();
+        if (!r.done) return r;
+        iterators[i]!.close();
+        i++;
+      }
+      return { done: true, value: undefined };
+    },
+    peekNextKey(): K | undefined {
+      while (i < iterators.length) {
+        const k = iterators[i]!.peekNextKey();
+        if (k !== undefined) return k;
+        iterators[i]!.close();
+        i++;
+      }
+      return undefined;
+    },
+    close(): void {
+      for (; i < iterators.length; i++) iterators[i]!.close();
+    },
+    return(): IteratorResult<KeyValue<K, V>> {
+      it.close();
+      return { done: true, value: undefined };
+    },
+    [Symbol.iterator]() {
+      return it;
+    },
+  };
+  return it;
+}
+
+function has(s: StateStore, ...methods: string[]): boolean {
+  return methods.every((m) => typeof (s as unknown as { [k: string]: unknown })[m] === 'function');
+}
+
+function live<S>(name: string, stores: () => readonly StateStore[]): S[] {
+  const list = stores();
+  for (const s of list) {
+    if (!s.isOpen()) {
+      throw new InvalidStateStoreError(`store "${name}" is closed (its task moved or is restoring); retry`, {
+        context: { store: name },
+      });
+    }
+  }
+  return list as unknown as S[];
+}
+
+/** Factories of the queryable store types. */
+export const QueryableStoreTypes = Object.freeze({
+  keyValueStore<K, V>(): QueryableStoreType<ReadOnlyKeyValueStore<K, V>> {
+    return {
+      kind: 'keyValueStore',
+      accepts: (s) => has(s, 'get', 'range', 'all', 'put'),
+      compose: (name, stores) => {
+        const all = () => live<ReadOnlyKeyValueStore<K, V>>(name, stores);
+        return {
+          get: (key) => {
+            for (const s of all()) {
+              const v = s.get(key);
+              if (v !== undefined) return v;
+            }
+            return undefined;
+          },
+          range: (from, to) => concat(all().map((s) => s.range(from, to))),
+          reverseRange: (from, to) => concat(all().map((s) => s.reverseRange(from, to))),
+          all: () => concat(all().map((s) => s.all())),
+          reverseAll: () => concat(all().map((s) => s.reverseAll())),
+          prefixScan: (prefix, ser) => concat(all().map((s) => s.prefixScan(prefix, ser))),
+          approximateNumEntries: () => all().reduce((n, s) => n + s.approximateNumEntries(), 0),
+        };
+      },
+    };
+  },
+  windowStore<K, V>(): QueryableStoreType<ReadOnlyWindowStore<K, V>> {
+    return {
+      kind: 'windowStore',
+      accepts: (s) => has(s, 'fetch', 'fetchRange', 'fetchAll'),
+      compose: (name, stores) => {
+        const all = () => live<ReadOnlyWindowStore<K, V>>(name, stores);
+        return {
+          fetch: (key, start) => {
+            for (const s of all()) {
+              const v = s.fetch(key, start);
+              if (v !== undefined) return v;
+            }
+            return undefined;
+          },
+          fetchRange: (key, from, to): WindowStoreIterator<V> => concat(all().map((s) => s.fetchRange(key, from, to))),
+          fetchKeyRange: (kf, kt, from, to): KeyValueIterator<Windowed<K>, V> =>
+            concat(all().map((s) => s.fetchKeyRange(kf, kt, from, to))),
+          fetchAll: (from, to) => concat(all().map((s) => s.fetchAll(from, to))),
+          all: () => concat(all().map((s) => s.all())),
+        };
+      },
+    };
+  },
+  sessionStore<K, V>(): QueryableStoreType<ReadOnlySessionStore<K, V>> {
+    return {
+      kind: 'sessionStore',
+      accepts: (s) => has(s, 'findSessions', 'fetchSession'),
+      compose: (name, stores) => {
+        const all = () => live<ReadOnlySessionStore<K, V>>(name, stores);
+        return {
+          fetch: (key) => concat(all().map((s) => s.fetch(key))),
+          findSessions: (key, earliestEnd, latestStart) =>
+            concat(all().map((s) => s.findSessions(key, earliestEnd, latestStart))),
+          fetchSession: (key, start, end) => {
+            for (const s of all()) {
+              const v = s.fetchSession(key, start, end);
+              if (v !== undefined) return v;
+            }
+            return undefined;
+          },
+        };
+      },
+    };
+  },
+});
