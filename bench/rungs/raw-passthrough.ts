@@ -6,8 +6,8 @@ import type { Rung, RungContext, RungResult } from '../lib/rung.js';
 
 /**
  * The ceiling for anything with a sink: consume a batch, hand each record to the producer without waiting, check
- * delivery reports as a correct application must, and stop once everything is consumed and delivered. Kaskade rungs
- * are reported as a ratio to this one.
+ * every delivery report as a correct application must, and stop once everything is consumed, delivered and reported.
+ * Kaskade rungs are reported as a ratio to this one.
  */
 export const rawPassthrough: Rung = {
   name: 'raw-passthrough',
@@ -18,6 +18,8 @@ export const rawPassthrough: Rung = {
     const progress = new Progress(ctx.records, () => ctx.markStart());
     ctx.setProgressSource(() => progress.count);
     let deliveryError: Error | undefined;
+    let reports = 0;
+    let allReported: (() => void) | undefined;
     const consumer = new KafkaConsumerClient({
       bootstrapServers: ctx.bootstrapServers,
       groupId: ctx.groupId,
@@ -28,6 +30,7 @@ export const rawPassthrough: Rung = {
       config: PRODUCER_CONFIG,
       onDelivery: (report: DeliveryReport) => {
         if (report.error) deliveryError ??= report.error;
+        if (++reports >= progress.count && allReported) allReported();
       },
     });
     await Promise.all([consumer.connect(), producer.connect()]);
@@ -38,7 +41,7 @@ export const rawPassthrough: Rung = {
       const pump = (messages: readonly ConsumedMessage[], from: number): void => {
         for (let i = from; i < messages.length; i++) {
           const m = messages[i]!;
-          if (!producer.produce(output, -1, m.value, (m.key as Buffer | null | undefined) ?? null, m.timestamp ?? -1)) {
+          if (!producer.produce(output, -1, m.value, (m.key as Buffer | null | undefined) ?? null, m.timestamp ?? 0)) {
             producer.flush().then(
               () => pump(messages, i),
               (e: unknown) => progress.fail(e as Error),
@@ -57,10 +60,10 @@ export const rawPassthrough: Rung = {
       consumer.consume(ctx.batchSize, onBatch);
       await progress.done;
       ctx.markDrained();
-      // As the runtime's commit does: flush, then fail on any delivery error reported so far. flush() resolves once
-      // librdkafka has every acknowledgement, but their reports reach JS later, so no count of them is checked here;
-      // the runner counts the output topic's records instead.
+      // As the runtime's commit does: flush, then wait until the JS callback of every delivery report has run (flush
+      // resolves once librdkafka has them all, but their callbacks reach JS later), and fail on any delivery error.
       await producer.flush();
+      if (reports < progress.count) await new Promise<void>((resolve) => (allReported = resolve));
       if (deliveryError) throw deliveryError;
     } finally {
       await Promise.all([consumer.disconnect(), producer.disconnect()]);

@@ -20,21 +20,14 @@ import type { TimeWindows } from './time-windows.js';
  */
 export interface KGroupedStream<K, V> {
   /** The number of records per key. */
-  count(materialized?: Materialized<K, number>): KTable<K, number>;
-  count(named: Named, materialized?: Materialized<K, number>): KTable<K, number>;
+  count(named?: Named | Materialized<K, number>, materialized?: Materialized<K, number>): KTable<K, number>;
   /** Combines the values of a key; the first value is the initial aggregate. */
-  reduce(reducer: Reducer<V>, materialized?: Materialized<K, V>): KTable<K, V>;
-  reduce(reducer: Reducer<V>, named: Named, materialized?: Materialized<K, V>): KTable<K, V>;
+  reduce(reducer: Reducer<V>, named?: Named | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V>;
   /** Folds the values of a key into an aggregate of another type. */
   aggregate<VA>(
     initializer: Initializer<VA>,
     aggregator: Aggregator<K, V, VA>,
-    materialized?: Materialized<K, VA>,
-  ): KTable<K, VA>;
-  aggregate<VA>(
-    initializer: Initializer<VA>,
-    aggregator: Aggregator<K, V, VA>,
-    named: Named,
+    named?: Named | Materialized<K, VA>,
     materialized?: Materialized<K, VA>,
   ): KTable<K, VA>;
   /** Aggregates per key and time window (tumbling, hopping or sliding). */

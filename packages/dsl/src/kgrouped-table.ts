@@ -14,21 +14,21 @@ import type { Named } from './named.js';
  * @see org.apache.kafka.streams.kstream.KGroupedTable
  */
 export interface KGroupedTable<K, V> {
-  count(materialized?: Materialized<K, number>): KTable<K, number>;
-  count(named: Named, materialized?: Materialized<K, number>): KTable<K, number>;
-  reduce(adder: Reducer<V>, subtractor: Reducer<V>, materialized?: Materialized<K, V>): KTable<K, V>;
-  reduce(adder: Reducer<V>, subtractor: Reducer<V>, named: Named, materialized?: Materialized<K, V>): KTable<K, V>;
+  /** The number of source-table keys per group. */
+  count(named?: Named | Materialized<K, number>, materialized?: Materialized<K, number>): KTable<K, number>;
+  /** Combines a group's values with `adder`; `subtractor` removes a value that left the group or changed. */
+  reduce(
+    adder: Reducer<V>,
+    subtractor: Reducer<V>,
+    named?: Named | Materialized<K, V>,
+    materialized?: Materialized<K, V>,
+  ): KTable<K, V>;
+  /** Folds a group's values into an aggregate; `subtractor` removes a value that left the group or changed. */
   aggregate<VA>(
     initializer: Initializer<VA>,
     adder: Aggregator<K, V, VA>,
     subtractor: Aggregator<K, V, VA>,
-    materialized?: Materialized<K, VA>,
-  ): KTable<K, VA>;
-  aggregate<VA>(
-    initializer: Initializer<VA>,
-    adder: Aggregator<K, V, VA>,
-    subtractor: Aggregator<K, V, VA>,
-    named: Named,
+    named?: Named | Materialized<K, VA>,
     materialized?: Materialized<K, VA>,
   ): KTable<K, VA>;
 }

@@ -62,8 +62,7 @@ export interface KStream<K, V> {
   /** Writes the stream through an internal topic `<applicationId>-<name>-repartition` and reads it back. */
   repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V>;
   /** The stream as a changelog: the latest value per key (null values delete), in a store. */
-  toTable(named?: Named, materialized?: Materialized<K, V>): KTable<K, V>;
-  toTable(materialized: Materialized<K, V>): KTable<K, V>;
+  toTable(named?: Named | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V>;
   /**
    * Runs a Processor API processor on the stream (marks it for repartitioning: the processor may change keys).
    * `storeNames` are stores added with `StreamsBuilder.addStateStore` (or a table's store) the processor uses.

@@ -20,14 +20,23 @@ import type { Suppressed } from './suppressed.js';
  */
 export interface KTable<K, V> {
   /** The table of the keys whose value passes; an update that makes a key fail deletes it downstream. */
-  filter(predicate: Predicate<K, V>, named?: Named, materialized?: Materialized<K, V>): KTable<K, V>;
-  filter(predicate: Predicate<K, V>, materialized: Materialized<K, V>): KTable<K, V>;
+  filter(
+    predicate: Predicate<K, V>,
+    named?: Named | Materialized<K, V>,
+    materialized?: Materialized<K, V>,
+  ): KTable<K, V>;
   /** The table of the keys whose value does not pass. */
-  filterNot(predicate: Predicate<K, V>, named?: Named, materialized?: Materialized<K, V>): KTable<K, V>;
-  filterNot(predicate: Predicate<K, V>, materialized: Materialized<K, V>): KTable<K, V>;
+  filterNot(
+    predicate: Predicate<K, V>,
+    named?: Named | Materialized<K, V>,
+    materialized?: Materialized<K, V>,
+  ): KTable<K, V>;
   /** A table of mapped values, same keys. */
-  mapValues<VR>(mapper: ValueMapper<V, VR, K>, named?: Named, materialized?: Materialized<K, VR>): KTable<K, VR>;
-  mapValues<VR>(mapper: ValueMapper<V, VR, K>, materialized: Materialized<K, VR>): KTable<K, VR>;
+  mapValues<VR>(
+    mapper: ValueMapper<V, VR, K>,
+    named?: Named | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
   /** The table's updates as a stream of new values (a deletion is a record with a null value). */
   toStream(named?: Named): KStream<K, V | null>;
   /** The table's updates as a stream with new keys. */
@@ -38,37 +47,22 @@ export interface KTable<K, V> {
   join<VO, VR>(
     other: KTable<K, VO>,
     joiner: ValueJoiner<V, VO, VR, K>,
-    named?: Named,
+    named?: Named | Materialized<K, VR>,
     materialized?: Materialized<K, VR>,
-  ): KTable<K, VR>;
-  join<VO, VR>(
-    other: KTable<K, VO>,
-    joiner: ValueJoiner<V, VO, VR, K>,
-    materialized: Materialized<K, VR>,
   ): KTable<K, VR>;
   /** Left join: a key has a result while this table has a value (other side null when absent). */
   leftJoin<VO, VR>(
     other: KTable<K, VO>,
     joiner: ValueJoiner<V, VO | null, VR, K>,
-    named?: Named,
+    named?: Named | Materialized<K, VR>,
     materialized?: Materialized<K, VR>,
-  ): KTable<K, VR>;
-  leftJoin<VO, VR>(
-    other: KTable<K, VO>,
-    joiner: ValueJoiner<V, VO | null, VR, K>,
-    materialized: Materialized<K, VR>,
   ): KTable<K, VR>;
   /** Outer join: a key has a result while either table has a value. */
   outerJoin<VO, VR>(
     other: KTable<K, VO>,
     joiner: ValueJoiner<V | null, VO | null, VR, K>,
-    named?: Named,
+    named?: Named | Materialized<K, VR>,
     materialized?: Materialized<K, VR>,
-  ): KTable<K, VR>;
-  outerJoin<VO, VR>(
-    other: KTable<K, VO>,
-    joiner: ValueJoiner<V | null, VO | null, VR, K>,
-    materialized: Materialized<K, VR>,
   ): KTable<K, VR>;
   /**
    * Holds updates back: `Suppressed.untilWindowCloses` (windowed aggregation results only) emits one final result

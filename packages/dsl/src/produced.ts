@@ -2,10 +2,18 @@ import type { Serde } from '@kaskade/processor-api';
 import type { StreamPartitioner } from '@kaskade/core';
 import { checkName } from './named.js';
 
+/**
+ * A `StreamPartitioner` with bivariant parameters (method syntax): a `Produced<K, V>` then also fits a stream whose
+ * values may be null, as the stream of a table's updates is (`KTable.toStream(): KStream<K, V | null>`).
+ */
+type Partitioner<K, V> = {
+  bivariant(topic: string, key: K, value: V, numPartitions: number): number | undefined;
+}['bivariant'];
+
 interface ProducedProps<K, V> {
   readonly keySerde?: Serde<K> | undefined;
   readonly valueSerde?: Serde<V> | undefined;
-  readonly partitioner?: StreamPartitioner<K, V> | undefined;
+  readonly partitioner?: Partitioner<K, V> | undefined;
   readonly processorName?: string | undefined;
 }
 
@@ -21,7 +29,7 @@ interface ProducedProps<K, V> {
 export class Produced<K, V> {
   readonly keySerde: Serde<K> | undefined;
   readonly valueSerde: Serde<V> | undefined;
-  readonly partitioner: StreamPartitioner<K, V> | undefined;
+  readonly partitioner: Partitioner<K, V> | undefined;
   readonly processorName: string | undefined;
 
   private constructor(props: ProducedProps<K, V>) {

@@ -17,22 +17,20 @@ import type { Named } from './named.js';
  */
 export interface SessionWindowedKStream<K, V> {
   emitStrategy(strategy: EmitStrategy): SessionWindowedKStream<K, V>;
-  count(materialized?: Materialized<K, number>): KTable<Windowed<K>, number>;
-  count(named: Named, materialized?: Materialized<K, number>): KTable<Windowed<K>, number>;
-  reduce(reducer: Reducer<V>, materialized?: Materialized<K, V>): KTable<Windowed<K>, V>;
-  reduce(reducer: Reducer<V>, named: Named, materialized?: Materialized<K, V>): KTable<Windowed<K>, V>;
-  /** `merger` combines the aggregates of two sessions that a record joins together. */
+  /** The number of records per key and session. */
+  count(named?: Named | Materialized<K, number>, materialized?: Materialized<K, number>): KTable<Windowed<K>, number>;
+  /** Combines a session's values (and, on a merge, the sessions' aggregates) with `reducer`. */
+  reduce(
+    reducer: Reducer<V>,
+    named?: Named | Materialized<K, V>,
+    materialized?: Materialized<K, V>,
+  ): KTable<Windowed<K>, V>;
+  /** Folds a session's values into an aggregate; `merger` combines the aggregates of sessions a record joins. */
   aggregate<VA>(
     initializer: Initializer<VA>,
     aggregator: Aggregator<K, V, VA>,
     merger: Merger<K, VA>,
-    materialized?: Materialized<K, VA>,
-  ): KTable<Windowed<K>, VA>;
-  aggregate<VA>(
-    initializer: Initializer<VA>,
-    aggregator: Aggregator<K, V, VA>,
-    merger: Merger<K, VA>,
-    named: Named,
+    named?: Named | Materialized<K, VA>,
     materialized?: Materialized<K, VA>,
   ): KTable<Windowed<K>, VA>;
 }

@@ -20,19 +20,19 @@ import type { Named } from './named.js';
 export interface TimeWindowedKStream<K, V> {
   /** When results are emitted: every update (default) or once per window when it closes. */
   emitStrategy(strategy: EmitStrategy): TimeWindowedKStream<K, V>;
-  count(materialized?: Materialized<K, number>): KTable<Windowed<K>, number>;
-  count(named: Named, materialized?: Materialized<K, number>): KTable<Windowed<K>, number>;
-  reduce(reducer: Reducer<V>, materialized?: Materialized<K, V>): KTable<Windowed<K>, V>;
-  reduce(reducer: Reducer<V>, named: Named, materialized?: Materialized<K, V>): KTable<Windowed<K>, V>;
+  /** The number of records per key and window. */
+  count(named?: Named | Materialized<K, number>, materialized?: Materialized<K, number>): KTable<Windowed<K>, number>;
+  /** Combines the values of a key and window; the first value is the window's initial aggregate. */
+  reduce(
+    reducer: Reducer<V>,
+    named?: Named | Materialized<K, V>,
+    materialized?: Materialized<K, V>,
+  ): KTable<Windowed<K>, V>;
+  /** Folds the values of a key and window into an aggregate, starting from `initializer()` per window. */
   aggregate<VA>(
     initializer: Initializer<VA>,
     aggregator: Aggregator<K, V, VA>,
-    materialized?: Materialized<K, VA>,
-  ): KTable<Windowed<K>, VA>;
-  aggregate<VA>(
-    initializer: Initializer<VA>,
-    aggregator: Aggregator<K, V, VA>,
-    named: Named,
+    named?: Named | Materialized<K, VA>,
     materialized?: Materialized<K, VA>,
   ): KTable<Windowed<K>, VA>;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../config/logger.js';
+import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { ClientConfig } from '../kafka/kafka-types.js';
 import type { StreamTask } from './stream-task.js';
@@ -56,6 +57,7 @@ interface PartitionJob {
 export class ChangelogRestorer {
   readonly #options: ChangelogRestorerOptions;
   #consumer: KafkaConsumerClient | undefined;
+  #admin: KafkaAdmin | undefined;
 
   constructor(options: ChangelogRestorerOptions) {
     this.#options = options;
@@ -70,7 +72,7 @@ export class ChangelogRestorer {
       const sm = task.stateManager;
       if (!sm) continue;
       for (const cp of sm.changelogPartitions()) {
-        const { low, high } = await consumer.watermarks(cp.topic, cp.partition);
+        const { low, high } = await this.#bounds(consumer, cp.topic, cp.partition);
         const start = Math.max(cp.committedOffset === undefined ? low : cp.committedOffset + 1, low);
         if (start >= high) continue;
         jobs.push({
@@ -101,7 +103,7 @@ export class ChangelogRestorer {
           if (++idlePolls >= 3) {
             for (const j of jobs) {
               if (j.done) continue;
-              const { high } = await consumer.watermarks(j.topic, j.partition);
+              const { high } = await this.#bounds(consumer, j.topic, j.partition);
               const pos = consumer.position(j.topic, j.partition);
               if (pos !== undefined && pos >= high) this.#finish(j);
             }
@@ -149,6 +151,22 @@ export class ChangelogRestorer {
     return total;
   }
 
+  /**
+   * Where a changelog partition starts and ends. Under exactly-once the end is the last stable offset: records of a
+   * transaction still open (or never to be committed) are not part of any committed state.
+   */
+  async #bounds(
+    consumer: KafkaConsumerClient,
+    topic: string,
+    partition: number,
+  ): Promise<{ low: number; high: number }> {
+    const { low, high } = await consumer.watermarks(topic, partition);
+    if (!this.#options.readCommitted) return { low, high };
+    this.#admin ??= KafkaAdmin.create(this.#options.bootstrapServers);
+    const [lso] = await this.#admin.listOffsets([{ topic, partition }], 'latest', 'read_committed');
+    return { low, high: Math.min(high, lso?.offset ?? high) };
+  }
+
   #finish(job: PartitionJob): void {
     job.done = true;
     this.#options.listener?.onRestoreEnd?.(this.#progress(job, job.restored));
@@ -183,5 +201,7 @@ export class ChangelogRestorer {
   async close(): Promise<void> {
     await this.#consumer?.disconnect();
     this.#consumer = undefined;
+    this.#admin?.close();
+    this.#admin = undefined;
   }
 }

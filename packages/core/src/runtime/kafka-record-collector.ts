@@ -6,6 +6,9 @@ import type { DeliveryReport } from '../kafka/kafka-types.js';
 import { toWireHeaders } from '../kafka/message-headers.js';
 import type { RecordCollector } from './record-collector.js';
 
+/** librdkafka's codes for messages purged from the queue (an aborted transaction). */
+const PURGED = new Set([-152 /* _PURGE_QUEUE */, -151 /* _PURGE_INFLIGHT */]);
+
 interface Overflow {
   topic: string;
   partition: number;
@@ -32,6 +35,8 @@ export class KafkaRecordCollector implements RecordCollector {
   /** Records handed to the producer, and delivery reports received for them. */
   #produced = 0;
   #acked = 0;
+  #producedAtCommit = 0;
+  #committedChangelogOffsets = new Map<string, number>();
   sent = 0;
   failedAndSkipped = 0;
 
@@ -52,6 +57,8 @@ export class KafkaRecordCollector implements RecordCollector {
   /** To be passed as the producer's `onDelivery`. */
   readonly onDelivery = (report: DeliveryReport): void => {
     this.#acked++;
+    // Messages purged by an aborted transaction were never meant to be delivered.
+    if (report.error && PURGED.has((report.error as { kafkaCode?: number }).kafkaCode ?? 0)) return;
     if (report.error) {
       const response = this.#productionHandler.handle(
         { topic: report.topic, partition: report.partition },
@@ -117,6 +124,12 @@ export class KafkaRecordCollector implements RecordCollector {
   async flush(): Promise<void> {
     await this.drain();
     await this.#producer!.flush();
+    await this.awaitDeliveryReports();
+    this.throwIfFailed();
+  }
+
+  /** Waits until the JS callbacks of every delivery report librdkafka has produced have run. */
+  async awaitDeliveryReports(): Promise<void> {
     // The native flush returns when librdkafka has every delivery report; the JS callbacks for them may still be
     // queued on the event loop. Changelog offsets and failures must be known before offsets are committed.
     const deadline = Date.now() + 60_000;
@@ -126,7 +139,26 @@ export class KafkaRecordCollector implements RecordCollector {
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
-    this.throwIfFailed();
+  }
+
+  /** True when records were handed over (or wait in the overflow) since the last committed transaction. */
+  hasUncommittedRecords(): boolean {
+    return this.#produced > this.#producedAtCommit || this.#overflow.length > 0;
+  }
+
+  /** Exactly-once: the transaction committed; its changelog offsets are now the committed ones. */
+  markCommitted(): void {
+    this.#producedAtCommit = this.#produced;
+    this.#committedChangelogOffsets = new Map(this.#changelogOffsets);
+  }
+
+  /** Exactly-once: the transaction was aborted; forget its records and the changelog offsets they had. */
+  resetAfterAbort(): void {
+    this.#overflow.length = 0;
+    this.#acked = this.#produced;
+    this.#producedAtCommit = this.#produced;
+    this.#changelogOffsets.clear();
+    for (const [k, v] of this.#committedChangelogOffsets) this.#changelogOffsets.set(k, v);
   }
 
   throwIfFailed(): void {

@@ -10,6 +10,8 @@ import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
 import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
+import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
+import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import { internalTopicName, planTopics } from '../topology/internal-topic-planner.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
@@ -24,6 +26,9 @@ import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
 
+/** librdkafka codes that mean another producer with our transactional id (or a newer epoch) took over. */
+const FENCED_CODES = new Set([-144 /* _FENCED */, 90 /* PRODUCER_FENCED */, 47 /* INVALID_PRODUCER_EPOCH */]);
+
 /** Counters of the running instance. */
 export interface StreamsMetrics {
   readonly processed: number;
@@ -33,6 +38,8 @@ export interface StreamsMetrics {
   readonly deadLettered: number;
   readonly punctuations: number;
   readonly commits: number;
+  /** Exactly-once: failed transactions that were aborted (or whose producer was replaced) and rewound. */
+  readonly transactionRecoveries: number;
   readonly restoredRecords: number;
   readonly produced: number;
   readonly activeTasks: readonly string[];
@@ -41,6 +48,11 @@ export interface StreamsMetrics {
 /** Options that are not configuration: listeners and seams for tests. */
 export interface KafkaStreamsOptions {
   readonly restoreListener?: StateRestoreListener;
+  /**
+   * Makes the producer. A seam for fault-injection tests (e.g. a subclass whose `commitTransaction` fails); the
+   * default is `new KafkaProducerClient(options)`.
+   */
+  readonly producerFactory?: (options: ProducerClientOptions) => KafkaProducerClient;
 }
 
 /**
@@ -78,6 +90,9 @@ export class KafkaStreams {
   readonly #lastCommitted = new Map<string, number>();
   #loop: Promise<void> | undefined;
   #stopRequested = false;
+  /** Exactly-once: a transaction is open on the producer. */
+  #inTransaction = false;
+  #transactionRecoveries = 0;
   #loopStopped = false;
   #lastCommitMs = 0;
   #commits = 0;
@@ -249,6 +264,7 @@ export class KafkaStreams {
       deadLettered: m.deadLettered,
       punctuations: m.punctuations,
       commits: this.#commits,
+      transactionRecoveries: this.#transactionRecoveries,
       restoredRecords: this.#restored,
       produced: this.#collector?.sent ?? 0,
       activeTasks: [...this.#tasks.keys()].sort(),
@@ -316,18 +332,12 @@ export class KafkaStreams {
       resolveTopic,
       logger: cfg.logger,
     };
-    this.#producer = new KafkaProducerClient({
-      bootstrapServers: cfg.bootstrapServers,
-      clientId: `${appId}-${cfg.instanceId}-producer`,
-      config: { partitioner: 'murmur2_random', ...cfg.producerConfig },
-      onDelivery: this.#collector.onDelivery,
-      onError: (e) => cfg.logger.warn(`producer: ${e.message}`),
-    });
-    this.#collector.attach(this.#producer);
+    this.#producer = this.#createProducer();
     this.#consumer = new KafkaConsumerClient({
       bootstrapServers: cfg.bootstrapServers,
       groupId: appId,
       clientId: `${appId}-${cfg.instanceId}-consumer`,
+      isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
       pollTimeoutMs: cfg.pollMs,
       autoOffsetReset: 'earliest',
       config: cfg.consumerConfig,
@@ -343,8 +353,42 @@ export class KafkaStreams {
       ...(this.#options.restoreListener ? { listener: this.#options.restoreListener } : {}),
     });
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
+    // Exactly-once: fences an older producer with the same transactional id and aborts what it left open.
+    if (this.#eos) await this.#producer.initTransactions();
     this.#consumer.subscribe([...this.#topicToSub.keys()]);
     this.#lastCommitMs = Date.now();
+  }
+
+  get #eos(): boolean {
+    return this.config.processingGuarantee === 'exactly_once_v2';
+  }
+
+  #createProducer(): KafkaProducerClient {
+    const cfg = this.config;
+    const options: ProducerClientOptions = {
+      bootstrapServers: cfg.bootstrapServers,
+      clientId: `${cfg.applicationId}-${cfg.instanceId}-producer`,
+      // Kafka Streams' exactly-once setting: a crashed instance's open transaction is aborted by the broker within
+      // 10 s, so read_committed readers are not held up longer than that.
+      config: {
+        partitioner: 'murmur2_random',
+        ...(this.#eos ? { 'transaction.timeout.ms': 10_000 } : {}),
+        ...cfg.producerConfig,
+      },
+      ...(this.#eos ? { transactionalId: `${cfg.applicationId}-${cfg.instanceId}` } : {}),
+      onDelivery: this.#collector!.onDelivery,
+      onError: (e) => cfg.logger.warn(`producer: ${e.message}`),
+    };
+    const producer = this.#options.producerFactory?.(options) ?? new KafkaProducerClient(options);
+    this.#collector!.attach(producer);
+    return producer;
+  }
+
+  /** Exactly-once: opens the transaction that the next records (output, changelog, offsets) belong to. */
+  async #ensureTransaction(): Promise<void> {
+    if (!this.#eos || this.#inTransaction) return;
+    await this.#producer!.beginTransaction();
+    this.#inTransaction = true;
   }
 
   // ---- the processing loop ----
@@ -357,6 +401,7 @@ export class KafkaStreams {
     try {
       while (!this.#stopRequested) {
         if (this.#rebalances.length > 0) await this.#handleRebalances();
+        if (this.#eos && !this.#inTransaction) await this.#ensureTransaction();
         const messages = await consumer.consumeBatch(maxPoll);
         if (this.#stopRequested && messages.length === 0) break;
         this.#route(messages);
@@ -389,25 +434,157 @@ export class KafkaStreams {
   }
 
   async #commit(): Promise<void> {
+    if (this.#eos) await this.#commitExactlyOnce();
+    else await this.#commitAtLeastOnce();
+    this.#lastCommitMs = Date.now();
+  }
+
+  /** Offsets (next to read) that moved since the last commit. */
+  #offsetsToCommit(tasks: readonly StreamTask[]): TopicPartitionOffset[] {
+    const offsets: TopicPartitionOffset[] = [];
+    for (const t of tasks) {
+      for (const o of t.committableOffsets()) {
+        if (this.#lastCommitted.get(`${o.topic}:${o.partition}`) !== o.offset) offsets.push(o);
+      }
+    }
+    return offsets;
+  }
+
+  /** Output and changelog records first, then input offsets, then the stores with their changelog offsets. */
+  async #commitAtLeastOnce(): Promise<void> {
     const collector = this.#collector!;
     const tasks = [...this.#tasks.values()];
     for (const t of tasks) t.prepareCommit();
     await collector.flush();
-    const offsets: TopicPartitionOffset[] = [];
-    for (const t of tasks) {
-      for (const o of t.committableOffsets()) {
-        const key = `${o.topic}:${o.partition}`;
-        if (this.#lastCommitted.get(key) !== o.offset) offsets.push(o);
-      }
-    }
+    const offsets = this.#offsetsToCommit(tasks);
     if (offsets.length > 0) {
       await this.#consumer!.commit(offsets);
       for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
     }
     const changelogOffsets = collector.changelogOffsets();
     for (const t of tasks) t.postCommit(changelogOffsets);
-    this.#lastCommitMs = Date.now();
     this.#commits++;
+  }
+
+  /**
+   * One Kafka transaction holds the output and changelog records and the input offsets; only after it commits do
+   * the stores apply their buffered writes (with the changelog offsets) to LMDB. Abortable errors abort and rewind
+   * the tasks to the last commit; a fenced or fatal producer is replaced.
+   */
+  async #commitExactlyOnce(): Promise<void> {
+    const collector = this.#collector!;
+    const tasks = [...this.#tasks.values()];
+    try {
+      await this.#ensureTransaction();
+      for (const t of tasks) t.prepareCommit();
+      const offsets = this.#offsetsToCommit(tasks);
+      if (offsets.length === 0 && !collector.hasUncommittedRecords()) return;
+      await collector.drain();
+      const producer = this.#producer!;
+      if (offsets.length > 0)
+        await this.#retrying('sendOffsetsToTransaction', () =>
+          producer.sendOffsetsToTransaction(offsets, this.#consumer!),
+        );
+      await this.#retrying('commitTransaction', () => producer.commitTransaction());
+      this.#inTransaction = false;
+      await collector.awaitDeliveryReports();
+      collector.throwIfFailed();
+      collector.markCommitted();
+      for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
+      const changelogOffsets = collector.changelogOffsets();
+      for (const t of tasks) t.postCommit(changelogOffsets);
+      this.#commits++;
+    } catch (e) {
+      await this.#recoverTransaction(e);
+    }
+  }
+
+  /** Retries an operation while librdkafka says the error is retriable. */
+  async #retrying(what: string, op: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await op();
+        return;
+      } catch (e) {
+        if (!(e instanceof KafkaOperationError) || !e.retriable || e.txnRequiresAbort || e.fatal || attempt >= 10)
+          throw e;
+        this.config.logger.warn(`${what} failed (attempt ${attempt}), retrying: ${e.message}`);
+        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /**
+   * After a failed exactly-once commit: abort (abortable errors) or replace the producer (fenced or fatal errors),
+   * then rebuild the tasks from their last committed state and rewind the input to the committed offsets.
+   */
+  async #recoverTransaction(error: unknown): Promise<void> {
+    const e = error instanceof Error ? error : new Error(String(error));
+    const op = e instanceof KafkaOperationError ? e : undefined;
+    if (!op) throw e;
+    const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode);
+    if (!fenced && !op.txnRequiresAbort && !op.retriable) throw e;
+    this.#transactionRecoveries++;
+    this.config.logger.warn(
+      `transaction failed (${fenced ? 'fenced or fatal: replacing the producer' : 'aborting'}), rewinding tasks to the last commit: ${op.message}`,
+    );
+    const collector = this.#collector!;
+    if (fenced) {
+      const old = this.#producer!;
+      await old.disconnect(5_000).catch(() => undefined);
+      this.#producer = this.#createProducer();
+      await this.#producer.connect();
+      await this.#producer.initTransactions();
+    } else {
+      await this.#producer!.abortTransaction().catch(async (abortError: unknown) => {
+        this.config.logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
+        await this.#producer!.disconnect(5_000).catch(() => undefined);
+        this.#producer = this.#createProducer();
+        await this.#producer.connect();
+        await this.#producer.initTransactions();
+      });
+    }
+    this.#inTransaction = false;
+    collector.resetAfterAbort();
+    await this.#reviveTasks([...this.#tasks.values()]);
+  }
+
+  /**
+   * Closes tasks without committing and opens them again: stores drop their uncommitted writes and catch up from the
+   * changelog's committed records, processors start fresh, and the input is read again from the committed offsets.
+   */
+  async #reviveTasks(tasks: readonly StreamTask[]): Promise<void> {
+    if (tasks.length === 0) return;
+    const partitions = tasks.flatMap((t) => t.inputPartitions());
+    for (const t of tasks) this.#closeTask(t, true);
+    const fresh = tasks.map((t) => this.#openTask(t.id.subtopology, t.id.partition));
+    this.#restored += await this.#restorer!.restore(fresh);
+    for (const t of fresh) t.initializeProcessors();
+    const committed = await this.#consumer!.committed(partitions);
+    for (const c of committed) {
+      // No committed offset yet: back to where the reset policy starts (earliest by default).
+      const offset = c.offset >= 0 ? c.offset : -2;
+      await this.#consumer!.seek({ topic: c.topic, partition: c.partition, offset });
+      if (c.offset >= 0) this.#lastCommitted.set(`${c.topic}:${c.partition}`, c.offset);
+      else this.#lastCommitted.delete(`${c.topic}:${c.partition}`);
+    }
+  }
+
+  #openTask(subtopology: number, partition: number): StreamTask {
+    const id = `${subtopology}_${partition}`;
+    const task = new StreamTask(
+      { subtopology, partition },
+      this.#topology.subtopologies()[subtopology]!,
+      this.#topology,
+      this.#env!,
+    );
+    this.#tasks.set(id, task);
+    for (const tp of task.inputPartitions()) {
+      let byPartition = this.#routing.get(tp.topic);
+      if (!byPartition) this.#routing.set(tp.topic, (byPartition = []));
+      byPartition[tp.partition] = task;
+    }
+    return task;
   }
 
   #onRebalance(event: RebalanceEvent): void {
@@ -440,6 +617,12 @@ export class KafkaStreams {
       await this.#commit();
     }
     for (const t of affected) this.#closeTask(t, event.lost);
+    if (event.lost && this.#eos && this.#inTransaction) {
+      // The one open transaction also holds the work of the tasks we keep: abort it and rewind them.
+      await this.#recoverTransaction(
+        new KafkaOperationError('partitions lost', { message: 'partitions lost', code: 0, isTxnRequiresAbort: true }),
+      );
+    }
     this.#consumer!.unassign(event.partitions, event.protocol);
     for (const p of event.partitions) this.#lastCommitted.delete(`${p.topic}:${p.partition}`);
   }
@@ -452,9 +635,7 @@ export class KafkaStreams {
       const id = `${sub}_${tp.partition}`;
       let task = this.#tasks.get(id);
       if (!task) {
-        const subtopology = this.#topology.subtopologies()[sub]!;
-        task = new StreamTask({ subtopology: sub, partition: tp.partition }, subtopology, this.#topology, this.#env!);
-        this.#tasks.set(id, task);
+        task = this.#openTask(sub, tp.partition);
         created.push(task);
       }
       let byPartition = this.#routing.get(tp.topic);
@@ -539,6 +720,10 @@ export class KafkaStreams {
       this.#setState('PENDING_ERROR');
     }
     this.#stopRequested = true;
+    if (this.#inTransaction) {
+      this.#inTransaction = false;
+      await this.#producer?.abortTransaction(10_000).catch(() => undefined);
+    }
     // Close tasks without committing: what they processed since the last commit is processed again after restart.
     for (const t of [...this.#tasks.values()]) this.#closeTask(t, true);
     await this.#shutdownClients();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Record } from '@kaskade/processor-api';
+import type { Record } from '@kaskade/processor-api';
 import type { ProcessorContext, ValueAndTimestamp } from '@kaskade/processor-api';
 import { Serdes } from '@kaskade/core';
 import { Consumed, JoinWindows, Materialized, Produced, StreamsBuilder, TimeWindows } from '@kaskade/dsl';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ValueAndTimestamp } from '@kaskade/processor-api';
+import { planTopics } from '@kaskade/core';
 import { Consumed, JoinWindows, Joined, Materialized, Produced, StreamJoined, StreamsBuilder } from '@kaskade/dsl';
 import type { KStream, KTable } from '@kaskade/dsl';
 import { TopologyTestDriver } from '../driver/topology-test-driver.js';
@@ -292,5 +293,24 @@ describe('table-table joins', () => {
     driver.createInputTopic('r', S, S).pipeInput('k', 'b', 3);
     driver.createInputTopic('s', S, S).pipeInput('k', 'two', 4);
     expect(out).toEqual(['k=two:AB@4']);
+  });
+});
+
+describe('co-partitioning of joins', () => {
+  it('should make the runtime refuse joined topics with different partition counts', () => {
+    const builder = new StreamsBuilder();
+    builder.stream('clicks').join(builder.table('users'), (c, u) => [c, u]);
+    builder.stream('left').join(builder.stream('right'), (a, b) => [a, b], JoinWindows.ofTimeDifferenceWithNoGrace(1));
+    const topology = builder.build();
+    const counts = (clicks: number, right: number) =>
+      new Map([
+        ['clicks', clicks],
+        ['users', 3],
+        ['left', 3],
+        ['right', right],
+      ]);
+    expect(() => planTopics(topology, 'app', counts(3, 3), 1)).not.toThrow();
+    expect(() => planTopics(topology, 'app', counts(2, 3), 1)).toThrowError(/must be co-partitioned/);
+    expect(() => planTopics(topology, 'app', counts(3, 4), 1)).toThrowError(/must be co-partitioned/);
   });
 });

@@ -234,4 +234,18 @@ describe('KStream stateless operators', () => {
     b2.stream('in').to('out');
     expect(() => b2.build()).toThrowError(/store "lonely" was added with addStateStore but no processor uses it/);
   });
+
+  it('should name the default branch with position 0 and return it with the others', () => {
+    const builder = new StreamsBuilder();
+    const branches = builder
+      .stream('in', Consumed.with(S, S))
+      .split(Named.as('s-'))
+      .branch((_k, v) => v === 'x')
+      .defaultBranch();
+    expect([...branches.keys()]).toEqual(['s-1', 's-0']);
+    branches.get('s-0')!.to('rest', Produced.with(S, S));
+    const d = start(builder);
+    d.createInputTopic('in', S, S).pipeInput('k', 'other', 0);
+    expect(d.createOutputTopic('rest', S, S).readValuesToList()).toEqual(['other']);
+  });
 });

@@ -28,8 +28,11 @@ export interface KafkaLauncherErrorOptions {
 export class KafkaLauncherError extends Error {
   /** Stable, machine-readable reason. */
   readonly code: KafkaLauncherErrorCode;
+  /** The node that failed, when one node is to blame. */
   readonly nodeId: number | undefined;
+  /** The port that was in use (`PORT_IN_USE`). */
   readonly port: number | undefined;
+  /** Process ids of the JVMs this attempt started, all killed by the time the error is thrown; empty if none. */
   readonly pids: readonly number[];
 
   constructor(code: KafkaLauncherErrorCode, message: string, options: KafkaLauncherErrorOptions = {}) {

@@ -92,14 +92,16 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   if (options.ports !== undefined && options.ports.length !== brokers) {
     throw new RangeError(`ports lists ${options.ports.length} nodes, but brokers is ${brokers}`);
   }
+  const heapMb = options.heapMb ?? DEFAULT_HEAP_MB;
+  if (!Number.isInteger(heapMb) || heapMb < 128) {
+    throw new RangeError(`heapMb must be an integer >= 128, not ${heapMb}`);
+  }
   const java = findJava(options.javaPath);
   const distribution = await resolveKafkaDistribution(java);
   const ports = options.ports ?? pairs(await freePorts(2 * brokers));
   const dir = await mkdtemp(join(options.dataDir ?? tmpdir(), 'kaskade-kafka-'));
   const layouts = ports.map((p, i) => nodeLayout(dir, i + 1, p.port, p.controllerPort));
-  const nodes = layouts.map(
-    (layout) => new KafkaNodeProcess(layout, java, distribution.classpath, options.heapMb ?? DEFAULT_HEAP_MB),
-  );
+  const nodes = layouts.map((layout) => new KafkaNodeProcess(layout, java, distribution.classpath, heapMb));
   const killAll = (): void => {
     for (const node of nodes) node.killSync();
     rmSync(dir, { recursive: true, force: true });
@@ -107,8 +109,9 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const unregister = onProcessExit(killAll);
   try {
     const clusterId = randomClusterId();
-    for (const layout of layouts)
+    for (const layout of layouts) {
       writeNodeConfig(layout, brokerProperties(layout, layouts, options.brokerConfig ?? {}));
+    }
     // Formatting is a JVM start per node; in parallel it costs about one.
     await Promise.all(
       layouts.map((layout) =>
