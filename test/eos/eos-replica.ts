@@ -1,0 +1,45 @@
+// One processing replica of the exactly-once verification, as its own process:
+//   node --import tsx test/eos/eos-replica.ts <bootstrap> <applicationId> <instanceId> <stateDir> <topicPrefix>
+// The instance id is stable across restarts, so a restarted replica fences its own zombie transaction at once.
+import { KafkaStreams } from '@kaskade/core';
+import { eosTopology } from './eos-topology.js';
+
+const [bootstrapServers, applicationId, instanceId, stateDir, prefix] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+const say = (event: object) => process.stdout.write(`${JSON.stringify({ pid: process.pid, instanceId, ...event })}\n`);
+const streams = new KafkaStreams(
+  eosTopology((t) => `${prefix}-${t}`),
+  {
+    applicationId,
+    bootstrapServers,
+    stateDir,
+    instanceId,
+    processingGuarantee: 'exactly_once_v2',
+    logger: {
+      debug() {},
+      info() {},
+      warn: (m) => say({ event: 'warn', message: m }),
+      error: (m) => say({ event: 'error', message: m }),
+    },
+    consumerConfig: { 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 1000 },
+  },
+  {
+    restoreListener: {
+      onRestoreEnd: (p) => say({ event: 'restore-end', ...p }),
+    },
+  },
+);
+streams.onStateChange(({ to }) => say({ event: 'state', state: to }));
+const stop = () => void streams.close().then(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+setInterval(() => {
+  const m = streams.metrics();
+  say({ event: 'progress', processed: m.processed, commits: m.commits, tasks: m.activeTasks, state: streams.state });
+}, 250);
+await streams.start();
