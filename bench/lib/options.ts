@@ -11,6 +11,9 @@ export interface BenchOptions {
   readonly json: string | undefined;
   readonly warmup: boolean;
   readonly stallSeconds: number;
+  /** Run a rung again (at most this often per slot) when other processes kept more than `busyCores` cores busy. */
+  readonly busyRetries: number;
+  readonly busyCores: number;
   readonly verbose: boolean;
 }
 
@@ -28,6 +31,8 @@ records/s, CPU time per record, peak RSS and the ratio to raw-passthrough measur
   --json FILE          also write the results as JSON
   --no-warmup          skip the untimed raw-consume pass that warms the broker up before each value size
   --stall-seconds S    fail a rung that makes no progress for S seconds (default 30)
+  --busy-cores X       a run during which other processes kept more than X cores busy is run again (default 0.5)
+  --busy-retries N     ... at most N times per rung and round; the last attempt counts (default 2; 0 = never)
   --verbose            print the workers' stderr and the runtime's warnings
   -h, --help
 
@@ -39,6 +44,13 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
   if (text === undefined) return fallback;
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${text}"`);
+  return n;
+}
+
+function nonNegative(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number >= 0, got "${text}"`);
   return n;
 }
 
@@ -55,6 +67,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
       json: { type: 'string' },
       'no-warmup': { type: 'boolean' },
       'stall-seconds': { type: 'string' },
+      'busy-cores': { type: 'string' },
+      'busy-retries': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -86,6 +100,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     json: values.json,
     warmup: !values['no-warmup'],
     stallSeconds: positiveInt('stall-seconds', values['stall-seconds'], 30),
+    busyRetries: values['busy-retries'] === '0' ? 0 : positiveInt('busy-retries', values['busy-retries'], 2),
+    busyCores: nonNegative('busy-cores', values['busy-cores'], 0.5),
     verbose: values.verbose ?? false,
   };
 }

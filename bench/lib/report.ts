@@ -160,11 +160,16 @@ export function summarize(runs: readonly RunRecord[], rungs: readonly RungInfo[]
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const fixed = (digits: number) => (n: number) => n.toFixed(digits);
 
-function cell(summary: RungSummary, key: keyof RungSummary & string, format: (n: number) => string): string {
+function cell(
+  summary: RungSummary,
+  key: keyof RungSummary & string,
+  format: (n: number) => string,
+  withSpread = true,
+): string {
   const median = summary[key] as number | null;
   if (median === null) return '-';
   const s = summary.spread[key];
-  if (!s || summary.roundsOk < 2) return format(median);
+  if (!s || !withSpread || summary.roundsOk < 2) return format(median);
   return `${format(median)} (${format(s[0])}–${format(s[1])})`;
 }
 
@@ -190,10 +195,10 @@ export function formatTable(summaries: readonly RungSummary[], title: string): s
     cell(s, 'ratioToPassThrough', fixed(2)),
     cell(s, 'drainRatioToPassThrough', fixed(2)),
     cell(s, 'cpuMicrosPerRecord', fixed(2)),
-    cell(s, 'brokerCpuMicrosPerRecord', fixed(2)),
+    cell(s, 'brokerCpuMicrosPerRecord', fixed(2), false),
     cell(s, 'peakRssMb', int),
-    cell(s, 'tailMs', int),
-    cell(s, 'otherBusyCores', fixed(2)),
+    cell(s, 'tailMs', int, false),
+    cell(s, 'otherBusyCores', fixed(2), false),
     `${s.roundsOk}/${s.rounds}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

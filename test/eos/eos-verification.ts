@@ -32,7 +32,10 @@ export interface EosVerificationResult {
   /** Mismatches of echo order or of aggregate sequences (wrong values, not only duplicates/losses). */
   readonly errors: readonly string[];
   readonly openTransactions: number;
+  /** Changelog records replayed by restarted tasks (the tail after each store's committed offset)... */
   readonly restoredRecords: number;
+  /** ...and changelog records those stores already had on disk (their committed offsets), so needed no replay. */
+  readonly skippedByStoredOffsets: number;
   readonly seconds: number;
 }
 
@@ -61,6 +64,7 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
 
   const baseDir = mkdtempSync(join(tmpdir(), 'kaskade-eos-'));
   let restoredRecords = 0;
+  let skippedByStoredOffsets = 0;
   const replicas: Replica[] = [...Array(options.replicas).keys()].map((i) => ({
     instanceId: `replica-${i}`,
     stateDir: join(baseDir, `replica-${i}`),
@@ -89,14 +93,17 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
           state?: string;
           processed?: number;
           restored?: number;
+          startOffset?: number;
           message?: string;
         };
         if (e.event === 'progress') {
           r.processed = e.processed ?? 0;
           r.state = e.state ?? r.state;
         } else if (e.event === 'state') r.state = e.state!;
-        else if (e.event === 'restore-end') restoredRecords += e.restored ?? 0;
-        else if (e.event === 'error') log(`[${r.instanceId}] error: ${e.message}`);
+        else if (e.event === 'restore-end') {
+          restoredRecords += e.restored ?? 0;
+          skippedByStoredOffsets += e.startOffset ?? 0;
+        } else if (e.event === 'error') log(`[${r.instanceId}] error: ${e.message}`);
       } catch {
         // not ours
       }
@@ -244,6 +251,7 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
       errors,
       openTransactions,
       restoredRecords,
+      skippedByStoredOffsets,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {

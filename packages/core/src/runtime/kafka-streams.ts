@@ -29,6 +29,14 @@ import type { StateChange, StreamsState } from './streams-state.js';
 /** librdkafka codes that mean another producer with our transactional id (or a newer epoch) took over. */
 const FENCED_CODES = new Set([-144 /* _FENCED */, 90 /* PRODUCER_FENCED */, 47 /* INVALID_PRODUCER_EPOCH */]);
 
+/** A Kafka error an exactly-once instance recovers from by aborting (or replacing the producer) and rewinding. */
+function isTransactionError(e: unknown): e is KafkaOperationError {
+  return (
+    e instanceof KafkaOperationError &&
+    (e.fatal || e.txnRequiresAbort || FENCED_CODES.has(e.kafkaCode) || e.kafkaCode === -150)
+  );
+}
+
 /** Counters of the running instance. */
 export interface StreamsMetrics {
   readonly processed: number;
@@ -400,21 +408,28 @@ export class KafkaStreams {
     const maxPoll = cfg.maxPollRecords;
     try {
       while (!this.#stopRequested) {
-        if (this.#rebalances.length > 0) await this.#handleRebalances();
-        if (this.#eos && !this.#inTransaction) await this.#ensureTransaction();
-        const messages = await consumer.consumeBatch(maxPoll);
-        if (this.#stopRequested && messages.length === 0) break;
-        this.#route(messages);
-        let commitRequested = false;
-        const now = Date.now();
-        for (const task of this.#tasks.values()) {
-          task.process(Number.POSITIVE_INFINITY);
-          task.punctuateWallClock(now);
-          if (task.commitRequested) commitRequested = true;
+        try {
+          if (this.#rebalances.length > 0) await this.#handleRebalances();
+          if (this.#eos && !this.#inTransaction) await this.#ensureTransaction();
+          const messages = await consumer.consumeBatch(maxPoll);
+          if (this.#stopRequested && messages.length === 0) break;
+          this.#route(messages);
+          let commitRequested = false;
+          const now = Date.now();
+          for (const task of this.#tasks.values()) {
+            task.process(Number.POSITIVE_INFINITY);
+            task.punctuateWallClock(now);
+            if (task.commitRequested) commitRequested = true;
+          }
+          collector.throwIfFailed();
+          if (collector.backlogged) await collector.drain();
+          if (commitRequested || now - this.#lastCommitMs >= cfg.commitIntervalMs) await this.#commit();
+        } catch (e) {
+          // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
+          // transaction and rewinds the tasks; everything else stops the instance.
+          if (!this.#eos || !isTransactionError(e)) throw e;
+          await this.#recoverTransaction(e);
         }
-        collector.throwIfFailed();
-        if (collector.backlogged) await collector.drain();
-        if (commitRequested || now - this.#lastCommitMs >= cfg.commitIntervalMs) await this.#commit();
         if (this.state === 'REBALANCING' && this.#rebalances.length === 0 && this.#tasks.size > 0)
           this.#setState('RUNNING');
       }
@@ -522,7 +537,8 @@ export class KafkaStreams {
     const e = error instanceof Error ? error : new Error(String(error));
     const op = e instanceof KafkaOperationError ? e : undefined;
     if (!op) throw e;
-    const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode);
+    // -150: librdkafka's "fatal error" state, which a fenced producer reports on every later call.
+    const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode) || op.kafkaCode === -150;
     if (!fenced && !op.txnRequiresAbort && !op.retriable) throw e;
     this.#transactionRecoveries++;
     this.config.logger.warn(

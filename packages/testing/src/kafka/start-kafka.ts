@@ -102,7 +102,9 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const dir = await mkdtemp(join(options.dataDir ?? tmpdir(), 'kaskade-kafka-'));
   const layouts = ports.map((p, i) => nodeLayout(dir, i + 1, p.port, p.controllerPort));
   const nodes = layouts.map((layout) => new KafkaNodeProcess(layout, java, distribution.classpath, heapMb));
+  const formatting = new AbortController();
   const killAll = (): void => {
+    formatting.abort();
     for (const node of nodes) node.killSync();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -123,6 +125,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
           clusterId,
           standalone: brokers === 1,
           nodeId: layout.nodeId,
+          signal: formatting.signal,
         }),
       ),
     );

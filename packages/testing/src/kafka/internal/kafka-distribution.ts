@@ -84,6 +84,8 @@ export interface FormatStorageOptions {
   /** One node that is its own controller quorum (dynamic quorum); false for static `controller.quorum.voters`. */
   readonly standalone: boolean;
   readonly nodeId: number;
+  /** Aborting kills the tool (SIGKILL): the launcher's exit hook must not leave it running. */
+  readonly signal?: AbortSignal;
 }
 
 /** Formats one node's log directory with `kafka.tools.StorageTool format`; throws `EXITED` with its output. */
@@ -104,7 +106,7 @@ export async function formatStorage(options: FormatStorageOptions): Promise<void
     options.clusterId,
     ...(options.standalone ? ['--standalone'] : []),
   ];
-  const { code, stdout, stderr } = await run(options.java, args, process.env);
+  const { code, stdout, stderr } = await run(options.java, args, process.env, undefined, options.signal);
   if (code !== 0) {
     throw new KafkaLauncherError(
       'EXITED',
@@ -125,9 +127,10 @@ function run(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   onStderr?: (chunk: Buffer) => void,
+  signal?: AbortSignal,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
