@@ -117,7 +117,7 @@ export async function main(): Promise<void> {
     }));
     await produceRecords(ctx.bootstrapServers, topics.input, [...views, ...ticks]);
     console.log(
-      `[page-views] produced ${views.length} page views (times from ${clock(start, start)}) and ${partitions} ticks`,
+      `[page-views] produced ${views.length} page views over 5 minutes from ${new Date(start).toISOString()} and ${partitions} ticks`,
     );
 
     const topology = pageViewsTopology(topics);
@@ -142,7 +142,7 @@ export async function main(): Promise<void> {
     const windowStarts = [...new Set(finals.map((f) => f.key.window.start))].sort((a, b) => a - b);
     const byCell = new Map(finals.map((f) => [`${f.key.key}@${f.key.window.start}`, f] as const));
     console.log(`[page-views] ${finals.length} final counts (one per page and minute) in ${topics.output}:`);
-    console.log(`  ${'window'.padEnd(19)} ${PAGES.map((p) => p.padStart(9)).join('')}`);
+    console.log(`  ${'window (from start)'.padEnd(19)} ${PAGES.map((p) => p.padStart(9)).join('')}`);
     for (const ws of windowStarts) {
       const row = PAGES.map((p) => String(byCell.get(`${p}@${ws}`)?.count ?? '-').padStart(9)).join('');
       console.log(`  ${clock(ws, start)}-${clock(ws + PAGE_VIEW_WINDOWS.sizeMs, start)}   ${row}`);

@@ -1,11 +1,12 @@
 // An order pipeline with the DSL, in the shape Kaskade's users build:
 //
-//   orders (JSON) ─ validate (zod) ─┬─ invalid ─────────────────────────────────────────────────▶ orders-failed
-//                                   └─ valid ─ deduplicate by order id ─ re-key by customer ─ left join customers
-//                                      (10 min, window store)            (repartition)       (KTable)
-//                                      ─ transform (total in cents, upper-case codes) ─ re-key by order ─▶ orders-enriched
+//   orders ─ validate (zod) ─┬─ invalid ─────────────────────────────────────────────────────────────▶ orders-failed
+//                            └─ valid ─ deduplicate by order id ─ re-key by customer ─ left join customers ─┐
+//                                       (10 min, window store)    (repartition)        (KTable)             │
+//        orders-enriched ◀─ re-key by order id ─ transform (total in cents, upper-case codes) ◀─────────────┘
 //
-//   node --import tsx examples/pipeline.ts   (or `npm start`; starts a local broker when KASKADE_BOOTSTRAP_SERVERS is unset)
+//   node --import tsx examples/pipeline.ts   (or `npm start`)
+//   Starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set.
 import type { Topology } from '@kaskade/core';
 import { KafkaStreams, Serdes } from '@kaskade/core';
 import type { FixedKeyProcessor, FixedKeyProcessorContext, Record, WindowStore } from '@kaskade/processor-api';

@@ -5,6 +5,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")
 cache="${KASKADE_CACHE:-$HOME/.cache/kaskade}"
 dir="$cache/kafka-$version"
+mkdir -p "$cache"
+# Two first runs at once (parallel test workers, the CLI beside a test run) must not fetch into the same directory.
+exec 9>"$cache/.kafka-$version.lock"
+flock 9
 if [ ! -f "$dir/.complete" ]; then
   command -v mvn >/dev/null || { echo "[kafka] Maven (mvn) is required to fetch Apache Kafka $version" >&2; exit 1; }
   command -v java >/dev/null || { echo "[kafka] Java 17+ is required to run Apache Kafka $version" >&2; exit 1; }
