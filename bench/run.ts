@@ -7,7 +7,6 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaAdmin } from '@kaskade/core';
-import { startKafka } from '@kaskade/testing';
 import type { KafkaCluster } from '@kaskade/testing';
 import { createTopics, endOffsetSum, preload } from './lib/data.js';
 import { USAGE, parseOptions } from './lib/options.js';
@@ -128,6 +127,8 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
     log(`using the broker at ${servers}${brokerPids.length ? ` (pids ${brokerPids.join(', ')})` : ''}`);
   } else {
     log('starting a Kafka broker ...');
+    // Imported only here: with a broker of one's own, the bench does not depend on the testing package at all.
+    const { startKafka } = await import('@kaskade/testing');
     running.broker = await startKafka({ brokers: 1 });
     servers = running.broker.bootstrapServers;
     brokerPids = running.broker.nodes.map((n) => n.pid).filter((pid): pid is number => pid !== undefined);

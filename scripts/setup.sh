@@ -30,7 +30,14 @@ done
 export CKJS_LINKING=dynamic
 export npm_config_nodedir=/usr
 stamp=node_modules/.kaskade-install-stamp
-lockhash=$(cat package.json packages/*/package.json $(ls package-lock.json 2>/dev/null) | sha256sum | cut -c1-16)
+# Only dependencies decide whether to reinstall (a new npm script must not rebuild librdkafka).
+lockhash=$(node -e '
+const fs = require("fs");
+const files = ["package.json", ...fs.readdirSync("packages").map((p) => `packages/${p}/package.json`)];
+const deps = files.filter((f) => fs.existsSync(f)).map((f) => { const j = JSON.parse(fs.readFileSync(f, "utf8")); return [f, j.dependencies, j.devDependencies, j.workspaces]; });
+const lock = fs.existsSync("package-lock.json") ? fs.readFileSync("package-lock.json", "utf8") : "";
+console.log(require("crypto").createHash("sha256").update(JSON.stringify(deps) + lock).digest("hex").slice(0, 16));
+')
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lockhash" ]; then
   log "installing npm packages (first run builds librdkafka from source: about 2-3 minutes)"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi

@@ -32,7 +32,7 @@ records/s, CPU time per record, peak RSS and the ratio to raw-passthrough measur
   --no-warmup          skip the untimed raw-consume pass that warms the broker up before each value size
   --stall-seconds S    fail a rung that makes no progress for S seconds (default 30)
   --busy-cores X       a run during which other processes kept more than X cores busy is run again (default 0.5)
-  --busy-retries N     ... at most N times per rung and round; the last attempt counts (default 2; 0 = never)
+  --busy-retries N     ... at most N times per rung and round; the last attempt counts (default 1; 0 = never)
   --verbose            print the workers' stderr and the runtime's warnings
   -h, --help
 
@@ -100,7 +100,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     json: values.json,
     warmup: !values['no-warmup'],
     stallSeconds: positiveInt('stall-seconds', values['stall-seconds'], 30),
-    busyRetries: values['busy-retries'] === '0' ? 0 : positiveInt('busy-retries', values['busy-retries'], 2),
+    busyRetries: values['busy-retries'] === '0' ? 0 : positiveInt('busy-retries', values['busy-retries'], 1),
     busyCores: nonNegative('busy-cores', values['busy-cores'], 0.5),
     verbose: values.verbose ?? false,
   };

@@ -54,7 +54,19 @@ export interface RungSummary {
   readonly roundsOk: number;
   readonly rounds: number;
   readonly spread: { readonly [measure: string]: readonly [number, number] };
+  /** Each round's own numbers (or its error), in round order. */
+  readonly perRound: readonly PerRound[];
   /** The first failure's message, when some round failed. */
+  readonly error?: string;
+}
+
+export interface PerRound {
+  readonly round: number;
+  readonly recordsPerSec?: number;
+  readonly ratioToPassThrough?: number;
+  readonly cpuMicrosPerRecord?: number;
+  readonly peakRssMb?: number;
+  readonly otherBusyCores?: number;
   readonly error?: string;
 }
 
@@ -152,6 +164,18 @@ export function summarize(runs: readonly RunRecord[], rungs: readonly RungInfo[]
       roundsOk: ok.length,
       rounds: mine.length,
       spread,
+      perRound: mine.map((r): PerRound => {
+        const m = measuresOf(r);
+        if (!m) return { round: r.round, error: r.output.ok ? 'unknown' : r.output.error };
+        return {
+          round: r.round,
+          recordsPerSec: m.recordsPerSec,
+          ...(m.ratioToPassThrough === undefined ? {} : { ratioToPassThrough: m.ratioToPassThrough }),
+          cpuMicrosPerRecord: m.cpuMicrosPerRecord,
+          peakRssMb: m.peakRssMb,
+          otherBusyCores: m.otherBusyCores,
+        };
+      }),
       ...(firstFailure && !firstFailure.ok ? { error: firstFailure.error } : {}),
     };
   });
