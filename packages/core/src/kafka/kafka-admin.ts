@@ -3,6 +3,7 @@ import type { IAdminClient, LibrdKafkaError } from '@confluentinc/kafka-javascri
 import './librdkafka-augment.js';
 import { KafkaClientError } from '@kaskade/processor-api';
 import { toKafkaError } from './kafka-client-error.js';
+import { KafkaConsumerClient } from './kafka-consumer-client.js';
 import type { ClientConfig, NewTopicSpec, TopicPartition, TopicPartitionOffset } from './kafka-types.js';
 
 const ERR_TOPIC_ALREADY_EXISTS = 36;
@@ -25,10 +26,14 @@ export type OffsetQuery = 'earliest' | 'latest' | { readonly timestampMs: number
 export class KafkaAdmin {
   readonly #client: IAdminClient;
   readonly #timeoutMs: number;
+  readonly #bootstrapServers: string;
+  readonly #config: ClientConfig;
 
-  private constructor(client: IAdminClient, timeoutMs: number) {
+  private constructor(client: IAdminClient, timeoutMs: number, bootstrapServers: string, config: ClientConfig) {
     this.#client = client;
     this.#timeoutMs = timeoutMs;
+    this.#bootstrapServers = bootstrapServers;
+    this.#config = config;
   }
 
   static create(bootstrapServers: string, config: ClientConfig = {}, timeoutMs = 30_000): KafkaAdmin {
@@ -37,7 +42,7 @@ export class KafkaAdmin {
       'client.id': 'kaskade-admin',
       ...config,
     } as never);
-    return new KafkaAdmin(client, timeoutMs);
+    return new KafkaAdmin(client, timeoutMs, bootstrapServers, config);
   }
 
   /**
@@ -195,20 +200,26 @@ export class KafkaAdmin {
     });
   }
 
-  /** The group's committed offsets (next offset to read) for the given partitions, or all it has. */
-  groupOffsets(groupId: string, partitions?: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
-    return new Promise((resolve, reject) => {
-      this.#client.listConsumerGroupOffsets(
-        [{ groupId, ...(partitions ? { partitions: partitions.map((p) => ({ ...p })) } : {}) }],
-        { timeout: this.#timeoutMs, requireStableOffsets: true },
-        (err, res) => {
-          if (err) return reject(toKafkaError(`listConsumerGroupOffsets(${groupId})`, err));
-          const r = res[0];
-          if (r?.error) return reject(toKafkaError(`listConsumerGroupOffsets(${groupId})`, r.error));
-          resolve((r?.partitions ?? []).map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
-        },
-      );
+  /**
+   * The group's committed offsets (next offset to read; -1001 when none) for the given partitions.
+   *
+   * Read through a consumer of the group that never joins it, not through the admin API: the client's
+   * `listConsumerGroupOffsets` crashes the process (a NULL dereference in its native result conversion, 1.10.1) when
+   * the group coordinator is not ready yet, e.g. right after a broker starts.
+   */
+  async groupOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const consumer = new KafkaConsumerClient({
+      bootstrapServers: this.#bootstrapServers,
+      groupId,
+      clientId: 'kaskade-admin-offsets',
+      config: this.#config,
     });
+    await consumer.connect(this.#timeoutMs);
+    try {
+      return await consumer.committed(partitions, this.#timeoutMs);
+    } finally {
+      await consumer.disconnect();
+    }
   }
 
   describeGroup(groupId: string): Promise<GroupInfo> {

@@ -4,6 +4,7 @@ import { BehaviorSubject, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { IllegalStateError, InvalidStateStoreError, StreamsError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
+import { TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
 import { parseStreamsConfig } from '../config/streams-config.js';
 import type { StreamsConfig, StreamsConfigInput } from '../config/streams-config.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
@@ -97,6 +98,7 @@ export class KafkaStreams {
   readonly #rebalances: RebalanceEvent[] = [];
   readonly #lastCommitted = new Map<string, number>();
   #loop: Promise<void> | undefined;
+  #starting: Promise<void> | undefined;
   #stopRequested = false;
   /** Exactly-once: a transaction is open on the producer. */
   #inTransaction = false;
@@ -152,13 +154,17 @@ export class KafkaStreams {
       throw new IllegalStateError(`start() can only be called once, in state CREATED (now ${this.state})`);
     }
     this.#setState('REBALANCING');
-    try {
+    this.#starting = (async () => {
       await this.#setup();
+      // close() may have been called while setting up: then there is nothing to run.
+      if (!this.#stopRequested) this.#loop = this.#runLoop();
+    })();
+    try {
+      await this.#starting;
     } catch (e) {
       await this.#fail(e);
       throw e;
     }
-    this.#loop = this.#runLoop();
   }
 
   /**
@@ -176,8 +182,9 @@ export class KafkaStreams {
     this.#setState('PENDING_SHUTDOWN');
     this.#stopRequested = true;
     const work = (async () => {
+      await this.#starting?.catch(() => undefined);
       await this.#loop?.catch(() => undefined);
-      if (!failed && !this.#error) {
+      if (!failed && !this.#error && this.#producer && this.#consumer) {
         try {
           await this.#commit();
         } catch (e) {
@@ -219,15 +226,21 @@ export class KafkaStreams {
     if (!type.accepts(probe)) {
       throw new InvalidStateStoreError(`store "${name}" is not a ${type.kind}`, { context: { store: name } });
     }
-    return type.compose(name, () => {
-      this.#checkQueryable(name);
-      const out: StateStore[] = [];
-      for (const t of this.#tasks.values()) {
-        const s = t.store(name);
-        if (s) out.push(s);
-      }
-      return out;
-    });
+    const timestamped =
+      def.builder instanceof TimestampedKeyValueStoreBuilder || def.builder instanceof TimestampedWindowStoreBuilder;
+    return type.compose(
+      name,
+      () => {
+        this.#checkQueryable(name);
+        const out: StateStore[] = [];
+        for (const t of this.#tasks.values()) {
+          const s = t.store(name);
+          if (s) out.push(s);
+        }
+        return out;
+      },
+      timestamped,
+    );
   }
 
   /** The store instances of each local task, by task id (for tests and tools). */

@@ -6,6 +6,7 @@ import type {
   ReadOnlySessionStore,
   ReadOnlyWindowStore,
   StateStore,
+  ValueAndTimestamp,
   Windowed,
   WindowStoreIterator,
 } from '@kaskade/processor-api';
@@ -19,8 +20,11 @@ import type {
 export interface QueryableStoreType<T> {
   readonly kind: string;
   accepts(store: StateStore): boolean;
-  /** One view over the stores of all local tasks (each holds the keys of its partition). */
-  compose(name: string, stores: () => readonly StateStore[]): T;
+  /**
+   * One view over the stores of all local tasks (each holds the keys of its partition). `timestamped` says the
+   * stores hold `ValueAndTimestamp`s (the DSL's tables), which plain views unwrap as Kafka Streams does.
+   */
+  compose(name: string, stores: () => readonly StateStore[], timestamped: boolean): T;
 }
 
 function concat<K, V>(iterators: KeyValueIterator<K, V>[]): KeyValueIterator<K, V> {
@@ -58,6 +62,41 @@ function concat<K, V>(iterators: KeyValueIterator<K, V>[]): KeyValueIterator<K, 
   return it;
 }
 
+function mapIterator<K, A, B>(it: KeyValueIterator<K, A>, f: (a: A) => B): KeyValueIterator<K, B> {
+  const out: KeyValueIterator<K, B> = {
+    next(): IteratorResult<KeyValue<K, B>> {
+      const r = it.next();
+      return r.done
+        ? { done: true, value: undefined }
+        : { done: false, value: { key: r.value.key, value: f(r.value.value) } };
+    },
+    peekNextKey: () => it.peekNextKey(),
+    close: () => it.close(),
+    return(): IteratorResult<KeyValue<K, B>> {
+      it.close();
+      return { done: true, value: undefined };
+    },
+    [Symbol.iterator]() {
+      return out;
+    },
+  };
+  return out;
+}
+
+/** A plain view of a timestamped store: values without their timestamps. */
+function unwrapKeyValue<K, V>(s: ReadOnlyKeyValueStore<K, ValueAndTimestamp<V>>): ReadOnlyKeyValueStore<K, V> {
+  const v = (x: ValueAndTimestamp<V>) => x.value;
+  return {
+    get: (key) => s.get(key)?.value,
+    range: (from, to) => mapIterator(s.range(from, to), v),
+    reverseRange: (from, to) => mapIterator(s.reverseRange(from, to), v),
+    all: () => mapIterator(s.all(), v),
+    reverseAll: () => mapIterator(s.reverseAll(), v),
+    prefixScan: (prefix, ser) => mapIterator(s.prefixScan(prefix, ser), v),
+    approximateNumEntries: () => s.approximateNumEntries(),
+  };
+}
+
 function has(s: StateStore, ...methods: string[]): boolean {
   return methods.every((m) => typeof (s as unknown as { [k: string]: unknown })[m] === 'function');
 }
@@ -80,8 +119,13 @@ export const QueryableStoreTypes = Object.freeze({
     return {
       kind: 'keyValueStore',
       accepts: (s) => has(s, 'get', 'range', 'all', 'put'),
-      compose: (name, stores) => {
-        const all = () => live<ReadOnlyKeyValueStore<K, V>>(name, stores);
+      compose: (name, stores, timestamped) => {
+        const all = () => {
+          const list = live<ReadOnlyKeyValueStore<K, V>>(name, stores);
+          return timestamped
+            ? list.map((s) => unwrapKeyValue(s as unknown as ReadOnlyKeyValueStore<K, ValueAndTimestamp<V>>))
+            : list;
+        };
         return {
           get: (key) => {
             for (const s of all()) {
@@ -98,6 +142,15 @@ export const QueryableStoreTypes = Object.freeze({
           approximateNumEntries: () => all().reduce((n, s) => n + s.approximateNumEntries(), 0),
         };
       },
+    };
+  },
+  /** The DSL's tables as they are stored: each value with the timestamp of its last update. */
+  timestampedKeyValueStore<K, V>(): QueryableStoreType<ReadOnlyKeyValueStore<K, ValueAndTimestamp<V>>> {
+    const plain = QueryableStoreTypes.keyValueStore<K, ValueAndTimestamp<V>>();
+    return {
+      ...plain,
+      kind: 'timestampedKeyValueStore',
+      compose: (name, stores) => plain.compose(name, stores, false),
     };
   },
   windowStore<K, V>(): QueryableStoreType<ReadOnlyWindowStore<K, V>> {
