@@ -36,9 +36,13 @@ async function main(): Promise<void> {
   let startBroker: number | undefined;
   let startMachine = { busy: 0, total: 0, cores: 1 };
   let drainedWall = 0;
+  let end: { wall: number; ticks: number; broker: number | undefined; machine: typeof startMachine } | undefined;
   const ctx: RungContext = {
     bootstrapServers: args.bootstrapServers,
     inputTopic: args.inputTopic,
+    tableTopic: args.tableTopic,
+    leftTopic: args.leftTopic,
+    rightTopic: args.rightTopic,
     outputTopic: args.outputTopic,
     groupId: args.groupId,
     stateDir: args.stateDir,
@@ -54,6 +58,15 @@ async function main(): Promise<void> {
     },
     markDrained() {
       if (drainedWall === 0) drainedWall = performance.now();
+    },
+    markEnd() {
+      if (end !== undefined || startWall === 0) return;
+      end = {
+        wall: performance.now(),
+        ticks: cpuTicks(),
+        broker: processesCpuTicks(args.brokerPids),
+        machine: machineTicks(),
+      };
     },
     setProgressSource(source) {
       progress = source;
@@ -82,24 +95,42 @@ async function main(): Promise<void> {
   watchdog.unref();
 
   const called = performance.now();
+  if (args.phase === 'prepare') {
+    // Untimed set-up: only success or failure matters to the runner.
+    if (!rung.prepare) fail(new Error(`rung "${args.rung}" has no prepare phase`));
+    await rung.prepare!(ctx).catch(fail);
+    clearInterval(watchdog);
+    const seconds = (performance.now() - called) / 1000;
+    finish({
+      ok: true,
+      rung: args.rung,
+      records: 0,
+      seconds,
+      drainedSeconds: seconds,
+      startupSeconds: 0,
+      cpuSeconds: 0,
+      peakRssMb: peakRssMb(),
+      brokerCpuSeconds: null,
+      machineBusyCores: 0,
+      cores: 0,
+    });
+  }
   let result;
   try {
     result = await rung.run(ctx);
   } catch (e) {
     fail(e);
   }
-  const endWall = performance.now();
-  const endTicks = cpuTicks();
-  const endBroker = processesCpuTicks(args.brokerPids);
-  const endMachine = machineTicks();
+  ctx.markEnd();
   clearInterval(watchdog);
-  if (startWall === 0) fail(new Error('the rung never called markStart()'));
+  if (startWall === 0 || end === undefined) fail(new Error('the rung never called markStart()'));
+  const { wall: endWall, ticks: endTicks, broker: endBroker, machine: endMachine } = end!;
   finish({
     ok: true,
     rung: args.rung,
     records: result!.records,
     seconds: (endWall - startWall) / 1000,
-    drainedSeconds: ((drainedWall || endWall) - startWall) / 1000,
+    drainedSeconds: (Math.min(drainedWall || endWall, endWall) - startWall) / 1000,
     startupSeconds: (startWall - called) / 1000,
     cpuSeconds: (endTicks - startTicks) / args.clockTicksPerSecond,
     peakRssMb: peakRssMb(),

@@ -96,13 +96,21 @@ describe('exactly-once under injected faults', () => {
   ] as const) {
     it(`should end exact after ${fault} commit failures`, async () => {
       const plan: FaultPlan = { fault, times: 3, after: 1 };
-      let producer: FaultyProducer | undefined;
+      // One plan for every producer the instance creates (it replaces its producer after fencing).
+      const producers: FaultyProducer[] = [];
+      let injected = 0;
+      const shared = { ...plan, times: 3 };
       const result = await runCounting((options) => {
-        const p = new FaultyProducer(options, plan);
-        producer ??= p;
+        const p = new FaultyProducer(
+          options,
+          shared,
+          () => injected++,
+          () => injected,
+        );
+        producers.push(p);
         return p;
       });
-      expect(producer!.injected).toBe(3);
+      expect(injected).toBe(3);
       expectExact(result);
       if (expectRecovery) expect(result.metrics.transactionRecoveries).toBeGreaterThanOrEqual(1);
       else expect(result.metrics.transactionRecoveries).toBe(0);

@@ -1,4 +1,4 @@
-// The contract between the benchmark runner and one rung: a small module that drains the preloaded input topic once
+// The contract between the benchmark runner and one rung: a small module that drains the preloaded input topic(s) once
 // and says how many records it handled. The worker process around it does the timing and the /proc accounting.
 
 /** What a rung promises about processing; exactly-once rungs have their output checked for transaction markers. */
@@ -9,6 +9,17 @@ export interface RungContext {
   readonly bootstrapServers: string;
   /** The preloaded input topic (3 partitions), to be drained from earliest. */
   readonly inputTopic: string;
+  /**
+   * The table of the stream-table join: one record per key (KEY_SPACE records), stamped before the input. Preloaded
+   * only when a rung to run lists `'table'` in its `inputs`.
+   */
+  readonly tableTopic: string;
+  /**
+   * The input split in two: the same records (keys, timestamps) as `inputTopic`, even ones in `leftTopic`, odd ones
+   * in `rightTopic` (see `splitSizes`). Preloaded only when a rung to run lists `'split'` in its `inputs`.
+   */
+  readonly leftTopic: string;
+  readonly rightTopic: string;
   /** A fresh, empty output topic (3 partitions), created by the runner before the worker starts. */
   readonly outputTopic: string;
   /** A fresh consumer group id / Kaskade application id, unique to this run. */
@@ -27,6 +38,12 @@ export interface RungContext {
    * `drainedSeconds`, so the flush-and-close tail shows separately.
    */
   markDrained(): void;
+  /**
+   * Stops the clock (wall and CPU) before `run` resolves, for a rung whose measured work ends before its teardown
+   * (the restore rung: at the last `onRestoreEnd`, not after closing). Without it the clock stops when `run`
+   * resolves. Later calls are ignored.
+   */
+  markEnd(): void;
   /** Tells the worker's stall watchdog how many records were handled so far. */
   setProgressSource(source: () => number): void;
 }
@@ -36,11 +53,29 @@ export interface RungResult {
   readonly records: number;
 }
 
+/** Topics a rung reads besides the main input; the runner preloads them once per value size, before round 1. */
+export type ExtraInput = 'table' | 'split';
+
 export interface Rung {
   readonly name: string;
   readonly description: string;
   readonly guarantee: Guarantee;
-  /** True when the rung writes every input record (or a record derived from it) to the output topic. */
+  /** `'restore'`: records/s are records restored from a changelog, not records processed (the table says so). */
+  readonly kind?: 'restore';
+  /** True when the rung writes output records to the output topic; the runner then counts them (see `minOutput`). */
   readonly writesOutput: boolean;
+  /**
+   * The least number of output records a successful run of an `records`-record input writes (at-least-once may
+   * write more, exactly-once adds transaction markers). Default: `records`, one output record per input record.
+   */
+  minOutput?(records: number): number;
+  /** Extra preloaded topics the rung reads (see `RungContext.tableTopic`, `leftTopic`, `rightTopic`). */
+  readonly inputs?: readonly ExtraInput[];
+  /**
+   * Untimed set-up, run once per value size before round 1 in a worker of its own. The rung's runs then get the same
+   * group id (application id) as `prepare` did, and each a fresh state directory, so they find what it left behind
+   * on the broker (the restore rung: a changelog).
+   */
+  prepare?(ctx: RungContext): Promise<void>;
   run(ctx: RungContext): Promise<RungResult>;
 }

@@ -2,8 +2,13 @@
 
 export interface WorkerArgs {
   readonly rung: string;
+  /** `'prepare'` runs the rung's untimed `prepare` instead of `run` and prints a success without measures. */
+  readonly phase: 'run' | 'prepare';
   readonly bootstrapServers: string;
   readonly inputTopic: string;
+  readonly tableTopic: string;
+  readonly leftTopic: string;
+  readonly rightTopic: string;
   readonly outputTopic: string;
   readonly groupId: string;
   readonly stateDir: string;
@@ -22,7 +27,7 @@ export interface WorkerSuccess {
   readonly ok: true;
   readonly rung: string;
   readonly records: number;
-  /** From the first record to the end of `run` (output flushed, clients closed). */
+  /** From the first record to the end of `run` (output flushed, clients closed), or to `markEnd()`. */
   readonly seconds: number;
   /** From the first record until every record was handled, before the flush-and-close tail. */
   readonly drainedSeconds: number;

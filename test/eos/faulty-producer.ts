@@ -24,18 +24,22 @@ const ERRORS: {
 
 export class FaultyProducer extends KafkaProducerClient {
   readonly #plan: FaultPlan;
+  readonly #onInject: () => void;
+  readonly #injectedSoFar: () => number;
   commits = 0;
-  injected = 0;
 
-  constructor(options: ProducerClientOptions, plan: FaultPlan) {
+  /** `onInject`/`injectedSoFar` count across producers, so a replacement producer continues the same plan. */
+  constructor(options: ProducerClientOptions, plan: FaultPlan, onInject: () => void, injectedSoFar: () => number) {
     super(options);
     this.#plan = plan;
+    this.#onInject = onInject;
+    this.#injectedSoFar = injectedSoFar;
   }
 
   override async commitTransaction(timeoutMs?: number): Promise<void> {
     this.commits++;
-    if (this.commits > this.#plan.after && this.injected < this.#plan.times) {
-      this.injected++;
+    if (this.commits > this.#plan.after && this.#injectedSoFar() < this.#plan.times) {
+      this.#onInject();
       if (this.#plan.fault === 'timeout') await new Promise((r) => setTimeout(r, 200));
       throw new KafkaOperationError('commitTransaction', ERRORS[this.#plan.fault]);
     }

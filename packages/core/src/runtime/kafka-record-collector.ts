@@ -36,6 +36,13 @@ export class KafkaRecordCollector implements RecordCollector {
   #produced = 0;
   #acked = 0;
   #producedAtCommit = 0;
+  /**
+   * Exactly-once runs the producer with delivery reports for errors only (a failed send fails the transaction anyway);
+   * then the changelog partitions written in the transaction are remembered, and their offsets are read from the
+   * broker after the commit instead of from one delivery report per record.
+   */
+  readonly #trackWrittenChangelogs: boolean;
+  readonly #writtenChangelogs = new Map<string, Set<number>>();
   #committedChangelogOffsets = new Map<string, number>();
   sent = 0;
   failedAndSkipped = 0;
@@ -44,7 +51,9 @@ export class KafkaRecordCollector implements RecordCollector {
     productionHandler: ProductionExceptionHandler,
     partitionCounts: Map<string, number>,
     isChangelog: (topic: string) => boolean,
+    options: { errorReportsOnly?: boolean } = {},
   ) {
+    this.#trackWrittenChangelogs = options.errorReportsOnly === true;
     this.#productionHandler = productionHandler;
     this.#partitionCounts = partitionCounts;
     this.#isChangelog = isChangelog;
@@ -88,6 +97,11 @@ export class KafkaRecordCollector implements RecordCollector {
     headers: Headers,
   ): void {
     this.sent++;
+    if (this.#trackWrittenChangelogs && this.#isChangelog(topic)) {
+      let parts = this.#writtenChangelogs.get(topic);
+      if (!parts) this.#writtenChangelogs.set(topic, (parts = new Set()));
+      parts.add(partition);
+    }
     // Keep order: once something overflowed, everything queues behind it until the runtime drains.
     if (
       this.#overflow.length > 0 ||
@@ -146,6 +160,19 @@ export class KafkaRecordCollector implements RecordCollector {
     return this.#produced > this.#producedAtCommit || this.#overflow.length > 0;
   }
 
+  /** Changelog partitions written since the last commit or abort (exactly-once only), and forgets them. */
+  takeWrittenChangelogs(): { topic: string; partition: number }[] {
+    const out: { topic: string; partition: number }[] = [];
+    for (const [topic, parts] of this.#writtenChangelogs) for (const partition of parts) out.push({ topic, partition });
+    this.#writtenChangelogs.clear();
+    return out;
+  }
+
+  /** Records changelog offsets learnt from the broker (exactly-once, after a commit). */
+  setChangelogOffset(topic: string, partition: number, offset: number): void {
+    this.#changelogOffsets.set(`${topic}:${partition}`, offset);
+  }
+
   /** Exactly-once: the transaction committed; its changelog offsets are now the committed ones. */
   markCommitted(): void {
     this.#producedAtCommit = this.#produced;
@@ -155,6 +182,7 @@ export class KafkaRecordCollector implements RecordCollector {
   /** Exactly-once: the transaction was aborted; forget its records and the changelog offsets they had. */
   resetAfterAbort(): void {
     this.#overflow.length = 0;
+    this.#writtenChangelogs.clear();
     this.#acked = this.#produced;
     this.#producedAtCommit = this.#produced;
     this.#changelogOffsets.clear();

@@ -334,8 +334,11 @@ export class KafkaStreams {
     }
     const plan = this.#plan!;
     const partitionCounts = new Map(plan.partitionCounts);
-    this.#collector = new KafkaRecordCollector(cfg.productionExceptionHandler, partitionCounts, (t) =>
-      plan.changelogTopics.has(t),
+    this.#collector = new KafkaRecordCollector(
+      cfg.productionExceptionHandler,
+      partitionCounts,
+      (t) => plan.changelogTopics.has(t),
+      { errorReportsOnly: this.#eos },
     );
     const totalTasks = [...plan.tasksPerSubtopology.values()].reduce((a, b) => a + b, 0);
     this.#env = {
@@ -393,7 +396,9 @@ export class KafkaStreams {
       // 10 s, so read_committed readers are not held up longer than that.
       config: {
         partitioner: 'murmur2_random',
-        ...(this.#eos ? { 'transaction.timeout.ms': 10_000 } : {}),
+        // Exactly-once: a failed send fails the transaction, so per-record delivery reports (the binding hands them
+        // to JS one object each) are only needed for errors.
+        ...(this.#eos ? { 'transaction.timeout.ms': 10_000, 'delivery.report.only.error': true } : {}),
         ...cfg.producerConfig,
       },
       ...(this.#eos ? { transactionalId: `${cfg.applicationId}-${cfg.instanceId}` } : {}),
@@ -515,8 +520,12 @@ export class KafkaStreams {
         );
       await this.#retrying('commitTransaction', () => producer.commitTransaction());
       this.#inTransaction = false;
-      await collector.awaitDeliveryReports();
       collector.throwIfFailed();
+      // The transaction's commit marker is the last record of each changelog partition it wrote: the stores reflect
+      // everything below the high watermark.
+      const written = collector.takeWrittenChangelogs();
+      const ends = await Promise.all(written.map((tp) => this.#consumer!.watermarks(tp.topic, tp.partition)));
+      written.forEach((tp, i) => collector.setChangelogOffset(tp.topic, tp.partition, ends[i]!.high - 1));
       collector.markCommitted();
       for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
       const changelogOffsets = collector.changelogOffsets();
