@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaAdmin } from '@kaskade/core';
 import type { KafkaCluster } from '@kaskade/testing';
-import { createTopics, endOffsetSum, preload } from './lib/data.js';
+import { KEY_SPACE, baseTimestamp, createTopics, endOffsetSum, preload, preloadTable, splitSizes } from './lib/data.js';
 import { USAGE, parseOptions } from './lib/options.js';
 import type { BenchOptions } from './lib/options.js';
 import { clockTicksPerSecond } from './lib/proc-stats.js';
@@ -78,12 +78,16 @@ function runWorker(args: WorkerArgs, verbose: boolean, hardTimeoutMs: number): P
   });
 }
 
-/** Checks what a successful rung wrote: every record (more under exactly-once, whose commits add control records). */
+/**
+ * Checks what a successful rung wrote: at least `minOutput` records (one per input record unless the rung says
+ * otherwise), exactly that many for the raw rungs, more under exactly-once (whose commits add control records).
+ */
 async function checkOutput(admin: KafkaAdmin, rung: Rung, topic: string, records: number): Promise<string | undefined> {
   const n = await endOffsetSum(admin, topic);
-  if (rung.guarantee === 'none' && n !== records) return `output has ${n} records, expected exactly ${records}`;
-  if (n < records) return `output has ${n} records, expected at least ${records}`;
-  if (rung.guarantee === 'exactly_once_v2' && n === records) {
+  const expected = rung.minOutput?.(records) ?? records;
+  if (rung.guarantee === 'none' && n !== expected) return `output has ${n} records, expected exactly ${expected}`;
+  if (n < expected) return `output has ${n} records, expected at least ${expected}`;
+  if (rung.guarantee === 'exactly_once_v2' && n === expected) {
     return 'exactly-once is not in effect: the output has no transaction markers';
   }
   return undefined;
@@ -147,8 +151,10 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
     const r = loaded.get(name);
     return r instanceof Error || r === undefined
       ? { name, guarantee: 'unknown', description: '' }
-      : { name, guarantee: r.guarantee, description: r.description };
+      : { name, guarantee: r.guarantee, description: r.description, ...(r.kind ? { kind: r.kind } : {}) };
   });
+  const needs = (input: 'table' | 'split') =>
+    [...loaded.values()].some((r) => !(r instanceof Error) && r.inputs?.includes(input));
   const runs: RunRecord[] = [];
   // A backstop for a worker stuck in a native call (its own watchdog cannot run then): the stall limit, a minute, and
   // 0.2 ms per record (5 000 records/s, far below any rung).
@@ -157,15 +163,31 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
   try {
     for (const valueBytes of options.valueBytes) {
       const inputTopic = `bench-${runId}-in-${valueBytes}b`;
+      const tableTopic = `bench-${runId}-table-${valueBytes}b`;
+      const leftTopic = `bench-${runId}-left-${valueBytes}b`;
+      const rightTopic = `bench-${runId}-right-${valueBytes}b`;
+      const base = baseTimestamp(options.records);
+      const split = needs('split') ? { left: leftTopic, right: rightTopic } : undefined;
       const t0 = Date.now();
-      await preload(admin, servers, inputTopic, options.records, valueBytes);
+      await preload(admin, servers, { main: inputTopic, split }, options.records, valueBytes, base);
+      const sizes = splitSizes(options.records);
       log(
-        `preloaded ${options.records.toLocaleString('en-US')} records of ${valueBytes} B into ${inputTopic} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        `preloaded ${options.records.toLocaleString('en-US')} records of ${valueBytes} B into ${inputTopic}${split ? ` and, split, ${sizes.left.toLocaleString('en-US')} into ${leftTopic} and ${sizes.right.toLocaleString('en-US')} into ${rightTopic}` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       );
-      const workerArgs = (rung: string, tag: string): WorkerArgs => ({
+      if (needs('table')) {
+        await preloadTable(admin, servers, tableTopic, valueBytes, base);
+        log(
+          `preloaded ${KEY_SPACE.toLocaleString('en-US')} records (one per key) of ${valueBytes} B into ${tableTopic}`,
+        );
+      }
+      const workerArgs = (rung: string, tag: string, phase: WorkerArgs['phase'] = 'run'): WorkerArgs => ({
         rung,
+        phase,
         bootstrapServers: servers,
         inputTopic,
+        tableTopic,
+        leftTopic,
+        rightTopic,
         outputTopic: `bench-${runId}-${tag}-out`,
         groupId: `bench-${runId}-${tag}`,
         stateDir: join(stateRoot, tag),
@@ -182,6 +204,21 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
         const out = await runWorker(workerArgs('raw-consume', `warmup-${valueBytes}b`), options.verbose, hardTimeoutMs);
         log(`warm-up (raw-consume, untimed): ${out.ok ? `${out.seconds.toFixed(2)} s` : `failed: ${out.error}`}`);
       }
+      // Rungs with a prepare phase: run it once (untimed); their runs then share its group id (application id).
+      const prepared = new Map<string, { groupId: string; error?: string }>();
+      for (const name of options.rungs) {
+        const rung = loaded.get(name);
+        if (rung instanceof Error || !rung?.prepare) continue;
+        if (running.interrupted) throw new Interrupted('interrupted');
+        const args = workerArgs(name, `${name}-${valueBytes}b-prepared`, 'prepare');
+        const t = Date.now();
+        const out = await runWorker(args, options.verbose, hardTimeoutMs);
+        rmSync(args.stateDir, { recursive: true, force: true });
+        prepared.set(name, { groupId: args.groupId, ...(out.ok ? {} : { error: `prepare failed: ${out.error}` }) });
+        log(
+          `${valueBytes} B  prepare ${name} (untimed): ${out.ok ? `${((Date.now() - t) / 1000).toFixed(1)} s` : `FAILED: ${out.error}`}`,
+        );
+      }
       for (let round = 1; round <= options.rounds; round++) {
         // Rotate the order each round, so that no rung always runs right after the same neighbour.
         const shift = (round - 1) % options.rungs.length;
@@ -190,11 +227,15 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
           if (running.interrupted) throw new Interrupted('interrupted');
           const rung = loaded.get(name)!;
           let output!: WorkerOutput;
+          const prep = prepared.get(name);
           if (rung instanceof Error) {
             output = { ok: false, rung: name, error: `cannot load: ${rung.message.split('\n')[0]}`, progress: 0 };
+          } else if (prep?.error) {
+            output = { ok: false, rung: name, error: prep.error, progress: 0 };
           } else {
             for (let attempt = 0; ; attempt++) {
-              const args = workerArgs(name, `${name}-${valueBytes}b-r${round}${attempt ? `-a${attempt}` : ''}`);
+              const tag = `${name}-${valueBytes}b-r${round}${attempt ? `-a${attempt}` : ''}`;
+              const args = { ...workerArgs(name, tag), ...(prep ? { groupId: prep.groupId } : {}) };
               if (rung.writesOutput) await createTopics(admin, [args.outputTopic]);
               output = await runWorker(args, options.verbose, hardTimeoutMs);
               rmSync(args.stateDir, { recursive: true, force: true });

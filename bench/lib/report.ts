@@ -18,6 +18,8 @@ export interface RungInfo {
   readonly name: string;
   readonly guarantee: Guarantee | 'unknown';
   readonly description: string;
+  /** A restore rung: its records/s are records restored per second (see `fromStartRecordsPerSec`). */
+  readonly kind?: 'restore';
 }
 
 /** Median and the min–max spread of a measure over the rounds where the rung succeeded. */
@@ -32,6 +34,8 @@ export interface RungSummary {
   readonly rung: string;
   readonly valueBytes: number;
   readonly guarantee: string;
+  /** `'restore'`: records are changelog records restored, timed from the first onRestoreStart to the last onRestoreEnd. */
+  readonly kind?: 'restore';
   readonly records: number | null;
   readonly seconds: number | null;
   readonly recordsPerSec: number | null;
@@ -51,6 +55,11 @@ export interface RungSummary {
   readonly tailMs: number | null;
   /** Median time from the worker's call of `run` to the first record (s). */
   readonly startupSeconds: number | null;
+  /**
+   * Restore rungs only: records / (startup + seconds), i.e. timed from `KafkaStreams.start()` (connecting, joining the
+   * group, opening stores) to the last onRestoreEnd. Median.
+   */
+  readonly fromStartRecordsPerSec?: number | null;
   readonly roundsOk: number;
   readonly rounds: number;
   readonly spread: { readonly [measure: string]: readonly [number, number] };
@@ -87,6 +96,7 @@ interface Measures {
   peakRssMb: number;
   tailMs: number;
   startupSeconds: number;
+  fromStartRecordsPerSec: number;
   drainRecordsPerSec: number;
   ratioToPassThrough?: number;
   drainRatioToPassThrough?: number;
@@ -105,6 +115,7 @@ export function measuresOf(run: RunRecord): Measures | undefined {
     peakRssMb: o.peakRssMb,
     tailMs: (o.seconds - o.drainedSeconds) * 1000,
     startupSeconds: o.startupSeconds,
+    fromStartRecordsPerSec: o.records / (o.startupSeconds + o.seconds),
     drainRecordsPerSec: o.records / o.drainedSeconds,
     ...(run.ratioToPassThrough === undefined ? {} : { ratioToPassThrough: run.ratioToPassThrough }),
     ...(run.drainRatioToPassThrough === undefined ? {} : { drainRatioToPassThrough: run.drainRatioToPassThrough }),
@@ -142,6 +153,7 @@ export function summarize(runs: readonly RunRecord[], rungs: readonly RungInfo[]
       drainRatioToPassThrough: pick((m) => m.drainRatioToPassThrough),
       tailMs: pick((m) => m.tailMs),
       startupSeconds: pick((m) => m.startupSeconds),
+      ...(info.kind === 'restore' ? { fromStartRecordsPerSec: pick((m) => m.fromStartRecordsPerSec) } : {}),
     };
     const spread: { [measure: string]: readonly [number, number] } = {};
     for (const [k, s] of Object.entries(measures)) if (s) spread[k] = [s.min, s.max];
@@ -150,6 +162,7 @@ export function summarize(runs: readonly RunRecord[], rungs: readonly RungInfo[]
       rung: info.name,
       valueBytes,
       guarantee: info.guarantee,
+      ...(info.kind ? { kind: info.kind } : {}),
       records: records?.ok ? records.records : null,
       seconds: measures.seconds?.median ?? null,
       recordsPerSec: measures.recordsPerSec?.median ?? null,
@@ -161,6 +174,7 @@ export function summarize(runs: readonly RunRecord[], rungs: readonly RungInfo[]
       drainRatioToPassThrough: measures.drainRatioToPassThrough?.median ?? null,
       tailMs: measures.tailMs?.median ?? null,
       startupSeconds: measures.startupSeconds?.median ?? null,
+      ...(info.kind === 'restore' ? { fromStartRecordsPerSec: measures.fromStartRecordsPerSec?.median ?? null } : {}),
       roundsOk: ok.length,
       rounds: mine.length,
       spread,
@@ -233,6 +247,11 @@ export function formatTable(summaries: readonly RungSummary[], title: string): s
       .trimEnd();
   const out = [title, line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const r of rows) out.push(line(r));
+  for (const r of summaries.filter((s) => s.kind === 'restore' && s.recordsPerSec !== null)) {
+    out.push(
+      `  ${r.rung}: ${int(r.records ?? 0)} changelog records restored at ${cell(r, 'recordsPerSec', int)} records/s (first onRestoreStart to last onRestoreEnd); from start(), incl. joining the group and opening stores (startup ${fixed(2)(r.startupSeconds ?? 0)} s): ${cell(r, 'fromStartRecordsPerSec', int)} records/s`,
+    );
+  }
   const failures = summaries.filter((s) => s.error !== undefined);
   for (const f of failures) out.push(`  ${f.rung} FAILED (${f.rounds - f.roundsOk}/${f.rounds} rounds): ${f.error}`);
   const busiest = Math.max(0, ...summaries.map((s) => s.spread['otherBusyCores']?.[1] ?? 0));

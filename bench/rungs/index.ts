@@ -10,6 +10,13 @@ export const RUNGS: ReadonlyMap<string, () => Promise<Rung>> = new Map([
   ['kaskade-kv-store-eos', async () => (await import('./kaskade-kv-store-eos.js')).kaskadeKvStoreEos],
   ['kaskade-count', async () => (await import('./kaskade-count.js')).kaskadeCount],
   ['kaskade-count-eos', async () => (await import('./kaskade-count-eos.js')).kaskadeCountEos],
+  ['dsl-count', async () => (await import('./dsl-count.js')).dslCount],
+  ['dsl-count-eos', async () => (await import('./dsl-count-eos.js')).dslCountEos],
+  ['dsl-windowed-count', async () => (await import('./dsl-windowed-count.js')).dslWindowedCount],
+  ['dsl-stream-table-join', async () => (await import('./dsl-stream-table-join.js')).dslStreamTableJoin],
+  ['dsl-table-table-join', async () => (await import('./dsl-table-table-join.js')).dslTableTableJoin],
+  ['dsl-stream-stream-join', async () => (await import('./dsl-stream-stream-join.js')).dslStreamStreamJoin],
+  ['dsl-restore', async () => (await import('./dsl-restore.js')).dslRestore],
 ]);
 
 /** The rung every ratio is measured against, run in every round. */

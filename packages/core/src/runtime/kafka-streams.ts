@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BehaviorSubject, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { IllegalStateError, InvalidStateStoreError, StreamsError } from '@kaskade/processor-api';
+import { IllegalStateError, InvalidStateStoreError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
 import { TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
 import { parseStreamsConfig } from '../config/streams-config.js';
@@ -13,8 +13,7 @@ import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
 import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
-import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
-import { internalTopicName, planTopics } from '../topology/internal-topic-planner.js';
+import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { QueryableStoreType } from './queryable-store-types.js';
@@ -22,7 +21,9 @@ import type { Topology } from '../topology/topology.js';
 import { ChangelogRestorer } from './changelog-restorer.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
-import { StreamTask } from './stream-task.js';
+import type { StreamTask } from './stream-task.js';
+import { TaskManager } from './task-manager.js';
+import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
@@ -90,9 +91,7 @@ export class KafkaStreams {
   #collector: KafkaRecordCollector | undefined;
   #restorer: ChangelogRestorer | undefined;
   #env: TaskEnvironment | undefined;
-  readonly #tasks = new Map<string, StreamTask>();
-  /** topic → task per partition: two lookups per message, no allocation. */
-  readonly #routing = new Map<string, (StreamTask | undefined)[]>();
+  readonly #tasks: TaskManager;
   readonly #topicToSub = new Map<string, number>();
   readonly #resetPolicy = new Map<string, OffsetResetPolicy>();
   readonly #rebalances: RebalanceEvent[] = [];
@@ -107,8 +106,6 @@ export class KafkaStreams {
   #lastCommitMs = 0;
   #commits = 0;
   #restored = 0;
-  #closedMetrics = { processed: 0, skipped: 0, dropped: 0, deadLettered: 0, punctuations: 0 };
-  readonly #closedDropped = new Map<string, number>();
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
@@ -116,6 +113,7 @@ export class KafkaStreams {
     this.#topology = topology;
     this.#options = options;
     topology.subtopologies();
+    this.#tasks = new TaskManager(topology, () => this.#env!, this.config.logger);
   }
 
   /** The current lifecycle state. */
@@ -233,7 +231,7 @@ export class KafkaStreams {
       () => {
         this.#checkQueryable(name);
         const out: StateStore[] = [];
-        for (const t of this.#tasks.values()) {
+        for (const t of this.#tasks.all()) {
           const s = t.store(name);
           if (s) out.push(s);
         }
@@ -247,9 +245,9 @@ export class KafkaStreams {
   localStores<S extends StateStore>(name: string): Map<string, S> {
     this.#checkQueryable(name);
     const out = new Map<string, S>();
-    for (const [id, t] of this.#tasks) {
+    for (const t of this.#tasks.all()) {
       const s = t.store(name);
-      if (s) out.set(id, s as S);
+      if (s) out.set(t.idString, s as S);
     }
     return out;
   }
@@ -267,28 +265,19 @@ export class KafkaStreams {
   }
 
   metrics(): StreamsMetrics {
-    const m = { ...this.#closedMetrics };
-    const dropped = new Map(this.#closedDropped);
-    for (const t of this.#tasks.values()) {
-      m.processed += t.metrics.processed;
-      m.skipped += t.metrics.skippedRecords;
-      m.dropped += t.metrics.droppedRecords;
-      m.deadLettered += t.metrics.deadLettered;
-      m.punctuations += t.metrics.punctuations;
-      for (const [r, n] of t.droppedByReason) dropped.set(r, (dropped.get(r) ?? 0) + n);
-    }
+    const t = this.#tasks.totals();
     return {
-      processed: m.processed,
-      skippedRecords: m.skipped,
-      droppedRecords: m.dropped,
-      droppedByReason: Object.fromEntries(dropped),
-      deadLettered: m.deadLettered,
-      punctuations: m.punctuations,
+      processed: t.processed,
+      skippedRecords: t.skippedRecords,
+      droppedRecords: t.droppedRecords,
+      droppedByReason: Object.fromEntries(t.droppedByReason),
+      deadLettered: t.deadLettered,
+      punctuations: t.punctuations,
       commits: this.#commits,
       transactionRecoveries: this.#transactionRecoveries,
       restoredRecords: this.#restored,
       produced: this.#collector?.sent ?? 0,
-      activeTasks: [...this.#tasks.keys()].sort(),
+      activeTasks: this.#tasks.ids(),
     };
   }
 
@@ -297,41 +286,11 @@ export class KafkaStreams {
   async #setup(): Promise<void> {
     const cfg = this.config;
     const appId = cfg.applicationId;
-    const internal = this.#topology.internalTopics();
-    const resolveTopic = (t: string) => (internal.has(t) ? internalTopicName(appId, t) : t);
-    const admin = KafkaAdmin.create(cfg.bootstrapServers, cfg.adminConfig);
-    try {
-      const subs = this.#topology.subtopologies();
-      const external = new Set<string>();
-      for (const s of subs) for (const t of s.sourceTopics) if (!internal.has(t)) external.add(t);
-      for (const s of subs)
-        for (const k of s.sinks) if (typeof k.topic === 'string' && !internal.has(k.topic)) external.add(k.topic);
-      const counts = await admin.partitionCounts([...external]);
-      // Only sources must exist; sink topics are looked up for custom partitioners.
-      this.#plan = planTopics(this.#topology, appId, counts, cfg.replicationFactor);
-      await admin.createTopics(this.#plan.internalTopics);
-      // A topic that existed before with another partition count would silently break co-partitioning.
-      const actual = await admin.partitionCounts(this.#plan.internalTopics.map((t) => t.topic));
-      for (const spec of this.#plan.internalTopics) {
-        const n = actual.get(spec.topic);
-        if (n !== undefined && n !== spec.partitions) {
-          throw new StreamsError(
-            `internal topic ${spec.topic} has ${n} partitions but the topology needs ${spec.partitions}; reset the application (delete its internal topics) to change partition counts`,
-            { context: { topic: spec.topic } },
-          );
-        }
-      }
-    } finally {
-      admin.close();
-    }
-    for (const s of this.#topology.subtopologies()) {
-      for (const src of s.sources) {
-        for (const t of src.topics) {
-          this.#topicToSub.set(resolveTopic(t), s.id);
-          if (src.options.offsetReset) this.#resetPolicy.set(resolveTopic(t), src.options.offsetReset);
-        }
-      }
-    }
+    const topics = await prepareTopics(this.#topology, cfg);
+    this.#plan = topics.plan;
+    const resolveTopic = topics.resolveTopic;
+    for (const [t, sub] of topics.topicToSubtopology) this.#topicToSub.set(t, sub);
+    for (const [t, policy] of topics.resetPolicies) this.#resetPolicy.set(t, policy);
     const plan = this.#plan!;
     const partitionCounts = new Map(plan.partitionCounts);
     this.#collector = new KafkaRecordCollector(
@@ -431,10 +390,10 @@ export class KafkaStreams {
           if (this.#eos && !this.#inTransaction) await this.#ensureTransaction();
           const messages = await consumer.consumeBatch(maxPoll);
           if (this.#stopRequested && messages.length === 0) break;
-          this.#route(messages);
+          this.#tasks.route(messages);
           let commitRequested = false;
           const now = Date.now();
-          for (const task of this.#tasks.values()) {
+          for (const task of this.#tasks.all()) {
             task.process(Number.POSITIVE_INFINITY);
             task.punctuateWallClock(now);
             if (task.commitRequested) commitRequested = true;
@@ -453,16 +412,6 @@ export class KafkaStreams {
       }
     } catch (e) {
       await this.#fail(e);
-    }
-  }
-
-  #route(messages: readonly ConsumedMessage[]): void {
-    const routing = this.#routing;
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!;
-      const task = routing.get(m.topic)?.[m.partition];
-      // No task: a message of a partition revoked in this very batch; it was not committed and will be re-read.
-      if (task !== undefined) task.addMessage(m);
     }
   }
 
@@ -486,7 +435,7 @@ export class KafkaStreams {
   /** Output and changelog records first, then input offsets, then the stores with their changelog offsets. */
   async #commitAtLeastOnce(): Promise<void> {
     const collector = this.#collector!;
-    const tasks = [...this.#tasks.values()];
+    const tasks = this.#tasks.all();
     for (const t of tasks) t.prepareCommit();
     await collector.flush();
     const offsets = this.#offsetsToCommit(tasks);
@@ -506,7 +455,7 @@ export class KafkaStreams {
    */
   async #commitExactlyOnce(): Promise<void> {
     const collector = this.#collector!;
-    const tasks = [...this.#tasks.values()];
+    const tasks = this.#tasks.all();
     try {
       await this.#ensureTransaction();
       for (const t of tasks) t.prepareCommit();
@@ -584,7 +533,7 @@ export class KafkaStreams {
     }
     this.#inTransaction = false;
     collector.resetAfterAbort();
-    await this.#reviveTasks([...this.#tasks.values()]);
+    await this.#reviveTasks(this.#tasks.all());
   }
 
   /**
@@ -594,8 +543,8 @@ export class KafkaStreams {
   async #reviveTasks(tasks: readonly StreamTask[]): Promise<void> {
     if (tasks.length === 0) return;
     const partitions = tasks.flatMap((t) => t.inputPartitions());
-    for (const t of tasks) this.#closeTask(t, true);
-    const fresh = tasks.map((t) => this.#openTask(t.id.subtopology, t.id.partition));
+    for (const t of tasks) this.#tasks.close(t, true);
+    const fresh = tasks.map((t) => this.#tasks.open(t.id.subtopology, t.id.partition));
     this.#restored += await this.#restorer!.restore(fresh);
     for (const t of fresh) t.initializeProcessors();
     const committed = await this.#consumer!.committed(partitions);
@@ -606,23 +555,6 @@ export class KafkaStreams {
       if (c.offset >= 0) this.#lastCommitted.set(`${c.topic}:${c.partition}`, c.offset);
       else this.#lastCommitted.delete(`${c.topic}:${c.partition}`);
     }
-  }
-
-  #openTask(subtopology: number, partition: number): StreamTask {
-    const id = `${subtopology}_${partition}`;
-    const task = new StreamTask(
-      { subtopology, partition },
-      this.#topology.subtopologies()[subtopology]!,
-      this.#topology,
-      this.#env!,
-    );
-    this.#tasks.set(id, task);
-    for (const tp of task.inputPartitions()) {
-      let byPartition = this.#routing.get(tp.topic);
-      if (!byPartition) this.#routing.set(tp.topic, (byPartition = []));
-      byPartition[tp.partition] = task;
-    }
-    return task;
   }
 
   #onRebalance(event: RebalanceEvent): void {
@@ -646,15 +578,12 @@ export class KafkaStreams {
   }
 
   async #onRevoked(event: RebalanceEvent): Promise<void> {
-    const revoked = new Set(event.partitions.map((p) => `${p.topic}:${p.partition}`));
-    const affected = [...this.#tasks.values()].filter((t) =>
-      t.inputPartitions().some((p) => revoked.has(`${p.topic}:${p.partition}`)),
-    );
+    const affected = this.#tasks.reading(event.partitions);
     if (!event.lost && affected.length > 0) {
       // Commit before giving partitions up, so the next owner starts where this one stopped.
       await this.#commit();
     }
-    for (const t of affected) this.#closeTask(t, event.lost);
+    for (const t of affected) this.#tasks.close(t, event.lost);
     if (event.lost && this.#eos && this.#inTransaction) {
       // The one open transaction also holds the work of the tasks we keep: abort it and rewind them.
       await this.#recoverTransaction(
@@ -671,14 +600,7 @@ export class KafkaStreams {
       const sub = this.#topicToSub.get(tp.topic);
       if (sub === undefined) continue;
       const id = `${sub}_${tp.partition}`;
-      let task = this.#tasks.get(id);
-      if (!task) {
-        task = this.#openTask(sub, tp.partition);
-        created.push(task);
-      }
-      let byPartition = this.#routing.get(tp.topic);
-      if (!byPartition) this.#routing.set(tp.topic, (byPartition = []));
-      byPartition[tp.partition] = task;
+      if (!this.#tasks.get(id)) created.push(this.#tasks.open(sub, tp.partition));
     }
     if (created.length > 0) {
       this.#restored += await this.#restorer!.restore(created);
@@ -700,7 +622,7 @@ export class KafkaStreams {
       this.#consumer!.assign(event.partitions, event.protocol);
     }
     this.config.logger.info(
-      `assigned ${event.partitions.length} partitions; active tasks: ${[...this.#tasks.keys()].sort().join(', ')}`,
+      `assigned ${event.partitions.length} partitions; active tasks: ${this.#tasks.ids().join(', ')}`,
     );
   }
 
@@ -730,26 +652,6 @@ export class KafkaStreams {
     }
   }
 
-  #closeTask(task: StreamTask, dirty: boolean): void {
-    if (dirty) task.abortUncommitted();
-    this.#closedMetrics.processed += task.metrics.processed;
-    this.#closedMetrics.skipped += task.metrics.skippedRecords;
-    this.#closedMetrics.dropped += task.metrics.droppedRecords;
-    this.#closedMetrics.deadLettered += task.metrics.deadLettered;
-    this.#closedMetrics.punctuations += task.metrics.punctuations;
-    for (const [r, n] of task.droppedByReason) this.#closedDropped.set(r, (this.#closedDropped.get(r) ?? 0) + n);
-    try {
-      task.close();
-    } catch (e) {
-      this.config.logger.warn(`closing task ${task.idString} failed: ${(e as Error).message}`);
-    }
-    this.#tasks.delete(task.idString);
-    for (const p of task.inputPartitions()) {
-      const byPartition = this.#routing.get(p.topic);
-      if (byPartition?.[p.partition] === task) byPartition[p.partition] = undefined;
-    }
-  }
-
   async #fail(e: unknown): Promise<void> {
     const error = e instanceof Error ? e : new Error(String(e));
     this.#error ??= error;
@@ -763,14 +665,14 @@ export class KafkaStreams {
       await this.#producer?.abortTransaction(10_000).catch(() => undefined);
     }
     // Close tasks without committing: what they processed since the last commit is processed again after restart.
-    for (const t of [...this.#tasks.values()]) this.#closeTask(t, true);
+    this.#tasks.closeAll(true);
     await this.#shutdownClients();
     if (this.state === 'PENDING_ERROR') this.#setState('ERROR');
   }
 
   async #shutdownClients(): Promise<void> {
     this.#loopStopped = true;
-    for (const t of [...this.#tasks.values()]) this.#closeTask(t, false);
+    this.#tasks.closeAll(false);
     // Rebalances that arrived while stopping are answered now; the group moves on without us.
     for (const e of this.#rebalances.splice(0)) this.#onRebalance(e);
     const consumer = this.#consumer;

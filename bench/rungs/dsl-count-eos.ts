@@ -1,0 +1,10 @@
+import type { Rung } from '../lib/rung.js';
+import { runDslCount } from './dsl-count.js';
+
+export const dslCountEos: Rung = {
+  name: 'dsl-count-eos',
+  description: 'dsl-count under exactly_once_v2, commit every 100 ms',
+  guarantee: 'exactly_once_v2',
+  writesOutput: true,
+  run: (ctx) => runDslCount(ctx, 'exactly_once_v2'),
+};
