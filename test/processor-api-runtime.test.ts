@@ -284,4 +284,40 @@ describe('Processor API runtime (at-least-once) on the real broker', () => {
     await streams.close();
     expect(streams.state).toBe('NOT_RUNNING');
   });
+
+  it('should start a source with offset reset "latest" at the end, and one with a timestamp at that time', async () => {
+    const latestIn = uniqueName('reset-latest');
+    const timeIn = uniqueName('reset-time');
+    const output = uniqueName('reset-out');
+    await createTopics(
+      { topic: latestIn, partitions: 1 },
+      { topic: timeIn, partitions: 1 },
+      { topic: output, partitions: 1 },
+    );
+    const base = 1_600_000_000_000;
+    await produce(latestIn, [{ key: 'old', value: 'before-start', timestamp: base }]);
+    await produce(timeIn, [
+      { key: 't', value: 'too-early', timestamp: base + 1000 },
+      { key: 't', value: 'at-time', timestamp: base + 5000 },
+      { key: 't', value: 'after-time', timestamp: base + 6000 },
+    ]);
+    const S = Serdes.String();
+    const topology = new Topology()
+      .addSource('latest', latestIn, { keySerde: S, valueSerde: S, offsetReset: 'latest' })
+      .addSource('by-time', timeIn, { keySerde: S, valueSerde: S, offsetReset: { timestampMs: base + 5000 } })
+      .addSink('out', output, { keySerde: S, valueSerde: S }, 'latest', 'by-time');
+    const streams = new KafkaStreams(topology, {
+      applicationId: uniqueName('reset-app'),
+      bootstrapServers: bootstrapServers(),
+      stateDir: stateDir(),
+      commitIntervalMs: 100,
+      logger: quiet,
+    });
+    await streams.start();
+    await eventually(() => streams.state === 'RUNNING', 60_000, 'RUNNING');
+    await produce(latestIn, [{ key: 'new', value: 'after-start' }]);
+    const out = await readTopic(output, (all) => all.length >= 3);
+    await streams.close();
+    expect(out.map((m) => str(m.value)).sort()).toEqual(['after-start', 'after-time', 'at-time']);
+  });
 });

@@ -164,6 +164,7 @@ export class KafkaConsumerClient {
     });
   }
 
+  /** The group's committed offsets (next offset to read), -1001 where the group has none. */
   committed(partitions: readonly TopicPartition[], timeoutMs = 30_000): Promise<TopicPartitionOffset[]> {
     return new Promise((resolve, reject) => {
       this.#consumer.committed(
@@ -172,7 +173,8 @@ export class KafkaConsumerClient {
         (err, tps) =>
           err
             ? reject(toKafkaError('committed', err))
-            : resolve(tps.map((t) => ({ topic: t.topic, partition: t.partition, offset: t.offset }))),
+            : // No committed offset comes back as undefined: report librdkafka's OFFSET_INVALID (-1001) instead.
+              resolve(tps.map((t) => ({ topic: t.topic, partition: t.partition, offset: t.offset ?? -1001 }))),
       );
     });
   }

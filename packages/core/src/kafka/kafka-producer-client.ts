@@ -43,13 +43,10 @@ export class KafkaProducerClient {
     if (options.onDelivery) {
       const onDelivery = options.onDelivery;
       this.#producer.on('delivery-report', (err: LibrdKafkaError, r: RdDeliveryReport) => {
-        onDelivery({
-          topic: r.topic,
-          partition: r.partition,
-          offset: r.offset,
-          error: err ? toKafkaError(`produce to ${r.topic}-${r.partition}`, err) : undefined,
-          opaque: r.opaque,
-        });
+        // One report per message on the hot path: reuse the client's object rather than allocating another.
+        const report = r as unknown as { -readonly [K in keyof DeliveryReport]: DeliveryReport[K] };
+        report.error = err ? toKafkaError(`produce to ${r.topic}-${r.partition}`, err) : undefined;
+        onDelivery(report);
       });
     }
     if (options.onError) {
