@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaAdmin } from '@kaskade/core';
 import type { KafkaCluster } from '@kaskade/testing';
@@ -43,10 +43,16 @@ function firstErrorLine(stderr: string): string | undefined {
   return lines.find((l) => /^[A-Za-z]*Error\b/.test(l)) ?? lines[lines.length - 1];
 }
 
-/** Runs one rung in a child process and returns what it printed (or a failure made from how it died). */
-function runWorker(args: WorkerArgs, verbose: boolean, hardTimeoutMs: number): Promise<WorkerOutput> {
+/**
+ * Runs one rung in a child process and returns what it printed (or a failure made from how it died). With `profile`
+ * (a path without extension), the worker runs under `node --cpu-prof` and writes `<profile>.cpuprofile`.
+ */
+function runWorker(args: WorkerArgs, verbose: boolean, hardTimeoutMs: number, profile?: string): Promise<WorkerOutput> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', workerPath, JSON.stringify(args)], {
+    const profiling = profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${dirname(profile)}`, `--cpu-prof-name=${basename(profile)}.cpuprofile`]
+      : [];
+    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', workerPath, JSON.stringify(args)], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -237,7 +243,8 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
               const tag = `${name}-${valueBytes}b-r${round}${attempt ? `-a${attempt}` : ''}`;
               const args = { ...workerArgs(name, tag), ...(prep ? { groupId: prep.groupId } : {}) };
               if (rung.writesOutput) await createTopics(admin, [args.outputTopic]);
-              output = await runWorker(args, options.verbose, hardTimeoutMs);
+              const profile = options.profileDir && resolvePath(options.profileDir, tag);
+              output = await runWorker(args, options.verbose, hardTimeoutMs, profile);
               rmSync(args.stateDir, { recursive: true, force: true });
               if (output.ok && rung.writesOutput) {
                 const problem = await checkOutput(admin, rung, args.outputTopic, options.records);

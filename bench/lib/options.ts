@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly busyRetries: number;
   readonly busyCores: number;
   readonly verbose: boolean;
+  /** Write a V8 CPU profile of every timed run into this directory (`node --cpu-prof`). */
+  readonly profileDir: string | undefined;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -34,6 +36,9 @@ records/s, CPU time per record, peak RSS and the ratio to raw-passthrough measur
   --busy-cores X       a run during which other processes kept more than X cores busy is run again (default 0.5)
   --busy-retries N     ... at most N times per rung and round; the last attempt counts (default 1; 0 = never)
   --verbose            print the workers' stderr and the runtime's warnings
+  --profile DIR        run each timed worker under \`node --cpu-prof\`, writing DIR/<rung>-<bytes>b-r<round>.cpuprofile
+                       (profiling slows the workers down: its numbers are not comparable with a normal run);
+                       \`node --import tsx bench/profile-summary.ts FILE\` lists the functions with the most self time
   -h, --help
 
 Uses the broker in KASKADE_BOOTSTRAP_SERVERS, or starts one (and stops it at the end). The broker's CPU time per
@@ -70,6 +75,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
       'busy-cores': { type: 'string' },
       'busy-retries': { type: 'string' },
       verbose: { type: 'boolean' },
+      profile: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -103,5 +109,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     busyRetries: values['busy-retries'] === '0' ? 0 : positiveInt('busy-retries', values['busy-retries'], 1),
     busyCores: nonNegative('busy-cores', values['busy-cores'], 0.5),
     verbose: values.verbose ?? false,
+    profileDir: values.profile,
   };
 }

@@ -23,21 +23,11 @@ import type { StateRestoreListener } from './changelog-restorer.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { StreamTask } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
+import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
 import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
-
-/** librdkafka codes that mean another producer with our transactional id (or a newer epoch) took over. */
-const FENCED_CODES = new Set([-144 /* _FENCED */, 90 /* PRODUCER_FENCED */, 47 /* INVALID_PRODUCER_EPOCH */]);
-
-/** A Kafka error an exactly-once instance recovers from by aborting (or replacing the producer) and rewinding. */
-function isTransactionError(e: unknown): e is KafkaOperationError {
-  return (
-    e instanceof KafkaOperationError &&
-    (e.fatal || e.txnRequiresAbort || FENCED_CODES.has(e.kafkaCode) || e.kafkaCode === -150)
-  );
-}
 
 /** Counters of the running instance. */
 export interface StreamsMetrics {
@@ -95,16 +85,11 @@ export class KafkaStreams {
   readonly #topicToSub = new Map<string, number>();
   readonly #resetPolicy = new Map<string, OffsetResetPolicy>();
   readonly #rebalances: RebalanceEvent[] = [];
-  readonly #lastCommitted = new Map<string, number>();
   #loop: Promise<void> | undefined;
   #starting: Promise<void> | undefined;
   #stopRequested = false;
-  /** Exactly-once: a transaction is open on the producer. */
-  #inTransaction = false;
-  #transactionRecoveries = 0;
   #loopStopped = false;
-  #lastCommitMs = 0;
-  #commits = 0;
+  #committer: CommitCoordinator | undefined;
   #restored = 0;
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
@@ -184,7 +169,7 @@ export class KafkaStreams {
       await this.#loop?.catch(() => undefined);
       if (!failed && !this.#error && this.#producer && this.#consumer) {
         try {
-          await this.#commit();
+          await this.#committer!.commit();
         } catch (e) {
           this.config.logger.error(`commit on close failed: ${(e as Error).message}`, { error: e });
         }
@@ -273,8 +258,8 @@ export class KafkaStreams {
       droppedByReason: Object.fromEntries(t.droppedByReason),
       deadLettered: t.deadLettered,
       punctuations: t.punctuations,
-      commits: this.#commits,
-      transactionRecoveries: this.#transactionRecoveries,
+      commits: this.#committer?.commits ?? 0,
+      transactionRecoveries: this.#committer?.recoveries ?? 0,
       restoredRecords: this.#restored,
       produced: this.#collector?.sent ?? 0,
       activeTasks: this.#tasks.ids(),
@@ -339,7 +324,23 @@ export class KafkaStreams {
     // Exactly-once: fences an older producer with the same transactional id and aborts what it left open.
     if (this.#eos) await this.#producer.initTransactions();
     this.#consumer.subscribe([...this.#topicToSub.keys()]);
-    this.#lastCommitMs = Date.now();
+    this.#committer = new CommitCoordinator({
+      exactlyOnce: this.#eos,
+      logger: cfg.logger,
+      tasks: this.#tasks,
+      collector: this.#collector,
+      consumer: () => this.#consumer!,
+      producer: () => this.#producer!,
+      replaceProducer: async () => {
+        await this.#producer?.disconnect(5_000).catch(() => undefined);
+        this.#producer = this.#createProducer();
+        await this.#producer.connect();
+        if (this.#eos) await this.#producer.initTransactions();
+      },
+      restore: async (tasks) => {
+        this.#restored += await this.#restorer!.restore(tasks);
+      },
+    });
   }
 
   get #eos(): boolean {
@@ -369,13 +370,6 @@ export class KafkaStreams {
     return producer;
   }
 
-  /** Exactly-once: opens the transaction that the next records (output, changelog, offsets) belong to. */
-  async #ensureTransaction(): Promise<void> {
-    if (!this.#eos || this.#inTransaction) return;
-    await this.#producer!.beginTransaction();
-    this.#inTransaction = true;
-  }
-
   // ---- the processing loop ----
 
   async #runLoop(): Promise<void> {
@@ -387,7 +381,8 @@ export class KafkaStreams {
       while (!this.#stopRequested) {
         try {
           if (this.#rebalances.length > 0) await this.#handleRebalances();
-          if (this.#eos && !this.#inTransaction) await this.#ensureTransaction();
+          const committer = this.#committer!;
+          if (this.#eos && !committer.inTransaction) await committer.ensureTransaction();
           const messages = await consumer.consumeBatch(maxPoll);
           if (this.#stopRequested && messages.length === 0) break;
           this.#tasks.route(messages);
@@ -400,160 +395,18 @@ export class KafkaStreams {
           }
           collector.throwIfFailed();
           if (collector.backlogged) await collector.drain();
-          if (commitRequested || now - this.#lastCommitMs >= cfg.commitIntervalMs) await this.#commit();
+          if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) await committer.commit();
         } catch (e) {
           // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
           // transaction and rewinds the tasks; everything else stops the instance.
           if (!this.#eos || !isTransactionError(e)) throw e;
-          await this.#recoverTransaction(e);
+          await this.#committer!.recover(e);
         }
         if (this.state === 'REBALANCING' && this.#rebalances.length === 0 && this.#tasks.size > 0)
           this.#setState('RUNNING');
       }
     } catch (e) {
       await this.#fail(e);
-    }
-  }
-
-  async #commit(): Promise<void> {
-    if (this.#eos) await this.#commitExactlyOnce();
-    else await this.#commitAtLeastOnce();
-    this.#lastCommitMs = Date.now();
-  }
-
-  /** Offsets (next to read) that moved since the last commit. */
-  #offsetsToCommit(tasks: readonly StreamTask[]): TopicPartitionOffset[] {
-    const offsets: TopicPartitionOffset[] = [];
-    for (const t of tasks) {
-      for (const o of t.committableOffsets()) {
-        if (this.#lastCommitted.get(`${o.topic}:${o.partition}`) !== o.offset) offsets.push(o);
-      }
-    }
-    return offsets;
-  }
-
-  /** Output and changelog records first, then input offsets, then the stores with their changelog offsets. */
-  async #commitAtLeastOnce(): Promise<void> {
-    const collector = this.#collector!;
-    const tasks = this.#tasks.all();
-    for (const t of tasks) t.prepareCommit();
-    await collector.flush();
-    const offsets = this.#offsetsToCommit(tasks);
-    if (offsets.length > 0) {
-      await this.#consumer!.commit(offsets);
-      for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
-    }
-    const changelogOffsets = collector.changelogOffsets();
-    for (const t of tasks) t.postCommit(changelogOffsets);
-    this.#commits++;
-  }
-
-  /**
-   * One Kafka transaction holds the output and changelog records and the input offsets; only after it commits do
-   * the stores apply their buffered writes (with the changelog offsets) to LMDB. Abortable errors abort and rewind
-   * the tasks to the last commit; a fenced or fatal producer is replaced.
-   */
-  async #commitExactlyOnce(): Promise<void> {
-    const collector = this.#collector!;
-    const tasks = this.#tasks.all();
-    try {
-      await this.#ensureTransaction();
-      for (const t of tasks) t.prepareCommit();
-      const offsets = this.#offsetsToCommit(tasks);
-      if (offsets.length === 0 && !collector.hasUncommittedRecords()) return;
-      await collector.drain();
-      const producer = this.#producer!;
-      if (offsets.length > 0)
-        await this.#retrying('sendOffsetsToTransaction', () =>
-          producer.sendOffsetsToTransaction(offsets, this.#consumer!),
-        );
-      await this.#retrying('commitTransaction', () => producer.commitTransaction());
-      this.#inTransaction = false;
-      collector.throwIfFailed();
-      // The transaction's commit marker is the last record of each changelog partition it wrote: the stores reflect
-      // everything below the high watermark.
-      const written = collector.takeWrittenChangelogs();
-      const ends = await Promise.all(written.map((tp) => this.#consumer!.watermarks(tp.topic, tp.partition)));
-      written.forEach((tp, i) => collector.setChangelogOffset(tp.topic, tp.partition, ends[i]!.high - 1));
-      collector.markCommitted();
-      for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
-      const changelogOffsets = collector.changelogOffsets();
-      for (const t of tasks) t.postCommit(changelogOffsets);
-      this.#commits++;
-    } catch (e) {
-      await this.#recoverTransaction(e);
-    }
-  }
-
-  /** Retries an operation while librdkafka says the error is retriable. */
-  async #retrying(what: string, op: () => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await op();
-        return;
-      } catch (e) {
-        if (!(e instanceof KafkaOperationError) || !e.retriable || e.txnRequiresAbort || e.fatal || attempt >= 10)
-          throw e;
-        this.config.logger.warn(`${what} failed (attempt ${attempt}), retrying: ${e.message}`);
-        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      }
-    }
-  }
-
-  /**
-   * After a failed exactly-once commit: abort (abortable errors) or replace the producer (fenced or fatal errors),
-   * then rebuild the tasks from their last committed state and rewind the input to the committed offsets.
-   */
-  async #recoverTransaction(error: unknown): Promise<void> {
-    const e = error instanceof Error ? error : new Error(String(error));
-    const op = e instanceof KafkaOperationError ? e : undefined;
-    if (!op) throw e;
-    // -150: librdkafka's "fatal error" state, which a fenced producer reports on every later call.
-    const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode) || op.kafkaCode === -150;
-    if (!fenced && !op.txnRequiresAbort && !op.retriable) throw e;
-    this.#transactionRecoveries++;
-    this.config.logger.warn(
-      `transaction failed (${fenced ? 'fenced or fatal: replacing the producer' : 'aborting'}), rewinding tasks to the last commit: ${op.message}`,
-    );
-    const collector = this.#collector!;
-    if (fenced) {
-      const old = this.#producer!;
-      await old.disconnect(5_000).catch(() => undefined);
-      this.#producer = this.#createProducer();
-      await this.#producer.connect();
-      await this.#producer.initTransactions();
-    } else {
-      await this.#producer!.abortTransaction().catch(async (abortError: unknown) => {
-        this.config.logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
-        await this.#producer!.disconnect(5_000).catch(() => undefined);
-        this.#producer = this.#createProducer();
-        await this.#producer.connect();
-        await this.#producer.initTransactions();
-      });
-    }
-    this.#inTransaction = false;
-    collector.resetAfterAbort();
-    await this.#reviveTasks(this.#tasks.all());
-  }
-
-  /**
-   * Closes tasks without committing and opens them again: stores drop their uncommitted writes and catch up from the
-   * changelog's committed records, processors start fresh, and the input is read again from the committed offsets.
-   */
-  async #reviveTasks(tasks: readonly StreamTask[]): Promise<void> {
-    if (tasks.length === 0) return;
-    const partitions = tasks.flatMap((t) => t.inputPartitions());
-    for (const t of tasks) this.#tasks.close(t, true);
-    const fresh = tasks.map((t) => this.#tasks.open(t.id.subtopology, t.id.partition));
-    this.#restored += await this.#restorer!.restore(fresh);
-    for (const t of fresh) t.initializeProcessors();
-    const committed = await this.#consumer!.committed(partitions);
-    for (const c of committed) {
-      // No committed offset yet: back to where the reset policy starts (earliest by default).
-      const offset = c.offset >= 0 ? c.offset : -2;
-      await this.#consumer!.seek({ topic: c.topic, partition: c.partition, offset });
-      if (c.offset >= 0) this.#lastCommitted.set(`${c.topic}:${c.partition}`, c.offset);
-      else this.#lastCommitted.delete(`${c.topic}:${c.partition}`);
     }
   }
 
@@ -581,17 +434,17 @@ export class KafkaStreams {
     const affected = this.#tasks.reading(event.partitions);
     if (!event.lost && affected.length > 0) {
       // Commit before giving partitions up, so the next owner starts where this one stopped.
-      await this.#commit();
+      await this.#committer!.commit();
     }
     for (const t of affected) this.#tasks.close(t, event.lost);
-    if (event.lost && this.#eos && this.#inTransaction) {
+    if (event.lost && this.#eos && this.#committer!.inTransaction) {
       // The one open transaction also holds the work of the tasks we keep: abort it and rewind them.
-      await this.#recoverTransaction(
+      await this.#committer!.recover(
         new KafkaOperationError('partitions lost', { message: 'partitions lost', code: 0, isTxnRequiresAbort: true }),
       );
     }
     this.#consumer!.unassign(event.partitions, event.protocol);
-    for (const p of event.partitions) this.#lastCommitted.delete(`${p.topic}:${p.partition}`);
+    this.#committer!.forget(event.partitions);
   }
 
   async #onAssigned(event: RebalanceEvent): Promise<void> {
@@ -660,10 +513,7 @@ export class KafkaStreams {
       this.#setState('PENDING_ERROR');
     }
     this.#stopRequested = true;
-    if (this.#inTransaction) {
-      this.#inTransaction = false;
-      await this.#producer?.abortTransaction(10_000).catch(() => undefined);
-    }
+    await this.#committer?.abandon();
     // Close tasks without committing: what they processed since the last commit is processed again after restart.
     this.#tasks.closeAll(true);
     await this.#shutdownClients();

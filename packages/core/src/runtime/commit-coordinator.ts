@@ -1,0 +1,213 @@
+import type { Logger } from '../config/logger.js';
+import { KafkaOperationError } from '../kafka/kafka-client-error.js';
+import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
+import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
+import type { KafkaRecordCollector } from './kafka-record-collector.js';
+import type { StreamTask } from './stream-task.js';
+import type { TaskManager } from './task-manager.js';
+
+/** librdkafka codes that mean another producer with our transactional id (or a newer epoch) took over. */
+const FENCED_CODES = new Set([-144 /* _FENCED */, 90 /* PRODUCER_FENCED */, 47 /* INVALID_PRODUCER_EPOCH */]);
+/** librdkafka's "fatal error" state, which a fenced producer reports on every later call. */
+const FATAL = -150;
+
+/** A Kafka error an exactly-once instance recovers from by aborting (or replacing the producer) and rewinding. */
+export function isTransactionError(e: unknown): e is KafkaOperationError {
+  return (
+    e instanceof KafkaOperationError &&
+    (e.fatal || e.txnRequiresAbort || FENCED_CODES.has(e.kafkaCode) || e.kafkaCode === FATAL)
+  );
+}
+
+/** What the coordinator uses of the instance it commits for. */
+export interface CommitHost {
+  readonly exactlyOnce: boolean;
+  readonly logger: Logger;
+  readonly tasks: TaskManager;
+  readonly collector: KafkaRecordCollector;
+  consumer(): KafkaConsumerClient;
+  producer(): KafkaProducerClient;
+  /** Disconnects the producer and makes, connects and (exactly-once) initializes a new one. */
+  replaceProducer(): Promise<void>;
+  /** Restores the stores of (re)opened tasks from their changelogs. */
+  restore(tasks: readonly StreamTask[]): Promise<void>;
+}
+
+/**
+ * The commit protocol of one instance. At-least-once: output and changelog records are flushed, then input offsets
+ * committed, then the stores persist their writes with the changelog offsets. Exactly-once: one Kafka transaction
+ * holds output, changelog records and input offsets; only after it commits do the stores persist. A failed
+ * transaction is aborted (or its producer replaced when fenced) and the tasks are rewound to the last commit.
+ */
+export class CommitCoordinator {
+  readonly #host: CommitHost;
+  /** Input offsets (next to read) committed last, per `topic:partition`. */
+  readonly #lastCommitted = new Map<string, number>();
+  #inTransaction = false;
+  commits = 0;
+  recoveries = 0;
+  lastCommitMs = Date.now();
+
+  constructor(host: CommitHost) {
+    this.#host = host;
+  }
+
+  get inTransaction(): boolean {
+    return this.#inTransaction;
+  }
+
+  /** Exactly-once: opens the transaction that the next records (output, changelog, offsets) belong to. */
+  async ensureTransaction(): Promise<void> {
+    if (!this.#host.exactlyOnce || this.#inTransaction) return;
+    await this.#host.producer().beginTransaction();
+    this.#inTransaction = true;
+  }
+
+  async commit(): Promise<void> {
+    if (this.#host.exactlyOnce) await this.#commitExactlyOnce();
+    else await this.#commitAtLeastOnce();
+    this.lastCommitMs = Date.now();
+  }
+
+  /** Partitions given up: the next owner commits them. */
+  forget(partitions: readonly TopicPartition[]): void {
+    for (const p of partitions) this.#lastCommitted.delete(`${p.topic}:${p.partition}`);
+  }
+
+  /** Best effort, when the instance fails: abort the open transaction so readers are not held up. */
+  async abandon(): Promise<void> {
+    if (!this.#inTransaction) return;
+    this.#inTransaction = false;
+    await this.#host
+      .producer()
+      .abortTransaction(10_000)
+      .catch(() => undefined);
+  }
+
+  /** Offsets (next to read) that moved since the last commit. */
+  #offsetsToCommit(tasks: readonly StreamTask[]): TopicPartitionOffset[] {
+    const offsets: TopicPartitionOffset[] = [];
+    for (const t of tasks) {
+      for (const o of t.committableOffsets()) {
+        if (this.#lastCommitted.get(`${o.topic}:${o.partition}`) !== o.offset) offsets.push(o);
+      }
+    }
+    return offsets;
+  }
+
+  async #commitAtLeastOnce(): Promise<void> {
+    const { collector } = this.#host;
+    const tasks = this.#host.tasks.all();
+    for (const t of tasks) t.prepareCommit();
+    await collector.flush();
+    const offsets = this.#offsetsToCommit(tasks);
+    if (offsets.length > 0) {
+      await this.#host.consumer().commit(offsets);
+      for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
+    }
+    const changelogOffsets = collector.changelogOffsets();
+    for (const t of tasks) t.postCommit(changelogOffsets);
+    this.commits++;
+  }
+
+  async #commitExactlyOnce(): Promise<void> {
+    const { collector } = this.#host;
+    const tasks = this.#host.tasks.all();
+    try {
+      await this.ensureTransaction();
+      for (const t of tasks) t.prepareCommit();
+      const offsets = this.#offsetsToCommit(tasks);
+      if (offsets.length === 0 && !collector.hasUncommittedRecords()) return;
+      await collector.drain();
+      const producer = this.#host.producer();
+      const consumer = this.#host.consumer();
+      if (offsets.length > 0) {
+        await this.#retrying('sendOffsetsToTransaction', () => producer.sendOffsetsToTransaction(offsets, consumer));
+      }
+      await this.#retrying('commitTransaction', () => producer.commitTransaction());
+      this.#inTransaction = false;
+      collector.throwIfFailed();
+      // The transaction's commit marker is the last record of each changelog partition it wrote: the stores reflect
+      // everything below the high watermark.
+      const written = collector.takeWrittenChangelogs();
+      const ends = await Promise.all(written.map((tp) => consumer.watermarks(tp.topic, tp.partition)));
+      written.forEach((tp, i) => collector.setChangelogOffset(tp.topic, tp.partition, ends[i]!.high - 1));
+      collector.markCommitted();
+      for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
+      const changelogOffsets = collector.changelogOffsets();
+      for (const t of tasks) t.postCommit(changelogOffsets);
+      this.commits++;
+    } catch (e) {
+      await this.recover(e);
+    }
+  }
+
+  /** Retries an operation while librdkafka says the error is retriable. */
+  async #retrying(what: string, op: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await op();
+        return;
+      } catch (e) {
+        if (!(e instanceof KafkaOperationError) || !e.retriable || e.txnRequiresAbort || e.fatal || attempt >= 10)
+          throw e;
+        this.#host.logger.warn(`${what} failed (attempt ${attempt}), retrying: ${e.message}`);
+        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /**
+   * After a failed exactly-once transaction: abort it (abortable errors) or replace the producer (fenced or fatal
+   * errors), then rebuild the tasks from their last committed state and rewind the input to the committed offsets.
+   * Errors that are neither are rethrown: they stop the instance.
+   */
+  async recover(error: unknown): Promise<void> {
+    const e = error instanceof Error ? error : new Error(String(error));
+    const op = e instanceof KafkaOperationError ? e : undefined;
+    if (!op) throw e;
+    const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode) || op.kafkaCode === FATAL;
+    if (!fenced && !op.txnRequiresAbort && !op.retriable) throw e;
+    this.recoveries++;
+    const host = this.#host;
+    host.logger.warn(
+      `transaction failed (${fenced ? 'fenced or fatal: replacing the producer' : 'aborting'}), rewinding tasks to the last commit: ${op.message}`,
+    );
+    if (fenced) await host.replaceProducer();
+    else {
+      await host
+        .producer()
+        .abortTransaction()
+        .catch(async (abortError: unknown) => {
+          host.logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
+          await host.replaceProducer();
+        });
+    }
+    this.#inTransaction = false;
+    host.collector.resetAfterAbort();
+    await this.#reviveTasks(host.tasks.all());
+  }
+
+  /**
+   * Closes tasks without committing and opens them again: stores drop their uncommitted writes and catch up from the
+   * changelog's committed records, processors start fresh, and the input is read again from the committed offsets.
+   */
+  async #reviveTasks(tasks: readonly StreamTask[]): Promise<void> {
+    if (tasks.length === 0) return;
+    const host = this.#host;
+    const partitions = tasks.flatMap((t) => t.inputPartitions());
+    for (const t of tasks) host.tasks.close(t, true);
+    const fresh = tasks.map((t) => host.tasks.open(t.id.subtopology, t.id.partition));
+    await host.restore(fresh);
+    for (const t of fresh) t.initializeProcessors();
+    const consumer = host.consumer();
+    for (const c of await consumer.committed(partitions)) {
+      // No committed offset yet: back to where the reset policy starts (earliest by default).
+      const offset = c.offset >= 0 ? c.offset : -2;
+      await consumer.seek({ topic: c.topic, partition: c.partition, offset });
+      if (c.offset >= 0) this.#lastCommitted.set(`${c.topic}:${c.partition}`, c.offset);
+      else this.#lastCommitted.delete(`${c.topic}:${c.partition}`);
+    }
+  }
+}
