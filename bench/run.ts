@@ -2,9 +2,9 @@
 // raw Kafka client. See docs PERFORMANCE.md and `npm run bench -- --help`.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaAdmin } from '@kaskade/core';
 import type { KafkaCluster } from '@kaskade/testing';
@@ -45,17 +45,26 @@ function firstErrorLine(stderr: string): string | undefined {
 
 /**
  * Runs one rung in a child process and returns what it printed (or a failure made from how it died). With `profile`
- * (a path without extension), the worker runs under `node --cpu-prof` and writes `<profile>.cpuprofile`.
+ * (a path without extension), the worker runs under `node --cpu-prof` and its main thread's profile ends up in
+ * `<profile>.cpuprofile` (tsx's loader thread writes one too; it is dropped).
  */
 function runWorker(args: WorkerArgs, verbose: boolean, hardTimeoutMs: number, profile?: string): Promise<WorkerOutput> {
   return new Promise((resolve) => {
-    const profiling = profile
-      ? ['--cpu-prof', `--cpu-prof-dir=${dirname(profile)}`, `--cpu-prof-name=${basename(profile)}.cpuprofile`]
-      : [];
-    const child = spawn(process.execPath, [...profiling, '--import', 'tsx', workerPath, JSON.stringify(args)], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const profileDir = profile && `${profile}.tmp`;
+    const child = spawn(
+      process.execPath,
+      [
+        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+        '--import',
+        'tsx',
+        workerPath,
+        JSON.stringify(args),
+      ],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     running.child = child;
     let stdout = '';
     let stderr = '';
@@ -68,6 +77,7 @@ function runWorker(args: WorkerArgs, verbose: boolean, hardTimeoutMs: number, pr
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       running.child = undefined;
+      if (profile && profileDir) keepMainThreadProfile(profileDir, `${profile}.cpuprofile`);
       for (const line of stdout.split('\n').reverse()) {
         if (!line.startsWith('{')) continue;
         try {
@@ -82,6 +92,18 @@ function runWorker(args: WorkerArgs, verbose: boolean, hardTimeoutMs: number, pr
       resolve({ ok: false, rung: args.rung, error: `worker ${why}${detail ? `: ${detail}` : ''}`, progress: 0 });
     });
   });
+}
+
+/** Moves the main thread's profile (thread id 0 in V8's file name) out of `dir` to `target` and removes `dir`. */
+function keepMainThreadProfile(dir: string, target: string): void {
+  try {
+    const main = readdirSync(dir).find((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+    if (main) renameSync(join(dir, main), target);
+    else log(`no CPU profile of the main thread in ${dir}`);
+  } catch (e) {
+    log(`could not keep the CPU profile: ${(e as Error).message}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /**
