@@ -1,7 +1,8 @@
 import type { Logger } from '../config/logger.js';
+import type { StoreChangelogPartition } from '@kaskade/state-store';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
-import type { ClientConfig } from '../kafka/kafka-types.js';
+import type { ClientConfig, TopicPartition } from '../kafka/kafka-types.js';
 import type { StreamTask } from './stream-task.js';
 
 /** Progress of one changelog partition's restoration, as reported to a restore listener. */
@@ -66,26 +67,28 @@ export class ChangelogRestorer {
   /** Restores all logged stores of the given tasks; returns the number of records applied. */
   async restore(tasks: readonly StreamTask[]): Promise<number> {
     const jobs: PartitionJob[] = [];
-    const consumer = await this.#client();
+    const partitions: { task: StreamTask; cp: StoreChangelogPartition }[] = [];
     for (const task of tasks) {
       task.openStores();
-      const sm = task.stateManager;
-      if (!sm) continue;
-      for (const cp of sm.changelogPartitions()) {
-        const { low, high } = await this.#bounds(consumer, cp.topic, cp.partition);
-        const start = Math.max(cp.committedOffset === undefined ? low : cp.committedOffset + 1, low);
-        if (start >= high) continue;
-        jobs.push({
-          task,
-          storeName: cp.storeName,
-          topic: cp.topic,
-          partition: cp.partition,
-          start,
-          end: high,
-          restored: 0,
-          done: false,
-        });
-      }
+      for (const cp of task.stateManager?.changelogPartitions() ?? []) partitions.push({ task, cp });
+    }
+    if (partitions.length === 0) return 0;
+    const consumer = await this.#client();
+    const bounds = await this.#bounds(partitions.map(({ cp }) => ({ topic: cp.topic, partition: cp.partition })));
+    for (const [i, { task, cp }] of partitions.entries()) {
+      const { low, high } = bounds[i]!;
+      const start = Math.max(cp.committedOffset === undefined ? low : cp.committedOffset + 1, low);
+      if (start >= high) continue;
+      jobs.push({
+        task,
+        storeName: cp.storeName,
+        topic: cp.topic,
+        partition: cp.partition,
+        start,
+        end: high,
+        restored: 0,
+        done: false,
+      });
     }
     if (jobs.length === 0) return 0;
     const listener = this.#options.listener;
@@ -103,7 +106,7 @@ export class ChangelogRestorer {
           if (++idlePolls >= 3) {
             for (const j of jobs) {
               if (j.done) continue;
-              const { high } = await this.#bounds(consumer, j.topic, j.partition);
+              const [{ high }] = (await this.#bounds([j])) as [{ low: number; high: number }];
               const pos = consumer.position(j.topic, j.partition);
               if (pos !== undefined && pos >= high) this.#finish(j);
             }
@@ -155,16 +158,19 @@ export class ChangelogRestorer {
    * Where a changelog partition starts and ends. Under exactly-once the end is the last stable offset: records of a
    * transaction still open (or never to be committed) are not part of any committed state.
    */
-  async #bounds(
-    consumer: KafkaConsumerClient,
-    topic: string,
-    partition: number,
-  ): Promise<{ low: number; high: number }> {
-    const { low, high } = await consumer.watermarks(topic, partition);
-    if (!this.#options.readCommitted) return { low, high };
+  async #bounds(partitions: readonly TopicPartition[]): Promise<{ low: number; high: number }[]> {
+    // One admin request per kind of offset for all partitions: the consumer's per-partition watermark query is slow
+    // (hundreds of ms) and would be paid per store.
     this.#admin ??= KafkaAdmin.create(this.#options.bootstrapServers);
-    const [lso] = await this.#admin.listOffsets([{ topic, partition }], 'latest', 'read_committed');
-    return { low, high: Math.min(high, lso?.offset ?? high) };
+    const [low, high] = await Promise.all([
+      this.#admin.listOffsets(partitions, 'earliest'),
+      this.#admin.listOffsets(
+        partitions,
+        'latest',
+        this.#options.readCommitted ? 'read_committed' : 'read_uncommitted',
+      ),
+    ]);
+    return partitions.map((_, i) => ({ low: low[i]!.offset, high: high[i]!.offset }));
   }
 
   #finish(job: PartitionJob): void {

@@ -1,5 +1,6 @@
 import type { Logger } from '../config/logger.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
+import type { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
@@ -28,6 +29,8 @@ export interface CommitHost {
   readonly collector: KafkaRecordCollector;
   consumer(): KafkaConsumerClient;
   producer(): KafkaProducerClient;
+  /** An admin client kept open for the instance's lifetime (offset look-ups at every exactly-once commit). */
+  admin(): KafkaAdmin;
   /** Disconnects the producer and makes, connects and (exactly-once) initializes a new one. */
   replaceProducer(): Promise<void>;
   /** Restores the stores of (re)opened tasks from their changelogs. */
@@ -131,8 +134,8 @@ export class CommitCoordinator {
       // The transaction's commit marker is the last record of each changelog partition it wrote: the stores reflect
       // everything below the high watermark.
       const written = collector.takeWrittenChangelogs();
-      const ends = await Promise.all(written.map((tp) => consumer.watermarks(tp.topic, tp.partition)));
-      written.forEach((tp, i) => collector.setChangelogOffset(tp.topic, tp.partition, ends[i]!.high - 1));
+      const ends = written.length > 0 ? await this.#host.admin().listOffsets(written, 'latest') : [];
+      ends.forEach((o) => collector.setChangelogOffset(o.topic, o.partition, o.offset - 1));
       collector.markCommitted();
       for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
       const changelogOffsets = collector.changelogOffsets();

@@ -90,6 +90,7 @@ export class KafkaStreams {
   #stopRequested = false;
   #loopStopped = false;
   #committer: CommitCoordinator | undefined;
+  #admin: KafkaAdmin | undefined;
   #restored = 0;
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
@@ -331,6 +332,7 @@ export class KafkaStreams {
       collector: this.#collector,
       consumer: () => this.#consumer!,
       producer: () => this.#producer!,
+      admin: () => (this.#admin ??= KafkaAdmin.create(cfg.bootstrapServers, cfg.adminConfig)),
       replaceProducer: async () => {
         await this.#producer?.disconnect(5_000).catch(() => undefined);
         this.#producer = this.#createProducer();
@@ -536,6 +538,8 @@ export class KafkaStreams {
         .then(() => producer.disconnect()),
       this.#restorer?.close().catch(() => undefined),
     ]);
+    this.#admin?.close();
+    this.#admin = undefined;
     this.#consumer = undefined;
   }
 
