@@ -106,19 +106,29 @@ function keepMainThreadProfile(dir: string, target: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** What a rung wrote to its output topic, and what was wrong with it. */
+interface OutputCheck {
+  readonly written: number;
+  readonly expected: number;
+  readonly problem?: string;
+}
+
 /**
  * Checks what a successful rung wrote: at least `minOutput` records (one per input record unless the rung says
  * otherwise), exactly that many for the raw rungs, more under exactly-once (whose commits add control records).
  */
-async function checkOutput(admin: KafkaAdmin, rung: Rung, topic: string, records: number): Promise<string | undefined> {
-  const n = await endOffsetSum(admin, topic);
+async function checkOutput(admin: KafkaAdmin, rung: Rung, topic: string, records: number): Promise<OutputCheck> {
+  const written = await endOffsetSum(admin, topic);
   const expected = rung.minOutput?.(records) ?? records;
-  if (rung.guarantee === 'none' && n !== expected) return `output has ${n} records, expected exactly ${expected}`;
-  if (n < expected) return `output has ${n} records, expected at least ${expected}`;
-  if (rung.guarantee === 'exactly_once_v2' && n === expected) {
-    return 'exactly-once is not in effect: the output has no transaction markers';
+  const check = (problem?: string): OutputCheck => ({ written, expected, ...(problem ? { problem } : {}) });
+  if (rung.guarantee === 'none' && written !== expected) {
+    return check(`output has ${written} records, expected exactly ${expected}`);
   }
-  return undefined;
+  if (written < expected) return check(`output has ${written} records, expected at least ${expected}`);
+  if (rung.guarantee === 'exactly_once_v2' && written === expected) {
+    return check('exactly-once is not in effect: the output has no transaction markers');
+  }
+  return check();
 }
 
 async function loadRungs(names: readonly string[]): Promise<Map<string, Rung | Error>> {
@@ -133,7 +143,7 @@ async function loadRungs(names: readonly string[]): Promise<Map<string, Rung | E
   return loaded;
 }
 
-function describeRun(run: RunRecord): string {
+function describeRun(run: RunRecord, output?: OutputCheck): string {
   const m = measuresOf(run);
   if (!m) return `FAILED: ${run.output.ok ? '' : run.output.error}`;
   return [
@@ -143,6 +153,9 @@ function describeRun(run: RunRecord): string {
     ...(m.brokerCpuMicrosPerRecord === undefined ? [] : [`broker ${m.brokerCpuMicrosPerRecord.toFixed(2)} µs/rec`]),
     `others ${m.otherBusyCores.toFixed(2)} cores`,
     `${m.seconds.toFixed(2)} s (tail ${Math.round(m.tailMs)} ms, startup ${m.startupSeconds.toFixed(2)} s)`,
+    ...(output
+      ? [`output ${output.written.toLocaleString('en-US')} (min ${output.expected.toLocaleString('en-US')})`]
+      : []),
   ].join('  ');
 }
 
@@ -255,6 +268,7 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
           if (running.interrupted) throw new Interrupted('interrupted');
           const rung = loaded.get(name)!;
           let output!: WorkerOutput;
+          let written: OutputCheck | undefined;
           const prep = prepared.get(name);
           if (rung instanceof Error) {
             output = { ok: false, rung: name, error: `cannot load: ${rung.message.split('\n')[0]}`, progress: 0 };
@@ -268,9 +282,11 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
               const profile = options.profileDir && resolvePath(options.profileDir, tag);
               output = await runWorker(args, options.verbose, hardTimeoutMs, profile);
               rmSync(args.stateDir, { recursive: true, force: true });
+              written = undefined;
               if (output.ok && rung.writesOutput) {
-                const problem = await checkOutput(admin, rung, args.outputTopic, options.records);
-                if (problem) output = { ok: false, rung: name, error: problem, progress: output.records };
+                written = await checkOutput(admin, rung, args.outputTopic, options.records);
+                if (written.problem)
+                  output = { ok: false, rung: name, error: written.problem, progress: output.records };
               }
               const others = measuresOf({ rung: name, valueBytes, round, output })?.otherBusyCores ?? 0;
               if (attempt >= options.busyRetries || others <= options.busyCores || running.interrupted) break;
@@ -282,7 +298,7 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
           if (running.interrupted) throw new Interrupted('interrupted');
           const run: RunRecord = { rung: name, valueBytes, round, output };
           runs.push(run);
-          log(`${valueBytes} B  round ${round}/${options.rounds}  ${name.padEnd(22)} ${describeRun(run)}`);
+          log(`${valueBytes} B  round ${round}/${options.rounds}  ${name.padEnd(22)} ${describeRun(run, written)}`);
         }
       }
     }

@@ -19,14 +19,29 @@ export interface BenchOptions {
   readonly profileDir: string | undefined;
 }
 
+/** Joins names with ", " into lines of at most `width` characters. */
+function wrapList(names: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const name of names) {
+    const next = line ? `${line}, ${name}` : name;
+    if (next.length > width && line) {
+      lines.push(`${line},`);
+      line = name;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 export const USAGE = `usage: npm run bench -- [options]
 
 Drains a preloaded topic with each rung in a child process of its own, rungs interleaved over rounds, and prints
 records/s, CPU time per record, peak RSS and the ratio to raw-passthrough measured in the same round.
 
   --rungs a,b          rungs to run (default: all; raw-passthrough always runs). Known:
-                       ${[...RUNGS.keys()].join(', ')}
-  --records N          records in the input topic (default 200000)
+                       ${wrapList([...RUNGS.keys()], 95).join('\n                       ')}
+  --records N          records in the input topic (default 150000)
   --value-bytes N[,M]  value sizes in bytes (default 100,1024)
   --rounds R           rounds (default 3)
   --batch N            records per consume call, raw and Kaskade alike (maxPollRecords) (default 1000)
@@ -99,7 +114,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
       : values['value-bytes'].split(',').map((s) => positiveInt('value-bytes', s.trim(), 0));
   return {
     rungs: wanted,
-    records: positiveInt('records', values.records, 200_000),
+    records: positiveInt('records', values.records, 150_000),
     valueBytes: [...new Set(valueBytes)],
     rounds: positiveInt('rounds', values.rounds, 3),
     batchSize: positiveInt('batch', values.batch, 1000),

@@ -249,7 +249,8 @@ export function formatTable(summaries: readonly RungSummary[], title: string): s
   for (const r of rows) out.push(line(r));
   for (const r of summaries.filter((s) => s.kind === 'restore' && s.recordsPerSec !== null)) {
     out.push(
-      `  ${r.rung}: ${int(r.records ?? 0)} changelog records restored at ${cell(r, 'recordsPerSec', int)} records/s (first onRestoreStart to last onRestoreEnd); from start(), incl. joining the group and opening stores (startup ${fixed(2)(r.startupSeconds ?? 0)} s): ${cell(r, 'fromStartRecordsPerSec', int)} records/s`,
+      `  ${r.rung}: ${int(r.records ?? 0)} changelog records restored at ${cell(r, 'recordsPerSec', int)} records/s (first onRestoreStart to last onRestoreEnd);`,
+      `    from start(), incl. joining the group and opening stores (startup ${fixed(2)(r.startupSeconds ?? 0)} s): ${cell(r, 'fromStartRecordsPerSec', int)} records/s`,
     );
   }
   const failures = summaries.filter((s) => s.error !== undefined);
