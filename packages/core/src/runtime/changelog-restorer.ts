@@ -1,8 +1,8 @@
 import type { Logger } from '../config/logger.js';
-import type { StoreChangelogPartition } from '@kaskade/state-store';
+import type { RestoreRecord, StoreChangelogPartition } from '@kaskade/state-store';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
-import type { ClientConfig, TopicPartition } from '../kafka/kafka-types.js';
+import type { ClientConfig, ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import type { StreamTask } from './stream-task.js';
 
 /** Progress of one changelog partition's restoration, as reported to a restore listener. */
@@ -93,7 +93,12 @@ export class ChangelogRestorer {
     if (jobs.length === 0) return 0;
     const listener = this.#options.listener;
     for (const j of jobs) listener?.onRestoreStart?.(this.#progress(j, 0));
-    const byKey = new Map(jobs.map((j) => [`${j.topic}:${j.partition}`, j]));
+    const jobIndex = new Map<string, PartitionJob[]>();
+    for (const j of jobs) {
+      let byPartition = jobIndex.get(j.topic);
+      if (!byPartition) jobIndex.set(j.topic, (byPartition = []));
+      byPartition[j.partition] = j;
+    }
     consumer.assignAt(jobs.map((j) => ({ topic: j.topic, partition: j.partition, offset: j.start })));
     let total = 0;
     let idlePolls = 0;
@@ -115,27 +120,18 @@ export class ChangelogRestorer {
           continue;
         }
         idlePolls = 0;
-        // Group by partition, keeping order; apply one batch per partition.
-        const groups = new Map<
-          string,
-          { key: Buffer | null; value: Buffer | null; offset: number; timestamp: number }[]
-        >();
+        // Group by partition, keeping order; apply one batch per partition. Changelog records always have a key and
+        // a timestamp, so the consumed messages are handed over as they are: no copy per record.
+        const groups = new Map<PartitionJob, ConsumedMessage[]>();
         for (const m of messages) {
-          const k = `${m.topic}:${m.partition}`;
-          const job = byKey.get(k);
+          const job = jobIndex.get(m.topic)?.[m.partition];
           if (!job || job.done || m.offset >= job.end) continue;
-          let list = groups.get(k);
-          if (!list) groups.set(k, (list = []));
-          list.push({
-            key: (m.key as Buffer | null | undefined) ?? null,
-            value: m.value,
-            offset: m.offset,
-            timestamp: m.timestamp ?? 0,
-          });
+          let list = groups.get(job);
+          if (!list) groups.set(job, (list = []));
+          list.push(m);
         }
-        for (const [k, records] of groups) {
-          const job = byKey.get(k)!;
-          job.task.stateManager!.restoreBatch(job.topic, job.partition, records);
+        for (const [job, records] of groups) {
+          job.task.stateManager!.restoreBatch(job.topic, job.partition, records as unknown as readonly RestoreRecord[]);
           job.restored += records.length;
           total += records.length;
           listener?.onBatchRestored?.(this.#progress(job, records.length));
