@@ -8,7 +8,7 @@ import {
   TopologyError,
 } from '@kaskade/processor-api';
 import type { KeyValueStore, Processor, ProcessorContext } from '@kaskade/processor-api';
-import { Serdes, Topology } from '@kaskade/core';
+import { Serdes, Topology, silentLogger } from '@kaskade/core';
 import { Stores } from '@kaskade/state-store';
 import { TopologyTestDriver } from './topology-test-driver.js';
 
@@ -260,7 +260,7 @@ describe('TopologyTestDriver with the Processor API', () => {
     const topology = new Topology()
       .addSource('src', 'in', { keySerde: S, valueSerde: Serdes.Json() })
       .addSink('out', 'out', { keySerde: S, valueSerde: Serdes.Json() }, 'src');
-    driver = new TopologyTestDriver(topology);
+    driver = new TopologyTestDriver(topology, { logger: silentLogger });
     const input = driver.createInputTopic('in', S, Serdes.Json());
     input.pipeInput('ok', { a: 1 }, 0);
     let error: unknown;
@@ -281,7 +281,7 @@ describe('TopologyTestDriver with the Processor API', () => {
     driver = new TopologyTestDriver(topology, {
       deserializationExceptionHandler: 'logAndContinue',
       deadLetterQueueTopic: 'in-dlq',
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      logger: silentLogger,
     });
     const input = driver.createInputTopic('in', S, Serdes.Json());
     input.pipeInput('a', { n: 1 }, 0);
@@ -316,14 +316,14 @@ describe('TopologyTestDriver with the Processor API', () => {
           'src',
         )
         .addSink('out', 'out', { keySerde: S, valueSerde: S }, 'explode');
-    driver = new TopologyTestDriver(build());
+    driver = new TopologyTestDriver(build(), { logger: silentLogger });
     const input = driver.createInputTopic('in', S, S);
     expect(() => input.pipeInput('k', 'boom', 0)).toThrowError(ProcessingError);
     expect(() => input.pipeInput('k', 'boom', 0)).toThrowError(/processor "explode" failed on record in-0@1.*kaboom/);
     driver.close();
     driver = new TopologyTestDriver(build(), {
       processingExceptionHandler: 'logAndContinue',
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      logger: silentLogger,
     });
     const again = driver.createInputTopic('in', S, S);
     again.pipeInput('k', 'fine', 0);
