@@ -97,6 +97,18 @@ function unwrapKeyValue<K, V>(s: ReadOnlyKeyValueStore<K, ValueAndTimestamp<V>>)
   };
 }
 
+/** A plain view of a timestamped window store (the DSL's windowed aggregations). */
+function unwrapWindow<K, V>(s: ReadOnlyWindowStore<K, ValueAndTimestamp<V>>): ReadOnlyWindowStore<K, V> {
+  const v = (x: ValueAndTimestamp<V>) => x.value;
+  return {
+    fetch: (key, start) => s.fetch(key, start)?.value,
+    fetchRange: (key, from, to) => mapIterator(s.fetchRange(key, from, to), v),
+    fetchKeyRange: (kf, kt, from, to) => mapIterator(s.fetchKeyRange(kf, kt, from, to), v),
+    fetchAll: (from, to) => mapIterator(s.fetchAll(from, to), v),
+    all: () => mapIterator(s.all(), v),
+  };
+}
+
 function has(s: StateStore, ...methods: string[]): boolean {
   return methods.every((m) => typeof (s as unknown as { [k: string]: unknown })[m] === 'function');
 }
@@ -157,8 +169,13 @@ export const QueryableStoreTypes = Object.freeze({
     return {
       kind: 'windowStore',
       accepts: (s) => has(s, 'fetch', 'fetchRange', 'fetchAll'),
-      compose: (name, stores) => {
-        const all = () => live<ReadOnlyWindowStore<K, V>>(name, stores);
+      compose: (name, stores, timestamped) => {
+        const all = () => {
+          const list = live<ReadOnlyWindowStore<K, V>>(name, stores);
+          return timestamped
+            ? list.map((s) => unwrapWindow(s as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>))
+            : list;
+        };
         return {
           fetch: (key, start) => {
             for (const s of all()) {
