@@ -183,6 +183,9 @@ describe('Kafka plumbing on the real broker', () => {
     await txn.beginTransaction();
     for (const m of inputs.slice(5)) txn.produce(output, 0, Buffer.from(`aborted-${m.value}`), null, Date.now());
     await txn.sendOffsetsToTransaction([{ topic: input, partition: 0, offset: 10 }], consumer);
+    // Written to the log before the abort (librdkafka purges what it has not sent yet), so a read_uncommitted reader
+    // does see them below.
+    await txn.flush();
     await txn.abortTransaction();
     // Transaction 3: committed marker, so a read_committed reader has an end to reach.
     await txn.beginTransaction();
