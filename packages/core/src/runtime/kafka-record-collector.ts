@@ -29,6 +29,8 @@ export class KafkaRecordCollector implements RecordCollector {
   readonly #partitionCounts: Map<string, number>;
   readonly #productionHandler: ProductionExceptionHandler;
   readonly #changelogOffsets = new Map<string, number>();
+  /** Delivered changelog offsets not yet folded into `#changelogOffsets`: topic → highest offset by partition. */
+  readonly #deliveredChangelog = new Map<string, number[]>();
   #isChangelog: (topic: string) => boolean;
   readonly #overflow: Overflow[] = [];
   #fatal: Error | undefined;
@@ -82,9 +84,11 @@ export class KafkaRecordCollector implements RecordCollector {
       return;
     }
     if (this.#isChangelog(report.topic)) {
-      const key = `${report.topic}:${report.partition}`;
-      const prev = this.#changelogOffsets.get(key);
-      if (prev === undefined || report.offset > prev) this.#changelogOffsets.set(key, report.offset);
+      // Per record: arrays by partition, no key string; the `topic:partition` map is built once per commit.
+      let byPartition = this.#deliveredChangelog.get(report.topic);
+      if (!byPartition) this.#deliveredChangelog.set(report.topic, (byPartition = []));
+      const prev = byPartition[report.partition];
+      if (prev === undefined || report.offset > prev) byPartition[report.partition] = report.offset;
     }
   };
 
@@ -186,6 +190,7 @@ export class KafkaRecordCollector implements RecordCollector {
     this.#acked = this.#produced;
     this.#producedAtCommit = this.#produced;
     this.#changelogOffsets.clear();
+    this.#deliveredChangelog.clear();
     for (const [k, v] of this.#committedChangelogOffsets) this.#changelogOffsets.set(k, v);
   }
 
@@ -195,6 +200,14 @@ export class KafkaRecordCollector implements RecordCollector {
 
   /** Highest delivered offset per changelog partition (`topic:partition`), since the collector started. */
   changelogOffsets(): ReadonlyMap<string, number> {
+    for (const [topic, byPartition] of this.#deliveredChangelog) {
+      byPartition.forEach((offset, partition) => {
+        const key = `${topic}:${partition}`;
+        const prev = this.#changelogOffsets.get(key);
+        if (prev === undefined || offset > prev) this.#changelogOffsets.set(key, offset);
+      });
+    }
+    this.#deliveredChangelog.clear();
     return this.#changelogOffsets;
   }
 }
