@@ -9,6 +9,8 @@ export type {
   SessionStoreOptions,
 } from './store-suppliers.js';
 export { AbstractStoreBuilder, CHANGELOG_ADDITIONAL_RETENTION_MS } from './abstract-store-builder.js';
+export { SuppliedStoreBuilder } from './supplied-store-builder.js';
+export type { SupplierBasics } from './supplied-store-builder.js';
 export type { StoreType, BuilderSettings } from './abstract-store-builder.js';
 export { KeyValueStoreBuilder, TimestampedKeyValueStoreBuilder } from './key-value-store-builder.js';
 export { WindowStoreBuilder, TimestampedWindowStoreBuilder } from './window-store-builder.js';

@@ -1,6 +1,6 @@
-import type { KeyValueStore, Serde, TimestampedKeyValueStore, ValueAndTimestamp } from '@kaskade/processor-api';
+import type { KeyValueStore, TimestampedKeyValueStore, ValueAndTimestamp } from '@kaskade/processor-api';
 import type { BuilderSettings } from './abstract-store-builder.js';
-import { AbstractStoreBuilder, DEFAULT_BUILDER_SETTINGS } from './abstract-store-builder.js';
+import { SuppliedStoreBuilder } from './supplied-store-builder.js';
 import { TypedKeyValueStore } from './internal/typed-key-value-store.js';
 import type { KeyValueBytesStoreSupplier } from './store-suppliers.js';
 import { ValueAndTimestampSerde } from './value-and-timestamp-serde.js';
@@ -10,26 +10,13 @@ import { ValueAndTimestampSerde } from './value-and-timestamp-serde.js';
  *
  * @see org.apache.kafka.streams.state.internals.KeyValueStoreBuilder
  */
-export class KeyValueStoreBuilder<K, V> extends AbstractStoreBuilder<KeyValueStore<K, V>> {
+export class KeyValueStoreBuilder<K, V> extends SuppliedStoreBuilder<
+  KeyValueStore<K, V>,
+  KeyValueBytesStoreSupplier,
+  K,
+  V
+> {
   readonly storeType = 'keyValue' as const;
-  readonly retentionMs = undefined;
-  readonly persistent: boolean;
-  readonly supplier: KeyValueBytesStoreSupplier;
-  readonly keySerde: Serde<K>;
-  readonly valueSerde: Serde<V>;
-
-  constructor(
-    supplier: KeyValueBytesStoreSupplier,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-    settings = DEFAULT_BUILDER_SETTINGS,
-  ) {
-    super(supplier.name, settings);
-    this.supplier = supplier;
-    this.persistent = supplier.persistent;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
-  }
 
   protected withSettings(settings: BuilderSettings): this {
     return new KeyValueStoreBuilder(this.supplier, this.keySerde, this.valueSerde, settings) as this;
@@ -52,26 +39,13 @@ export class KeyValueStoreBuilder<K, V> extends AbstractStoreBuilder<KeyValueSto
  *
  * @see org.apache.kafka.streams.state.internals.TimestampedKeyValueStoreBuilder
  */
-export class TimestampedKeyValueStoreBuilder<K, V> extends AbstractStoreBuilder<TimestampedKeyValueStore<K, V>> {
+export class TimestampedKeyValueStoreBuilder<K, V> extends SuppliedStoreBuilder<
+  TimestampedKeyValueStore<K, V>,
+  KeyValueBytesStoreSupplier,
+  K,
+  V
+> {
   readonly storeType = 'keyValue' as const;
-  readonly retentionMs = undefined;
-  readonly persistent: boolean;
-  readonly supplier: KeyValueBytesStoreSupplier;
-  readonly keySerde: Serde<K>;
-  readonly valueSerde: Serde<V>;
-
-  constructor(
-    supplier: KeyValueBytesStoreSupplier,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-    settings = DEFAULT_BUILDER_SETTINGS,
-  ) {
-    super(supplier.name, settings);
-    this.supplier = supplier;
-    this.persistent = supplier.persistent;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
-  }
 
   protected withSettings(settings: BuilderSettings): this {
     return new TimestampedKeyValueStoreBuilder(this.supplier, this.keySerde, this.valueSerde, settings) as this;

@@ -1,6 +1,6 @@
-import type { Serde, ValueAndTimestamp, WindowStore } from '@kaskade/processor-api';
+import type { ValueAndTimestamp, WindowStore } from '@kaskade/processor-api';
 import type { BuilderSettings } from './abstract-store-builder.js';
-import { AbstractStoreBuilder, DEFAULT_BUILDER_SETTINGS } from './abstract-store-builder.js';
+import { SuppliedStoreBuilder } from './supplied-store-builder.js';
 import { TypedWindowStore } from './internal/typed-window-store.js';
 import type { WindowBytesStoreSupplier } from './store-suppliers.js';
 import { ValueAndTimestampSerde } from './value-and-timestamp-serde.js';
@@ -14,27 +14,8 @@ export type TimestampedWindowStore<K, V> = WindowStore<K, ValueAndTimestamp<V>>;
  *
  * @see org.apache.kafka.streams.state.internals.WindowStoreBuilder
  */
-export class WindowStoreBuilder<K, V> extends AbstractStoreBuilder<WindowStore<K, V>> {
+export class WindowStoreBuilder<K, V> extends SuppliedStoreBuilder<WindowStore<K, V>, WindowBytesStoreSupplier, K, V> {
   readonly storeType = 'window' as const;
-  readonly retentionMs: number;
-  readonly persistent: boolean;
-  readonly supplier: WindowBytesStoreSupplier;
-  readonly keySerde: Serde<K>;
-  readonly valueSerde: Serde<V>;
-
-  constructor(
-    supplier: WindowBytesStoreSupplier,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-    settings = DEFAULT_BUILDER_SETTINGS,
-  ) {
-    super(supplier.name, settings);
-    this.supplier = supplier;
-    this.persistent = supplier.persistent;
-    this.retentionMs = supplier.retentionMs;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
-  }
 
   protected withSettings(settings: BuilderSettings): this {
     return new WindowStoreBuilder(this.supplier, this.keySerde, this.valueSerde, settings) as this;
@@ -56,27 +37,13 @@ export class WindowStoreBuilder<K, V> extends AbstractStoreBuilder<WindowStore<K
  *
  * @see org.apache.kafka.streams.state.internals.TimestampedWindowStoreBuilder
  */
-export class TimestampedWindowStoreBuilder<K, V> extends AbstractStoreBuilder<TimestampedWindowStore<K, V>> {
+export class TimestampedWindowStoreBuilder<K, V> extends SuppliedStoreBuilder<
+  TimestampedWindowStore<K, V>,
+  WindowBytesStoreSupplier,
+  K,
+  V
+> {
   readonly storeType = 'window' as const;
-  readonly retentionMs: number;
-  readonly persistent: boolean;
-  readonly supplier: WindowBytesStoreSupplier;
-  readonly keySerde: Serde<K>;
-  readonly valueSerde: Serde<V>;
-
-  constructor(
-    supplier: WindowBytesStoreSupplier,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-    settings = DEFAULT_BUILDER_SETTINGS,
-  ) {
-    super(supplier.name, settings);
-    this.supplier = supplier;
-    this.persistent = supplier.persistent;
-    this.retentionMs = supplier.retentionMs;
-    this.keySerde = keySerde;
-    this.valueSerde = valueSerde;
-  }
 
   protected withSettings(settings: BuilderSettings): this {
     return new TimestampedWindowStoreBuilder(this.supplier, this.keySerde, this.valueSerde, settings) as this;
