@@ -98,3 +98,11 @@ export type { StateRestoreListener, RestoreProgress } from './runtime/changelog-
 export { StreamTask, changelogTopicName } from './runtime/stream-task.js';
 export type { TaskEnvironment } from './runtime/task-environment.js';
 export type { RecordCollector } from './runtime/record-collector.js';
+
+// Operations: the application reset tool
+export { resetApplication } from './tools/reset-application.js';
+export type { ResetApplicationOptions } from './tools/reset-options.js';
+export { formatResetPlan } from './tools/reset-plan.js';
+export type { ResetPlan, PartitionReset } from './tools/reset-plan.js';
+export { ApplicationResetError } from './tools/application-reset-error.js';
+export { parseIsoDuration } from './tools/iso-duration.js';
