@@ -1,5 +1,5 @@
 // Lists where a V8 CPU profile (from `npm run bench -- --profile DIR`, or any `node --cpu-prof`) spent its time:
-//   node --import tsx bench/profile-summary.ts FILE.cpuprofile [--top N]
+//   node --conditions=kaskade-source --import tsx bench/profile-summary.ts FILE.cpuprofile [--top N]
 // Self time per function (file:line) and per file, the idle time and GC shown as V8 names them.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -27,7 +27,9 @@ const { values, positionals } = parseArgs({
 });
 const file = positionals[0];
 if (!file) {
-  process.stderr.write('usage: node --import tsx bench/profile-summary.ts FILE.cpuprofile [--top N]\n');
+  process.stderr.write(
+    'usage: node --conditions=kaskade-source --import tsx bench/profile-summary.ts FILE.cpuprofile [--top N]\n',
+  );
   process.exit(2);
 }
 const top = Number(values.top ?? 25);

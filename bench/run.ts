@@ -55,6 +55,7 @@ function runWorker(args: WorkerArgs, verbose: boolean, hardTimeoutMs: number, pr
       process.execPath,
       [
         ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+        '--conditions=kaskade-source',
         '--import',
         'tsx',
         workerPath,

@@ -1,5 +1,5 @@
 // One rung in a process of its own, so that its CPU time and peak RSS belong to it alone. Usage (by bench/run.ts):
-//   node --import tsx bench/rung-worker.ts '<WorkerArgs as JSON>'
+//   node --conditions=kaskade-source --import tsx bench/rung-worker.ts '<WorkerArgs as JSON>'
 // Prints exactly one JSON line (WorkerOutput) on stdout and exits 0 on success, 1 on failure.
 import { performance } from 'node:perf_hooks';
 import { cpuTicks, machineTicks, peakRssMb, processesCpuTicks } from './lib/proc-stats.js';

@@ -1,7 +1,7 @@
 // Page views per page and minute, one final count per window: a windowed count whose updates are held back by
 // `suppress(untilWindowCloses)` until the window's end + grace has passed in stream time.
 //
-//   node --import tsx examples/page-views.ts   (starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set)
+//   node --conditions=kaskade-source --import tsx examples/page-views.ts   (starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set)
 //
 // Stream time is kept per task, that is per input partition, and advances only with the records of that partition:
 // a window's final count appears once a record with a later timestamp arrives on the same partition. A stream that

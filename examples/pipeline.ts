@@ -5,7 +5,7 @@
 //                                       (10 min, window store)    (repartition)        (KTable)             │
 //        orders-enriched ◀─ re-key by order id ─ transform (total in cents, upper-case codes) ◀─────────────┘
 //
-//   node --import tsx examples/pipeline.ts   (or `npm start`)
+//   node --conditions=kaskade-source --import tsx examples/pipeline.ts   (or `npm start`)
 //   Starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set.
 import type { Topology } from '@kaskade/core';
 import { KafkaStreams, Serdes } from '@kaskade/core';

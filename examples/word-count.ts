@@ -1,7 +1,7 @@
 // The classic word count with the DSL: lines in, a running count per word out. Splitting lines into words changes
 // the key, so the counts are computed after a repartition topic (a second sub-topology, one task per partition).
 //
-//   node --import tsx examples/word-count.ts   (starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set)
+//   node --conditions=kaskade-source --import tsx examples/word-count.ts   (starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set)
 import type { Topology } from '@kaskade/core';
 import { KafkaStreams, QueryableStoreTypes, Serdes } from '@kaskade/core';
 import type { ValueAndTimestamp } from '@kaskade/processor-api';

@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // Fails when a package imports upward or sideways (see ../shared/docs/ARCHITECTURE.md), when anything imports
-// another package's internals, or when a module other than core's Kafka client adapter imports the Kafka client.
+// another package's internals other than through its `./internal` subpath (which only Kaskade's own packages, tests
+// and benchmarks may use — never examples/, which show what users write), or when a module other than core's Kafka
+// client adapter imports the Kafka client.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const order = ['processor-api', 'state-store', 'core', 'dsl', 'testing'];
+const order = ['processor-api', 'state-store', 'core', 'dsl', 'testing', 'kaskade'];
+// Where `@kaskade/<pkg>/internal` may be imported from (besides the packages themselves).
+const internalImporters = ['test', 'bench'];
 const root = new URL('..', import.meta.url).pathname;
 const allowedClientImporters = [/^packages\/core\/src\/kafka\//];
 const problems = [];
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) yield* files(p);
     else if (/\.(ts|mts|js|mjs)$/.test(name)) yield p;
@@ -36,7 +40,8 @@ for (const top of ['packages', 'test', 'examples', 'bench']) {
       if (spec === '@confluentinc/kafka-javascript' && !allowedClientImporters.some((r) => r.test(rel))) {
         problems.push(`${rel}: imports the Kafka client directly; use @kaskade/core's Kafka client adapter`);
       }
-      const km = /^@kaskade\/([^/]+)(\/.*)?$/.exec(spec);
+      // `kaskade` (the entry point) and `@kaskade/<pkg>` are the same layer scheme: name → package directory.
+      const km = /^(?:@kaskade\/([^/]+)|(kaskade))(\/.*)?$/.exec(spec);
       if (!km) {
         if (own && spec.startsWith('.') && spec.includes('../../')) {
           const target = relative(root, join(file, '..', spec));
@@ -46,8 +51,16 @@ for (const top of ['packages', 'test', 'examples', 'bench']) {
         }
         continue;
       }
-      const [, pkg, sub] = km;
-      if (sub) problems.push(`${rel}: imports ${spec}; import the package's public entry point @kaskade/${pkg}`);
+      const pkg = km[1] ?? km[2];
+      const sub = km[3];
+      const publicSubpaths = pkg === 'kaskade' ? ['/testing'] : [];
+      if (sub === '/internal') {
+        if (!own && !internalImporters.includes(rel.split('/')[0])) {
+          problems.push(`${rel}: imports ${spec}, which is internal to Kaskade; use the public entry point`);
+        }
+      } else if (sub && !publicSubpaths.includes(sub)) {
+        problems.push(`${rel}: imports ${spec}; import the package's public entry point (or its /internal subpath)`);
+      }
       if (!own) continue;
       if (pkg === own) {
         problems.push(`${rel}: imports its own package by name (${spec}); use a relative path`);

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec node --import tsx examples/main.ts "$@"
+exec node --conditions=kaskade-source --import tsx examples/main.ts "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The one test command (README, CI): installs everything, then type-checks, lints, checks the dependency direction,
-# and runs all tests — unit tests and the tests against a real Apache Kafka broker that the run starts itself.
+# The one test command (README, CI): installs everything, then type-checks, builds the packages and checks what
+# they would publish, lints, checks the dependency direction, and runs all tests — unit tests and the tests against
+# a real Apache Kafka broker that the run starts itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -8,6 +9,8 @@ bash scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 
 echo '[test] type check'; tsc -p tsconfig.json
+echo '[test] build'; tsc -b tsconfig.build.json
+echo '[test] packages (publint, attw)'; node scripts/check-packages.mjs
 echo '[test] lint'; eslint . && prettier --check . --log-level warn
 echo '[test] dependency direction'; node scripts/check-deps.mjs
 

@@ -43,6 +43,7 @@ describe('exactly-once v2', () => {
       const proc = spawn(
         process.execPath,
         [
+          '--conditions=kaskade-source',
           '--import',
           'tsx',
           'test/fixtures/counting-replica.ts',

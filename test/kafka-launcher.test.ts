@@ -186,7 +186,9 @@ describe('no orphan brokers', () => {
        const node = cluster.nodes[0];
        console.log(JSON.stringify({ jvm: node.pid, dir: node.logFile }));`,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--conditions=kaskade-source', '--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (chunk: Buffer) => {

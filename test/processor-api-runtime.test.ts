@@ -87,7 +87,17 @@ describe('Processor API runtime (at-least-once) on the real broker', () => {
     for (let i = 0; i < 3; i++) {
       const proc = spawn(
         process.execPath,
-        ['--import', 'tsx', 'test/fixtures/replica.ts', bootstrapServers(), appId, input, output, stateDir()],
+        [
+          '--conditions=kaskade-source',
+          '--import',
+          'tsx',
+          'test/fixtures/replica.ts',
+          bootstrapServers(),
+          appId,
+          input,
+          output,
+          stateDir(),
+        ],
         { stdio: ['ignore', 'pipe', 'inherit'] },
       );
       const r = { proc, tasks: [] as string[], processed: 0, exited: false };

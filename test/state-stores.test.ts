@@ -126,7 +126,17 @@ async function inputDone(groupId: string, topic: string, n: number): Promise<boo
 function spawnReplica(appId: string, input: string, output: string, stateDir: string): Replica {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', 'test/fixtures/counting-replica.ts', bootstrapServers(), appId, input, output, stateDir],
+    [
+      '--conditions=kaskade-source',
+      '--import',
+      'tsx',
+      'test/fixtures/counting-replica.ts',
+      bootstrapServers(),
+      appId,
+      input,
+      output,
+      stateDir,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const r: Replica = { proc, exited: false, processed: 0, commits: 0, restores: [], state: 'CREATED' };

@@ -53,7 +53,7 @@ records/s, CPU time per record, peak RSS and the ratio to raw-passthrough measur
   --verbose            print the workers' stderr and the runtime's warnings
   --profile DIR        run each timed worker under \`node --cpu-prof\`, writing DIR/<rung>-<bytes>b-r<round>.cpuprofile
                        (profiling slows the workers down: its numbers are not comparable with a normal run);
-                       \`node --import tsx bench/profile-summary.ts FILE\` lists the functions with the most self time
+                       \`node --conditions=kaskade-source --import tsx bench/profile-summary.ts FILE\` lists the functions with the most self time
   -h, --help
 
 Uses the broker in KASKADE_BOOTSTRAP_SERVERS, or starts one (and stops it at the end). The broker's CPU time per

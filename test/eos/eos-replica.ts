@@ -1,5 +1,5 @@
 // One processing replica of the exactly-once verification, as its own process:
-//   node --import tsx test/eos/eos-replica.ts <bootstrap> <applicationId> <instanceId> <stateDir> <topicPrefix>
+//   node --conditions=kaskade-source --import tsx test/eos/eos-replica.ts <bootstrap> <applicationId> <instanceId> <stateDir> <topicPrefix>
 // The instance id is stable across restarts, so a restarted replica fences its own zombie transaction at once.
 import { KafkaStreams } from '@kaskade/core';
 import { eosTopology } from './eos-topology.js';

@@ -76,7 +76,17 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
   const start = (r: Replica) => {
     const proc = spawn(
       process.execPath,
-      ['--import', 'tsx', 'test/eos/eos-replica.ts', servers, appId, r.instanceId, r.stateDir, id],
+      [
+        '--conditions=kaskade-source',
+        '--import',
+        'tsx',
+        'test/eos/eos-replica.ts',
+        servers,
+        appId,
+        r.instanceId,
+        r.stateDir,
+        id,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     r.proc = proc;
