@@ -3,7 +3,11 @@ import { defineConfig } from 'vitest/config';
 // Two projects: fast unit tests beside the code (no broker), and broker tests in test/ that share one real Kafka
 // broker started by the global setup (packages/testing). Tests run against sources: no build step.
 export default defineConfig({
+  // Vite resolves tests' imports as SSR: the condition must be set for SSR too, or the packages' `default` (dist/,
+  // which exists only after a build) would be loaded instead of the sources.
   resolve: { conditions: ['kaskade-source'] },
+  ssr: { resolve: { conditions: ['kaskade-source'], externalConditions: ['kaskade-source'] } },
+  environments: { __vitest__: { resolve: { conditions: ['kaskade-source'] } } },
   test: {
     projects: [
       {

@@ -106,3 +106,5 @@ export { formatResetPlan } from './tools/reset-plan.js';
 export type { ResetPlan, PartitionReset } from './tools/reset-plan.js';
 export { ApplicationResetError } from './tools/application-reset-error.js';
 export { parseIsoDuration } from './tools/iso-duration.js';
+export { describeApplication, formatApplicationStatus } from './tools/describe-application.js';
+export type { DescribeApplicationOptions, ApplicationStatus, PartitionStatus } from './tools/describe-application.js';

@@ -12,9 +12,28 @@ const ERR_UNKNOWN_TOPIC_OR_PART = 3;
 /** A consumer group as the admin API describes it. */
 export interface GroupInfo {
   readonly groupId: string;
+  /** `Stable`, `Empty`, `PreparingRebalance`, `CompletingRebalance`, `Dead` or `Unknown`. */
   readonly state: string;
-  readonly members: readonly { readonly memberId: string; readonly clientId: string; readonly host: string }[];
+  readonly members: readonly GroupMemberInfo[];
 }
+
+/** One member of a consumer group and the partitions assigned to it. */
+export interface GroupMemberInfo {
+  readonly memberId: string;
+  readonly clientId: string;
+  readonly host: string;
+  readonly partitions: readonly TopicPartition[];
+}
+
+/** librdkafka's ConsumerGroupStates, named as Kafka's tools print them. */
+const GROUP_STATES: { readonly [state: number]: string } = {
+  0: 'Unknown',
+  1: 'PreparingRebalance',
+  2: 'CompletingRebalance',
+  3: 'Stable',
+  4: 'Dead',
+  5: 'Empty',
+};
 
 /** Where to set or look up an offset: earliest, latest, or the first offset at or after a timestamp. */
 export type OffsetQuery = 'earliest' | 'latest' | { readonly timestampMs: number };
@@ -231,8 +250,16 @@ export class KafkaAdmin {
         if (g.error) return reject(toKafkaError(`describeGroups(${groupId})`, g.error));
         resolve({
           groupId: g.groupId,
-          state: String(g.state),
-          members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost })),
+          state: GROUP_STATES[g.state] ?? `Unknown(${String(g.state)})`,
+          members: g.members.map((m) => ({
+            memberId: m.memberId,
+            clientId: m.clientId,
+            host: m.clientHost,
+            partitions: (m.assignment?.topicPartitions ?? []).map((tp) => ({
+              topic: tp.topic,
+              partition: tp.partition,
+            })),
+          })),
         });
       });
     });

@@ -115,7 +115,7 @@ async function refuseActiveGroup(admin: KafkaAdmin, applicationId: string): Prom
   throw new ApplicationResetError(
     `application '${applicationId}' still has ${members.length} active member(s); stop every instance first: ` +
       members.join(', '),
-    { context: { applicationId, members } },
+    { context: { applicationId, members, reason: 'active-members' } },
   );
 }
 
@@ -133,7 +133,7 @@ async function inputPartitions(
     const missing = named.filter((t) => counts.get(t) === undefined);
     if (missing.length > 0) {
       throw new ApplicationResetError(`input topic(s) not found: ${missing.join(', ')}`, {
-        context: { applicationId: o.applicationId, missing },
+        context: { applicationId: o.applicationId, missing, reason: 'unknown-topic' },
       });
     }
     const parts = named.flatMap((topic) =>
@@ -146,7 +146,7 @@ async function inputPartitions(
       if (unknown.length > 0) {
         throw new ApplicationResetError(
           `offsets file names partitions that do not exist or are not inputs: ${unknown.map((x) => `${x.topic}-${x.partition}`).join(', ')}`,
-          { context: { applicationId: o.applicationId } },
+          { context: { applicationId: o.applicationId, reason: 'bad-offsets' } },
         );
       }
     }
@@ -160,7 +160,7 @@ async function inputPartitions(
     throw new ApplicationResetError(
       `application '${o.applicationId}' is unknown: its group has no committed offsets and it has no internal ` +
         'topics (check the application id, or name its input topics)',
-      { context: { applicationId: o.applicationId } },
+      { context: { applicationId: o.applicationId, reason: 'unknown-application' } },
     );
   }
   return parts.filter((p) => used.has(p.topic));
