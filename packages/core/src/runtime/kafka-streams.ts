@@ -92,6 +92,7 @@ export class KafkaStreams {
   #committer: CommitCoordinator | undefined;
   #admin: KafkaAdmin | undefined;
   #restored = 0;
+  #paused = false;
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
@@ -183,6 +184,34 @@ export class KafkaStreams {
     const ok = await Promise.race([work.then(() => true), timeout]);
     clearTimeout(timer);
     return ok;
+  }
+
+  /**
+   * Pauses processing: no record is processed, no punctuation runs and nothing new is produced until
+   * {@link resume}. The instance stays in its group (it keeps polling, so it is not kicked out), commits what it
+   * had processed, and keeps tasks assigned while paused paused too. May be called before `start()`.
+   *
+   * @see org.apache.kafka.streams.KafkaStreams#pause
+   */
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    // Stop fetching too: records would only pile up in the tasks' queues.
+    if (this.#consumer?.connected) this.#consumer.pause(this.#consumer.assignments());
+    this.config.logger.info('processing paused');
+  }
+
+  /** Resumes processing after {@link pause}. @see org.apache.kafka.streams.KafkaStreams#resume */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    if (this.#consumer?.connected) this.#consumer.resume(this.#consumer.assignments());
+    this.config.logger.info('processing resumed');
+  }
+
+  /** Whether processing is paused. @see org.apache.kafka.streams.KafkaStreams#isPaused */
+  isPaused(): boolean {
+    return this.#paused;
   }
 
   /** Deletes this application's local state directory. Only while not running. */
@@ -390,10 +419,13 @@ export class KafkaStreams {
           this.#tasks.route(messages);
           let commitRequested = false;
           const now = Date.now();
-          for (const task of this.#tasks.all()) {
-            task.process(Number.POSITIVE_INFINITY);
-            task.punctuateWallClock(now);
-            if (task.commitRequested) commitRequested = true;
+          // Paused: records already fetched wait in their tasks' queues; nothing runs until resume().
+          if (!this.#paused) {
+            for (const task of this.#tasks.all()) {
+              task.process(Number.POSITIVE_INFINITY);
+              task.punctuateWallClock(now);
+              if (task.commitRequested) commitRequested = true;
+            }
           }
           collector.throwIfFailed();
           if (collector.backlogged) await collector.drain();
@@ -476,6 +508,7 @@ export class KafkaStreams {
     } else {
       this.#consumer!.assign(event.partitions, event.protocol);
     }
+    if (this.#paused) this.#consumer!.pause(event.partitions);
     this.config.logger.info(
       `assigned ${event.partitions.length} partitions; active tasks: ${this.#tasks.ids().join(', ')}`,
     );
