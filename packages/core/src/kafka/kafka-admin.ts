@@ -36,12 +36,25 @@ export class KafkaAdmin {
     this.#config = config;
   }
 
-  static create(bootstrapServers: string, config: ClientConfig = {}, timeoutMs = 30_000): KafkaAdmin {
-    const client = RdKafka.AdminClient.create({
-      'bootstrap.servers': bootstrapServers,
-      'client.id': 'kaskade-admin',
-      ...config,
-    } as never);
+  /**
+   * @param onLog receives librdkafka's log lines (severity as syslog: 3 = error), e.g. the cause of a connection that
+   *   fails; see `ClientDiagnostics`
+   */
+  static create(
+    bootstrapServers: string,
+    config: ClientConfig = {},
+    timeoutMs = 30_000,
+    onLog?: (severity: number, message: string) => void,
+  ): KafkaAdmin {
+    const client = RdKafka.AdminClient.create(
+      {
+        'bootstrap.servers': bootstrapServers,
+        'client.id': 'kaskade-admin',
+        ...(onLog ? { event_cb: true } : {}),
+        ...config,
+      } as never,
+      onLog ? { 'event.log': (l: { severity: number; message: string }) => onLog(l.severity, l.message) } : undefined,
+    );
     return new KafkaAdmin(client, timeoutMs, bootstrapServers, config);
   }
 

@@ -33,6 +33,8 @@ export interface ChangelogRestorerOptions {
   /** Exactly-once: read committed records only, so an aborted transaction never reaches a store. */
   readonly readCommitted: boolean;
   readonly config: ClientConfig;
+  /** Settings of the admin client that looks up changelog offsets (security settings, as for the consumer). */
+  readonly adminConfig?: ClientConfig;
   readonly logger: Logger;
   readonly listener?: StateRestoreListener;
 }
@@ -157,7 +159,7 @@ export class ChangelogRestorer {
   async #bounds(partitions: readonly TopicPartition[]): Promise<{ low: number; high: number }[]> {
     // One admin request per kind of offset for all partitions: the consumer's per-partition watermark query is slow
     // (hundreds of ms) and would be paid per store.
-    this.#admin ??= KafkaAdmin.create(this.#options.bootstrapServers);
+    this.#admin ??= KafkaAdmin.create(this.#options.bootstrapServers, this.#options.adminConfig);
     const [low, high] = await Promise.all([
       this.#admin.listOffsets(partitions, 'earliest'),
       this.#admin.listOffsets(

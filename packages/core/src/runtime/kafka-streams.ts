@@ -13,6 +13,8 @@ import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
 import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
+import { ClientDiagnostics } from '../kafka/client-diagnostics.js';
+import { StartTimeoutError } from '../errors/start-timeout-error.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
@@ -23,6 +25,7 @@ import type { StateRestoreListener } from './changelog-restorer.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { StreamTask } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
+import { RebalanceTimer } from './rebalance-timer.js';
 import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
 import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
@@ -85,6 +88,9 @@ export class KafkaStreams {
   readonly #topicToSub = new Map<string, number>();
   readonly #resetPolicy = new Map<string, OffsetResetPolicy>();
   readonly #rebalances: RebalanceEvent[] = [];
+  /** When each event of `#rebalances` arrived. */
+  readonly #rebalanceArrivals: number[] = [];
+  readonly #rebalanceTimer: RebalanceTimer;
   #loop: Promise<void> | undefined;
   #starting: Promise<void> | undefined;
   #stopRequested = false;
@@ -92,6 +98,10 @@ export class KafkaStreams {
   #committer: CommitCoordinator | undefined;
   #admin: KafkaAdmin | undefined;
   #restored = 0;
+  /** The clients' last connection error, for errors that would only say "timed out". */
+  readonly #diagnostics = new ClientDiagnostics();
+  /** What start() is doing, for its timeout error. */
+  #startPhase = 'starting';
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
@@ -100,6 +110,7 @@ export class KafkaStreams {
     this.#options = options;
     topology.subtopologies();
     this.#tasks = new TaskManager(topology, () => this.#env!, this.config.logger);
+    this.#rebalanceTimer = new RebalanceTimer(this.config.logger);
   }
 
   /** The current lifecycle state. */
@@ -143,12 +154,48 @@ export class KafkaStreams {
       // close() may have been called while setting up: then there is nothing to run.
       if (!this.#stopRequested) this.#loop = this.#runLoop();
     })();
+    // Rejections after a start timeout are expected (the clients are shut down under setup's feet).
+    this.#starting.catch(() => undefined);
+    const timeoutMs = this.config.startTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const cause = this.#diagnostics.cause;
+        reject(
+          new StartTimeoutError(
+            `start() did not complete within ${timeoutMs} ms (startTimeoutMs) while ${this.#startPhase}: ${cause ?? 'no error reported by the Kafka clients'}`,
+            { context: { bootstrapServers: this.config.bootstrapServers, phase: this.#startPhase, cause } },
+          ),
+        );
+      }, timeoutMs);
+    });
     try {
-      await this.#starting;
+      await Promise.race([this.#starting, timeout]);
     } catch (e) {
-      await this.#fail(e);
-      throw e;
+      const error = this.#withClientCause(e);
+      await this.#fail(error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** A setup error that only says "timed out" gets the clients' own account of the failure appended. */
+  #withClientCause(e: unknown): unknown {
+    const cause = this.#diagnostics.cause;
+    if (!(e instanceof KafkaOperationError) || cause === undefined || e.message.includes(cause)) return e;
+    return new StartTimeoutError(
+      `start() failed while ${this.#startPhase}: ${e.message}; the Kafka clients report: ${cause}`,
+      {
+        cause: e,
+        context: { bootstrapServers: this.config.bootstrapServers, phase: this.#startPhase, cause },
+      },
+    );
+  }
+
+  /** Between the steps of setup: a start that timed out (or a close) ends setup instead of creating more clients. */
+  #checkStarting(): void {
+    if (this.#stopRequested) throw new IllegalStateError('start() was abandoned (closed, failed or timed out)');
   }
 
   /**
@@ -166,7 +213,8 @@ export class KafkaStreams {
     this.#setState('PENDING_SHUTDOWN');
     this.#stopRequested = true;
     const work = (async () => {
-      await this.#starting?.catch(() => undefined);
+      // After a failed start, setup may still wait for an admin request; it creates nothing more once stopped.
+      if (!failed) await this.#starting?.catch(() => undefined);
       await this.#loop?.catch(() => undefined);
       if (!failed && !this.#error && this.#producer && this.#consumer) {
         try {
@@ -272,7 +320,13 @@ export class KafkaStreams {
   async #setup(): Promise<void> {
     const cfg = this.config;
     const appId = cfg.applicationId;
-    const topics = await prepareTopics(this.#topology, cfg);
+    const onLog = this.#diagnostics.onLog;
+    this.#startPhase = `checking and creating topics at ${cfg.bootstrapServers}`;
+    const topics = await prepareTopics(this.#topology, cfg, {
+      timeoutMs: Math.min(30_000, cfg.startTimeoutMs),
+      onLog,
+    });
+    this.#checkStarting();
     this.#plan = topics.plan;
     const resolveTopic = topics.resolveTopic;
     for (const [t, sub] of topics.topicToSubtopology) this.#topicToSub.set(t, sub);
@@ -312,18 +366,25 @@ export class KafkaStreams {
       config: cfg.consumerConfig,
       onRebalance: (e) => this.#onRebalance(e),
       onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
+      onLog,
     });
     this.#restorer = new ChangelogRestorer({
       bootstrapServers: cfg.bootstrapServers,
       applicationId: appId,
       readCommitted: cfg.processingGuarantee === 'exactly_once_v2',
       config: cfg.consumerConfig,
+      adminConfig: cfg.adminConfig,
       logger: cfg.logger,
       ...(this.#options.restoreListener ? { listener: this.#options.restoreListener } : {}),
     });
+    this.#startPhase = 'connecting the producer and the consumer';
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
+    this.#checkStarting();
     // Exactly-once: fences an older producer with the same transactional id and aborts what it left open.
+    this.#startPhase = 'initializing transactions';
     if (this.#eos) await this.#producer.initTransactions();
+    this.#checkStarting();
+    this.#rebalanceTimer.waiting();
     this.#consumer.subscribe([...this.#topicToSub.keys()]);
     this.#committer = new CommitCoordinator({
       exactlyOnce: this.#eos,
@@ -366,6 +427,7 @@ export class KafkaStreams {
       ...(this.#eos ? { transactionalId: `${cfg.applicationId}-${cfg.instanceId}` } : {}),
       onDelivery: this.#collector!.onDelivery,
       onError: (e) => cfg.logger.warn(`producer: ${e.message}`),
+      onLog: this.#diagnostics.onLog,
     };
     const producer = this.#options.producerFactory?.(options) ?? new KafkaProducerClient(options);
     this.#collector!.attach(producer);
@@ -388,6 +450,7 @@ export class KafkaStreams {
           const messages = await consumer.consumeBatch(maxPoll);
           if (this.#stopRequested && messages.length === 0) break;
           this.#tasks.route(messages);
+          if (messages.length > 0 && this.#rebalanceTimer.awaitingFirstRecord) this.#rebalanceTimer.firstRecord();
           let commitRequested = false;
           const now = Date.now();
           for (const task of this.#tasks.all()) {
@@ -421,14 +484,16 @@ export class KafkaStreams {
       return;
     }
     this.#rebalances.push(event);
+    this.#rebalanceArrivals.push(Date.now());
   }
 
   async #handleRebalances(): Promise<void> {
     while (this.#rebalances.length > 0) {
       const event = this.#rebalances.shift()!;
+      const arrivedAt = this.#rebalanceArrivals.shift() ?? Date.now();
       if (this.state === 'RUNNING') this.#setState('REBALANCING');
       if (event.kind === 'revoke') await this.#onRevoked(event);
-      else await this.#onAssigned(event);
+      else await this.#onAssigned(event, arrivedAt);
     }
   }
 
@@ -436,7 +501,9 @@ export class KafkaStreams {
     const affected = this.#tasks.reading(event.partitions);
     if (!event.lost && affected.length > 0) {
       // Commit before giving partitions up, so the next owner starts where this one stopped.
+      const commitStart = Date.now();
       await this.#committer!.commit();
+      this.#rebalanceTimer.revocationCommitted(Date.now() - commitStart);
     }
     for (const t of affected) this.#tasks.close(t, event.lost);
     if (event.lost && this.#eos && this.#committer!.inTransaction) {
@@ -447,9 +514,10 @@ export class KafkaStreams {
     }
     this.#consumer!.unassign(event.partitions, event.protocol);
     this.#committer!.forget(event.partitions);
+    this.#rebalanceTimer.waiting();
   }
 
-  async #onAssigned(event: RebalanceEvent): Promise<void> {
+  async #onAssigned(event: RebalanceEvent, arrivedAt: number): Promise<void> {
     const created: StreamTask[] = [];
     for (const tp of event.partitions) {
       const sub = this.#topicToSub.get(tp.topic);
@@ -457,8 +525,16 @@ export class KafkaStreams {
       const id = `${sub}_${tp.partition}`;
       if (!this.#tasks.get(id)) created.push(this.#tasks.open(sub, tp.partition));
     }
+    let storeOpenMs = 0;
+    let restoreMs = 0;
+    let restoredRecords = 0;
     if (created.length > 0) {
-      this.#restored += await this.#restorer!.restore(created);
+      const openStart = Date.now();
+      for (const t of created) t.openStores();
+      storeOpenMs = Date.now() - openStart;
+      restoredRecords = await this.#restorer!.restore(created);
+      this.#restored += restoredRecords;
+      restoreMs = Date.now() - openStart - storeOpenMs;
       for (const t of created) t.initializeProcessors();
     }
     const start = await this.#startOffsets(event.partitions);
@@ -479,6 +555,14 @@ export class KafkaStreams {
     this.config.logger.info(
       `assigned ${event.partitions.length} partitions; active tasks: ${this.#tasks.ids().join(', ')}`,
     );
+    this.#rebalanceTimer.assigned({
+      arrivedAt,
+      partitions: event.partitions.length,
+      newTasks: created.length,
+      storeOpenMs,
+      restoreMs,
+      restoredRecords,
+    });
   }
 
   /** Explicit start offsets for partitions whose source has a non-default reset policy and no committed offset. */
@@ -526,6 +610,7 @@ export class KafkaStreams {
     this.#loopStopped = true;
     this.#tasks.closeAll(false);
     // Rebalances that arrived while stopping are answered now; the group moves on without us.
+    this.#rebalanceArrivals.length = 0;
     for (const e of this.#rebalances.splice(0)) this.#onRebalance(e);
     const consumer = this.#consumer;
     const producer = this.#producer;
