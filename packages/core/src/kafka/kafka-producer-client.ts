@@ -3,6 +3,7 @@ import type { DeliveryReport as RdDeliveryReport, LibrdKafkaError, Producer } fr
 import './librdkafka-augment.js';
 import type { KafkaConsumerClient } from './kafka-consumer-client.js';
 import { toKafkaError } from './kafka-client-error.js';
+import { topicPartitionName } from './topic-partition-name.js';
 import type { ClientConfig, DeliveryReport, TopicPartitionOffset, WireHeaders } from './kafka-types.js';
 
 const ERR__QUEUE_FULL = -184;
@@ -50,7 +51,9 @@ export class KafkaProducerClient {
       this.#producer.on('delivery-report', (err: LibrdKafkaError, r: RdDeliveryReport) => {
         // One report per message on the hot path: reuse the client's object rather than allocating another.
         const report = r as unknown as { -readonly [K in keyof DeliveryReport]: DeliveryReport[K] };
-        report.error = err ? toKafkaError(`produce to ${r.topic}-${r.partition}`, err) : undefined;
+        report.error = err
+          ? toKafkaError(`produce to ${topicPartitionName(r.topic, r.partition)}`, err, { topic: r.topic })
+          : undefined;
         onDelivery(report);
       });
     }
@@ -98,7 +101,7 @@ export class KafkaProducerClient {
       return true;
     } catch (e) {
       if ((e as { code?: number }).code === ERR__QUEUE_FULL) return false;
-      throw toKafkaError(`produce to ${topic}`, e, { topic, partition });
+      throw toKafkaError(`produce to ${topicPartitionName(topic, partition)}`, e, { topic, partition });
     }
   }
 

@@ -1,3 +1,4 @@
+import { StreamsError } from '@kaskade/processor-api';
 import type { Logger } from '../config/logger.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import type { KafkaAdmin } from '../kafka/kafka-admin.js';
@@ -12,6 +13,13 @@ import type { TaskManager } from './task-manager.js';
 const FENCED_CODES = new Set([-144 /* _FENCED */, 90 /* PRODUCER_FENCED */, 47 /* INVALID_PRODUCER_EPOCH */]);
 /** librdkafka's "fatal error" state, which a fenced producer reports on every later call. */
 const FATAL = -150;
+/**
+ * A failure that comes back after every abort and rewind is not going away: after this many in a row with the same
+ * message (numbers aside), spread over at least `ESCALATE_AFTER_MS` (a broker bounce can take that long), the
+ * instance gives up and goes to ERROR with the cause instead of aborting forever.
+ */
+const MAX_IDENTICAL_FAILURES = 5;
+const ESCALATE_AFTER_MS = 15_000;
 
 /** A Kafka error an exactly-once instance recovers from by aborting (or replacing the producer) and rewinding. */
 export function isTransactionError(e: unknown): e is KafkaOperationError {
@@ -48,6 +56,10 @@ export class CommitCoordinator {
   /** Input offsets (next to read) committed last, per `topic:partition`. */
   readonly #lastCommitted = new Map<string, number>();
   #inTransaction = false;
+  /** The last recovery's failure (numbers masked), how often it came in a row, and since when. */
+  #failureKey: string | undefined;
+  #identicalFailures = 0;
+  #firstIdenticalAt = 0;
   commits = 0;
   recoveries = 0;
   lastCommitMs = Date.now();
@@ -112,6 +124,7 @@ export class CommitCoordinator {
     const changelogOffsets = collector.changelogOffsets();
     for (const t of tasks) t.postCommit(changelogOffsets);
     this.commits++;
+    this.#failureKey = undefined;
   }
 
   async #commitExactlyOnce(): Promise<void> {
@@ -141,6 +154,7 @@ export class CommitCoordinator {
       const changelogOffsets = collector.changelogOffsets();
       for (const t of tasks) t.postCommit(changelogOffsets);
       this.commits++;
+      this.#failureKey = undefined;
     } catch (e) {
       await this.recover(e);
     }
@@ -172,6 +186,7 @@ export class CommitCoordinator {
     if (!op) throw e;
     const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode) || op.kafkaCode === FATAL;
     if (!fenced && !op.txnRequiresAbort && !op.retriable) throw e;
+    await this.#escalateIfRepeated(e);
     this.recoveries++;
     const host = this.#host;
     host.logger.warn(
@@ -188,8 +203,59 @@ export class CommitCoordinator {
         });
     }
     this.#inTransaction = false;
+    // Delivery reports of the failed transaction may still be on their way to JS; records the broker refused for good
+    // are learnt from them, and this rewind is the one they ask for.
+    await new Promise((r) => setTimeout(r, 20));
     host.collector.resetAfterAbort();
+    host.collector.takeRewind();
     await this.#reviveTasks(host.tasks.all());
+  }
+
+  /**
+   * The broker refused records for good (see `KafkaRecordCollector`): go back to the last commit — abort the open
+   * transaction under exactly-once; at-least-once simply sends again what follows the committed offsets — and process
+   * the input again, so the refused records reach the production exception handler with their source records.
+   */
+  async rewind(reason: Error): Promise<void> {
+    await this.#escalateIfRepeated(reason);
+    const host = this.#host;
+    host.logger.warn(`rewinding tasks to the last commit: ${reason.message}`);
+    this.recoveries++;
+    if (this.#host.exactlyOnce && this.#inTransaction) {
+      await host
+        .producer()
+        .abortTransaction()
+        .catch(async (abortError: unknown) => {
+          host.logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
+          await host.replaceProducer();
+        });
+      this.#inTransaction = false;
+      host.collector.resetAfterAbort();
+    }
+    host.collector.takeRewind();
+    await this.#reviveTasks(host.tasks.all());
+  }
+
+  /** Counts failures that repeat without a commit in between; throws (the instance fails) when they keep coming. */
+  async #escalateIfRepeated(e: Error): Promise<void> {
+    const key = e.message.replace(/\d+/g, '#');
+    const now = Date.now();
+    if (key !== this.#failureKey) {
+      this.#failureKey = key;
+      this.#identicalFailures = 0;
+      this.#firstIdenticalAt = now;
+    }
+    this.#identicalFailures++;
+    if (this.#identicalFailures >= MAX_IDENTICAL_FAILURES && now - this.#firstIdenticalAt >= ESCALATE_AFTER_MS) {
+      throw new StreamsError(
+        `giving up: the same failure came back ${this.#identicalFailures} times in a row over ${now - this.#firstIdenticalAt} ms, each time aborted and rewound without a commit in between: ${e.message}`,
+        { cause: e, context: { failures: this.#identicalFailures } },
+      );
+    }
+    // Back off, so a failure that keeps coming does not spin (100 ms, 200 ms, ... at most 2 s).
+    if (this.#identicalFailures > 1) {
+      await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** this.#identicalFailures)));
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import { ClientDiagnostics } from '../kafka/client-diagnostics.js';
 import { StartTimeoutError } from '../errors/start-timeout-error.js';
+import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
@@ -348,6 +349,7 @@ export class KafkaStreams {
       defaultTimestampExtractor: cfg.defaultTimestampExtractor,
       deserializationExceptionHandler: cfg.deserializationExceptionHandler,
       processingExceptionHandler: cfg.processingExceptionHandler,
+      productionExceptionHandler: cfg.productionExceptionHandler,
       collector: this.#collector,
       wallClockMs: Date.now,
       appStateDir: join(cfg.stateDir, appId),
@@ -462,6 +464,11 @@ export class KafkaStreams {
           if (collector.backlogged) await collector.drain();
           if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) await committer.commit();
         } catch (e) {
+          // Records the broker refused for good: back to the last commit, to hand each to the production handler.
+          if (e instanceof UndeliverableRecordError && collector.rewindRequested) {
+            await this.#committer!.rewind(e);
+            continue;
+          }
           // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
           // transaction and rewinds the tasks; everything else stops the instance.
           if (!this.#eos || !isTransactionError(e)) throw e;
