@@ -2,6 +2,7 @@ import type { Logger } from '../config/logger.js';
 import type { RestoreRecord, StoreChangelogPartition } from '@kaskade/state-store';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import type { ClientConfig, ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import type { StreamTask } from './stream-task.js';
 
@@ -106,7 +107,15 @@ export class ChangelogRestorer {
     let idlePolls = 0;
     try {
       while (jobs.some((j) => !j.done)) {
-        const messages = await consumer.consumeBatch(10_000);
+        let messages: readonly ConsumedMessage[];
+        try {
+          messages = await consumer.consumeBatch(10_000);
+        } catch (e) {
+          // A changelog partition's leader moving is not the end of restoration: poll again.
+          if (!isTransientKafkaError(e)) throw e;
+          this.#options.logger.warn(`restore: consume failed, polling again: ${e.message}`);
+          messages = [];
+        }
         if (messages.length === 0) {
           // Transaction markers and aborted records are never delivered, so the position can stop short of the high
           // watermark: after a few empty polls, ask the broker where the partition really ends.

@@ -1,6 +1,7 @@
 import { StreamsError } from '@kaskade/processor-api';
 import type { Logger } from '../config/logger.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
+import { retryKafka } from '../kafka/retry-kafka.js';
 import type { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
@@ -118,7 +119,8 @@ export class CommitCoordinator {
     await collector.flush();
     const offsets = this.#offsetsToCommit(tasks);
     if (offsets.length > 0) {
-      await this.#host.consumer().commit(offsets);
+      // The group coordinator moves with its broker: wait for the new one rather than fail.
+      await retryKafka('commit', () => this.#host.consumer().commit(offsets), { logger: this.#host.logger });
       for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
     }
     const changelogOffsets = collector.changelogOffsets();
@@ -130,10 +132,11 @@ export class CommitCoordinator {
   async #commitExactlyOnce(): Promise<void> {
     const { collector } = this.#host;
     const tasks = this.#host.tasks.all();
+    let offsets: TopicPartitionOffset[];
     try {
       await this.ensureTransaction();
       for (const t of tasks) t.prepareCommit();
-      const offsets = this.#offsetsToCommit(tasks);
+      offsets = this.#offsetsToCommit(tasks);
       if (offsets.length === 0 && !collector.hasUncommittedRecords()) return;
       await collector.drain();
       const producer = this.#host.producer();
@@ -144,20 +147,23 @@ export class CommitCoordinator {
       await this.#retrying('commitTransaction', () => producer.commitTransaction());
       this.#inTransaction = false;
       collector.throwIfFailed();
-      // The transaction's commit marker is the last record of each changelog partition it wrote: the stores reflect
-      // everything below the high watermark.
-      const written = collector.takeWrittenChangelogs();
-      const ends = written.length > 0 ? await this.#host.admin().listOffsets(written, 'latest') : [];
-      ends.forEach((o) => collector.setChangelogOffset(o.topic, o.partition, o.offset - 1));
-      collector.markCommitted();
-      for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
-      const changelogOffsets = collector.changelogOffsets();
-      for (const t of tasks) t.postCommit(changelogOffsets);
-      this.commits++;
-      this.#failureKey = undefined;
     } catch (e) {
       await this.recover(e);
+      return;
     }
+    // Committed. What follows must never abort or rewind: a failure here (after the retries of a leader change) stops
+    // the instance, and the stores, not yet persisted, catch up from the changelog at the next start.
+    // The transaction's commit marker is the last record of each changelog partition it wrote: the stores reflect
+    // everything below the high watermark.
+    const written = collector.takeWrittenChangelogs();
+    const ends = written.length > 0 ? await this.#host.admin().listOffsets(written, 'latest') : [];
+    ends.forEach((o) => collector.setChangelogOffset(o.topic, o.partition, o.offset - 1));
+    collector.markCommitted();
+    for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
+    const changelogOffsets = collector.changelogOffsets();
+    for (const t of tasks) t.postCommit(changelogOffsets);
+    this.commits++;
+    this.#failureKey = undefined;
   }
 
   /** Retries an operation while librdkafka says the error is retriable. */
@@ -271,10 +277,11 @@ export class CommitCoordinator {
     await host.restore(fresh);
     for (const t of fresh) t.initializeProcessors();
     const consumer = host.consumer();
-    for (const c of await consumer.committed(partitions)) {
+    const retry = { logger: host.logger };
+    for (const c of await retryKafka('committed', () => consumer.committed(partitions), retry)) {
       // No committed offset yet: back to where the reset policy starts (earliest by default).
       const offset = c.offset >= 0 ? c.offset : -2;
-      await consumer.seek({ topic: c.topic, partition: c.partition, offset });
+      await retryKafka('seek', () => consumer.seek({ topic: c.topic, partition: c.partition, offset }), retry);
       if (c.offset >= 0) this.#lastCommitted.set(`${c.topic}:${c.partition}`, c.offset);
       else this.#lastCommitted.delete(`${c.topic}:${c.partition}`);
     }

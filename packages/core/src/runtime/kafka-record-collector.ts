@@ -19,6 +19,9 @@ const TOPIC_UNDELIVERABLE = new Set([
 /** Codes for a record larger than the broker or the topic allows (`message.max.bytes`, `max.message.bytes`). */
 const TOO_LARGE = new Set([10 /* MSG_SIZE_TOO_LARGE */, 18 /* RECORD_LIST_TOO_LARGE */]);
 
+/** A partition number the topic does not have (a custom partitioner's mistake). */
+const UNKNOWN_PARTITION = -190;
+
 function kafkaCode(error: Error): number {
   return error instanceof KafkaOperationError ? error.kafkaCode : ((error as { kafkaCode?: number }).kafkaCode ?? 0);
 }
@@ -161,8 +164,11 @@ export class KafkaRecordCollector implements RecordCollector {
       return this.#producer!.produce(topic, partition, value, key, timestamp, toWireHeaders(headers));
     } catch (e) {
       const error = e as Error;
+      // Only what is wrong with this record; a fenced or failed producer is the transaction's business.
+      const code = kafkaCode(error);
+      if (!TOO_LARGE.has(code) && !TOPIC_UNDELIVERABLE.has(code) && code !== UNKNOWN_PARTITION) throw error;
       const bytes = byteLength(key) + byteLength(value);
-      const why = TOO_LARGE.has(kafkaCode(error))
+      const why = TOO_LARGE.has(code)
         ? `the record (${bytes} bytes of key and value) is larger than the producer allows (its message.max.bytes)`
         : error.message;
       throw new UndeliverableRecordError(`cannot produce to ${topicPartitionName(topic, partition)}: ${why}`, {
@@ -218,7 +224,8 @@ export class KafkaRecordCollector implements RecordCollector {
     this.#rewind = undefined;
     // From now on, records as large as the largest refused one are refused before sending. A limit set too high (a
     // refused record that was not the largest in its batch) is lowered by the next round; one set too low would need
-    // a batch of small records that alone exceeds the topic's limit (see the README).
+    // a batch of small records that alone exceeds the topic's limit (librdkafka batches up to its own
+    // message.max.bytes; the broker has no request to read a topic's limit through this client).
     for (const [topic, refused] of this.#refusedSizes) {
       const prev = this.#maxBytes.get(topic);
       if (prev === undefined || refused.bytes - 1 < prev.bytes) {

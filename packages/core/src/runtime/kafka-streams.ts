@@ -16,7 +16,8 @@ import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import { ClientDiagnostics } from '../kafka/client-diagnostics.js';
 import { StartTimeoutError } from '../errors/start-timeout-error.js';
 import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
-import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
+import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
+import { isTransientKafkaError, retryKafka } from '../kafka/retry-kafka.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { QueryableStoreType } from './queryable-store-types.js';
@@ -449,7 +450,7 @@ export class KafkaStreams {
           if (this.#rebalances.length > 0) await this.#handleRebalances();
           const committer = this.#committer!;
           if (this.#eos && !committer.inTransaction) await committer.ensureTransaction();
-          const messages = await consumer.consumeBatch(maxPoll);
+          const messages = await this.#consume(consumer, maxPoll);
           if (this.#stopRequested && messages.length === 0) break;
           this.#tasks.route(messages);
           if (messages.length > 0 && this.#rebalanceTimer.awaitingFirstRecord) this.#rebalanceTimer.firstRecord();
@@ -479,6 +480,18 @@ export class KafkaStreams {
       }
     } catch (e) {
       await this.#fail(e);
+    }
+  }
+
+  /** One batch; a transient consume error (a broker restarting, a leader moving) is logged and gives no records. */
+  async #consume(consumer: KafkaConsumerClient, max: number): Promise<readonly ConsumedMessage[]> {
+    try {
+      return await consumer.consumeBatch(max);
+    } catch (e) {
+      if (!isTransientKafkaError(e)) throw e;
+      this.config.logger.warn(`consume failed, polling again: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 100));
+      return [];
     }
   }
 
@@ -579,7 +592,8 @@ export class KafkaStreams {
       return policy !== undefined && policy !== 'earliest';
     });
     if (special.length === 0) return [];
-    const committed = await this.#consumer!.committed(special);
+    const consumer = this.#consumer!;
+    const committed = await retryKafka('committed', () => consumer.committed(special), { logger: this.config.logger });
     const without = committed.filter((c) => c.offset < 0).map((c) => ({ topic: c.topic, partition: c.partition }));
     if (without.length === 0) return [];
     const admin = KafkaAdmin.create(this.config.bootstrapServers, this.config.adminConfig);
