@@ -91,3 +91,37 @@ export async function eventually(
 
 export const str = (b: Buffer | string | null | undefined): string | null =>
   b === null || b === undefined ? null : Buffer.isBuffer(b) ? b.toString() : b;
+
+/** One line a {@link RecordingLogger} received. */
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+/** A logger that keeps every line (and prints them when `echo` is set, so the test's output shows them). */
+export interface RecordingLogger {
+  readonly lines: LogLine[];
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  /** Messages at a level. */
+  at(level: LogLine['level']): string[];
+}
+
+export function recordingLogger(options: { echo?: (line: LogLine) => boolean } = {}): RecordingLogger {
+  const lines: LogLine[] = [];
+  const log = (level: LogLine['level']) => (message: string) => {
+    const line = { level, message };
+    lines.push(line);
+    if (options.echo?.(line)) console.log(`[${level}] ${message}`);
+  };
+  return {
+    lines,
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    at: (level) => lines.filter((l) => l.level === level).map((l) => l.message),
+  };
+}

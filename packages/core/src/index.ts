@@ -28,6 +28,8 @@ export type {
   DeadLetterRecord,
   RawSourceRecord,
   ErrorHandlerContext,
+  ProductionErrorContext,
+  SourceRecordContext,
 } from './errors/exception-handlers.js';
 
 // Serdes
@@ -61,6 +63,8 @@ export { DefaultProductionExceptionHandler } from './errors/default-production-e
 export type { BuiltInHandlerOptions } from './errors/built-in-handler-options.js';
 export { deadLetterRecordFor, DeadLetterHeaders } from './errors/dead-letter-record.js';
 export { InvalidTimestampError } from './errors/invalid-timestamp-error.js';
+export { StartTimeoutError } from './errors/start-timeout-error.js';
+export { UndeliverableRecordError } from './errors/undeliverable-record-error.js';
 export { ExtractRecordMetadataTimestamp } from './time/extract-record-metadata-timestamp.js';
 export { RecordTimestampExtractor } from './time/record-timestamp-extractor.js';
 export { LogAndSkipOnInvalidTimestamp } from './time/log-and-skip-on-invalid-timestamp.js';

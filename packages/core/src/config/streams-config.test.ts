@@ -53,9 +53,11 @@ describe('parseStreamsConfig', () => {
       pollMs: 100,
       replicationFactor: -1,
       instanceId: `${os.hostname()}-${process.pid}`,
+      clientConfig: {},
       consumerConfig: {},
       producerConfig: {},
       adminConfig: {},
+      startTimeoutMs: 60_000,
     });
     expect(config.deadLetterQueueTopic).toBeUndefined();
     expect(config.defaultKeySerde).toBeInstanceOf(BytesSerde);
@@ -126,6 +128,49 @@ describe('parseStreamsConfig', () => {
     const config = parseStreamsConfig({ ...minimal, consumerConfig });
     consumerConfig['client.rack'] = 'b';
     expect(config.consumerConfig['client.rack']).toBe('a');
+  });
+
+  it('should give clientConfig to every client, with per-client settings on top', () => {
+    const config = parseStreamsConfig({
+      ...minimal,
+      clientConfig: { 'security.protocol': 'sasl_ssl', 'sasl.mechanisms': 'PLAIN', 'client.rack': 'shared' },
+      consumerConfig: { 'client.rack': 'consumer' },
+      adminConfig: { 'sasl.mechanisms': 'SCRAM-SHA-256' },
+    });
+    expect(config.clientConfig).toEqual({
+      'security.protocol': 'sasl_ssl',
+      'sasl.mechanisms': 'PLAIN',
+      'client.rack': 'shared',
+    });
+    expect(config.consumerConfig).toEqual({
+      'security.protocol': 'sasl_ssl',
+      'sasl.mechanisms': 'PLAIN',
+      'client.rack': 'consumer',
+    });
+    expect(config.producerConfig).toEqual(config.clientConfig);
+    expect(config.adminConfig).toEqual({
+      'security.protocol': 'sasl_ssl',
+      'sasl.mechanisms': 'SCRAM-SHA-256',
+      'client.rack': 'shared',
+    });
+    expect(Object.isFrozen(config.clientConfig)).toBe(true);
+    expect(parseStreamsConfig(config)).toEqual(config);
+  });
+
+  it('should refuse Kaskade-owned keys and non-scalar values in clientConfig, naming them', () => {
+    const error = configError({ ...minimal, clientConfig: { 'group.id': 'x', 'ssl.ca.location': ['a'] } });
+    expect(error.issues).toEqual([
+      { field: 'clientConfig["group.id"]', message: 'must not be set: Kaskade sets it to applicationId' },
+      { field: 'clientConfig["ssl.ca.location"]', message: 'must be a string, number or boolean' },
+    ]);
+  });
+
+  it('should take a positive integer startTimeoutMs and refuse anything else', () => {
+    expect(parseStreamsConfig({ ...minimal, startTimeoutMs: 2500 }).startTimeoutMs).toBe(2500);
+    for (const bad of [0, -1, 1.5, '10s']) {
+      const error = configError({ ...minimal, startTimeoutMs: bad });
+      expect(error.issues.map((i) => i.field)).toEqual(['startTimeoutMs']);
+    }
   });
 
   it('should parse its own output to an equal config', () => {

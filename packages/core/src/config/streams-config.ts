@@ -88,14 +88,29 @@ export interface StreamsConfig {
    */
   readonly instanceId: string;
   /**
-   * librdkafka properties for the consumer. Kaskade owns `group.id`, `enable.auto.commit`, `isolation.level` and
+   * librdkafka properties for every client Kaskade creates (consumers, producer, admin clients): the place for
+   * settings all of them need, such as `security.protocol` and `sasl.*`/`ssl.*`. Precedence, lowest first: Kaskade's
+   * defaults, then `clientConfig`, then the client's own `consumerConfig`/`producerConfig`/`adminConfig`. Kaskade's
+   * own keys (see `consumerConfig`) are refused here too.
+   */
+  readonly clientConfig: ClientConfig;
+  /**
+   * librdkafka properties for the consumer, on top of `clientConfig` (the merged result is what this field holds
+   * after parsing). Kaskade owns `group.id`, `enable.auto.commit`, `isolation.level` and
    * `transactional.id`; setting them here is an error.
    */
   readonly consumerConfig: ClientConfig;
-  /** librdkafka properties for the producer (the same keys are Kaskade's own as for `consumerConfig`). */
+  /** librdkafka properties for the producer, on top of `clientConfig` (the same keys are Kaskade's own as for `consumerConfig`). */
   readonly producerConfig: ClientConfig;
-  /** librdkafka properties for the admin client (the same keys are Kaskade's own as for `consumerConfig`). */
+  /** librdkafka properties for admin clients, on top of `clientConfig` (the same keys are Kaskade's own as for `consumerConfig`). */
   readonly adminConfig: ClientConfig;
+  /**
+   * How long `start()` may take (topic checks and creation, connecting the clients, exactly-once producer
+   * initialization), in ms. When it passes, `start()` rejects with the clients' last connection error (e.g.
+   * "Connection refused", "SSL handshake failed"), logs it at error level and the instance goes to ERROR.
+   * Default: 60 000.
+   */
+  readonly startTimeoutMs: number;
   /** Where Kaskade logs. Default: a console logger printing `info` and above. */
   readonly logger: Logger;
 }
@@ -264,9 +279,11 @@ export const streamsConfigSchema = z.strictObject({
     .string({ error: 'must be a non-empty string' })
     .min(1, 'must be a non-empty string')
     .default(() => `${os.hostname()}-${process.pid}`),
+  clientConfig: clientConfig,
   consumerConfig: clientConfig,
   producerConfig: clientConfig,
   adminConfig: clientConfig,
+  startTimeoutMs: integer(1).default(60_000),
   logger: z
     .custom<Logger>(hasFunctions('debug', 'info', 'warn', 'error'), {
       error: 'must be a Logger: an object with debug, info, warn and error methods',
@@ -312,9 +329,12 @@ export function parseStreamsConfig(input: unknown): StreamsConfig {
       parsed.productionExceptionHandler === 'fail'
         ? new DefaultProductionExceptionHandler()
         : parsed.productionExceptionHandler,
-    consumerConfig: Object.freeze({ ...parsed.consumerConfig }),
-    producerConfig: Object.freeze({ ...parsed.producerConfig }),
-    adminConfig: Object.freeze({ ...parsed.adminConfig }),
+    // Per-client settings win over the shared ones. Merged here, once, so every client of the runtime (and of tools
+    // that take a parsed config) gets the same view; parsing a parsed config again gives the same result.
+    clientConfig: Object.freeze({ ...parsed.clientConfig }),
+    consumerConfig: Object.freeze({ ...parsed.clientConfig, ...parsed.consumerConfig }),
+    producerConfig: Object.freeze({ ...parsed.clientConfig, ...parsed.producerConfig }),
+    adminConfig: Object.freeze({ ...parsed.clientConfig, ...parsed.adminConfig }),
     logger,
   };
   return Object.freeze(config);

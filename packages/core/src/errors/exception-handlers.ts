@@ -56,11 +56,49 @@ export interface ProcessingExceptionHandler {
   handle(context: ErrorHandlerContext, record: RawSourceRecord, error: Error): HandlerResponse;
 }
 
+/** The source record being processed when a production error happened (absent in a punctuation). */
+export interface SourceRecordContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
 /**
- * Decides what happens when a record cannot be serialized or delivered by a sink.
+ * Where a production error happened: the output `topic` (and `partition` once known), and — when the runtime knows
+ * it — the task, the node and the source record whose processing produced the failed record. A failure reported by
+ * the broker long after the send (a delivery report) first rewinds the tasks to their last commit (see
+ * `ProductionExceptionHandler`), so the handler sees it again with the source record's context.
+ */
+export interface ProductionErrorContext {
+  readonly topic: string;
+  readonly partition?: number;
+  readonly taskId?: TaskId;
+  /** The sink node (or, for a dead-letter record, the node whose handler produced it). */
+  readonly nodeName?: string;
+  readonly sourceRecord?: SourceRecordContext;
+}
+
+/**
+ * Decides what happens when a record cannot be serialized or delivered by a sink: `FAIL` stops the application
+ * (state ERROR, with the cause), `CONTINUE` drops the record (counted in `droppedByReason`) and goes on.
+ *
+ * A send that fails for good — the topic does not exist or is not authorized, the record is larger than the
+ * producer's `message.max.bytes` or the topic's `max.message.bytes` — reaches `handle` with the source record's
+ * context: when the client refuses it at once, directly; when the broker refuses it later, the runtime remembers
+ * the topic (or the size limit), rewinds the tasks to their last commit (aborting the transaction under
+ * exactly-once) and processes the input again, and the record is refused before it is sent.
  *
  * @see org.apache.kafka.streams.errors.ProductionExceptionHandler
  */
 export interface ProductionExceptionHandler {
-  handle(context: { readonly topic: string; readonly partition?: number }, error: Error): HandlerResponse;
+  handle(context: ProductionErrorContext, error: Error): HandlerResponse;
+  /**
+   * A sink's key or value serializer threw (KIP-399). Without this method the record fails the application, as
+   * Kafka Streams' default does. Never goes to the processing exception handler.
+   */
+  handleSerializationException?(
+    context: ProductionErrorContext,
+    error: Error,
+    origin: 'KEY' | 'VALUE',
+  ): HandlerResponse;
 }

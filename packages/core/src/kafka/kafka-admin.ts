@@ -4,6 +4,7 @@ import './librdkafka-augment.js';
 import { KafkaClientError } from '@kaskade/processor-api';
 import { toKafkaError } from './kafka-client-error.js';
 import { KafkaConsumerClient } from './kafka-consumer-client.js';
+import { retryKafka } from './retry-kafka.js';
 import type { ClientConfig, NewTopicSpec, TopicPartition, TopicPartitionOffset } from './kafka-types.js';
 
 const ERR_TOPIC_ALREADY_EXISTS = 36;
@@ -43,25 +44,42 @@ export type OffsetQuery = 'earliest' | 'latest' | { readonly timestampMs: number
  * the only module family that imports the client.
  */
 export class KafkaAdmin {
-  readonly #client: IAdminClient;
+  #client: IAdminClient;
+  /** Makes a new native client with the same settings (fresh metadata). */
+  readonly #make: () => IAdminClient;
   readonly #timeoutMs: number;
   readonly #bootstrapServers: string;
   readonly #config: ClientConfig;
 
-  private constructor(client: IAdminClient, timeoutMs: number, bootstrapServers: string, config: ClientConfig) {
-    this.#client = client;
+  private constructor(make: () => IAdminClient, timeoutMs: number, bootstrapServers: string, config: ClientConfig) {
+    this.#make = make;
+    this.#client = make();
     this.#timeoutMs = timeoutMs;
     this.#bootstrapServers = bootstrapServers;
     this.#config = config;
   }
 
-  static create(bootstrapServers: string, config: ClientConfig = {}, timeoutMs = 30_000): KafkaAdmin {
-    const client = RdKafka.AdminClient.create({
-      'bootstrap.servers': bootstrapServers,
-      'client.id': 'kaskade-admin',
-      ...config,
-    } as never);
-    return new KafkaAdmin(client, timeoutMs, bootstrapServers, config);
+  /**
+   * @param onLog receives librdkafka's log lines (severity as syslog: 3 = error), e.g. the cause of a connection that
+   *   fails; see `ClientDiagnostics`
+   */
+  static create(
+    bootstrapServers: string,
+    config: ClientConfig = {},
+    timeoutMs = 30_000,
+    onLog?: (severity: number, message: string) => void,
+  ): KafkaAdmin {
+    const make = () =>
+      RdKafka.AdminClient.create(
+        {
+          'bootstrap.servers': bootstrapServers,
+          'client.id': 'kaskade-admin',
+          ...(onLog ? { event_cb: true } : {}),
+          ...config,
+        } as never,
+        onLog ? { 'event.log': (l: { severity: number; message: string }) => onLog(l.severity, l.message) } : undefined,
+      );
+    return new KafkaAdmin(make, timeoutMs, bootstrapServers, config);
   }
 
   /**
@@ -186,11 +204,33 @@ export class KafkaAdmin {
     return (await this.partitionCounts([topic])).get(topic) !== undefined;
   }
 
-  /** Offsets for partitions: earliest, latest, or by timestamp (the first offset with timestamp >= t). */
+  /**
+   * Offsets for partitions: earliest, latest, or by timestamp (the first offset with timestamp >= t). Transient errors
+   * — a leader that moved (stale epoch, not leader), a timeout while a broker restarts — are retried with backoff for
+   * up to a minute (see `retryKafka`).
+   */
   listOffsets(
     partitions: readonly TopicPartition[],
     query: OffsetQuery,
     isolation: 'read_committed' | 'read_uncommitted' = 'read_uncommitted',
+  ): Promise<TopicPartitionOffset[]> {
+    return retryKafka('listOffsets', () => this.#listOffsets(partitions, query, isolation), {
+      // librdkafka's admin client keeps asking with the leader epoch it cached (code 74, "Leader epoch is older than
+      // broker epoch") and a dead broker as leader: a new client starts from fresh metadata.
+      onRetry: () => this.#renew(),
+    });
+  }
+
+  #renew(): void {
+    const old = this.#client;
+    this.#client = this.#make();
+    old.disconnect();
+  }
+
+  #listOffsets(
+    partitions: readonly TopicPartition[],
+    query: OffsetQuery,
+    isolation: 'read_committed' | 'read_uncommitted',
   ): Promise<TopicPartitionOffset[]> {
     if (partitions.length === 0) return Promise.resolve([]);
     const spec =

@@ -32,6 +32,8 @@ export interface ConsumerClientOptions {
    */
   readonly onRebalance?: (event: RebalanceEvent) => void;
   readonly onError?: (error: Error) => void;
+  /** Receives librdkafka's log lines (severity as syslog: 3 = error), e.g. why a connection fails. */
+  readonly onLog?: (severity: number, message: string) => void;
 }
 
 /** Callback of a batch consume: messages across all assigned partitions, in arrival order per partition. */
@@ -44,6 +46,8 @@ export type ConsumeCallback = (error: Error | null, messages: readonly ConsumedM
 export class KafkaConsumerClient {
   readonly #consumer: KafkaConsumer;
   #connected = false;
+  /** disconnect() was called: a connect still under way disconnects again when it completes. */
+  #closed = false;
 
   constructor(options: ConsumerClientOptions) {
     const conf: { [key: string]: unknown } = {
@@ -57,6 +61,7 @@ export class KafkaConsumerClient {
       'partition.assignment.strategy': 'range',
       'enable.partition.eof': false,
       'socket.keepalive.enable': true,
+      ...(options.onLog ? { event_cb: true } : {}),
       ...(options.config ?? {}),
     };
     const onRebalance = options.onRebalance;
@@ -87,6 +92,10 @@ export class KafkaConsumerClient {
       const onError = options.onError;
       this.#consumer.on('event.error', (e: LibrdKafkaError) => onError(toKafkaError('consumer', e)));
     }
+    if (options.onLog) {
+      const onLog = options.onLog;
+      this.#consumer.on('event.log', (l: { severity: number; message: string }) => onLog(l.severity, l.message));
+    }
   }
 
   /** The underlying client, for `sendOffsetsToTransaction` (it needs the live consumer's group metadata). */
@@ -98,6 +107,10 @@ export class KafkaConsumerClient {
     return new Promise((resolve, reject) => {
       this.#consumer.connect({ timeout: timeoutMs }, (err) => {
         if (err) return reject(toKafkaError('consumer connect', err));
+        if (this.#closed) {
+          this.#consumer.disconnect(() => undefined);
+          return reject(toKafkaError('consumer connect', new Error('disconnected while connecting')));
+        }
         this.#connected = true;
         resolve();
       });
@@ -214,6 +227,7 @@ export class KafkaConsumerClient {
 
   /** Leaves the group (when subscribed) and closes the connection. */
   disconnect(): Promise<void> {
+    this.#closed = true;
     if (!this.#connected) return Promise.resolve();
     this.#connected = false;
     // The consumer's disconnect takes only a callback (the producer's also takes a timeout).

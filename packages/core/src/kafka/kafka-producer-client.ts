@@ -3,6 +3,7 @@ import type { DeliveryReport as RdDeliveryReport, LibrdKafkaError, Producer } fr
 import './librdkafka-augment.js';
 import type { KafkaConsumerClient } from './kafka-consumer-client.js';
 import { toKafkaError } from './kafka-client-error.js';
+import { topicPartitionName } from './topic-partition-name.js';
 import type { ClientConfig, DeliveryReport, TopicPartitionOffset, WireHeaders } from './kafka-types.js';
 
 const ERR__QUEUE_FULL = -184;
@@ -16,6 +17,8 @@ export interface ProducerClientOptions {
   /** Called once per delivered (or failed) message, on the JS thread. */
   readonly onDelivery?: (report: DeliveryReport) => void;
   readonly onError?: (error: Error) => void;
+  /** Receives librdkafka's log lines (severity as syslog: 3 = error), e.g. why a connection fails. */
+  readonly onLog?: (severity: number, message: string) => void;
 }
 
 /**
@@ -25,6 +28,8 @@ export interface ProducerClientOptions {
 export class KafkaProducerClient {
   readonly #producer: Producer;
   #connected = false;
+  /** disconnect() was called: a connect still under way disconnects again when it completes. */
+  #closed = false;
 
   constructor(options: ProducerClientOptions) {
     const conf: { [key: string]: unknown } = {
@@ -37,6 +42,7 @@ export class KafkaProducerClient {
       'queue.buffering.max.messages': 500_000,
       'queue.buffering.max.kbytes': 1_048_576,
       ...(options.transactionalId ? { 'transactional.id': options.transactionalId } : {}),
+      ...(options.onLog ? { event_cb: true } : {}),
       ...(options.config ?? {}),
     };
     this.#producer = new RdKafka.Producer(conf as never);
@@ -45,7 +51,9 @@ export class KafkaProducerClient {
       this.#producer.on('delivery-report', (err: LibrdKafkaError, r: RdDeliveryReport) => {
         // One report per message on the hot path: reuse the client's object rather than allocating another.
         const report = r as unknown as { -readonly [K in keyof DeliveryReport]: DeliveryReport[K] };
-        report.error = err ? toKafkaError(`produce to ${r.topic}-${r.partition}`, err) : undefined;
+        report.error = err
+          ? toKafkaError(`produce to ${topicPartitionName(r.topic, r.partition)}`, err, { topic: r.topic })
+          : undefined;
         onDelivery(report);
       });
     }
@@ -53,12 +61,20 @@ export class KafkaProducerClient {
       const onError = options.onError;
       this.#producer.on('event.error', (e: LibrdKafkaError) => onError(toKafkaError('producer', e)));
     }
+    if (options.onLog) {
+      const onLog = options.onLog;
+      this.#producer.on('event.log', (l: { severity: number; message: string }) => onLog(l.severity, l.message));
+    }
   }
 
   connect(timeoutMs = 30_000): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#producer.connect({ timeout: timeoutMs }, (err) => {
         if (err) return reject(toKafkaError('producer connect', err));
+        if (this.#closed) {
+          this.#producer.disconnect(() => undefined);
+          return reject(toKafkaError('producer connect', new Error('disconnected while connecting')));
+        }
         this.#producer.setPollInBackground(true);
         this.#connected = true;
         resolve();
@@ -85,7 +101,7 @@ export class KafkaProducerClient {
       return true;
     } catch (e) {
       if ((e as { code?: number }).code === ERR__QUEUE_FULL) return false;
-      throw toKafkaError(`produce to ${topic}`, e, { topic, partition });
+      throw toKafkaError(`produce to ${topicPartitionName(topic, partition)}`, e, { topic, partition });
     }
   }
 
@@ -143,6 +159,7 @@ export class KafkaProducerClient {
   }
 
   disconnect(timeoutMs = 30_000): Promise<void> {
+    this.#closed = true;
     if (!this.#connected) return Promise.resolve();
     this.#connected = false;
     return new Promise((resolve) => {

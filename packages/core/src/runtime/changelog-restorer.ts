@@ -2,6 +2,7 @@ import type { Logger } from '../config/logger.js';
 import type { RestoreRecord, StoreChangelogPartition } from '@kaskade/state-store';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import type { ClientConfig, ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import type { StreamTask } from './stream-task.js';
 
@@ -33,6 +34,8 @@ export interface ChangelogRestorerOptions {
   /** Exactly-once: read committed records only, so an aborted transaction never reaches a store. */
   readonly readCommitted: boolean;
   readonly config: ClientConfig;
+  /** Settings of the admin client that looks up changelog offsets (security settings, as for the consumer). */
+  readonly adminConfig?: ClientConfig;
   readonly logger: Logger;
   readonly listener?: StateRestoreListener;
 }
@@ -104,7 +107,15 @@ export class ChangelogRestorer {
     let idlePolls = 0;
     try {
       while (jobs.some((j) => !j.done)) {
-        const messages = await consumer.consumeBatch(10_000);
+        let messages: readonly ConsumedMessage[];
+        try {
+          messages = await consumer.consumeBatch(10_000);
+        } catch (e) {
+          // A changelog partition's leader moving is not the end of restoration: poll again.
+          if (!isTransientKafkaError(e)) throw e;
+          this.#options.logger.warn(`restore: consume failed, polling again: ${e.message}`);
+          messages = [];
+        }
         if (messages.length === 0) {
           // Transaction markers and aborted records are never delivered, so the position can stop short of the high
           // watermark: after a few empty polls, ask the broker where the partition really ends.
@@ -157,7 +168,7 @@ export class ChangelogRestorer {
   async #bounds(partitions: readonly TopicPartition[]): Promise<{ low: number; high: number }[]> {
     // One admin request per kind of offset for all partitions: the consumer's per-partition watermark query is slow
     // (hundreds of ms) and would be paid per store.
-    this.#admin ??= KafkaAdmin.create(this.#options.bootstrapServers);
+    this.#admin ??= KafkaAdmin.create(this.#options.bootstrapServers, this.#options.adminConfig);
     const [low, high] = await Promise.all([
       this.#admin.listOffsets(partitions, 'earliest'),
       this.#admin.listOffsets(

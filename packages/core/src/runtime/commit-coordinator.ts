@@ -1,5 +1,7 @@
+import { StreamsError } from '@kaskade/processor-api';
 import type { Logger } from '../config/logger.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
+import { retryKafka } from '../kafka/retry-kafka.js';
 import type { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
@@ -12,6 +14,13 @@ import type { TaskManager } from './task-manager.js';
 const FENCED_CODES = new Set([-144 /* _FENCED */, 90 /* PRODUCER_FENCED */, 47 /* INVALID_PRODUCER_EPOCH */]);
 /** librdkafka's "fatal error" state, which a fenced producer reports on every later call. */
 const FATAL = -150;
+/**
+ * A failure that comes back after every abort and rewind is not going away: after this many in a row with the same
+ * message (numbers aside), spread over at least `ESCALATE_AFTER_MS` (a broker bounce can take that long), the
+ * instance gives up and goes to ERROR with the cause instead of aborting forever.
+ */
+const MAX_IDENTICAL_FAILURES = 5;
+const ESCALATE_AFTER_MS = 15_000;
 
 /** A Kafka error an exactly-once instance recovers from by aborting (or replacing the producer) and rewinding. */
 export function isTransactionError(e: unknown): e is KafkaOperationError {
@@ -48,6 +57,10 @@ export class CommitCoordinator {
   /** Input offsets (next to read) committed last, per `topic:partition`. */
   readonly #lastCommitted = new Map<string, number>();
   #inTransaction = false;
+  /** The last recovery's failure (numbers masked), how often it came in a row, and since when. */
+  #failureKey: string | undefined;
+  #identicalFailures = 0;
+  #firstIdenticalAt = 0;
   commits = 0;
   recoveries = 0;
   lastCommitMs = Date.now();
@@ -106,21 +119,24 @@ export class CommitCoordinator {
     await collector.flush();
     const offsets = this.#offsetsToCommit(tasks);
     if (offsets.length > 0) {
-      await this.#host.consumer().commit(offsets);
+      // The group coordinator moves with its broker: wait for the new one rather than fail.
+      await retryKafka('commit', () => this.#host.consumer().commit(offsets), { logger: this.#host.logger });
       for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
     }
     const changelogOffsets = collector.changelogOffsets();
     for (const t of tasks) t.postCommit(changelogOffsets);
     this.commits++;
+    this.#failureKey = undefined;
   }
 
   async #commitExactlyOnce(): Promise<void> {
     const { collector } = this.#host;
     const tasks = this.#host.tasks.all();
+    let offsets: TopicPartitionOffset[];
     try {
       await this.ensureTransaction();
       for (const t of tasks) t.prepareCommit();
-      const offsets = this.#offsetsToCommit(tasks);
+      offsets = this.#offsetsToCommit(tasks);
       if (offsets.length === 0 && !collector.hasUncommittedRecords()) return;
       await collector.drain();
       const producer = this.#host.producer();
@@ -131,19 +147,23 @@ export class CommitCoordinator {
       await this.#retrying('commitTransaction', () => producer.commitTransaction());
       this.#inTransaction = false;
       collector.throwIfFailed();
-      // The transaction's commit marker is the last record of each changelog partition it wrote: the stores reflect
-      // everything below the high watermark.
-      const written = collector.takeWrittenChangelogs();
-      const ends = written.length > 0 ? await this.#host.admin().listOffsets(written, 'latest') : [];
-      ends.forEach((o) => collector.setChangelogOffset(o.topic, o.partition, o.offset - 1));
-      collector.markCommitted();
-      for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
-      const changelogOffsets = collector.changelogOffsets();
-      for (const t of tasks) t.postCommit(changelogOffsets);
-      this.commits++;
     } catch (e) {
       await this.recover(e);
+      return;
     }
+    // Committed. What follows must never abort or rewind: a failure here (after the retries of a leader change) stops
+    // the instance, and the stores, not yet persisted, catch up from the changelog at the next start.
+    // The transaction's commit marker is the last record of each changelog partition it wrote: the stores reflect
+    // everything below the high watermark.
+    const written = collector.takeWrittenChangelogs();
+    const ends = written.length > 0 ? await this.#host.admin().listOffsets(written, 'latest') : [];
+    ends.forEach((o) => collector.setChangelogOffset(o.topic, o.partition, o.offset - 1));
+    collector.markCommitted();
+    for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
+    const changelogOffsets = collector.changelogOffsets();
+    for (const t of tasks) t.postCommit(changelogOffsets);
+    this.commits++;
+    this.#failureKey = undefined;
   }
 
   /** Retries an operation while librdkafka says the error is retriable. */
@@ -172,6 +192,7 @@ export class CommitCoordinator {
     if (!op) throw e;
     const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode) || op.kafkaCode === FATAL;
     if (!fenced && !op.txnRequiresAbort && !op.retriable) throw e;
+    await this.#escalateIfRepeated(e);
     this.recoveries++;
     const host = this.#host;
     host.logger.warn(
@@ -188,8 +209,59 @@ export class CommitCoordinator {
         });
     }
     this.#inTransaction = false;
+    // Delivery reports of the failed transaction may still be on their way to JS; records the broker refused for good
+    // are learnt from them, and this rewind is the one they ask for.
+    await new Promise((r) => setTimeout(r, 20));
     host.collector.resetAfterAbort();
+    host.collector.takeRewind();
     await this.#reviveTasks(host.tasks.all());
+  }
+
+  /**
+   * The broker refused records for good (see `KafkaRecordCollector`): go back to the last commit — abort the open
+   * transaction under exactly-once; at-least-once simply sends again what follows the committed offsets — and process
+   * the input again, so the refused records reach the production exception handler with their source records.
+   */
+  async rewind(reason: Error): Promise<void> {
+    await this.#escalateIfRepeated(reason);
+    const host = this.#host;
+    host.logger.warn(`rewinding tasks to the last commit: ${reason.message}`);
+    this.recoveries++;
+    if (this.#host.exactlyOnce && this.#inTransaction) {
+      await host
+        .producer()
+        .abortTransaction()
+        .catch(async (abortError: unknown) => {
+          host.logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
+          await host.replaceProducer();
+        });
+      this.#inTransaction = false;
+      host.collector.resetAfterAbort();
+    }
+    host.collector.takeRewind();
+    await this.#reviveTasks(host.tasks.all());
+  }
+
+  /** Counts failures that repeat without a commit in between; throws (the instance fails) when they keep coming. */
+  async #escalateIfRepeated(e: Error): Promise<void> {
+    const key = e.message.replace(/\d+/g, '#');
+    const now = Date.now();
+    if (key !== this.#failureKey) {
+      this.#failureKey = key;
+      this.#identicalFailures = 0;
+      this.#firstIdenticalAt = now;
+    }
+    this.#identicalFailures++;
+    if (this.#identicalFailures >= MAX_IDENTICAL_FAILURES && now - this.#firstIdenticalAt >= ESCALATE_AFTER_MS) {
+      throw new StreamsError(
+        `giving up: the same failure came back ${this.#identicalFailures} times in a row over ${now - this.#firstIdenticalAt} ms, each time aborted and rewound without a commit in between: ${e.message}`,
+        { cause: e, context: { failures: this.#identicalFailures } },
+      );
+    }
+    // Back off, so a failure that keeps coming does not spin (100 ms, 200 ms, ... at most 2 s).
+    if (this.#identicalFailures > 1) {
+      await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** this.#identicalFailures)));
+    }
   }
 
   /**
@@ -205,10 +277,11 @@ export class CommitCoordinator {
     await host.restore(fresh);
     for (const t of fresh) t.initializeProcessors();
     const consumer = host.consumer();
-    for (const c of await consumer.committed(partitions)) {
+    const retry = { logger: host.logger };
+    for (const c of await retryKafka('committed', () => consumer.committed(partitions), retry)) {
       // No committed offset yet: back to where the reset policy starts (earliest by default).
       const offset = c.offset >= 0 ? c.offset : -2;
-      await consumer.seek({ topic: c.topic, partition: c.partition, offset });
+      await retryKafka('seek', () => consumer.seek({ topic: c.topic, partition: c.partition, offset }), retry);
       if (c.offset >= 0) this.#lastCommitted.set(`${c.topic}:${c.partition}`, c.offset);
       else this.#lastCommitted.delete(`${c.topic}:${c.partition}`);
     }

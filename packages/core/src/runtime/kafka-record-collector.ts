@@ -1,6 +1,9 @@
 import { ProductionError } from '@kaskade/processor-api';
 import type { Headers } from '@kaskade/processor-api';
 import type { ProductionExceptionHandler } from '../errors/exception-handlers.js';
+import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
+import { KafkaOperationError } from '../kafka/kafka-client-error.js';
+import { topicPartitionName } from '../kafka/topic-partition-name.js';
 import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { DeliveryReport } from '../kafka/kafka-types.js';
 import { toWireHeaders } from '../kafka/message-headers.js';
@@ -8,6 +11,24 @@ import type { RecordCollector } from './record-collector.js';
 
 /** librdkafka's codes for messages purged from the queue (an aborted transaction). */
 const PURGED = new Set([-152 /* _PURGE_QUEUE */, -151 /* _PURGE_INFLIGHT */]);
+/** Codes after which no record to the same topic can be delivered. */
+const TOPIC_UNDELIVERABLE = new Set([
+  3 /* UNKNOWN_TOPIC_OR_PARTITION */, -188 /* _UNKNOWN_TOPIC */, 17 /* INVALID_TOPIC_EXCEPTION */,
+  29 /* TOPIC_AUTHORIZATION_FAILED */,
+]);
+/** Codes for a record larger than the broker or the topic allows (`message.max.bytes`, `max.message.bytes`). */
+const TOO_LARGE = new Set([10 /* MSG_SIZE_TOO_LARGE */, 18 /* RECORD_LIST_TOO_LARGE */]);
+
+/** A partition number the topic does not have (a custom partitioner's mistake). */
+const UNKNOWN_PARTITION = -190;
+
+function kafkaCode(error: Error): number {
+  return error instanceof KafkaOperationError ? error.kafkaCode : ((error as { kafkaCode?: number }).kafkaCode ?? 0);
+}
+
+function byteLength(b: Buffer | string | null | undefined): number {
+  return b == null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length;
+}
 
 interface Overflow {
   topic: string;
@@ -48,6 +69,17 @@ export class KafkaRecordCollector implements RecordCollector {
   #committedChangelogOffsets = new Map<string, number>();
   sent = 0;
   failedAndSkipped = 0;
+  /** Topics the broker refused for good (unknown, not authorized): later records to them are refused before sending. */
+  readonly #blockedTopics = new Map<string, Error>();
+  /** Per topic, the size above which the broker refused a record: larger ones are refused before sending. */
+  readonly #maxBytes = new Map<string, { bytes: number; error: Error }>();
+  /**
+   * Per topic, the largest record the broker refused as too large since the last rewind. A refused batch takes the
+   * small records batched with a large one down too, so the largest refused record tells the limit, not each one.
+   */
+  readonly #refusedSizes = new Map<string, { bytes: number; error: Error }>();
+  /** Set when the broker refused records for good: the tasks must rewind to their last commit (see `takeRewind`). */
+  #rewind: UndeliverableRecordError | undefined;
 
   constructor(
     productionHandler: ProductionExceptionHandler,
@@ -69,17 +101,23 @@ export class KafkaRecordCollector implements RecordCollector {
   readonly onDelivery = (report: DeliveryReport): void => {
     this.#acked++;
     // Messages purged by an aborted transaction were never meant to be delivered.
-    if (report.error && PURGED.has((report.error as { kafkaCode?: number }).kafkaCode ?? 0)) return;
+    if (report.error && PURGED.has(kafkaCode(report.error))) return;
     if (report.error) {
+      const code = kafkaCode(report.error);
+      if (!this.#isChangelog(report.topic) && (TOPIC_UNDELIVERABLE.has(code) || TOO_LARGE.has(code))) {
+        this.#learnUndeliverable(report, TOO_LARGE.has(code));
+        return;
+      }
+      const where = topicPartitionName(report.topic, report.partition);
       const response = this.#productionHandler.handle(
-        { topic: report.topic, partition: report.partition },
+        { topic: report.topic, ...(report.partition >= 0 ? { partition: report.partition } : {}) },
         report.error,
       );
       if (response.action === 'FAIL') {
-        this.#fatal ??= new ProductionError(
-          `could not produce to ${report.topic}-${report.partition}: ${report.error.message}`,
-          { cause: report.error, context: { topic: report.topic, partition: report.partition } },
-        );
+        this.#fatal ??= new ProductionError(`could not produce to ${where}: ${report.error.message}`, {
+          cause: report.error,
+          context: { topic: report.topic, partition: report.partition },
+        });
       } else this.failedAndSkipped++;
       return;
     }
@@ -106,13 +144,96 @@ export class KafkaRecordCollector implements RecordCollector {
       if (!parts) this.#writtenChangelogs.set(topic, (parts = new Set()));
       parts.add(partition);
     }
+    if (this.#blockedTopics.size > 0 || this.#maxBytes.size > 0) this.#refuseUndeliverable(topic, key, value);
     // Keep order: once something overflowed, everything queues behind it until the runtime drains.
-    if (
-      this.#overflow.length > 0 ||
-      !this.#producer!.produce(topic, partition, value, key, timestamp, toWireHeaders(headers))
-    ) {
+    if (this.#overflow.length > 0 || !this.#produce(topic, partition, key, value, timestamp, headers)) {
       this.#overflow.push({ topic, partition, key, value, timestamp, headers });
     } else this.#produced++;
+  }
+
+  /** Hands one record to the producer; false when its queue is full. A record the client refuses at once throws. */
+  #produce(
+    topic: string,
+    partition: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    timestamp: number,
+    headers: Headers,
+  ): boolean {
+    try {
+      return this.#producer!.produce(topic, partition, value, key, timestamp, toWireHeaders(headers));
+    } catch (e) {
+      const error = e as Error;
+      // Only what is wrong with this record; a fenced or failed producer is the transaction's business.
+      const code = kafkaCode(error);
+      if (!TOO_LARGE.has(code) && !TOPIC_UNDELIVERABLE.has(code) && code !== UNKNOWN_PARTITION) throw error;
+      const bytes = byteLength(key) + byteLength(value);
+      const why = TOO_LARGE.has(code)
+        ? `the record (${bytes} bytes of key and value) is larger than the producer allows (its message.max.bytes)`
+        : error.message;
+      throw new UndeliverableRecordError(`cannot produce to ${topicPartitionName(topic, partition)}: ${why}`, {
+        cause: error,
+        context: { topic, partition, bytes },
+      });
+    }
+  }
+
+  /** Refuses a record like one the broker refused for good (a rewind hands it to the production handler). */
+  #refuseUndeliverable(topic: string, key: Buffer | null, value: Buffer | null): void {
+    const blocked = this.#blockedTopics.get(topic);
+    if (blocked) {
+      throw new UndeliverableRecordError(`cannot produce to ${topic}: ${blocked.message}`, {
+        cause: blocked,
+        context: { topic },
+      });
+    }
+    const max = this.#maxBytes.get(topic);
+    if (max === undefined) return;
+    const bytes = byteLength(key) + byteLength(value);
+    if (bytes > max.bytes) {
+      throw new UndeliverableRecordError(
+        `cannot produce to ${topic}: the record (${bytes} bytes of key and value) is larger than the topic accepts (the broker refused one of ${max.bytes + 1} bytes: ${max.error.message})`,
+        { cause: max.error, context: { topic, bytes } },
+      );
+    }
+  }
+
+  #learnUndeliverable(report: DeliveryReport, tooLarge: boolean): void {
+    const error = report.error!;
+    const { topic } = report;
+    if (tooLarge) {
+      const r = report as DeliveryReport & { size?: number; key?: Buffer | string | null };
+      const bytes = byteLength(r.key) + (r.size ?? 0);
+      const prev = this.#refusedSizes.get(topic);
+      if (prev === undefined || bytes > prev.bytes) this.#refusedSizes.set(topic, { bytes, error });
+    } else this.#blockedTopics.set(topic, error);
+    this.#rewind ??= new UndeliverableRecordError(
+      `the broker refused records to ${topicPartitionName(topic, report.partition)} for good: ${error.message}; rewinding to the last commit so the production exception handler decides about each one`,
+      { cause: error, context: { topic, partition: report.partition } },
+    );
+  }
+
+  /** True when the broker refused records for good since the last rewind: the tasks must go back to their last commit. */
+  get rewindRequested(): boolean {
+    return this.#rewind !== undefined;
+  }
+
+  /** Clears the rewind request (the runtime is rewinding). */
+  takeRewind(): UndeliverableRecordError | undefined {
+    const r = this.#rewind;
+    this.#rewind = undefined;
+    // From now on, records as large as the largest refused one are refused before sending. A limit set too high (a
+    // refused record that was not the largest in its batch) is lowered by the next round; one set too low would need
+    // a batch of small records that alone exceeds the topic's limit (librdkafka batches up to its own
+    // message.max.bytes; the broker has no request to read a topic's limit through this client).
+    for (const [topic, refused] of this.#refusedSizes) {
+      const prev = this.#maxBytes.get(topic);
+      if (prev === undefined || refused.bytes - 1 < prev.bytes) {
+        this.#maxBytes.set(topic, { bytes: refused.bytes - 1, error: refused.error });
+      }
+    }
+    this.#refusedSizes.clear();
+    return r;
   }
 
   partitionsFor(topic: string): number | undefined {
@@ -196,6 +317,7 @@ export class KafkaRecordCollector implements RecordCollector {
 
   throwIfFailed(): void {
     if (this.#fatal) throw this.#fatal;
+    if (this.#rewind) throw this.#rewind;
   }
 
   /** Highest delivered offset per changelog partition (`topic:partition`), since the collector started. */

@@ -13,7 +13,11 @@ import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
 import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
-import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
+import { ClientDiagnostics } from '../kafka/client-diagnostics.js';
+import { StartTimeoutError } from '../errors/start-timeout-error.js';
+import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
+import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
+import { isTransientKafkaError, retryKafka } from '../kafka/retry-kafka.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { QueryableStoreType } from './queryable-store-types.js';
@@ -23,6 +27,7 @@ import type { StateRestoreListener } from './changelog-restorer.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { StreamTask } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
+import { RebalanceTimer } from './rebalance-timer.js';
 import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
 import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
@@ -85,6 +90,9 @@ export class KafkaStreams {
   readonly #topicToSub = new Map<string, number>();
   readonly #resetPolicy = new Map<string, OffsetResetPolicy>();
   readonly #rebalances: RebalanceEvent[] = [];
+  /** When each event of `#rebalances` arrived. */
+  readonly #rebalanceArrivals: number[] = [];
+  readonly #rebalanceTimer: RebalanceTimer;
   #loop: Promise<void> | undefined;
   #starting: Promise<void> | undefined;
   #stopRequested = false;
@@ -93,6 +101,10 @@ export class KafkaStreams {
   #admin: KafkaAdmin | undefined;
   #restored = 0;
   #paused = false;
+  /** The clients' last connection error, for errors that would only say "timed out". */
+  readonly #diagnostics = new ClientDiagnostics();
+  /** What start() is doing, for its timeout error. */
+  #startPhase = 'starting';
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
@@ -101,6 +113,7 @@ export class KafkaStreams {
     this.#options = options;
     topology.subtopologies();
     this.#tasks = new TaskManager(topology, () => this.#env!, this.config.logger);
+    this.#rebalanceTimer = new RebalanceTimer(this.config.logger);
   }
 
   /** The current lifecycle state. */
@@ -144,12 +157,48 @@ export class KafkaStreams {
       // close() may have been called while setting up: then there is nothing to run.
       if (!this.#stopRequested) this.#loop = this.#runLoop();
     })();
+    // Rejections after a start timeout are expected (the clients are shut down under setup's feet).
+    this.#starting.catch(() => undefined);
+    const timeoutMs = this.config.startTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const cause = this.#diagnostics.cause;
+        reject(
+          new StartTimeoutError(
+            `start() did not complete within ${timeoutMs} ms (startTimeoutMs) while ${this.#startPhase}: ${cause ?? 'no error reported by the Kafka clients'}`,
+            { context: { bootstrapServers: this.config.bootstrapServers, phase: this.#startPhase, cause } },
+          ),
+        );
+      }, timeoutMs);
+    });
     try {
-      await this.#starting;
+      await Promise.race([this.#starting, timeout]);
     } catch (e) {
-      await this.#fail(e);
-      throw e;
+      const error = this.#withClientCause(e);
+      await this.#fail(error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** A setup error that only says "timed out" gets the clients' own account of the failure appended. */
+  #withClientCause(e: unknown): unknown {
+    const cause = this.#diagnostics.cause;
+    if (!(e instanceof KafkaOperationError) || cause === undefined || e.message.includes(cause)) return e;
+    return new StartTimeoutError(
+      `start() failed while ${this.#startPhase}: ${e.message}; the Kafka clients report: ${cause}`,
+      {
+        cause: e,
+        context: { bootstrapServers: this.config.bootstrapServers, phase: this.#startPhase, cause },
+      },
+    );
+  }
+
+  /** Between the steps of setup: a start that timed out (or a close) ends setup instead of creating more clients. */
+  #checkStarting(): void {
+    if (this.#stopRequested) throw new IllegalStateError('start() was abandoned (closed, failed or timed out)');
   }
 
   /**
@@ -167,7 +216,8 @@ export class KafkaStreams {
     this.#setState('PENDING_SHUTDOWN');
     this.#stopRequested = true;
     const work = (async () => {
-      await this.#starting?.catch(() => undefined);
+      // After a failed start, setup may still wait for an admin request; it creates nothing more once stopped.
+      if (!failed) await this.#starting?.catch(() => undefined);
       await this.#loop?.catch(() => undefined);
       if (!failed && !this.#error && this.#producer && this.#consumer) {
         try {
@@ -301,7 +351,13 @@ export class KafkaStreams {
   async #setup(): Promise<void> {
     const cfg = this.config;
     const appId = cfg.applicationId;
-    const topics = await prepareTopics(this.#topology, cfg);
+    const onLog = this.#diagnostics.onLog;
+    this.#startPhase = `checking and creating topics at ${cfg.bootstrapServers}`;
+    const topics = await prepareTopics(this.#topology, cfg, {
+      timeoutMs: Math.min(30_000, cfg.startTimeoutMs),
+      onLog,
+    });
+    this.#checkStarting();
     this.#plan = topics.plan;
     const resolveTopic = topics.resolveTopic;
     for (const [t, sub] of topics.topicToSubtopology) this.#topicToSub.set(t, sub);
@@ -323,6 +379,7 @@ export class KafkaStreams {
       defaultTimestampExtractor: cfg.defaultTimestampExtractor,
       deserializationExceptionHandler: cfg.deserializationExceptionHandler,
       processingExceptionHandler: cfg.processingExceptionHandler,
+      productionExceptionHandler: cfg.productionExceptionHandler,
       collector: this.#collector,
       wallClockMs: Date.now,
       appStateDir: join(cfg.stateDir, appId),
@@ -341,18 +398,25 @@ export class KafkaStreams {
       config: cfg.consumerConfig,
       onRebalance: (e) => this.#onRebalance(e),
       onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
+      onLog,
     });
     this.#restorer = new ChangelogRestorer({
       bootstrapServers: cfg.bootstrapServers,
       applicationId: appId,
       readCommitted: cfg.processingGuarantee === 'exactly_once_v2',
       config: cfg.consumerConfig,
+      adminConfig: cfg.adminConfig,
       logger: cfg.logger,
       ...(this.#options.restoreListener ? { listener: this.#options.restoreListener } : {}),
     });
+    this.#startPhase = 'connecting the producer and the consumer';
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
+    this.#checkStarting();
     // Exactly-once: fences an older producer with the same transactional id and aborts what it left open.
+    this.#startPhase = 'initializing transactions';
     if (this.#eos) await this.#producer.initTransactions();
+    this.#checkStarting();
+    this.#rebalanceTimer.waiting();
     this.#consumer.subscribe([...this.#topicToSub.keys()]);
     this.#committer = new CommitCoordinator({
       exactlyOnce: this.#eos,
@@ -395,6 +459,7 @@ export class KafkaStreams {
       ...(this.#eos ? { transactionalId: `${cfg.applicationId}-${cfg.instanceId}` } : {}),
       onDelivery: this.#collector!.onDelivery,
       onError: (e) => cfg.logger.warn(`producer: ${e.message}`),
+      onLog: this.#diagnostics.onLog,
     };
     const producer = this.#options.producerFactory?.(options) ?? new KafkaProducerClient(options);
     this.#collector!.attach(producer);
@@ -414,9 +479,10 @@ export class KafkaStreams {
           if (this.#rebalances.length > 0) await this.#handleRebalances();
           const committer = this.#committer!;
           if (this.#eos && !committer.inTransaction) await committer.ensureTransaction();
-          const messages = await consumer.consumeBatch(maxPoll);
+          const messages = await this.#consume(consumer, maxPoll);
           if (this.#stopRequested && messages.length === 0) break;
           this.#tasks.route(messages);
+          if (messages.length > 0 && this.#rebalanceTimer.awaitingFirstRecord) this.#rebalanceTimer.firstRecord();
           let commitRequested = false;
           const now = Date.now();
           // Paused: records already fetched wait in their tasks' queues; nothing runs until resume().
@@ -431,6 +497,11 @@ export class KafkaStreams {
           if (collector.backlogged) await collector.drain();
           if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) await committer.commit();
         } catch (e) {
+          // Records the broker refused for good: back to the last commit, to hand each to the production handler.
+          if (e instanceof UndeliverableRecordError && collector.rewindRequested) {
+            await this.#committer!.rewind(e);
+            continue;
+          }
           // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
           // transaction and rewinds the tasks; everything else stops the instance.
           if (!this.#eos || !isTransactionError(e)) throw e;
@@ -444,6 +515,18 @@ export class KafkaStreams {
     }
   }
 
+  /** One batch; a transient consume error (a broker restarting, a leader moving) is logged and gives no records. */
+  async #consume(consumer: KafkaConsumerClient, max: number): Promise<readonly ConsumedMessage[]> {
+    try {
+      return await consumer.consumeBatch(max);
+    } catch (e) {
+      if (!isTransientKafkaError(e)) throw e;
+      this.config.logger.warn(`consume failed, polling again: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 100));
+      return [];
+    }
+  }
+
   #onRebalance(event: RebalanceEvent): void {
     // While the loop runs, rebalances are handled between batches (after committing what was processed). Once it
     // has stopped (close, error) nobody would handle them and leaving the group would wait forever: give up at once.
@@ -453,14 +536,16 @@ export class KafkaStreams {
       return;
     }
     this.#rebalances.push(event);
+    this.#rebalanceArrivals.push(Date.now());
   }
 
   async #handleRebalances(): Promise<void> {
     while (this.#rebalances.length > 0) {
       const event = this.#rebalances.shift()!;
+      const arrivedAt = this.#rebalanceArrivals.shift() ?? Date.now();
       if (this.state === 'RUNNING') this.#setState('REBALANCING');
       if (event.kind === 'revoke') await this.#onRevoked(event);
-      else await this.#onAssigned(event);
+      else await this.#onAssigned(event, arrivedAt);
     }
   }
 
@@ -468,7 +553,9 @@ export class KafkaStreams {
     const affected = this.#tasks.reading(event.partitions);
     if (!event.lost && affected.length > 0) {
       // Commit before giving partitions up, so the next owner starts where this one stopped.
+      const commitStart = Date.now();
       await this.#committer!.commit();
+      this.#rebalanceTimer.revocationCommitted(Date.now() - commitStart);
     }
     for (const t of affected) this.#tasks.close(t, event.lost);
     if (event.lost && this.#eos && this.#committer!.inTransaction) {
@@ -479,9 +566,10 @@ export class KafkaStreams {
     }
     this.#consumer!.unassign(event.partitions, event.protocol);
     this.#committer!.forget(event.partitions);
+    this.#rebalanceTimer.waiting();
   }
 
-  async #onAssigned(event: RebalanceEvent): Promise<void> {
+  async #onAssigned(event: RebalanceEvent, arrivedAt: number): Promise<void> {
     const created: StreamTask[] = [];
     for (const tp of event.partitions) {
       const sub = this.#topicToSub.get(tp.topic);
@@ -489,8 +577,16 @@ export class KafkaStreams {
       const id = `${sub}_${tp.partition}`;
       if (!this.#tasks.get(id)) created.push(this.#tasks.open(sub, tp.partition));
     }
+    let storeOpenMs = 0;
+    let restoreMs = 0;
+    let restoredRecords = 0;
     if (created.length > 0) {
-      this.#restored += await this.#restorer!.restore(created);
+      const openStart = Date.now();
+      for (const t of created) t.openStores();
+      storeOpenMs = Date.now() - openStart;
+      restoredRecords = await this.#restorer!.restore(created);
+      this.#restored += restoredRecords;
+      restoreMs = Date.now() - openStart - storeOpenMs;
       for (const t of created) t.initializeProcessors();
     }
     const start = await this.#startOffsets(event.partitions);
@@ -512,6 +608,14 @@ export class KafkaStreams {
     this.config.logger.info(
       `assigned ${event.partitions.length} partitions; active tasks: ${this.#tasks.ids().join(', ')}`,
     );
+    this.#rebalanceTimer.assigned({
+      arrivedAt,
+      partitions: event.partitions.length,
+      newTasks: created.length,
+      storeOpenMs,
+      restoreMs,
+      restoredRecords,
+    });
   }
 
   /** Explicit start offsets for partitions whose source has a non-default reset policy and no committed offset. */
@@ -521,7 +625,8 @@ export class KafkaStreams {
       return policy !== undefined && policy !== 'earliest';
     });
     if (special.length === 0) return [];
-    const committed = await this.#consumer!.committed(special);
+    const consumer = this.#consumer!;
+    const committed = await retryKafka('committed', () => consumer.committed(special), { logger: this.config.logger });
     const without = committed.filter((c) => c.offset < 0).map((c) => ({ topic: c.topic, partition: c.partition }));
     if (without.length === 0) return [];
     const admin = KafkaAdmin.create(this.config.bootstrapServers, this.config.adminConfig);
@@ -559,6 +664,7 @@ export class KafkaStreams {
     this.#loopStopped = true;
     this.#tasks.closeAll(false);
     // Rebalances that arrived while stopping are answered now; the group moves on without us.
+    this.#rebalanceArrivals.length = 0;
     for (const e of this.#rebalances.splice(0)) this.#onRebalance(e);
     const consumer = this.#consumer;
     const producer = this.#producer;

@@ -1,4 +1,4 @@
-import { StreamsError } from '@kaskade/processor-api';
+import { StreamsError, TopologyError } from '@kaskade/processor-api';
 import type { StreamsConfig } from '../config/streams-config.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { internalTopicName, planTopics } from '../topology/internal-topic-planner.js';
@@ -17,26 +17,55 @@ export interface PreparedTopics {
   readonly resetPolicies: ReadonlyMap<string, OffsetResetPolicy>;
 }
 
+/** How {@link prepareTopics} talks to the cluster. */
+export interface PrepareTopicsOptions {
+  /** Timeout of each admin request, in ms. Default 30 000. */
+  readonly timeoutMs?: number;
+  /** librdkafka's log lines of the admin client (see `ClientDiagnostics`). */
+  readonly onLog?: (severity: number, message: string) => void;
+}
+
 /**
  * Looks up the partition counts of the source and sink topics, creates the internal topics (repartition and
  * changelog) and checks that those which already existed have the partition counts the topology needs. Fails with a
- * clear error when a source topic is missing or inputs that must be co-partitioned are not.
+ * clear error naming every missing topic when a source topic, a sink topic (topics chosen by a `TopicNameExtractor`
+ * are known only at run time and not checked) or the dead-letter topic is missing, or when inputs that must be
+ * co-partitioned are not. A missing output topic would otherwise fail only when the first record to it times out
+ * (librdkafka waits `topic.metadata.propagation.max.ms`, 30 s) — or, under exactly-once, fail every transaction.
  */
-export async function prepareTopics(topology: Topology, config: StreamsConfig): Promise<PreparedTopics> {
+export async function prepareTopics(
+  topology: Topology,
+  config: StreamsConfig,
+  options: PrepareTopicsOptions = {},
+): Promise<PreparedTopics> {
   const appId = config.applicationId;
   const internal = topology.internalTopics();
   const resolveTopic = (t: string) => (internal.has(t) ? internalTopicName(appId, t) : t);
   const subs = topology.subtopologies();
-  const admin = KafkaAdmin.create(config.bootstrapServers, config.adminConfig);
+  const admin = KafkaAdmin.create(config.bootstrapServers, config.adminConfig, options.timeoutMs, options.onLog);
   let plan: TopicPlan;
   try {
-    const external = new Set<string>();
-    for (const s of subs) for (const t of s.sourceTopics) if (!internal.has(t)) external.add(t);
-    // Only sources must exist; sink topics are looked up for custom partitioners.
+    const sources = new Set<string>();
+    const sinks = new Set<string>();
+    for (const s of subs) for (const t of s.sourceTopics) if (!internal.has(t)) sources.add(t);
     for (const s of subs) {
-      for (const k of s.sinks) if (typeof k.topic === 'string' && !internal.has(k.topic)) external.add(k.topic);
+      for (const k of s.sinks) if (typeof k.topic === 'string' && !internal.has(k.topic)) sinks.add(k.topic);
     }
-    plan = planTopics(topology, appId, await admin.partitionCounts([...external]), config.replicationFactor);
+    const dlq = config.deadLetterQueueTopic;
+    const counts = await admin.partitionCounts([...new Set([...sources, ...sinks, ...(dlq ? [dlq] : [])])]);
+    const missing = (topics: Iterable<string>) => [...topics].filter((t) => counts.get(t) === undefined);
+    const problems = [
+      ...(missing(sources).length ? [`source topic(s) not found: ${missing(sources).join(', ')}`] : []),
+      ...(missing(sinks).length ? [`sink topic(s) not found: ${missing(sinks).join(', ')}`] : []),
+      ...(dlq && counts.get(dlq) === undefined ? [`dead-letter topic (deadLetterQueueTopic) not found: ${dlq}`] : []),
+    ];
+    if (problems.length > 0) {
+      const all = [...missing(sources), ...missing(sinks), ...(dlq && counts.get(dlq) === undefined ? [dlq] : [])];
+      throw new TopologyError(`${problems.join('; ')}; create them before starting`, {
+        context: { topic: all[0], topics: all },
+      });
+    }
+    plan = planTopics(topology, appId, counts, config.replicationFactor);
     await admin.createTopics(plan.internalTopics);
     // A topic that existed before with another partition count would silently break co-partitioning.
     const actual = await admin.partitionCounts(plan.internalTopics.map((t) => t.topic));

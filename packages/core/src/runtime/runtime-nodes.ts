@@ -1,4 +1,5 @@
 import { Headers, SerializationError } from '@kaskade/processor-api';
+import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
 import type { Processor, Serde, Record } from '@kaskade/processor-api';
 import type { SinkNodeDef, TopicNameExtractor } from '../topology/node-definitions.js';
 import type { RecordCollector } from './record-collector.js';
@@ -9,6 +10,17 @@ export interface NodeHost {
   readonly currentTopic: string | undefined;
   readonly currentPartition: number;
   readonly currentOffset: number;
+  /**
+   * A sink could not serialize a record (`origin` KEY or VALUE) or the record cannot be delivered: asks the production
+   * exception handler. Returns when the handler says CONTINUE (the record is dropped); throws when it says FAIL.
+   */
+  handleProductionError(
+    nodeName: string,
+    topic: string,
+    partition: number,
+    error: Error,
+    origin: 'KEY' | 'VALUE' | undefined,
+  ): void;
 }
 
 /** A node of a task's processor graph at run time. `process` runs synchronously, depth first. */
@@ -112,22 +124,32 @@ export class SinkRuntimeNode extends RuntimeNode {
           offset: host.currentOffset,
         }),
       );
-    let key: Buffer | null;
-    let value: Buffer | null;
+    let key: Buffer | null = null;
+    let value: Buffer | null = null;
+    let origin: 'KEY' | 'VALUE' = 'KEY';
     try {
-      key = record.key == null ? null : this.#keySerde.serialize(topic, record.key, record.headers);
-      value = record.value == null ? null : this.#valueSerde.serialize(topic, record.value, record.headers);
+      if (record.key != null) key = this.#keySerde.serialize(topic, record.key, record.headers);
+      origin = 'VALUE';
+      if (record.value != null) value = this.#valueSerde.serialize(topic, record.value, record.headers);
     } catch (e) {
-      throw new SerializationError(
-        `sink "${this.name}" cannot serialize a record for topic "${topic}": ${(e as Error).message}`,
-        { cause: e, context: { node: this.name, topic } },
+      // KIP-399: the production handler's serialization hook decides, not the processing handler.
+      const error = new SerializationError(
+        `sink "${this.name}" cannot serialize the record's ${origin.toLowerCase()} for topic "${topic}": ${(e as Error).message}`,
+        { cause: e, context: { node: this.name, topic, origin } },
       );
+      this.#host.handleProductionError(this.name, topic, -1, error, origin);
+      return;
     }
     let partition = -1;
     if (this.#partitioner) {
       const n = this.#collector.partitionsFor(topic);
       if (n !== undefined) partition = this.#partitioner(topic, record.key, record.value, n) ?? -1;
     }
-    this.#collector.send(topic, partition, key, value, record.timestamp, record.headers ?? Headers.EMPTY);
+    try {
+      this.#collector.send(topic, partition, key, value, record.timestamp, record.headers ?? Headers.EMPTY);
+    } catch (e) {
+      if (!(e instanceof UndeliverableRecordError)) throw e;
+      this.#host.handleProductionError(this.name, topic, partition, e, undefined);
+    }
   }
 }

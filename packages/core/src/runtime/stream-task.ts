@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   Headers,
   ProcessingError,
+  ProductionError,
   PunctuationType,
   Record,
   SerializationError,
@@ -19,7 +20,8 @@ import type {
   TimestampExtractor,
 } from '@kaskade/processor-api';
 import { TaskStateManager } from '@kaskade/state-store';
-import type { HandlerResponse, RawSourceRecord } from '../errors/exception-handlers.js';
+import type { HandlerResponse, RawSourceRecord, SourceRecordContext } from '../errors/exception-handlers.js';
+import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
 import { ExtractRecordMetadataTimestamp } from '../time/extract-record-metadata-timestamp.js';
 import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import { fromWireHeaders } from '../kafka/message-headers.js';
@@ -32,6 +34,8 @@ import { ProcessorRuntimeNode, SinkRuntimeNode, SourceRuntimeNode } from './runt
 import type { NodeHost, RuntimeNode } from './runtime-nodes.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { TaskMetrics } from './task-metrics.js';
+
+const FAIL_RESPONSE: HandlerResponse = Object.freeze({ action: 'FAIL' });
 
 /** Name of a store's changelog topic, as Kafka Streams names it. */
 export function changelogTopicName(applicationId: string, storeName: string): string {
@@ -68,6 +72,8 @@ export class StreamTask implements NodeHost {
   readonly #wallSchedule = new PunctuationSchedule();
   #stateManager: TaskStateManager | undefined;
   #processorsInitialized = false;
+  /** Drop counters as of the last commit, restored when uncommitted work is dropped. */
+  #droppedAtCommit: { count: number; byReason: ReadonlyMap<string, number> } = { count: 0, byReason: new Map() };
   #closed = false;
 
   /** Largest timestamp processed; never goes backwards. */
@@ -260,6 +266,10 @@ export class StreamTask implements NodeHost {
   /** Last half of a commit, after output is flushed and offsets are committed: persist stores with their offsets. */
   postCommit(changelogOffsets: ReadonlyMap<string, number>): void {
     this.#stateManager?.commit(changelogOffsets);
+    this.metrics.deadLetteredAtCommit = this.metrics.deadLettered;
+    if (this.metrics.droppedRecords !== this.#droppedAtCommit.count) {
+      this.#droppedAtCommit = { count: this.metrics.droppedRecords, byReason: new Map(this.droppedByReason) };
+    }
     this.commitNeeded = false;
     this.commitRequested = false;
   }
@@ -267,6 +277,14 @@ export class StreamTask implements NodeHost {
   /** Drops uncommitted store writes and buffered input (exactly-once abort, or a failed task). */
   abortUncommitted(): void {
     this.#stateManager?.abort();
+    // Dead letters since the last commit were aborted (or, at-least-once, not known to be delivered).
+    this.metrics.deadLettered = this.metrics.deadLetteredAtCommit;
+    // Drops since the last commit happen again when the input is processed again: count them once.
+    if (this.metrics.droppedRecords !== this.#droppedAtCommit.count) {
+      this.metrics.droppedRecords = this.#droppedAtCommit.count;
+      this.droppedByReason.clear();
+      for (const [reason, n] of this.#droppedAtCommit.byReason) this.droppedByReason.set(reason, n);
+    }
     for (const q of this.queues) q.clear();
   }
 
@@ -439,15 +457,27 @@ export class StreamTask implements NodeHost {
     const error = e instanceof Error ? e : new Error(String(e));
     const context = { taskId: this.id, nodeName, topic: m.topic, partition: m.partition, offset: m.offset };
     const response = this.#env.deserializationExceptionHandler.handle(context, this.#raw(m, headers), error);
-    this.#applyResponse(response, m.timestamp, () => {
-      throw new SerializationError(
-        `cannot deserialize record ${m.topic}-${m.partition}@${m.offset} (source "${nodeName}", task ${this.idString}): ${error.message}`,
-        {
-          cause: error,
-          context: { topic: m.topic, partition: m.partition, offset: m.offset, taskId: this.idString, node: nodeName },
-        },
-      );
-    });
+    const source = { topic: m.topic, partition: m.partition, offset: m.offset };
+    this.#applyResponse(
+      response,
+      m.timestamp,
+      () => {
+        throw new SerializationError(
+          `cannot deserialize record ${m.topic}-${m.partition}@${m.offset} (source "${nodeName}", task ${this.idString}): ${error.message}`,
+          {
+            cause: error,
+            context: {
+              topic: m.topic,
+              partition: m.partition,
+              offset: m.offset,
+              taskId: this.idString,
+              node: nodeName,
+            },
+          },
+        );
+      },
+      source,
+    );
   }
 
   #handleProcessingError(m: ConsumedMessage, headers: Headers, e: unknown): void {
@@ -470,12 +500,79 @@ export class StreamTask implements NodeHost {
     });
   }
 
-  #applyResponse(response: HandlerResponse, timestamp: number | undefined, fail: () => never): void {
-    for (const r of response.deadLetterRecords ?? []) {
-      this.#env.collector.send(r.topic, -1, r.key, r.value, timestamp ?? this.#env.wallClockMs(), r.headers);
-      this.metrics.deadLettered++;
-    }
+  #applyResponse(
+    response: HandlerResponse,
+    timestamp: number | undefined,
+    fail: () => never,
+    source?: SourceRecordContext,
+  ): void {
+    this.#sendDeadLetters(response, timestamp, source);
     if (response.action === 'FAIL') fail();
     this.metrics.skippedRecords++;
+  }
+
+  #sendDeadLetters(response: HandlerResponse, timestamp: number | undefined, source?: SourceRecordContext): void {
+    for (const r of response.deadLetterRecords ?? []) {
+      try {
+        this.#env.collector.send(r.topic, -1, r.key, r.value, timestamp ?? this.#env.wallClockMs(), r.headers);
+      } catch (e) {
+        if (!(e instanceof UndeliverableRecordError)) throw e;
+        // A dead letter that cannot be delivered is a production error like any other (and is not counted as sent).
+        this.handleProductionError(this.currentNodeName, r.topic, -1, e, undefined, source);
+        continue;
+      }
+      this.metrics.deadLettered++;
+    }
+  }
+
+  /** See {@link NodeHost.handleProductionError}. */
+  handleProductionError(
+    nodeName: string,
+    topic: string,
+    partition: number,
+    error: Error,
+    origin: 'KEY' | 'VALUE' | undefined,
+    sourceRecord?: SourceRecordContext,
+  ): void {
+    const handler = this.#env.productionExceptionHandler;
+    // A dead letter of a record that failed deserialization names that record; everything else the current one.
+    const source =
+      sourceRecord ??
+      (this.currentTopic === undefined
+        ? undefined
+        : { topic: this.currentTopic, partition: this.currentPartition, offset: this.currentOffset });
+    const context = {
+      topic,
+      ...(partition >= 0 ? { partition } : {}),
+      taskId: this.id,
+      nodeName,
+      ...(source ? { sourceRecord: source } : {}),
+    };
+    let response: HandlerResponse;
+    if (origin === undefined) response = handler ? handler.handle(context, error) : FAIL_RESPONSE;
+    else response = handler?.handleSerializationException?.(context, error, origin) ?? FAIL_RESPONSE;
+    const where = source
+      ? `record ${source.topic}-${source.partition}@${source.offset} (task ${this.idString})`
+      : `a punctuation of "${nodeName}" (task ${this.idString})`;
+    if (response.action === 'FAIL') {
+      // A ProductionError, not a SerializationError: the processing exception handler must not see it (KIP-399).
+      throw new ProductionError(`sink "${nodeName}" failed on ${where}: ${error.message}`, {
+        cause: error,
+        context: {
+          topic,
+          partition,
+          taskId: this.idString,
+          node: nodeName,
+          ...(source
+            ? { sourceTopic: source.topic, sourcePartition: source.partition, sourceOffset: source.offset }
+            : {}),
+        },
+      });
+    }
+    this.#env.logger.warn(
+      `task ${this.idString}: dropping the output of ${where} to ${topic} (production handler said CONTINUE): ${error.message}`,
+    );
+    this.recordDropped(origin === undefined ? 'production-error' : 'serialization-error');
+    this.#sendDeadLetters(response, this.currentTimestamp, source);
   }
 }

@@ -1,6 +1,10 @@
 import type { Serde, TimestampExtractor } from '@kaskade/processor-api';
 import type { Logger } from '../config/logger.js';
-import type { DeserializationExceptionHandler, ProcessingExceptionHandler } from '../errors/exception-handlers.js';
+import type {
+  DeserializationExceptionHandler,
+  ProcessingExceptionHandler,
+  ProductionExceptionHandler,
+} from '../errors/exception-handlers.js';
 import type { RecordCollector } from './record-collector.js';
 
 /**
@@ -15,6 +19,8 @@ export interface TaskEnvironment {
   readonly defaultTimestampExtractor: TimestampExtractor;
   readonly deserializationExceptionHandler: DeserializationExceptionHandler;
   readonly processingExceptionHandler: ProcessingExceptionHandler;
+  /** Sink serialization errors and undeliverable records; absent = fail (Kafka Streams' default). */
+  readonly productionExceptionHandler?: ProductionExceptionHandler;
   readonly collector: RecordCollector;
   readonly wallClockMs: () => number;
   /** `<stateDir>/<applicationId>`: task directories are created below it. */

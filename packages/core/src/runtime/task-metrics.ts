@@ -8,6 +8,8 @@ export class TaskMetrics {
   skippedRecords = 0;
   /** Records dropped by an operator (late beyond grace, null key in an aggregation, invalid timestamp). */
   droppedRecords = 0;
+  /** Dead-letter records sent and committed (at-least-once: delivered); reset to the committed count on abort. */
   deadLettered = 0;
+  deadLetteredAtCommit = 0;
   punctuations = 0;
 }
