@@ -112,3 +112,15 @@ export { ApplicationResetError } from './tools/application-reset-error.js';
 export { parseIsoDuration } from './tools/iso-duration.js';
 export { describeApplication, formatApplicationStatus } from './tools/describe-application.js';
 export type { DescribeApplicationOptions, ApplicationStatus, PartitionStatus } from './tools/describe-application.js';
+
+// Operations: pause, resume and rewind every replica through the application's control topic
+export {
+  pauseApplication,
+  resumeApplication,
+  rewindApplication,
+  readApplicationControl,
+} from './control/application-control.js';
+export type { ApplicationControlOptions, RewindApplicationOptions } from './control/application-control.js';
+export { ApplicationControlError } from './control/application-control-error.js';
+export { controlTopicName } from './control/control-commands.js';
+export type { DesiredState, RewindCommand, RewindTarget } from './control/control-commands.js';

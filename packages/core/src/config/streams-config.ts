@@ -82,6 +82,12 @@ export interface StreamsConfig {
   /** Replication factor of the internal topics Kaskade creates: an integer >= 1, or -1 (default) for the broker's default. */
   readonly replicationFactor: number;
   /**
+   * Whether the instance obeys the application's control topic `<applicationId>-control` (created when missing), where
+   * `kaskade pause|resume|rewind` and `pauseApplication()`/`resumeApplication()`/`rewindApplication()` reach every
+   * replica. Default: true.
+   */
+  readonly applicationControl: boolean;
+  /**
    * Identifies this instance (process) of the application; under `exactly_once_v2` its transactional id is
    * `<applicationId>-<instanceId>`, so keep it stable across restarts and unique across instances. Default:
    * `<hostname>-<pid>`.
@@ -275,6 +281,7 @@ export const streamsConfigSchema = z.strictObject({
     .int('must be -1 (the broker default) or an integer >= 1')
     .refine((n) => n === -1 || n >= 1, 'must be -1 (the broker default) or an integer >= 1')
     .default(-1),
+  applicationControl: z.boolean({ error: 'must be true or false' }).default(true),
   instanceId: z
     .string({ error: 'must be a non-empty string' })
     .min(1, 'must be a non-empty string')

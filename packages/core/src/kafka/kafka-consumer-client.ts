@@ -2,6 +2,7 @@ import { RdKafka } from '@confluentinc/kafka-javascript';
 import type { KafkaConsumer, LibrdKafkaError, Message } from '@confluentinc/kafka-javascript';
 import './librdkafka-augment.js';
 import { toKafkaError } from './kafka-client-error.js';
+import { withMetadata } from './with-metadata.js';
 import type { ClientConfig, ConsumedMessage, TopicPartition, TopicPartitionOffset } from './kafka-types.js';
 
 const ERR__ASSIGN_PARTITIONS = -175;
@@ -171,7 +172,7 @@ export class KafkaConsumerClient {
     if (offsets.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.#consumer.commitCb(
-        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+        offsets.map((o) => withMetadata({ topic: o.topic, partition: o.partition, offset: o.offset }, o.metadata)),
         (err) => (err ? reject(toKafkaError('commit', err)) : resolve()),
       );
     });
@@ -187,7 +188,14 @@ export class KafkaConsumerClient {
           err
             ? reject(toKafkaError('committed', err))
             : // No committed offset comes back as undefined: report librdkafka's OFFSET_INVALID (-1001) instead.
-              resolve(tps.map((t) => ({ topic: t.topic, partition: t.partition, offset: t.offset ?? -1001 }))),
+              resolve(
+                tps.map((t) =>
+                  withMetadata(
+                    { topic: t.topic, partition: t.partition, offset: t.offset ?? -1001 },
+                    (t as { metadata?: string }).metadata,
+                  ),
+                ),
+              ),
       );
     });
   }

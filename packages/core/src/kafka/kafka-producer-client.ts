@@ -4,6 +4,7 @@ import './librdkafka-augment.js';
 import type { KafkaConsumerClient } from './kafka-consumer-client.js';
 import { toKafkaError } from './kafka-client-error.js';
 import { topicPartitionName } from './topic-partition-name.js';
+import { withMetadata } from './with-metadata.js';
 import type { ClientConfig, DeliveryReport, TopicPartitionOffset, WireHeaders } from './kafka-types.js';
 
 const ERR__QUEUE_FULL = -184;
@@ -134,7 +135,7 @@ export class KafkaProducerClient {
   ): Promise<void> {
     return new Promise((resolve, reject) =>
       this.#producer.sendOffsetsToTransaction(
-        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+        offsets.map((o) => withMetadata({ topic: o.topic, partition: o.partition, offset: o.offset }, o.metadata)),
         consumer.native,
         timeoutMs,
         (err) => (err ? reject(toKafkaError('sendOffsetsToTransaction', err)) : resolve()),

@@ -10,6 +10,8 @@ export interface TopicPartition {
 
 export interface TopicPartitionOffset extends TopicPartition {
   readonly offset: number;
+  /** Commit metadata stored with a committed offset (the runtime records applied rewind commands in it). */
+  readonly metadata?: string;
 }
 
 /** A message as consumed: bytes, not yet deserialized. Headers are converted lazily by `messageHeaders`. */

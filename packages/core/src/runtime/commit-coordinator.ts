@@ -44,6 +44,11 @@ export interface CommitHost {
   replaceProducer(): Promise<void>;
   /** Restores the stores of (re)opened tasks from their changelogs. */
   restore(tasks: readonly StreamTask[]): Promise<void>;
+  /**
+   * Commit metadata to store with a partition's offset (the id of the last rewind applied to it), carried on every
+   * commit so that the next owner knows. Undefined: none.
+   */
+  offsetMetadata?(topic: string, partition: number): string | undefined;
 }
 
 /**
@@ -86,6 +91,34 @@ export class CommitCoordinator {
     this.lastCommitMs = Date.now();
   }
 
+  /**
+   * Commits what was processed, then moves the group's committed offsets of some partitions to explicit positions
+   * (with their metadata) — in a transaction of its own under exactly-once — and rebuilds the tasks reading them, so
+   * that they read on from there. A rewind.
+   */
+  async moveCommittedOffsets(offsets: readonly TopicPartitionOffset[], tasks: readonly StreamTask[]): Promise<void> {
+    await this.commit();
+    if (offsets.length === 0) return;
+    if (this.#host.exactlyOnce) {
+      try {
+        await this.ensureTransaction();
+        const producer = this.#host.producer();
+        await this.#retrying('sendOffsetsToTransaction', () =>
+          producer.sendOffsetsToTransaction(offsets, this.#host.consumer()),
+        );
+        await this.#retrying('commitTransaction', () => producer.commitTransaction());
+        this.#inTransaction = false;
+      } catch (e) {
+        await this.recover(e);
+        throw e;
+      }
+    } else {
+      await retryKafka('commit', () => this.#host.consumer().commit(offsets), { logger: this.#host.logger });
+    }
+    for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
+    await this.#reviveTasks(tasks);
+  }
+
   /** Partitions given up: the next owner commits them. */
   forget(partitions: readonly TopicPartition[]): void {
     for (const p of partitions) this.#lastCommitted.delete(`${p.topic}:${p.partition}`);
@@ -104,9 +137,12 @@ export class CommitCoordinator {
   /** Offsets (next to read) that moved since the last commit. */
   #offsetsToCommit(tasks: readonly StreamTask[]): TopicPartitionOffset[] {
     const offsets: TopicPartitionOffset[] = [];
+    const metadataOf = this.#host.offsetMetadata;
     for (const t of tasks) {
       for (const o of t.committableOffsets()) {
-        if (this.#lastCommitted.get(`${o.topic}:${o.partition}`) !== o.offset) offsets.push(o);
+        if (this.#lastCommitted.get(`${o.topic}:${o.partition}`) === o.offset) continue;
+        const metadata = metadataOf?.call(this.#host, o.topic, o.partition);
+        offsets.push(metadata === undefined ? o : { ...o, metadata });
       }
     }
     return offsets;

@@ -23,6 +23,8 @@ import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { QueryableStoreType } from './queryable-store-types.js';
 import type { Topology } from '../topology/topology.js';
 import { ChangelogRestorer } from './changelog-restorer.js';
+import { ControlApplier } from '../control/control-applier.js';
+import { ControlChannel } from '../control/control-channel.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { StreamTask } from './stream-task.js';
@@ -101,6 +103,8 @@ export class KafkaStreams {
   #admin: KafkaAdmin | undefined;
   #restored = 0;
   #paused = false;
+  #controlChannel: ControlChannel | undefined;
+  #control: ControlApplier | undefined;
   /** The clients' last connection error, for errors that would only say "timed out". */
   readonly #diagnostics = new ClientDiagnostics();
   /** What start() is doing, for its timeout error. */
@@ -416,8 +420,6 @@ export class KafkaStreams {
     this.#startPhase = 'initializing transactions';
     if (this.#eos) await this.#producer.initTransactions();
     this.#checkStarting();
-    this.#rebalanceTimer.waiting();
-    this.#consumer.subscribe([...this.#topicToSub.keys()]);
     this.#committer = new CommitCoordinator({
       exactlyOnce: this.#eos,
       logger: cfg.logger,
@@ -435,7 +437,44 @@ export class KafkaStreams {
       restore: async (tasks) => {
         this.#restored += await this.#restorer!.restore(tasks);
       },
+      offsetMetadata: (topic, partition) => this.#control?.metadataOf(topic, partition),
     });
+    if (cfg.applicationControl) {
+      // Read the control topic before joining the group: an application paused before this instance started starts
+      // paused.
+      this.#startPhase = 'reading the control topic';
+      await this.#startControl();
+      this.#checkStarting();
+    }
+    this.#rebalanceTimer.waiting();
+    this.#consumer.subscribe([...this.#topicToSub.keys()]);
+  }
+
+  async #startControl(): Promise<void> {
+    const cfg = this.config;
+    const channel = new ControlChannel({
+      applicationId: cfg.applicationId,
+      instanceId: cfg.instanceId,
+      bootstrapServers: cfg.bootstrapServers,
+      consumerConfig: cfg.consumerConfig,
+      adminConfig: cfg.adminConfig,
+      replicationFactor: cfg.replicationFactor,
+      logger: cfg.logger,
+    });
+    this.#controlChannel = channel;
+    await channel.start();
+    const internal = new Set(this.#plan!.internalTopics.map((t) => t.topic));
+    this.#control = new ControlApplier(channel, {
+      logger: cfg.logger,
+      tasks: this.#tasks,
+      inputTopics: new Set([...this.#topicToSub.keys()].filter((t) => !internal.has(t))),
+      consumer: () => this.#consumer!,
+      admin: () => (this.#admin ??= KafkaAdmin.create(cfg.bootstrapServers, cfg.adminConfig)),
+      committer: () => this.#committer!,
+      pause: () => this.pause(),
+      resume: () => this.resume(),
+    });
+    await this.#control.apply();
   }
 
   get #eos(): boolean {
@@ -477,6 +516,7 @@ export class KafkaStreams {
       while (!this.#stopRequested) {
         try {
           if (this.#rebalances.length > 0) await this.#handleRebalances();
+          if (this.#control?.changed) await this.#control.apply();
           const committer = this.#committer!;
           if (this.#eos && !committer.inTransaction) await committer.ensureTransaction();
           const messages = await this.#consume(consumer, maxPoll);
@@ -566,6 +606,7 @@ export class KafkaStreams {
     }
     this.#consumer!.unassign(event.partitions, event.protocol);
     this.#committer!.forget(event.partitions);
+    this.#control?.forget(event.partitions);
     this.#rebalanceTimer.waiting();
   }
 
@@ -589,6 +630,8 @@ export class KafkaStreams {
       restoreMs = Date.now() - openStart - storeOpenMs;
       for (const t of created) t.initializeProcessors();
     }
+    // A rewind these partitions have not had yet: committed now, so they are assigned at the rewound offsets.
+    await this.#control?.onAssigned(event.partitions);
     const start = await this.#startOffsets(event.partitions);
     if (start.length > 0) {
       // Some sources have their own reset policy and no committed offset: assign them at explicit offsets.
@@ -676,7 +719,9 @@ export class KafkaStreams {
         .catch(() => undefined)
         .then(() => producer.disconnect()),
       this.#restorer?.close().catch(() => undefined),
+      this.#controlChannel?.close(),
     ]);
+    this.#controlChannel = undefined;
     this.#admin?.close();
     this.#admin = undefined;
     this.#consumer = undefined;

@@ -1,5 +1,7 @@
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { ClientConfig, TopicPartition } from '../kafka/kafka-types.js';
+import { readApplicationControl } from '../control/application-control.js';
+import type { DesiredState, RewindCommand } from '../control/control-commands.js';
 import { isInternalTopic } from './internal-topics.js';
 
 /** Options of {@link describeApplication}. */
@@ -36,6 +38,10 @@ export interface ApplicationStatus {
   readonly partitions: readonly PartitionStatus[];
   /** The sum of every partition's lag. */
   readonly totalLag: number;
+  /** The application-wide desired state from the control topic (undefined: never paused or resumed). */
+  readonly desiredState: DesiredState | undefined;
+  /** The last rewind command (undefined: none). */
+  readonly rewind: RewindCommand | undefined;
 }
 
 /**
@@ -70,9 +76,12 @@ export async function describeApplication(options: DescribeApplicationOptions): 
       const done = c === undefined || c < 0 ? undefined : c;
       return { ...p, committed: done, end, lag: Math.max(0, end - (done ?? start)), owner: owners.get(key(p)) };
     });
+    const control = await readApplicationControl(options);
     return {
       applicationId: options.applicationId,
       groupState: group.state,
+      desiredState: control.desiredState,
+      rewind: control.rewind,
       members: group.members.map((m) => ({
         clientId: m.clientId,
         host: m.host,

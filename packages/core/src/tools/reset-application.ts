@@ -5,6 +5,7 @@ import { silentLogger } from '../config/logger.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
+import { clearRewind } from '../control/application-control.js';
 import { ApplicationResetError } from './application-reset-error.js';
 import { parseIsoDuration } from './iso-duration.js';
 import { isInternalTopic } from './internal-topics.js';
@@ -62,6 +63,12 @@ export async function resetApplication(options: ResetApplicationOptions): Promis
     await commitOffsets(o, plan.offsets, timeoutMs);
     if (plan.topicsToDelete.length > 0) await deleteAndWait(admin, plan.topicsToDelete, timeoutMs);
     if (plan.stateDirToDelete !== undefined) rmSync(plan.stateDirToDelete, { recursive: true, force: true });
+    // A rewind command left in the control topic would otherwise move the freshly reset offsets again.
+    await clearRewind({
+      applicationId: o.applicationId,
+      bootstrapServers: o.bootstrapServers,
+      ...(o.clientConfig ? { clientConfig: o.clientConfig } : {}),
+    });
     logger.info('application reset', {
       applicationId: o.applicationId,
       partitions: plan.offsets.length,

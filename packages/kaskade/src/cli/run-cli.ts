@@ -4,9 +4,10 @@ import { ExitCode, processIo } from './cli-io.js';
 import type { CliIo } from './cli-io.js';
 import { resetCommand } from './reset-command.js';
 import { statusCommand } from './status-command.js';
+import { pauseCommand, resumeCommand, rewindCommand } from './control-commands.js';
 
 /** Reasons of an ApplicationResetError that are the user's input, not the cluster's state. */
-const BAD_INPUT_REASONS = new Set(['unknown-application', 'unknown-topic', 'bad-offsets']);
+const BAD_INPUT_REASONS = new Set(['unknown-application', 'unknown-topic', 'bad-offsets', 'bad-target', 'unsupported']);
 
 /**
  * Runs the `kaskade` command line with `argv` (without `node` and the script) and resolves to its exit code: 0 done,
@@ -15,14 +16,14 @@ const BAD_INPUT_REASONS = new Set(['unknown-application', 'unknown-topic', 'bad-
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<ExitCode> {
   const program = new Command('kaskade')
-    .description('Operate Kaskade applications: reset them for reprocessing and inspect them')
+    .description('Operate Kaskade applications: reset, pause, resume and rewind them, and show their status')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.replace(/\n$/, '')),
       writeErr: (s) => io.err(s.replace(/\n$/, '')),
     });
-  for (const sub of [resetCommand(io), statusCommand(io)]) {
+  for (const sub of [resetCommand(io), pauseCommand(io), resumeCommand(io), rewindCommand(io), statusCommand(io)]) {
     program.addCommand(
       sub.exitOverride().configureOutput({
         writeOut: (s) => io.out(s.replace(/\n$/, '')),
