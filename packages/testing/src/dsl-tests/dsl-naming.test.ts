@@ -45,7 +45,7 @@ describe('DSL names and topology', () => {
         '    Sink: KSTREAM-SINK-0000000005 (topic: KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition)',
         '      <-- KSTREAM-FILTER-0000000006',
         '',
-        '   Sub-topology: 1',
+        '  Sub-topology: 1',
         '    Source: KSTREAM-SOURCE-0000000007 (topics: [KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition])',
         '      --> KSTREAM-AGGREGATE-0000000004',
         '    Processor: KSTREAM-AGGREGATE-0000000004 (stores: [KSTREAM-AGGREGATE-STATE-STORE-0000000003])',
