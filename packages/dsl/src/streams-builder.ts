@@ -40,7 +40,8 @@ export class StreamsBuilder {
       throw new TopologyError('stream() needs one or more non-empty topic names');
     }
     const builder = this.#internal;
-    const name = consumed?.processorName ?? builder.newProcessorName('KSTREAM-SOURCE-');
+    const generated = builder.newProcessorName('KSTREAM-SOURCE-'); // taken even when named, as in Kafka Streams
+    const name = consumed?.processorName ?? generated;
     builder.addSource({
       name,
       topics: list,
@@ -79,10 +80,11 @@ export class StreamsBuilder {
     const builder = this.#internal;
     // Names in Kafka Streams' order: store, source, table source.
     const storeName = materialized?.storeName ?? builder.newStoreName(`${topic}-`);
-    const sourceName = consumed?.processorName ?? builder.newProcessorName('KSTREAM-SOURCE-');
-    const tableSourceName = consumed?.processorName
-      ? `${consumed.processorName}-table-source`
-      : builder.newProcessorName('KTABLE-SOURCE-');
+    // A named table's source is `<name>-source` and its table processor `<name>`; both take counter values anyway.
+    const generatedSource = builder.newProcessorName('KSTREAM-SOURCE-');
+    const generatedTableSource = builder.newProcessorName('KTABLE-SOURCE-');
+    const sourceName = consumed?.processorName ? `${consumed.processorName}-source` : generatedSource;
+    const tableSourceName = consumed?.processorName ?? generatedTableSource;
     const keySerde = materialized?.keySerde ?? consumed?.keySerde;
     const valueSerde = materialized?.valueSerde ?? consumed?.valueSerde;
     builder.addSource({

@@ -144,9 +144,24 @@ export class InternalStreamsBuilder {
       );
     }
     const table = options.table;
-    const sinkName = table?.sinkName ?? this.newProcessorName('KSTREAM-SINK-');
-    const filterName = table ? undefined : this.newProcessorName('KSTREAM-FILTER-');
-    const sourceName = table?.sourceName ?? this.newProcessorName('KSTREAM-SOURCE-');
+    let sinkName: string;
+    let filterName: string | undefined;
+    let sourceName: string;
+    if (table) {
+      sinkName = table.sinkName;
+      sourceName = table.sourceName;
+    } else {
+      // As Kafka Streams (KStreamImpl.createRepartitionedSource): the three counter values are always taken, and a
+      // topic named after a user-given name gets `<topic>-sink`, `<topic>-filter` and `<topic>-source` nodes.
+      sinkName = this.newProcessorName('KSTREAM-SINK-');
+      filterName = this.newProcessorName('KSTREAM-FILTER-');
+      sourceName = this.newProcessorName('KSTREAM-SOURCE-');
+      if (!/^KSTREAM.*-[0-9]{10}$/.test(options.topicName.replace(/-repartition$/, ''))) {
+        sinkName = `${topic}-sink`;
+        filterName = `${topic}-filter`;
+        sourceName = `${topic}-source`;
+      }
+    }
     this.#add(InternalTopicNode.create({ name: topic, partitions: options.partitions }));
     if (filterName !== undefined) this.addProcessor(filterName, new KStreamDropNullKeys(), [options.parentName]);
     this.addSink({

@@ -130,7 +130,8 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
     const { builder, name: parent, keySerde, valueSerde } = this.#props;
     if (typeof topic === 'string' && topic.length === 0) throw new TopologyError('to() needs a topic name');
-    const name = produced?.processorName ?? builder.newProcessorName('KSTREAM-SINK-');
+    const generated = builder.newProcessorName('KSTREAM-SINK-'); // taken even when named, as in Kafka Streams
+    const name = produced?.processorName ?? generated;
     builder.addSink({
       name,
       parentNames: [parent],
@@ -314,9 +315,12 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const t = table.internalProps();
     if (t.builder !== p.builder)
       throw new TopologyError('join: the stream and the table must come from the same StreamsBuilder');
-    const name = joined?.name ?? p.builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
     const keySerde = joined?.keySerde ?? p.keySerde;
-    const parent = this.#repartitionedParent(name, keySerde, joined?.valueSerde ?? p.valueSerde);
+    // As Kafka Streams: the repartition topic is named after the join's name or this stream's node, and the join's
+    // counter value is taken after the repartition's (even when the join is named).
+    const parent = this.#repartitionedParent(joined?.name ?? p.name, keySerde, joined?.valueSerde ?? p.valueSerde);
+    const generated = p.builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
+    const name = joined?.name ?? generated;
     const getter = t.valueGetter;
     // Connecting the table's stores puts the join into the table's sub-topology: both inputs must be co-partitioned.
     p.builder.addProcessor(

@@ -57,7 +57,8 @@ export function joinStreams<K, V, VO, VR>(
   const thisStoreName = `${baseStore ? baseStore + thisSuffix : joinThisGenerated}-store`;
   const otherStoreName = `${baseStore ? baseStore + otherSuffix : joinOtherGenerated}-store`;
   const outerStoreName = leftOuter
-    ? `${baseStore ? baseStore + (rightOuter ? '-outer-shared-join' : '-left-shared-join') : builder.newProcessorName('KSTREAM-OUTERSHARED-')}-store`
+    ? // Kafka Streams takes no counter value for it: it reuses the number of the this-side join processor.
+      `${baseStore ? baseStore + (rightOuter ? '-outer-shared-join' : '-left-shared-join') : 'KSTREAM-OUTERSHARED-' + joinThisGenerated.slice(joinThisGenerated.lastIndexOf('-') + 1)}-store`
     : undefined;
 
   const settings: StoreSettings = {

@@ -63,7 +63,9 @@ describe('KTable', () => {
     const b2 = new StreamsBuilder();
     const table = b2.table('in', Consumed.as('users'), Materialized.as('users-store'));
     expect(table.queryableStoreName()).toBe('users-store');
-    expect(b2.build().describe().toString()).toContain('Processor: users-table-source (stores: [users-store])');
+    // A named table's processor takes the name, its source `<name>-source` (InternalStreamsBuilder.table).
+    expect(b2.build().describe().toString()).toContain('Source: users-source (topics: [in])');
+    expect(b2.build().describe().toString()).toContain('Processor: users (stores: [users-store])');
   });
 
   it('should filter: a key that stops passing is deleted downstream, updates that never pass are not forwarded', () => {
