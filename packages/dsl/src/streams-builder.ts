@@ -4,9 +4,9 @@ import type { Topology } from '@kaskade/core';
 import { Consumed } from './consumed.js';
 import { InternalStreamsBuilder } from './internal/internal-streams-builder.js';
 import { KStreamImpl } from './internal/kstream-impl.js';
-import { keyValueStoreGetter } from './internal/ktable-value-getter.js';
 import { KTableImpl } from './internal/ktable-impl.js';
 import { KTableSource } from './internal/processors/ktable-source.js';
+import { SourceTableMaterialization } from './internal/source-table-materialization.js';
 import { addTimestampedKeyValueStore } from './internal/store-factory.js';
 import type { KStream } from './kstream.js';
 import type { KTable } from './ktable.js';
@@ -102,15 +102,19 @@ export class StreamsBuilder {
       (keySerde ?? builder.defaultSerde('key')) as never,
       (valueSerde ?? builder.defaultSerde('value')) as never,
     );
-    builder.addProcessor(tableSourceName, new KTableSource<K, V>(storeName) as never, [sourceName], [storeName]);
+    const materialization = new SourceTableMaterialization(storeName, materialized?.storeName !== undefined);
+    builder.addProcessor(tableSourceName, new KTableSource<K, V>(materialization) as never, [sourceName], [], () =>
+      materialization.storeNames(),
+    );
     return new KTableImpl<K, V>({
       builder,
       name: tableSourceName,
       keySerde,
       valueSerde,
-      valueGetter: keyValueStoreGetter(storeName),
+      valueGetter: materialization.valueGetter<K, V>(),
       storeName,
       window: undefined,
+      oldValues: materialization,
     });
   }
 

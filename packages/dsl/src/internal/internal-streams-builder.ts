@@ -80,6 +80,7 @@ export class InternalStreamsBuilder {
     supplier: ProcessorSupplier<never, never, unknown, unknown>,
     parentNames: readonly string[],
     storeNames: readonly string[] = [],
+    lateStoreNames?: () => readonly string[],
   ): void {
     for (const s of storeNames) {
       if (!this.#stores.has(s)) {
@@ -97,6 +98,7 @@ export class InternalStreamsBuilder {
         parentNames,
         supplier: supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>,
         storeNames,
+        lateStoreNames,
       }),
     );
   }
@@ -210,7 +212,7 @@ export class InternalStreamsBuilder {
         case 'ProcessorNode': {
           const supplier = bindDefaults ? bindingSupplier(node.supplier, bindDefaults) : node.supplier;
           topology.addProcessor(node.name, supplier, ...node.parentNames);
-          for (const storeName of node.storeNames) {
+          for (const storeName of [...node.storeNames, ...(node.lateStoreNames?.() ?? [])]) {
             if (added.has(storeName) || topology.stores().has(storeName)) {
               topology.connectProcessorAndStateStores(node.name, storeName);
             } else {

@@ -23,7 +23,6 @@ import type { StreamJoined } from '../stream-joined.js';
 import { erased, nameOrGenerate } from './args.js';
 import { BranchedKStreamImpl } from './branched-kstream-impl.js';
 import { KGroupedStreamImpl } from './kgrouped-stream-impl.js';
-import { keyValueStoreGetter } from './ktable-value-getter.js';
 import { KTableImpl } from './ktable-impl.js';
 import { KStreamFilter } from './processors/kstream-filter.js';
 import { KStreamFlatMap } from './processors/kstream-flat-map.js';
@@ -36,6 +35,7 @@ import { KStreamPassThrough } from './processors/kstream-pass-through.js';
 import { KStreamPeek } from './processors/kstream-peek.js';
 import { KStreamSelectKey } from './processors/kstream-select-key.js';
 import { KTableSource } from './processors/ktable-source.js';
+import { SourceTableMaterialization } from './source-table-materialization.js';
 import { addTimestampedKeyValueStore } from './store-factory.js';
 import type { StreamProps } from './stream-props.js';
 import { joinStreams } from './stream-stream-join.js';
@@ -180,15 +180,19 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       (keySerde ?? p.builder.defaultSerde('key')) as never,
       (valueSerde ?? p.builder.defaultSerde('value')) as never,
     );
-    p.builder.addProcessor(name, new KTableSource<K, V>(storeName) as never, [parent], [storeName]);
+    const materialization = new SourceTableMaterialization(storeName, materialized?.storeName !== undefined);
+    p.builder.addProcessor(name, new KTableSource<K, V>(materialization) as never, [parent], [], () =>
+      materialization.storeNames(),
+    );
     return new KTableImpl<K, V>({
       builder: p.builder,
       name,
       keySerde,
       valueSerde,
-      valueGetter: keyValueStoreGetter(storeName),
+      valueGetter: materialization.valueGetter<K, V>(),
       storeName,
       window: undefined,
+      oldValues: materialization,
     });
   }
 

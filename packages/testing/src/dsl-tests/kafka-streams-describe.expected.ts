@@ -2,6 +2,19 @@
 // the expected texts of kafka-streams-describe.test.ts. Do not edit by hand.
 
 export const KAFKA_STREAMS_DESCRIBE: { readonly [name: string]: string } = {
+  'multi-topic-source-and-stores': [
+    'Topologies:',
+    '   Sub-topology: 0',
+    '    Source: KSTREAM-SOURCE-0000000000 (topics: [zeta, b, alpha, mid])',
+    '      --> KSTREAM-PROCESSVALUES-0000000001',
+    '    Processor: KSTREAM-PROCESSVALUES-0000000001 (stores: [zeta-store, alpha, m])',
+    '      --> KSTREAM-SINK-0000000002',
+    '      <-- KSTREAM-SOURCE-0000000000',
+    '    Sink: KSTREAM-SINK-0000000002 (topic: out)',
+    '      <-- KSTREAM-PROCESSVALUES-0000000001',
+    '',
+    '',
+  ].join('\n'),
   'word-count': [
     'Topologies:',
     '   Sub-topology: 0',

@@ -340,6 +340,13 @@ public final class Main {
                 .count().toStream().mapValues(v -> v.toString()).to("out", Produced.with(S, S)),
             in("t", "a", "x1", 1), in("t", "b", "y1", 2), in("t", "a", "y2", 3), in("t", "c", null, 6),
             in("t", "b", "x1", 7));
+        run("table-two-filters", b -> {
+                final KTable<String, String> t = b.table("t", Consumed.with(S, S));
+                t.filter((k, v) -> Integer.parseInt(v) > 0).toStream().to("out", Produced.with(S, S));
+                t.filterNot((k, v) -> Integer.parseInt(v) > 0, Materialized.as("non-positive")).toStream()
+                    .mapValues(v -> "neg:" + v).to("out", Produced.with(S, S));
+            },
+            in("t", "a", "5", 1), in("t", "a", "-1", 2), in("t", "a", "-2", 3), in("t", "b", "-3", 4), in("t", "a", "7", 5));
         // 4. Sliding windows: out-of-order records update the affected windows newest first.
         run("sliding-out-of-order", b -> windowedOut(b.stream("in", Consumed.with(S, S)).groupByKey()
                 .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(100))).count()),
