@@ -305,6 +305,10 @@ public final class Main {
                 .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(10), Duration.ofMillis(5))).count()),
             in("in", "a", "v", 10), in("in", "b", "v", 35), in("in", "a", "v", 20), in("in", "a", "v", 19),
             in("in", "b", "v", 15), in("in", "d", "v", 100), in("in", "b", "v", 75), in("in", "b", "v", 74));
+        run("session-lateness-boundary", b -> windowedOut(b.stream("in", Consumed.with(S, S)).groupByKey()
+                .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(5), Duration.ofMillis(3))).count()),
+            in("in", "a", "v", 20), in("in", "b", "v", 17), in("in", "b", "v", 16), in("in", "c", "v", 12),
+            in("in", "c", "v", 11), in("in", "d", "v", 11), in("in", "e", "v", 13), in("in", "e", "v", 12));
         // 2. Join partners expire by their own store's observed time.
         final JoinWindows jw = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(5));
         run("join-expiry-inner", b -> b.stream("left", Consumed.with(S, S))
