@@ -143,6 +143,42 @@ describe("join partners expire by their own store's time (KStreamKStreamJoin.pro
   });
 });
 
+describe('outer joins after expiry, and the one deliberate deviation', () => {
+  it('should emit a right record of an outer join whose window closed, then still join it (KStreamKStreamJoin)', () => {
+    const expected = [
+      'right a=R0@0 ->',
+      'left x=X@40 -> a=null+R0@0', // R0's window closed, grace included
+      'left a=L10@10 -> a=L10+R0@10', // R0 is still in its store: Kafka Streams joins it too
+      'right x=RX@41 -> x=X+RX@41',
+      'left z=Z@100 ->',
+    ];
+    const build = (b: StreamsBuilder) =>
+      b
+        .stream('left', Consumed.with(S, S))
+        .outerJoin(b.stream('right', Consumed.with(S, S)), joiner, joinWindows)
+        .to('out', Produced.with(S, S));
+    expect(run(build, expected)).toEqual(expected);
+  });
+
+  // Kafka Streams 4.3.1 (case join-spurious-left) emits `a=L0+null@0` when L0 arrives, because its window
+  // [.., 10] has closed without grace (10 < stream time 12), and then `a=L0+R9@9` when its partner arrives within
+  // grace: a spurious result. Kaskade waits for window end + grace (README, "Deviations from Kafka Streams").
+  it('should not emit a left record with null before its grace has passed (deliberately unlike Kafka Streams)', () => {
+    const expected = [
+      'left x=X@12 ->',
+      'left a=L0@0 ->', // Kafka Streams: a=L0+null@0
+      'right a=R9@9 -> a=L0+R9@9',
+      'left z=Z@100 -> x=X+null@12',
+    ];
+    const build = (b: StreamsBuilder) =>
+      b
+        .stream('left', Consumed.with(S, S))
+        .leftJoin(b.stream('right', Consumed.with(S, S)), joiner, joinWindows)
+        .to('out', Produced.with(S, S));
+    expect(run(build, expected)).toEqual(expected);
+  });
+});
+
 describe('KTable filter forwards deletes unless old values are sent (KTableFilter.KTableFilterProcessor.process)', () => {
   it('should forward a delete for every update that does not pass, also for keys never seen', () => {
     const expected = [

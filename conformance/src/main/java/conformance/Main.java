@@ -327,6 +327,10 @@ public final class Main {
                 .outerJoin(b.stream("right", Consumed.with(S, S)), (x, y) -> x + "+" + y, jw).to("out", Produced.with(S, S)),
             in("right", "a", "R0", 0), in("left", "x", "X", 40), in("left", "a", "L10", 10), in("right", "x", "RX", 41),
             in("left", "z", "Z", 100));
+        // 7. The deliberate deviation: Kafka Streams emits L+null as soon as L's window closed without grace.
+        run("join-spurious-left", b -> b.stream("left", Consumed.with(S, S))
+                .leftJoin(b.stream("right", Consumed.with(S, S)), (x, y) -> x + "+" + y, jw).to("out", Produced.with(S, S)),
+            in("left", "x", "X", 12), in("left", "a", "L0", 0), in("right", "a", "R9", 9), in("left", "z", "Z", 100));
         // 3. KTableFilter forwards (null, null) unless old values are sent.
         run("table-filter-deletes", b -> b.table("t", Consumed.with(S, S))
                 .filter((k, v) -> v.startsWith("x"))
