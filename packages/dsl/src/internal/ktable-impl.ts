@@ -153,6 +153,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   suppress(suppressed: Suppressed): KTable<K, V> {
     if (!(suppressed instanceof Suppressed)) throw new TopologyError('suppress() needs a Suppressed');
     const p = this.#props;
+    // The buffer keeps the prior value of each key: the parent must send old values (KTableSuppressProcessorSupplier).
+    p.oldValues?.enableSendingOldValues(true);
     const name = suppressed.name ?? p.builder.newProcessorName('KTABLE-SUPPRESS-');
     const storeName =
       suppressed.name !== undefined ? `${suppressed.name}-store` : p.builder.newStoreName('KTABLE-SUPPRESS-');

@@ -11,8 +11,10 @@ import {
   Grouped,
   JoinWindows,
   Joined,
+  Materialized,
   Named,
   Produced,
+  Repartitioned,
   SessionWindows,
   SlidingWindows,
   StreamJoined,
@@ -215,6 +217,123 @@ const cases: { readonly [name: string]: (b: StreamsBuilder) => void } = {
       .to('b', Produced.with(S, S));
     s.foreach(() => undefined);
   },
+  'grouped-stream-aggregations': (b) => {
+    const g = b.stream('in', Consumed.with(S, S)).groupByKey(Grouped.with(S, S));
+    g.count().toStream().to('counts', Produced.with(S, L));
+    g.reduce((x, y) => x + y)
+      .toStream()
+      .to('reduced', Produced.with(S, S));
+    g.aggregate(
+      () => '',
+      (_k, v, agg) => agg + v,
+      Materialized.with(S, S),
+    )
+      .toStream()
+      .to('aggregated', Produced.with(S, S));
+  },
+  'group-by-named': (b) =>
+    b
+      .stream('text', Consumed.with(S, S))
+      .groupBy((_k, v) => v, Grouped.as<string, string>('by-value').withKeySerde(S).withValueSerde(S))
+      .count(Named.as('count-by-value'), Materialized.as('by-value-counts'))
+      .toStream(Named.as('to-out'))
+      .to('out', Produced.with(S, L).withName('out-sink')),
+  'named-stateless': (b) =>
+    b
+      .stream('in', Consumed.as<string, string>('my-source').withKeySerde(S).withValueSerde(S))
+      .filter(() => true, Named.as('my-filter'))
+      .mapValues((v) => v, Named.as('my-map'))
+      .to('out', Produced.as('my-sink')),
+  'repartition-named': (b) =>
+    b
+      .stream('in', Consumed.with(S, S))
+      .repartition(Repartitioned.as<string, string>('by-key').withNumberOfPartitions(4))
+      .to('out', Produced.with(S, S)),
+  'repartition-unnamed': (b) =>
+    b
+      .stream('in', Consumed.with(S, S))
+      .selectKey((_k, v) => v)
+      .repartition()
+      .to('out', Produced.with(S, S)),
+  'shared-grouping': (b) => {
+    const g = b
+      .stream('in', Consumed.with(S, S))
+      .selectKey((_k, v) => v)
+      .groupByKey(Grouped.as<string, string>('g').withKeySerde(S).withValueSerde(S));
+    g.count(Materialized.as('c1'));
+    g.reduce((x, y) => x + y, Materialized.as('c2'));
+  },
+  'joined-table-lookup': (b) => {
+    const joined = b
+      .table('l', Consumed.with(S, S))
+      .join(b.table('r', Consumed.with(S, S)), (x, y) => x + y)
+      .mapValues((v) => v.toUpperCase());
+    b.stream('s', Consumed.with(S, S))
+      .join(joined, (x, y) => `${x}:${y}`)
+      .to('out', Produced.with(S, S));
+  },
+  'table-table-join-materialized': (b) => {
+    b.table('l', Consumed.with(S, S)).join(
+      b.table('r', Consumed.with(S, S)),
+      (x, y) => x + y,
+      Materialized.as<string, string>('joined').withValueSerde(S),
+    );
+  },
+  'table-group-by-reduce-aggregate': (b) => {
+    const g = b.table('t', Consumed.with(S, S)).groupBy((k, v) => ({ key: v, value: k }), Grouped.with(S, S));
+    g.reduce(
+      (x, y) => x + y,
+      (x) => x,
+    )
+      .toStream()
+      .to('reduced', Produced.with(S, S));
+    g.aggregate(
+      () => '',
+      (_k, v, agg) => agg + v,
+      (_k, _v, agg) => agg,
+      Materialized.with(S, S),
+    )
+      .toStream()
+      .to('aggregated', Produced.with(S, S));
+  },
+  'session-suppressed': (b) =>
+    windowedKeys(
+      b
+        .stream('in', Consumed.with(S, S))
+        .groupByKey()
+        .windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 5))
+        .count()
+        .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded())),
+    ),
+  'suppress-time-limit': (b) =>
+    b
+      .table('in', Consumed.with(S, S))
+      .suppress(Suppressed.untilTimeLimit(10, BufferConfig.unbounded()))
+      .toStream()
+      .to('out', Produced.with(S, S)),
+  'stream-table-left-join-named-repartition': (b) => {
+    const t = b.table('t', Consumed.with(S, S), Materialized.as('t-store'));
+    b.stream('s', Consumed.with(S, S))
+      .selectKey((_k, v) => v)
+      .leftJoin(t, (x, y) => x + String(y))
+      .to('out', Produced.with(S, S));
+  },
+  'stream-stream-left-join-named': (b) =>
+    b
+      .stream('left', Consumed.with(S, S))
+      .leftJoin(
+        b.stream('right', Consumed.with(S, S)),
+        (x, y) => x + String(y),
+        JoinWindows.ofTimeDifferenceAndGrace(10, 5),
+        StreamJoined.with(S, S, S).withName('j').withStoreName('s'),
+      )
+      .to('out', Produced.with(S, S)),
+  'process-and-merge': (b) =>
+    b
+      .stream('a', Consumed.with(S, S))
+      .merge(b.stream('c', Consumed.with(S, S)), Named.as('merged'))
+      .process(() => ({ process: () => undefined }))
+      .to('out', Produced.with(S, S)),
 };
 
 /** `toStream().map(key of the window) → out`, as the Java side writes it. */

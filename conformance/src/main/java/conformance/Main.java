@@ -249,6 +249,78 @@ public final class Main {
         });
     }
 
+    static {
+        describe("grouped-stream-aggregations", b -> {
+            final var g = b.stream("in", Consumed.with(S, S)).groupByKey(Grouped.with(S, S));
+            g.count().toStream().to("counts", Produced.with(S, L));
+            g.reduce((x, y) -> x + y).toStream().to("reduced", Produced.with(S, S));
+            g.aggregate(() -> "", (k, v, agg) -> agg + v, Materialized.with(S, S)).toStream().to("aggregated", Produced.with(S, S));
+        });
+        describe("group-by-named", b -> b.stream("text", Consumed.with(S, S))
+            .groupBy((k, v) -> v, Grouped.<String, String>as("by-value").withKeySerde(S).withValueSerde(S))
+            .count(Named.as("count-by-value"), Materialized.as("by-value-counts"))
+            .toStream(Named.as("to-out"))
+            .to("out", Produced.with(S, L).withName("out-sink")));
+        describe("named-stateless", b -> b.stream("in", Consumed.<String, String>as("my-source").withKeySerde(S).withValueSerde(S))
+            .filter((k, v) -> true, Named.as("my-filter"))
+            .mapValues(v -> v, Named.as("my-map"))
+            .to("out", Produced.as("my-sink")));
+        describe("repartition-named", b -> b.stream("in", Consumed.with(S, S))
+            .repartition(org.apache.kafka.streams.kstream.Repartitioned.<String, String>as("by-key").withNumberOfPartitions(4))
+            .to("out", Produced.with(S, S)));
+        describe("repartition-unnamed", b -> b.stream("in", Consumed.with(S, S))
+            .selectKey((k, v) -> v)
+            .repartition()
+            .to("out", Produced.with(S, S)));
+        describe("shared-grouping", b -> {
+            final var g = b.stream("in", Consumed.with(S, S)).selectKey((k, v) -> v)
+                .groupByKey(Grouped.<String, String>as("g").withKeySerde(S).withValueSerde(S));
+            g.count(Materialized.as("c1"));
+            g.reduce((x, y) -> x + y, Materialized.as("c2"));
+        });
+        describe("joined-table-lookup", b -> {
+            final KTable<String, String> joined = b.table("l", Consumed.with(S, S))
+                .join(b.table("r", Consumed.with(S, S)), (x, y) -> x + y)
+                .mapValues(v -> v.toUpperCase());
+            b.stream("s", Consumed.with(S, S)).join(joined, (x, y) -> x + ":" + y).to("out", Produced.with(S, S));
+        });
+        describe("table-table-join-materialized", b -> b.table("l", Consumed.with(S, S))
+            .join(b.table("r", Consumed.with(S, S)), (x, y) -> x + y,
+                Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("joined").withValueSerde(S)));
+        describe("table-group-by-reduce-aggregate", b -> {
+            final var g = b.table("t", Consumed.with(S, S)).groupBy((k, v) -> KeyValue.pair(v, k), Grouped.with(S, S));
+            g.reduce((x, y) -> x + y, (x, y) -> x).toStream().to("reduced", Produced.with(S, S));
+            g.aggregate(() -> "", (k, v, agg) -> agg + v, (k, v, agg) -> agg, Materialized.with(S, S))
+                .toStream().to("aggregated", Produced.with(S, S));
+        });
+        describe("session-suppressed", b -> b.stream("in", Consumed.with(S, S)).groupByKey()
+            .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+            .count()
+            .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+            .toStream().map((k, v) -> KeyValue.pair(k.key(), v)).to("out", Produced.with(S, L)));
+        describe("suppress-time-limit", b -> b.table("in", Consumed.with(S, S))
+            .suppress(Suppressed.untilTimeLimit(Duration.ofMillis(10), Suppressed.BufferConfig.unbounded()))
+            .toStream().to("out", Produced.with(S, S)));
+        describe("stream-table-left-join-named-repartition", b -> {
+            final KTable<String, String> t = b.table("t", Consumed.with(S, S), Materialized.as("t-store"));
+            b.stream("s", Consumed.with(S, S)).selectKey((k, v) -> v)
+                .leftJoin(t, (x, y) -> x + y)
+                .to("out", Produced.with(S, S));
+        });
+        describe("stream-stream-left-join-named", b -> b.stream("left", Consumed.with(S, S))
+            .leftJoin(b.stream("right", Consumed.with(S, S)), (x, y) -> x + y,
+                JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)),
+                StreamJoined.<String, String, String>with(S, S, S).withName("j").withStoreName("s"))
+            .to("out", Produced.with(S, S)));
+        describe("process-and-merge", b -> {
+            final KStream<String, String> a = b.stream("a", Consumed.with(S, S));
+            final KStream<String, String> c = b.stream("c", Consumed.with(S, S));
+            a.merge(c, Named.as("merged"))
+                .process(() -> new Processor<String, String, String, String>() { public void process(final Record<String, String> r) { } })
+                .to("out", Produced.with(S, S));
+        });
+    }
+
     static final String DEDUP_STORE = "order-ids";
 
     static void defineExamples() {
