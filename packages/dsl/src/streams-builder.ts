@@ -112,7 +112,8 @@ export class StreamsBuilder {
       keySerde,
       valueSerde,
       valueGetter: materialization.valueGetter<K, V>(),
-      storeName,
+      // Queryable only when named by the user (Materialized.as), as Kafka Streams' queryableStoreName().
+      storeName: materialized?.storeName,
       window: undefined,
       oldValues: materialization,
     });

@@ -190,7 +190,8 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       keySerde,
       valueSerde,
       valueGetter: materialization.valueGetter<K, V>(),
-      storeName,
+      // Queryable only when named by the user (Materialized.as), as Kafka Streams' queryableStoreName().
+      storeName: materialized?.storeName,
       window: undefined,
       oldValues: materialization,
     });

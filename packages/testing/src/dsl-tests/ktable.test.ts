@@ -47,7 +47,8 @@ describe('KTable', () => {
 
   it('should name the table source and store as Kafka Streams does, or after Materialized.as', () => {
     const b1 = new StreamsBuilder();
-    b1.table('in');
+    // Not queryable without Materialized.as: Kafka Streams' queryableStoreName() is null then.
+    expect(b1.table('in').queryableStoreName()).toBeUndefined();
     expect(b1.build().describe().toString()).toBe(
       [
         'Topologies:',
