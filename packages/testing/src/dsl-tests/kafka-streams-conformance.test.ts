@@ -241,6 +241,23 @@ describe('sliding windows update order (KStreamSlidingWindowAggregate.processInO
   });
 });
 
+describe('sliding windows, more out-of-order records (KStreamSlidingWindowAggregate)', () => {
+  it('should create and update windows for records arriving out of order, in Kafka Streams order', () => {
+    const expected = [
+      'in a=v@10 -> a@0/10=1@10',
+      'in a=v@30 -> a@20/30=1@30',
+      'in a=v@25 -> a@20/30=2@30 a@15/25=1@25 a@26/36=1@30',
+      'in a=v@15 -> a@15/25=2@25 a@11/21=1@15 a@5/15=2@15 a@16/26=1@25',
+      'in a=v@22 -> a@20/30=3@30 a@16/26=2@25 a@15/25=3@25 a@12/22=2@22 a@23/33=2@30',
+      'in a=v@5 -> a@5/15=3@15 a@6/16=2@15 a@0/10=2@10',
+      'in a=v@31 -> a@26/36=2@31 a@23/33=3@31 a@31/41=1@31 a@21/31=4@31',
+      'in a=v@30 -> a@26/36=3@31 a@23/33=4@31 a@21/31=5@31 a@20/30=4@30',
+    ];
+    const sliding = SlidingWindows.ofTimeDifferenceAndGrace(10, 100);
+    expect(run((b) => windowedOut(inputStream(b).windowedBy(sliding).count()), expected)).toEqual(expected);
+  });
+});
+
 describe('KIP-962: null keys in left and outer joins', () => {
   it('should join a null-key stream record with null in a stream-table left join (KStreamKTableJoinProcessor)', () => {
     const expected = [

@@ -432,6 +432,10 @@ public final class Main {
                 .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(100))).count()),
             in("in", "a", "v", 0), in("in", "a", "v", 5), in("in", "a", "v", 12), in("in", "a", "v", 20),
             in("in", "a", "v", 8), in("in", "a", "v", 3));
+        run("sliding-out-of-order-2", b -> windowedOut(b.stream("in", Consumed.with(S, S)).groupByKey()
+                .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(100))).count()),
+            in("in", "a", "v", 10), in("in", "a", "v", 30), in("in", "a", "v", 25), in("in", "a", "v", 15),
+            in("in", "a", "v", 22), in("in", "a", "v", 5), in("in", "a", "v", 31), in("in", "a", "v", 30));
         // 5. KIP-962: null keys in left joins.
         run("stream-table-left-join-null-key", b -> b.stream("s", Consumed.with(S, S))
                 .leftJoin(b.table("t", Consumed.with(S, S)), (x, y) -> x + "+" + y).to("out", Produced.with(S, S)),
