@@ -324,6 +324,7 @@ export class TaskStateManager {
       const lmdb = LmdbEnvironment.open(path.join(this.taskDir, 'lmdb'), {
         maxDbs: this.#options.maxDbs ?? DEFAULT_MAX_DBS,
         logger: this.#log,
+        taskId: this.taskId,
       });
       this.#lmdb = lmdb;
       this.#wasReset = lmdb.wasReset;
