@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BehaviorSubject, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { IllegalStateError, InvalidStateStoreError } from '@kaskade/processor-api';
+import type { CorruptedStateError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
 import { TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
 import { parseStreamsConfig } from '../config/streams-config.js';
@@ -24,6 +25,7 @@ import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { StreamTask } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
 import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
+import { CorruptedStateRecovery } from './corrupted-state-recovery.js';
 import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
@@ -90,6 +92,7 @@ export class KafkaStreams {
   #stopRequested = false;
   #loopStopped = false;
   #committer: CommitCoordinator | undefined;
+  #corruption: CorruptedStateRecovery | undefined;
   #admin: KafkaAdmin | undefined;
   #restored = 0;
 
@@ -343,6 +346,16 @@ export class KafkaStreams {
         this.#restored += await this.#restorer!.restore(tasks);
       },
     });
+    this.#corruption = new CorruptedStateRecovery({
+      exactlyOnce: this.#eos,
+      logger: cfg.logger,
+      tasks: this.#tasks,
+      committer: () => this.#committer!,
+      consumer: () => this.#consumer!,
+      restore: async (tasks) => {
+        this.#restored += await this.#restorer!.restore(tasks);
+      },
+    });
   }
 
   get #eos(): boolean {
@@ -399,10 +412,13 @@ export class KafkaStreams {
           if (collector.backlogged) await collector.drain();
           if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) await committer.commit();
         } catch (e) {
-          // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
-          // transaction and rewinds the tasks; everything else stops the instance.
-          if (!this.#eos || !isTransactionError(e)) throw e;
-          await this.#committer!.recover(e);
+          // A corrupted store is rebuilt from its changelogs (never treated as a bad record). Exactly-once: a fenced
+          // or failed producer (even when it fails a send in the middle of a batch) aborts the transaction and
+          // rewinds the tasks; everything else stops the instance.
+          const corrupted = this.#corruption!.corruptedTask(e);
+          if (corrupted !== undefined) await this.#corruption!.rebuild(corrupted, e as CorruptedStateError);
+          else if (!this.#eos || !isTransactionError(e)) throw e;
+          else await this.#committer!.recover(e);
         }
         if (this.state === 'REBALANCING' && this.#rebalances.length === 0 && this.#tasks.size > 0)
           this.#setState('RUNNING');
