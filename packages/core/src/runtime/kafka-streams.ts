@@ -5,7 +5,7 @@ import type { Observable } from 'rxjs';
 import { IllegalStateError, InvalidStateStoreError } from '@kaskade/processor-api';
 import type { CorruptedStateError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
-import { TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
+import { TaskStateManager, TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
 import { parseStreamsConfig } from '../config/streams-config.js';
 import type { StreamsConfig, StreamsConfigInput } from '../config/streams-config.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
@@ -275,6 +275,10 @@ export class KafkaStreams {
   async #setup(): Promise<void> {
     const cfg = this.config;
     const appId = cfg.applicationId;
+    // Persistent stores need a writable state directory: refuse at once, naming it, rather than at the first task.
+    if ([...this.#topology.stores().values()].some((s) => s.builder.build().persistent)) {
+      TaskStateManager.ensureStateDirectory(join(cfg.stateDir, appId));
+    }
     const topics = await prepareTopics(this.#topology, cfg);
     this.#plan = topics.plan;
     const resolveTopic = topics.resolveTopic;
