@@ -163,6 +163,9 @@ describe('corrupt state on the real broker', () => {
   let afterKillCounts: Map<string, Map<string, number>>;
   let afterClose: App;
   let afterCloseCounts: Map<string, Map<string, number>>;
+  let whileRunning: App;
+  let whileRunningCounts: Map<string, Map<string, number>>;
+  let restoresBeforeDamage: number;
 
   beforeAll(async () => {
     await createTopics({ topic: input, partitions: PARTITIONS }, { topic: output, partitions: PARTITIONS });
@@ -186,6 +189,16 @@ describe('corrupt state on the real broker', () => {
     await processedThrough(afterClose, appId, input, 3 * perRound);
     await stopApp(afterClose, 'SIGTERM');
     afterCloseCounts = localCounts(stateDir, appId);
+
+    // Scenario 3: a page of a store in use is zeroed under the running process; the next records read it.
+    whileRunning = startApp(appId, input, output, stateDir);
+    await processedThrough(whileRunning, appId, input, 3 * perRound);
+    restoresBeforeDamage = whileRunning.restores.length;
+    damageTask(taskDir(0), 'a zeroed middle page');
+    await produce(input, round(3));
+    await processedThrough(whileRunning, appId, input, 4 * perRound);
+    await stopApp(whileRunning, 'SIGTERM');
+    whileRunningCounts = localCounts(stateDir, appId);
   }, 600_000);
 
   describe.each([
@@ -217,6 +230,20 @@ describe('corrupt state on the real broker', () => {
         expect(counts().get(`0_${partition}`)).toEqual(expectedCounts(partition, rounds));
       },
     );
+  });
+
+  describe('damaged while running', () => {
+    it('should rebuild the store from its changelog, not skip records, and keep the process running', () => {
+      expect(whileRunning.exit).toEqual({ code: 0, signal: null });
+      const rebuilt = whileRunning.errors.join('\n');
+      expect(rebuilt).toContain(`the state of task 0_0 in ${join(taskDir(0), 'lmdb')} is corrupted (MDB_`);
+      expect(rebuilt).toMatch(/closing the task, deleting .* and restoring its stores from their changelogs/);
+      const again = whileRunning.restores.slice(restoresBeforeDamage).filter((r) => r.partition === 0);
+      expect(again.map((r) => r.startOffset)).toContain(0);
+      for (let partition = 0; partition < PARTITIONS; partition++) {
+        expect(whileRunningCounts.get(`0_${partition}`), `task 0_${partition}`).toEqual(expectedCounts(partition, 4));
+      }
+    });
   });
 });
 
