@@ -16,7 +16,7 @@ import type { RestoreProgress } from '@kaskade/core';
 import { Stores, TaskStateManager } from '@kaskade/state-store';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { COUNTS_STORE } from './fixtures/counting-topology.js';
-import { DAMAGES, damageTask } from './fixtures/damage-lmdb.js';
+import { DAMAGES, damageTask, storeHasData } from './fixtures/damage-lmdb.js';
 import type { Damage } from './fixtures/damage-lmdb.js';
 import { createTopics, eventually, produce } from './kafka-helpers.js';
 
@@ -172,6 +172,7 @@ describe('corrupt state on the real broker', () => {
     await produce(input, round(0));
     const first = startApp(appId, input, output, stateDir);
     await processedThrough(first, appId, input, perRound);
+    await eventually(() => DAMAGES.every((_, p) => storeHasData(taskDir(p))), 30_000, 'the stores to persist');
 
     // Scenario 1: the process is SIGKILLed (the common exactly-once crash), then its files are damaged.
     await stopApp(first, 'SIGKILL');
@@ -193,6 +194,7 @@ describe('corrupt state on the real broker', () => {
     // Scenario 3: a page of a store in use is zeroed under the running process; the next records read it.
     whileRunning = startApp(appId, input, output, stateDir);
     await processedThrough(whileRunning, appId, input, 3 * perRound);
+    await eventually(() => storeHasData(taskDir(0)), 30_000, 'the store of task 0_0 to persist');
     restoresBeforeDamage = whileRunning.restores.length;
     damageTask(taskDir(0), 'a zeroed middle page');
     await produce(input, round(3));

@@ -45,28 +45,29 @@ export class CorruptedStateRecovery {
     return typeof taskId === 'string' ? this.#host.tasks.get(taskId) : undefined;
   }
 
+  /**
+   * Restores newly assigned tasks; a task whose state turns out to be corrupted while restoring is closed, wiped and
+   * opened again, and restoration goes on. Returns the tasks to initialize (the reopened ones in place of the old).
+   */
+  async restoreNew(created: readonly StreamTask[]): Promise<StreamTask[]> {
+    const tasks = [...created];
+    for (;;) {
+      try {
+        await this.#host.restore(tasks);
+        return tasks;
+      } catch (error) {
+        const task = this.corruptedTask(error);
+        const index = task === undefined ? -1 : tasks.indexOf(task);
+        if (index < 0) throw error;
+        tasks[index] = this.#wipeAndReopen(task!, error as CorruptedStateError);
+      }
+    }
+  }
+
   /** Rebuilds `task` from its changelogs (see the class). Rethrows `error` when the task was rebuilt too often. */
   async rebuild(task: StreamTask, error: CorruptedStateError): Promise<void> {
     const host = this.#host;
-    const now = Date.now();
-    const recent = (this.#rebuilds.get(task.idString) ?? []).filter((t) => now - t < REBUILD_WINDOW_MS);
-    if (recent.length >= MAX_REBUILDS) {
-      throw new CorruptedStateError(
-        `the state of task ${task.idString} was corrupted ${recent.length + 1} times within ` +
-          `${REBUILD_WINDOW_MS / 60_000} minutes (last: ${error.message}); check the disk of the state directory`,
-        { cause: error, context: error.context },
-      );
-    }
-    this.#rebuilds.set(task.idString, [...recent, now]);
-    const taskDir = task.stateManager?.taskDir;
-    host.logger.error(
-      `task ${task.idString}: ${error.message}; closing the task, deleting ${taskDir ?? 'its state'} and restoring ` +
-        `its stores from their changelogs`,
-      { error, taskId: task.idString, path: error.context['path'] },
-    );
-    host.tasks.close(task, true);
-    if (taskDir !== undefined) rmSync(taskDir, { recursive: true, force: true });
-    const fresh = host.tasks.open(task.id.subtopology, task.id.partition);
+    const fresh = this.#wipeAndReopen(task, error);
     const committer = host.committer();
     if (host.exactlyOnce && committer.inTransaction) {
       // Aborts the transaction and reopens, restores and rewinds every task, the fresh one included.
@@ -91,5 +92,29 @@ export class CorruptedStateRecovery {
       // No committed offset yet: back to where the reset policy starts (earliest by default).
       await consumer.seek({ topic: c.topic, partition: c.partition, offset: c.offset >= 0 ? c.offset : -2 });
     }
+  }
+
+  /** Closes `task` without committing, deletes its state directory and opens it again, empty. */
+  #wipeAndReopen(task: StreamTask, error: CorruptedStateError): StreamTask {
+    const host = this.#host;
+    const now = Date.now();
+    const recent = (this.#rebuilds.get(task.idString) ?? []).filter((t) => now - t < REBUILD_WINDOW_MS);
+    if (recent.length >= MAX_REBUILDS) {
+      throw new CorruptedStateError(
+        `the state of task ${task.idString} was corrupted ${recent.length + 1} times within ` +
+          `${REBUILD_WINDOW_MS / 60_000} minutes (last: ${error.message}); check the disk of the state directory`,
+        { cause: error, context: error.context },
+      );
+    }
+    this.#rebuilds.set(task.idString, [...recent, now]);
+    const taskDir = task.stateManager?.taskDir;
+    host.logger.error(
+      `task ${task.idString}: ${error.message}; closing the task, deleting ${taskDir ?? 'its state'} and restoring ` +
+        `its stores from their changelogs`,
+      { error, taskId: task.idString, path: error.context['path'] },
+    );
+    host.tasks.close(task, true);
+    if (taskDir !== undefined) rmSync(taskDir, { recursive: true, force: true });
+    return host.tasks.open(task.id.subtopology, task.id.partition);
   }
 }

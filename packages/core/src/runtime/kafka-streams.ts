@@ -478,8 +478,7 @@ export class KafkaStreams {
       if (!this.#tasks.get(id)) created.push(this.#tasks.open(sub, tp.partition));
     }
     if (created.length > 0) {
-      this.#restored += await this.#restorer!.restore(created);
-      for (const t of created) t.initializeProcessors();
+      for (const t of await this.#corruption!.restoreNew(created)) t.initializeProcessors();
     }
     const start = await this.#startOffsets(event.partitions);
     if (start.length > 0) {
