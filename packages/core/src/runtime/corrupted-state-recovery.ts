@@ -3,6 +3,8 @@ import { CorruptedStateError } from '@kaskade/processor-api';
 import type { Logger } from '../config/logger.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import { ChangelogRestorer } from './changelog-restorer.js';
+import type { ChangelogRestorerOptions } from './changelog-restorer.js';
 import type { CommitCoordinator } from './commit-coordinator.js';
 import type { StreamTask } from './stream-task.js';
 import type { TaskManager } from './task-manager.js';
@@ -45,29 +47,18 @@ export class CorruptedStateRecovery {
     return typeof taskId === 'string' ? this.#host.tasks.get(taskId) : undefined;
   }
 
-  /**
-   * Restores newly assigned tasks; a task whose state turns out to be corrupted while restoring is closed, wiped and
-   * opened again, and restoration goes on. Returns the tasks to initialize (the reopened ones in place of the old).
-   */
-  async restoreNew(created: readonly StreamTask[]): Promise<StreamTask[]> {
-    const tasks = [...created];
-    for (;;) {
-      try {
-        await this.#host.restore(tasks);
-        return tasks;
-      } catch (error) {
-        const task = this.corruptedTask(error);
-        const index = task === undefined ? -1 : tasks.indexOf(task);
-        if (index < 0) throw error;
-        tasks[index] = this.#wipeAndReopen(task!, error as CorruptedStateError);
-      }
-    }
+  /** Rebuilds the task that `error` says is corrupted (see the class); false when `error` is something else. */
+  async rebuildIfCorrupted(error: unknown): Promise<boolean> {
+    const task = this.corruptedTask(error);
+    if (task === undefined) return false;
+    await this.rebuild(task, error as CorruptedStateError);
+    return true;
   }
 
   /** Rebuilds `task` from its changelogs (see the class). Rethrows `error` when the task was rebuilt too often. */
   async rebuild(task: StreamTask, error: CorruptedStateError): Promise<void> {
     const host = this.#host;
-    const fresh = this.#wipeAndReopen(task, error);
+    const fresh = this.wipeAndReopen(task, error);
     const committer = host.committer();
     if (host.exactlyOnce && committer.inTransaction) {
       // Aborts the transaction and reopens, restores and rewinds every task, the fresh one included.
@@ -94,8 +85,11 @@ export class CorruptedStateRecovery {
     }
   }
 
-  /** Closes `task` without committing, deletes its state directory and opens it again, empty. */
-  #wipeAndReopen(task: StreamTask, error: CorruptedStateError): StreamTask {
+  /**
+   * Closes `task` without committing, deletes its state directory and opens it again, empty. Throws when the task
+   * was rebuilt too often recently.
+   */
+  wipeAndReopen(task: StreamTask, error: CorruptedStateError): StreamTask {
     const host = this.#host;
     const now = Date.now();
     const recent = (this.#rebuilds.get(task.idString) ?? []).filter((t) => now - t < REBUILD_WINDOW_MS);
@@ -116,5 +110,33 @@ export class CorruptedStateRecovery {
     host.tasks.close(task, true);
     if (taskDir !== undefined) rmSync(taskDir, { recursive: true, force: true });
     return host.tasks.open(task.id.subtopology, task.id.partition);
+  }
+}
+
+/**
+ * The changelog restorer of an instance, which rebuilds a task whose state turns out to be corrupted while it is
+ * restored (damage that the checks at open did not see): the task is wiped and reopened, and restoration goes on.
+ * The reopened task takes the old one's place in the caller's array, which the caller initializes after restoring.
+ */
+export class CorruptionTolerantRestorer extends ChangelogRestorer {
+  readonly #recovery: () => CorruptedStateRecovery;
+
+  constructor(options: ChangelogRestorerOptions & { readonly recovery: () => CorruptedStateRecovery }) {
+    super(options);
+    this.#recovery = options.recovery;
+  }
+
+  override async restore(tasks: readonly StreamTask[]): Promise<number> {
+    for (;;) {
+      try {
+        return await super.restore(tasks);
+      } catch (error) {
+        const recovery = this.#recovery();
+        const task = recovery.corruptedTask(error);
+        const index = task === undefined ? -1 : tasks.indexOf(task);
+        if (index < 0) throw error;
+        (tasks as StreamTask[])[index] = recovery.wipeAndReopen(task!, error as CorruptedStateError);
+      }
+    }
   }
 }

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { BehaviorSubject, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { IllegalStateError, InvalidStateStoreError } from '@kaskade/processor-api';
-import type { CorruptedStateError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
 import { TaskStateManager, TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
 import { parseStreamsConfig } from '../config/streams-config.js';
@@ -19,13 +18,13 @@ import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { QueryableStoreType } from './queryable-store-types.js';
 import type { Topology } from '../topology/topology.js';
-import { ChangelogRestorer } from './changelog-restorer.js';
+import type { ChangelogRestorer } from './changelog-restorer.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { StreamTask } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
 import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
-import { CorruptedStateRecovery } from './corrupted-state-recovery.js';
+import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
@@ -273,12 +272,12 @@ export class KafkaStreams {
   // ---- setup ----
 
   async #setup(): Promise<void> {
-    const cfg = this.config;
-    const appId = cfg.applicationId;
     // Persistent stores need a writable state directory: refuse at once, naming it, rather than at the first task.
     if ([...this.#topology.stores().values()].some((s) => s.builder.build().persistent)) {
-      TaskStateManager.ensureStateDirectory(join(cfg.stateDir, appId));
+      TaskStateManager.ensureStateDirectory(join(this.config.stateDir, this.config.applicationId));
     }
+    const cfg = this.config;
+    const appId = cfg.applicationId;
     const topics = await prepareTopics(this.#topology, cfg);
     this.#plan = topics.plan;
     const resolveTopic = topics.resolveTopic;
@@ -320,9 +319,10 @@ export class KafkaStreams {
       onRebalance: (e) => this.#onRebalance(e),
       onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
     });
-    this.#restorer = new ChangelogRestorer({
+    this.#restorer = new CorruptionTolerantRestorer({
       bootstrapServers: cfg.bootstrapServers,
       applicationId: appId,
+      recovery: () => this.#corruption!,
       readCommitted: cfg.processingGuarantee === 'exactly_once_v2',
       config: cfg.consumerConfig,
       logger: cfg.logger,
@@ -416,13 +416,11 @@ export class KafkaStreams {
           if (collector.backlogged) await collector.drain();
           if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) await committer.commit();
         } catch (e) {
-          // A corrupted store is rebuilt from its changelogs (never treated as a bad record). Exactly-once: a fenced
-          // or failed producer (even when it fails a send in the middle of a batch) aborts the transaction and
-          // rewinds the tasks; everything else stops the instance.
-          const corrupted = this.#corruption!.corruptedTask(e);
-          if (corrupted !== undefined) await this.#corruption!.rebuild(corrupted, e as CorruptedStateError);
-          else if (!this.#eos || !isTransactionError(e)) throw e;
-          else await this.#committer!.recover(e);
+          // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
+          // transaction and rewinds the tasks; everything else stops the instance.
+          if (await this.#corruption!.rebuildIfCorrupted(e)) continue; // a corrupted store is never a bad record
+          if (!this.#eos || !isTransactionError(e)) throw e;
+          await this.#committer!.recover(e);
         }
         if (this.state === 'REBALANCING' && this.#rebalances.length === 0 && this.#tasks.size > 0)
           this.#setState('RUNNING');
@@ -478,7 +476,8 @@ export class KafkaStreams {
       if (!this.#tasks.get(id)) created.push(this.#tasks.open(sub, tp.partition));
     }
     if (created.length > 0) {
-      for (const t of await this.#corruption!.restoreNew(created)) t.initializeProcessors();
+      this.#restored += await this.#restorer!.restore(created);
+      for (const t of created) t.initializeProcessors();
     }
     const start = await this.#startOffsets(event.partitions);
     if (start.length > 0) {
