@@ -4,7 +4,7 @@ import { BehaviorSubject, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { IllegalStateError, InvalidStateStoreError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
-import { TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
+import { TaskStateManager, TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
 import { parseStreamsConfig } from '../config/streams-config.js';
 import type { StreamsConfig, StreamsConfigInput } from '../config/streams-config.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
@@ -18,12 +18,13 @@ import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { QueryableStoreType } from './queryable-store-types.js';
 import type { Topology } from '../topology/topology.js';
-import { ChangelogRestorer } from './changelog-restorer.js';
+import type { ChangelogRestorer } from './changelog-restorer.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { StreamTask } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
 import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
+import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
@@ -90,6 +91,7 @@ export class KafkaStreams {
   #stopRequested = false;
   #loopStopped = false;
   #committer: CommitCoordinator | undefined;
+  #corruption: CorruptedStateRecovery | undefined;
   #admin: KafkaAdmin | undefined;
   #restored = 0;
 
@@ -270,6 +272,10 @@ export class KafkaStreams {
   // ---- setup ----
 
   async #setup(): Promise<void> {
+    // Persistent stores need a writable state directory: refuse at once, naming it, rather than at the first task.
+    if ([...this.#topology.stores().values()].some((s) => s.builder.build().persistent)) {
+      TaskStateManager.ensureStateDirectory(join(this.config.stateDir, this.config.applicationId));
+    }
     const cfg = this.config;
     const appId = cfg.applicationId;
     const topics = await prepareTopics(this.#topology, cfg);
@@ -313,9 +319,10 @@ export class KafkaStreams {
       onRebalance: (e) => this.#onRebalance(e),
       onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
     });
-    this.#restorer = new ChangelogRestorer({
+    this.#restorer = new CorruptionTolerantRestorer({
       bootstrapServers: cfg.bootstrapServers,
       applicationId: appId,
+      recovery: () => this.#corruption!,
       readCommitted: cfg.processingGuarantee === 'exactly_once_v2',
       config: cfg.consumerConfig,
       logger: cfg.logger,
@@ -339,6 +346,16 @@ export class KafkaStreams {
         await this.#producer.connect();
         if (this.#eos) await this.#producer.initTransactions();
       },
+      restore: async (tasks) => {
+        this.#restored += await this.#restorer!.restore(tasks);
+      },
+    });
+    this.#corruption = new CorruptedStateRecovery({
+      exactlyOnce: this.#eos,
+      logger: cfg.logger,
+      tasks: this.#tasks,
+      committer: () => this.#committer!,
+      consumer: () => this.#consumer!,
       restore: async (tasks) => {
         this.#restored += await this.#restorer!.restore(tasks);
       },
@@ -401,6 +418,7 @@ export class KafkaStreams {
         } catch (e) {
           // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
           // transaction and rewinds the tasks; everything else stops the instance.
+          if (await this.#corruption!.rebuildIfCorrupted(e)) continue; // a corrupted store is never a bad record
           if (!this.#eos || !isTransactionError(e)) throw e;
           await this.#committer!.recover(e);
         }
