@@ -4,9 +4,9 @@ import type { Topology } from '@kaskade/core';
 import { Consumed } from './consumed.js';
 import { InternalStreamsBuilder } from './internal/internal-streams-builder.js';
 import { KStreamImpl } from './internal/kstream-impl.js';
-import { keyValueStoreGetter } from './internal/ktable-value-getter.js';
 import { KTableImpl } from './internal/ktable-impl.js';
 import { KTableSource } from './internal/processors/ktable-source.js';
+import { SourceTableMaterialization } from './internal/source-table-materialization.js';
 import { addTimestampedKeyValueStore } from './internal/store-factory.js';
 import type { KStream } from './kstream.js';
 import type { KTable } from './ktable.js';
@@ -40,7 +40,8 @@ export class StreamsBuilder {
       throw new TopologyError('stream() needs one or more non-empty topic names');
     }
     const builder = this.#internal;
-    const name = consumed?.processorName ?? builder.newProcessorName('KSTREAM-SOURCE-');
+    const generated = builder.newProcessorName('KSTREAM-SOURCE-'); // taken even when named, as in Kafka Streams
+    const name = consumed?.processorName ?? generated;
     builder.addSource({
       name,
       topics: list,
@@ -79,10 +80,11 @@ export class StreamsBuilder {
     const builder = this.#internal;
     // Names in Kafka Streams' order: store, source, table source.
     const storeName = materialized?.storeName ?? builder.newStoreName(`${topic}-`);
-    const sourceName = consumed?.processorName ?? builder.newProcessorName('KSTREAM-SOURCE-');
-    const tableSourceName = consumed?.processorName
-      ? `${consumed.processorName}-table-source`
-      : builder.newProcessorName('KTABLE-SOURCE-');
+    // A named table's source is `<name>-source` and its table processor `<name>`; both take counter values anyway.
+    const generatedSource = builder.newProcessorName('KSTREAM-SOURCE-');
+    const generatedTableSource = builder.newProcessorName('KTABLE-SOURCE-');
+    const sourceName = consumed?.processorName ? `${consumed.processorName}-source` : generatedSource;
+    const tableSourceName = consumed?.processorName ?? generatedTableSource;
     const keySerde = materialized?.keySerde ?? consumed?.keySerde;
     const valueSerde = materialized?.valueSerde ?? consumed?.valueSerde;
     builder.addSource({
@@ -100,15 +102,20 @@ export class StreamsBuilder {
       (keySerde ?? builder.defaultSerde('key')) as never,
       (valueSerde ?? builder.defaultSerde('value')) as never,
     );
-    builder.addProcessor(tableSourceName, new KTableSource<K, V>(storeName) as never, [sourceName], [storeName]);
+    const materialization = new SourceTableMaterialization(storeName, materialized?.storeName !== undefined);
+    builder.addProcessor(tableSourceName, new KTableSource<K, V>(materialization) as never, [sourceName], [], () =>
+      materialization.storeNames(),
+    );
     return new KTableImpl<K, V>({
       builder,
       name: tableSourceName,
       keySerde,
       valueSerde,
-      valueGetter: keyValueStoreGetter(storeName),
-      storeName,
+      valueGetter: materialization.valueGetter<K, V>(),
+      // Queryable only when named by the user (Materialized.as), as Kafka Streams' queryableStoreName().
+      storeName: materialized?.storeName,
       window: undefined,
+      oldValues: materialization,
     });
   }
 

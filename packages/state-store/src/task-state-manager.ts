@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { StateStore, StoreBuilder, TaskId } from '@kaskade/processor-api';
 import {
   CorruptedStateError,
   IllegalStateError,
   InvalidStateStoreError,
+  StreamsError,
   parseTaskId,
   taskIdToString,
 } from '@kaskade/processor-api';
@@ -107,6 +109,27 @@ export class TaskStateManager {
     this.taskDir = options.taskDir;
     this.#log = options.logger ?? ((message) => console.warn(`[kaskade] task ${this.taskId}: ${message}`));
     this.#cache = new RecordCache(options.cacheMaxBytes);
+  }
+
+  /**
+   * Creates the state directory `dir` if needed and checks that files can be written in it; throws a `StreamsError`
+   * naming the path when not (a read-only directory or file system, a missing permission). Writing a file is the
+   * only true test: permission bits do not tell what root, a read-only mount or an ACL allow.
+   */
+  static ensureStateDirectory(dir: string): void {
+    const probe = path.join(dir, `.kaskade-write-check-${process.pid}`);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(probe, '');
+      fs.rmSync(probe);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new StreamsError(
+        `the state directory ${dir} is not writable${code === undefined ? '' : ` (${code})`}: ` +
+          `${(error as Error).message}; stores need a writable state directory (config stateDir)`,
+        { cause: error, context: { path: dir } },
+      );
+    }
   }
 
   /**
@@ -321,9 +344,11 @@ export class TaskStateManager {
   #environment(): LmdbEnvironment {
     this.#checkOpen();
     if (this.#lmdb === undefined) {
+      TaskStateManager.ensureStateDirectory(this.taskDir);
       const lmdb = LmdbEnvironment.open(path.join(this.taskDir, 'lmdb'), {
         maxDbs: this.#options.maxDbs ?? DEFAULT_MAX_DBS,
         logger: this.#log,
+        taskId: this.taskId,
       });
       this.#lmdb = lmdb;
       this.#wasReset = lmdb.wasReset;

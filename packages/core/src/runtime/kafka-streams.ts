@@ -4,7 +4,7 @@ import { BehaviorSubject, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { IllegalStateError, InvalidStateStoreError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
-import { TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
+import { TaskStateManager, TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
 import { parseStreamsConfig } from '../config/streams-config.js';
 import type { StreamsConfig, StreamsConfigInput } from '../config/streams-config.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
@@ -22,7 +22,7 @@ import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { QueryableStoreType } from './queryable-store-types.js';
 import type { Topology } from '../topology/topology.js';
-import { ChangelogRestorer } from './changelog-restorer.js';
+import type { ChangelogRestorer } from './changelog-restorer.js';
 import { ControlApplier } from '../control/control-applier.js';
 import { ControlChannel } from '../control/control-channel.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
@@ -31,6 +31,7 @@ import type { StreamTask } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
 import { RebalanceTimer } from './rebalance-timer.js';
 import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
+import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
@@ -100,6 +101,7 @@ export class KafkaStreams {
   #stopRequested = false;
   #loopStopped = false;
   #committer: CommitCoordinator | undefined;
+  #corruption: CorruptedStateRecovery | undefined;
   #admin: KafkaAdmin | undefined;
   #restored = 0;
   #paused = false;
@@ -353,6 +355,10 @@ export class KafkaStreams {
   // ---- setup ----
 
   async #setup(): Promise<void> {
+    // Persistent stores need a writable state directory: refuse at once, naming it, rather than at the first task.
+    if ([...this.#topology.stores().values()].some((s) => s.builder.build().persistent)) {
+      TaskStateManager.ensureStateDirectory(join(this.config.stateDir, this.config.applicationId));
+    }
     const cfg = this.config;
     const appId = cfg.applicationId;
     const onLog = this.#diagnostics.onLog;
@@ -404,9 +410,10 @@ export class KafkaStreams {
       onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
       onLog,
     });
-    this.#restorer = new ChangelogRestorer({
+    this.#restorer = new CorruptionTolerantRestorer({
       bootstrapServers: cfg.bootstrapServers,
       applicationId: appId,
+      recovery: () => this.#corruption!,
       readCommitted: cfg.processingGuarantee === 'exactly_once_v2',
       config: cfg.consumerConfig,
       adminConfig: cfg.adminConfig,
@@ -438,6 +445,16 @@ export class KafkaStreams {
         this.#restored += await this.#restorer!.restore(tasks);
       },
       offsetMetadata: (topic, partition) => this.#control?.metadataOf(topic, partition),
+    });
+    this.#corruption = new CorruptedStateRecovery({
+      exactlyOnce: this.#eos,
+      logger: cfg.logger,
+      tasks: this.#tasks,
+      committer: () => this.#committer!,
+      consumer: () => this.#consumer!,
+      restore: async (tasks) => {
+        this.#restored += await this.#restorer!.restore(tasks);
+      },
     });
     if (cfg.applicationControl) {
       // Read the control topic before joining the group: an application paused before this instance started starts
@@ -544,6 +561,7 @@ export class KafkaStreams {
           }
           // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
           // transaction and rewinds the tasks; everything else stops the instance.
+          if (await this.#corruption!.rebuildIfCorrupted(e)) continue; // a corrupted store is never a bad record
           if (!this.#eos || !isTransactionError(e)) throw e;
           await this.#committer!.recover(e);
         }

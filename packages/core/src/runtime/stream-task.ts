@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Headers,
@@ -112,8 +111,8 @@ export class StreamTask implements NodeHost {
   /** Opens the task's stores (before restoration). */
   openStores(): void {
     if (this.subtopology.storeNames.length === 0 || this.#stateManager) return;
+    // The state manager creates the directory (and says clearly when it cannot).
     const taskDir = join(this.#env.appStateDir, this.idString);
-    mkdirSync(taskDir, { recursive: true });
     const collector = this.#env.collector;
     this.#stateManager = new TaskStateManager({
       applicationId: this.#env.applicationId,

@@ -187,7 +187,7 @@ export class Topology {
   /** The topology in Kafka Streams' text format (its `toString()`), readable by existing visualisers. */
   describe(): { readonly subtopologies: readonly Subtopology[]; toString(): string } {
     const subtopologies = this.subtopologies();
-    const text = describeTopology(subtopologies, this.#children, (name) => this.storesOf(name));
+    const text = describeTopology(subtopologies, (name) => this.storesOf(name));
     return { subtopologies, toString: () => text };
   }
 

@@ -19,9 +19,13 @@ export function namedAndMaterialized<K, V>(
   throw new TopologyError(`${operation}: expected a Named or a Materialized, got ${String(first)}`);
 }
 
-/** The user's name, or a generated `<prefix><counter>`. */
+/**
+ * The user's name, or a generated `<prefix><counter>`. A given name still takes a counter value, as in Kafka Streams
+ * (`NamedInternal.orElseGenerateWithPrefix`), so naming one operation leaves every other generated name unchanged.
+ */
 export function nameOrGenerate(builder: InternalStreamsBuilder, named: Named | undefined, prefix: string): string {
-  return named?.name ?? builder.newProcessorName(prefix);
+  const generated = builder.newProcessorName(prefix);
+  return named?.name ?? generated;
 }
 
 /** Casts a Materialized of any types to the erased form internal helpers take. */

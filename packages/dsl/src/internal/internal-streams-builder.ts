@@ -80,6 +80,7 @@ export class InternalStreamsBuilder {
     supplier: ProcessorSupplier<never, never, unknown, unknown>,
     parentNames: readonly string[],
     storeNames: readonly string[] = [],
+    lateStoreNames?: () => readonly string[],
   ): void {
     for (const s of storeNames) {
       if (!this.#stores.has(s)) {
@@ -97,6 +98,7 @@ export class InternalStreamsBuilder {
         parentNames,
         supplier: supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>,
         storeNames,
+        lateStoreNames,
       }),
     );
   }
@@ -144,9 +146,24 @@ export class InternalStreamsBuilder {
       );
     }
     const table = options.table;
-    const sinkName = table?.sinkName ?? this.newProcessorName('KSTREAM-SINK-');
-    const filterName = table ? undefined : this.newProcessorName('KSTREAM-FILTER-');
-    const sourceName = table?.sourceName ?? this.newProcessorName('KSTREAM-SOURCE-');
+    let sinkName: string;
+    let filterName: string | undefined;
+    let sourceName: string;
+    if (table) {
+      sinkName = table.sinkName;
+      sourceName = table.sourceName;
+    } else {
+      // As Kafka Streams (KStreamImpl.createRepartitionedSource): the three counter values are always taken, and a
+      // topic named after a user-given name gets `<topic>-sink`, `<topic>-filter` and `<topic>-source` nodes.
+      sinkName = this.newProcessorName('KSTREAM-SINK-');
+      filterName = this.newProcessorName('KSTREAM-FILTER-');
+      sourceName = this.newProcessorName('KSTREAM-SOURCE-');
+      if (!/^KSTREAM.*-[0-9]{10}$/.test(options.topicName.replace(/-repartition$/, ''))) {
+        sinkName = `${topic}-sink`;
+        filterName = `${topic}-filter`;
+        sourceName = `${topic}-source`;
+      }
+    }
     this.#add(InternalTopicNode.create({ name: topic, partitions: options.partitions }));
     if (filterName !== undefined) this.addProcessor(filterName, new KStreamDropNullKeys(), [options.parentName]);
     this.addSink({
@@ -195,7 +212,7 @@ export class InternalStreamsBuilder {
         case 'ProcessorNode': {
           const supplier = bindDefaults ? bindingSupplier(node.supplier, bindDefaults) : node.supplier;
           topology.addProcessor(node.name, supplier, ...node.parentNames);
-          for (const storeName of node.storeNames) {
+          for (const storeName of [...node.storeNames, ...(node.lateStoreNames?.() ?? [])]) {
             if (added.has(storeName) || topology.stores().has(storeName)) {
               topology.connectProcessorAndStateStores(node.name, storeName);
             } else {

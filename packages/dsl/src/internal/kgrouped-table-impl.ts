@@ -102,11 +102,15 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
   ): KTable<K, VA> {
     const p = this.#props;
     const builder = p.builder;
-    // Names in Kafka Streams' order: store, sink, source, processor.
-    const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
-    const sinkName = named ? `${named.name}-sink` : builder.newProcessorName('KSTREAM-SINK-');
-    const sourceName = named ? `${named.name}-source` : builder.newProcessorName('KSTREAM-SOURCE-');
-    const name = named?.name ?? builder.newProcessorName(prefix);
+    // Names in Kafka Streams' order: store, sink, source, processor; a given name still takes the counter values
+    // (KGroupedTableImpl.doAggregate). The store is named after KTABLE-AGGREGATE- for reduce too.
+    const storeName = materialized?.storeName ?? builder.newStoreName('KTABLE-AGGREGATE-');
+    const generatedSink = builder.newProcessorName('KSTREAM-SINK-');
+    const generatedSource = builder.newProcessorName('KSTREAM-SOURCE-');
+    const generatedName = builder.newProcessorName(prefix);
+    const sinkName = named ? `${named.name}-sink` : generatedSink;
+    const sourceName = named ? `${named.name}-source` : generatedSource;
+    const name = named?.name ?? generatedName;
     const keySerde = materialized?.keySerde ?? p.keySerde;
     const changeSerde = new ChangeSerde((p.valueSerde ?? builder.defaultSerde('value')) as Serde<V>);
     const parent = builder.repartition({

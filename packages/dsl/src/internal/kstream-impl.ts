@@ -23,7 +23,6 @@ import type { StreamJoined } from '../stream-joined.js';
 import { erased, nameOrGenerate } from './args.js';
 import { BranchedKStreamImpl } from './branched-kstream-impl.js';
 import { KGroupedStreamImpl } from './kgrouped-stream-impl.js';
-import { keyValueStoreGetter } from './ktable-value-getter.js';
 import { KTableImpl } from './ktable-impl.js';
 import { KStreamFilter } from './processors/kstream-filter.js';
 import { KStreamFlatMap } from './processors/kstream-flat-map.js';
@@ -36,6 +35,7 @@ import { KStreamPassThrough } from './processors/kstream-pass-through.js';
 import { KStreamPeek } from './processors/kstream-peek.js';
 import { KStreamSelectKey } from './processors/kstream-select-key.js';
 import { KTableSource } from './processors/ktable-source.js';
+import { SourceTableMaterialization } from './source-table-materialization.js';
 import { addTimestampedKeyValueStore } from './store-factory.js';
 import type { StreamProps } from './stream-props.js';
 import { joinStreams } from './stream-stream-join.js';
@@ -130,7 +130,8 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
     const { builder, name: parent, keySerde, valueSerde } = this.#props;
     if (typeof topic === 'string' && topic.length === 0) throw new TopologyError('to() needs a topic name');
-    const name = produced?.processorName ?? builder.newProcessorName('KSTREAM-SINK-');
+    const generated = builder.newProcessorName('KSTREAM-SINK-'); // taken even when named, as in Kafka Streams
+    const name = produced?.processorName ?? generated;
     builder.addSink({
       name,
       parentNames: [parent],
@@ -179,15 +180,20 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       (keySerde ?? p.builder.defaultSerde('key')) as never,
       (valueSerde ?? p.builder.defaultSerde('value')) as never,
     );
-    p.builder.addProcessor(name, new KTableSource<K, V>(storeName) as never, [parent], [storeName]);
+    const materialization = new SourceTableMaterialization(storeName, materialized?.storeName !== undefined);
+    p.builder.addProcessor(name, new KTableSource<K, V>(materialization) as never, [parent], [], () =>
+      materialization.storeNames(),
+    );
     return new KTableImpl<K, V>({
       builder: p.builder,
       name,
       keySerde,
       valueSerde,
-      valueGetter: keyValueStoreGetter(storeName),
-      storeName,
+      valueGetter: materialization.valueGetter<K, V>(),
+      // Queryable only when named by the user (Materialized.as), as Kafka Streams' queryableStoreName().
+      storeName: materialized?.storeName,
       window: undefined,
+      oldValues: materialization,
     });
   }
 
@@ -314,9 +320,12 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const t = table.internalProps();
     if (t.builder !== p.builder)
       throw new TopologyError('join: the stream and the table must come from the same StreamsBuilder');
-    const name = joined?.name ?? p.builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
     const keySerde = joined?.keySerde ?? p.keySerde;
-    const parent = this.#repartitionedParent(name, keySerde, joined?.valueSerde ?? p.valueSerde);
+    // As Kafka Streams: the repartition topic is named after the join's name or this stream's node, and the join's
+    // counter value is taken after the repartition's (even when the join is named).
+    const parent = this.#repartitionedParent(joined?.name ?? p.name, keySerde, joined?.valueSerde ?? p.valueSerde);
+    const generated = p.builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
+    const name = joined?.name ?? generated;
     const getter = t.valueGetter;
     // Connecting the table's stores puts the join into the table's sub-topology: both inputs must be co-partitioned.
     p.builder.addProcessor(

@@ -82,6 +82,10 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       valueGetter: storeName === undefined ? supplier.view(p.valueGetter) : keyValueStoreGetter(storeName),
       storeName,
       window: p.window,
+      oldValues: {
+        enableSendingOldValues: (force: boolean) =>
+          storeName !== undefined || (p.oldValues?.enableSendingOldValues(force) ?? true),
+      },
     });
   }
 
@@ -105,7 +109,10 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   groupBy<KR, VR>(selector: KeyValueMapper<K, V, KeyValue<KR, VR>>, grouped?: Grouped<KR, VR>): KGroupedTable<KR, VR> {
     if (typeof selector !== 'function') throw new TopologyError('KTable.groupBy() needs a selector function');
     const p = this.#props;
-    const name = grouped?.name ?? p.builder.newProcessorName('KTABLE-SELECT-');
+    const generated = p.builder.newProcessorName('KTABLE-SELECT-'); // taken even when named, as in Kafka Streams
+    const name = grouped?.name ?? generated;
+    // The repartition map subtracts old values from the old group: the parent must send them (and so keep them).
+    p.oldValues?.enableSendingOldValues(true);
     p.builder.addProcessor(name, new KTableRepartitionMap<K, V, KR, VR>(selector) as never, [p.name]);
     return new KGroupedTableImpl<KR, VR>({
       builder: p.builder,
@@ -146,6 +153,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   suppress(suppressed: Suppressed): KTable<K, V> {
     if (!(suppressed instanceof Suppressed)) throw new TopologyError('suppress() needs a Suppressed');
     const p = this.#props;
+    // The buffer keeps the prior value of each key: the parent must send old values (KTableSuppressProcessorSupplier).
+    p.oldValues?.enableSendingOldValues(true);
     const name = suppressed.name ?? p.builder.newProcessorName('KTABLE-SUPPRESS-');
     const storeName =
       suppressed.name !== undefined ? `${suppressed.name}-store` : p.builder.newStoreName('KTABLE-SUPPRESS-');
@@ -223,7 +232,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     const storeName =
       materialized === undefined ? undefined : (materialized.storeName ?? p.builder.newStoreName('KTABLE-FILTER-'));
     const name = nameOrGenerate(p.builder, named, 'KTABLE-FILTER-');
-    const supplier = new KTableFilter<K, V>(predicate, filterNot, storeName);
+    const supplier = new KTableFilter<K, V>(predicate, filterNot, storeName, p.oldValues);
     const keySerde = materialized?.keySerde ?? p.keySerde;
     const valueSerde = materialized?.valueSerde ?? p.valueSerde;
     if (storeName !== undefined) this.#addStore(storeName, erased(materialized), keySerde, valueSerde);
@@ -235,6 +244,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       valueSerde,
       valueGetter: storeName === undefined ? supplier.view(p.valueGetter) : keyValueStoreGetter(storeName),
       storeName,
+      oldValues: supplier,
     });
   }
 
@@ -256,6 +266,9 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       throw new TopologyError(`${operation}: both tables must come from the same StreamsBuilder`);
     const [named, materialized] = namedAndMaterialized(first, second, operation);
     const builder = p.builder;
+    // As Kafka Streams (KTableImpl.doJoin): the outer side(s) must send old values, which materializes them.
+    if (leftOuter) p.oldValues?.enableSendingOldValues(true);
+    if (rightOuter) o.oldValues?.enableSendingOldValues(true);
     const storeName =
       materialized === undefined ? undefined : (materialized.storeName ?? builder.newStoreName('KTABLE-MERGE-'));
     const mergeName = nameOrGenerate(builder, named, 'KTABLE-MERGE-');

@@ -106,9 +106,10 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
     const name = nameOrGenerate(builder, named, prefix);
     const keySerde = materialized?.keySerde ?? p.keySerde;
     const parent = aggregationParent(p, storeName);
-    // A record at t merges with sessions ending at t - gap or later (inclusive), and is on time while t >= stream
-    // time - grace: sessions must stay for gap + grace + 1 ms, as the store drops entries exactly at retention.
-    const retentionMs = Math.max(windows.inactivityGapMs + windows.graceMs + 1, materialized?.retentionMs ?? 0);
+    // Kafka Streams' retention, gap + grace: a session is on time while its end >= stream time - grace - gap, and the
+    // store hides sessions ending at or before the store's observed time - retention. A record that could only merge
+    // with a hidden session starts a new one (and is late if that ends too early), exactly as in Kafka Streams.
+    const retentionMs = Math.max(windows.inactivityGapMs + windows.graceMs, materialized?.retentionMs ?? 0);
     const innerKeySerde = (keySerde ?? builder.defaultSerde('key')) as Serde<K>;
     addSessionStore(
       builder,

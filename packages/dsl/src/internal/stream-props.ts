@@ -1,6 +1,7 @@
 import type { Serde } from '@kaskade/processor-api';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import type { KTableValueGetterSupplier } from './ktable-value-getter.js';
+import type { OldValuesSwitch } from './source-table-materialization.js';
 
 /** What a KStream handle knows: where it attaches in the graph, its serdes, and whether its key was changed. */
 export interface StreamProps<K, V> {
@@ -32,4 +33,6 @@ export interface TableProps<K, V> {
   /** The store that materializes this table, when there is one. */
   readonly storeName: string | undefined;
   readonly window: WindowInfo | undefined;
+  /** Whether the table's updates carry old values; absent: they always can (see OldValuesSwitch). */
+  readonly oldValues?: OldValuesSwitch | undefined;
 }

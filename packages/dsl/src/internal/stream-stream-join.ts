@@ -43,21 +43,26 @@ export function joinStreams<K, V, VO, VR>(
   const left = thisStream.repartitionedForJoin(name ? `${name}-left` : t.name, keySerde, thisValueSerde);
   const right = otherStream.repartitionedForJoin(name ? `${name}-right` : o.name, keySerde, otherValueSerde);
 
-  const thisWindowedName = name ? `${name}-this-windowed` : builder.newProcessorName('KSTREAM-WINDOWED-');
-  const otherWindowedName = name ? `${name}-other-windowed` : builder.newProcessorName('KSTREAM-WINDOWED-');
+  // As Kafka Streams (KStreamImplJoin.join): a named join still takes every counter value it would generate.
+  const generatedThisWindowed = builder.newProcessorName('KSTREAM-WINDOWED-');
+  const generatedOtherWindowed = builder.newProcessorName('KSTREAM-WINDOWED-');
+  const thisWindowedName = name ? `${name}-this-windowed` : generatedThisWindowed;
+  const otherWindowedName = name ? `${name}-other-windowed` : generatedOtherWindowed;
   const joinThisGenerated = builder.newProcessorName(rightOuter ? 'KSTREAM-OUTERTHIS-' : 'KSTREAM-JOINTHIS-');
   const joinOtherGenerated = builder.newProcessorName(leftOuter ? 'KSTREAM-OUTEROTHER-' : 'KSTREAM-JOINOTHER-');
   const thisSuffix = rightOuter ? '-outer-this-join' : '-this-join';
   const otherSuffix = leftOuter ? '-outer-other-join' : '-other-join';
   const joinThisName = name ? name + thisSuffix : joinThisGenerated;
   const joinOtherName = name ? name + otherSuffix : joinOtherGenerated;
-  const mergeName = name ? `${name}-merge` : builder.newProcessorName('KSTREAM-MERGE-');
+  const generatedMerge = builder.newProcessorName('KSTREAM-MERGE-');
+  const mergeName = name ? `${name}-merge` : generatedMerge;
 
   const baseStore = streamJoined?.storeName;
   const thisStoreName = `${baseStore ? baseStore + thisSuffix : joinThisGenerated}-store`;
   const otherStoreName = `${baseStore ? baseStore + otherSuffix : joinOtherGenerated}-store`;
   const outerStoreName = leftOuter
-    ? `${baseStore ? baseStore + (rightOuter ? '-outer-shared-join' : '-left-shared-join') : builder.newProcessorName('KSTREAM-OUTERSHARED-')}-store`
+    ? // Kafka Streams takes no counter value for it: it reuses the number of the this-side join processor.
+      `${baseStore ? baseStore + (rightOuter ? '-outer-shared-join' : '-left-shared-join') : 'KSTREAM-OUTERSHARED-' + joinThisGenerated.slice(joinThisGenerated.lastIndexOf('-') + 1)}-store`
     : undefined;
 
   const settings: StoreSettings = {

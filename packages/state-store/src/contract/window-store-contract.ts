@@ -156,15 +156,19 @@ export function windowStoreContract(impl: StoreImplementation): void {
         expect(windows(reopened.all())).toEqual(impl.persistent ? ['a@1001=edge', 'a@2000=new'] : []);
       });
 
-      it('should expire windows by the task stream time too', () => {
+      // Kafka Streams' AbstractRocksDBSegmentedBytesStore: observedStreamTime is the largest time put into the store.
+      it("should expire windows by the store's own observed time, not the task's stream time", () => {
         const store = open(options);
         store.put(b('a'), 'old', 0);
         store.put(b('a'), 'young', 800);
+        h.streamTime = 1_500; // another store or input advanced the task: nothing expires here
         expect(windows(store.all())).toEqual(['a@0=old', 'a@800=young']);
-        h.streamTime = 1_500;
-        expect(windows(store.all())).toEqual(['a@800=young']);
-        store.put(b('a'), 'late', 10);
-        expect(store.fetch(b('a'), 10)).toBeUndefined();
+        store.put(b('a'), 'late', 10); // 10 > 800 - 1000: still live for this store
+        expect(store.fetch(b('a'), 10)).toBe('late');
+        store.put(b('b'), 'newer', 1_200); // this store observes 1200: windows before 201 expire
+        expect(windows(store.all())).toEqual(['a@800=young', 'b@1200=newer']);
+        store.put(b('a'), 'too-late', 200);
+        expect(store.fetch(b('a'), 200)).toBeUndefined();
       });
 
       it('should bring an expired segment back when the commit that would drop it is aborted', () => {

@@ -5,23 +5,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { open } from 'lmdb';
-import type { Database, RootDatabase } from 'lmdb';
+import type { RootDatabase } from 'lmdb';
 import { CorruptedStateError, StreamsError } from '@kaskade/processor-api';
-import { EMPTY, encodeOffset, readInt64BE } from './bytes.js';
+import { encodeOffset, readInt64BE } from './bytes.js';
+import { verifyLmdbInChildProcess } from './lmdb-child-verifier.js';
+import { lmdbFailure } from './lmdb-corruption.js';
+import type { LmdbLocation } from './lmdb-corruption.js';
 import { checkLmdbDataFile } from './lmdb-file-check.js';
-import type { RawEntry, RawIterator } from './raw-iterator.js';
-import { ConcatIterator, EMPTY_ITERATOR } from './raw-iterator.js';
-import type { TableBackend } from './table-backend.js';
-
-type BinaryDb = Database<Buffer, Buffer>;
+import { markClosed, markOpen, previousOwner } from './lmdb-owner-marker.js';
+import type { PreviousOwner } from './lmdb-owner-marker.js';
+import { checkLmdbTrees } from './lmdb-tree-check.js';
+import { LmdbTableBackend, LOWEST_KEY } from './lmdb-table-backend.js';
+import type { BinaryDb } from './lmdb-table-backend.js';
 
 const DB_OPTIONS = { keyEncoding: 'binary', encoding: 'binary', compression: false, cache: false } as const;
 const OFFSETS_DB = '__offsets';
 const META_DB = '__meta';
-/** lmdb-js's key size limit with the default page size. */
-const MAX_KEY_BYTES = 1978;
-/** The smallest non-empty key: an explicit lower bound, since lmdb-js's default bound skips keys below 0x05. */
-const LOWEST_KEY = Buffer.from([0]);
 /** Errors of the machine, not of the files (LMDB reports strerror texts). */
 const ENVIRONMENT_PROBLEM =
   /ENOSPC|EMFILE|ENFILE|EACCES|EPERM|ENOMEM|EAGAIN|No space left|Too many open files|Permission denied|Operation not permitted|Cannot allocate memory|Resource temporarily unavailable/i;
@@ -30,7 +29,18 @@ export interface LmdbEnvironmentOptions {
   /** Upper limit on named DBs (each window/session segment is one). */
   readonly maxDbs: number;
   readonly logger: (message: string) => void;
+  /** The task that owns the environment, named in corruption errors so that the runtime can rebuild it. */
+  readonly taskId?: string;
+  /**
+   * From how many opens in a row that find the previous owner dead the store is also read through in a child
+   * process before use (default 2: a second crash in a row). The structural check runs after every crash.
+   */
+  readonly verifyInChildAfterCrashes?: number;
 }
+
+/** The child verifier's time limit: generous, since a verifier that gives up wipes the store. */
+const CHILD_VERIFY_BASE_MS = 30_000;
+const CHILD_VERIFY_MS_PER_MB = 500;
 
 export class LmdbEnvironment {
   readonly path: string;
@@ -41,11 +51,13 @@ export class LmdbEnvironment {
   readonly #metaDb: BinaryDb;
   readonly #offsets: Map<string, number>;
   readonly #tables = new Map<string, LmdbTableBackend>();
+  readonly #where: LmdbLocation;
   #closed = false;
 
-  private constructor(dir: string, root: RootDatabase<Buffer, Buffer>, wasReset: boolean) {
+  private constructor(dir: string, root: RootDatabase<Buffer, Buffer>, wasReset: boolean, taskId: string | undefined) {
     this.path = dir;
     this.wasReset = wasReset;
+    this.#where = { path: dir, taskId };
     this.#root = root;
     this.#offsetsDb = root.openDB<Buffer, Buffer>(OFFSETS_DB, DB_OPTIONS);
     this.#metaDb = root.openDB<Buffer, Buffer>(META_DB, DB_OPTIONS);
@@ -60,23 +72,40 @@ export class LmdbEnvironment {
 
   /**
    * Opens the environment in `dir`. When the directory cannot be opened or read (a garbage or truncated file, a file
-   * where the directory should be, a bad offset record), logs why with the path, deletes the directory and starts
-   * empty, so that the runtime restores the stores from their changelogs instead of crashing again on every start.
+   * where the directory should be, a bad offset record, or damaged pages found by the checks below), logs why with the
+   * path, deletes the directory and starts empty, so that the runtime restores the stores from their changelogs
+   * instead of crashing again on every start.
+   *
+   * A store that may be damaged is checked before LMDB reads it: when its previous owner died with it open, or its
+   * data file changed after a clean close, every page in use is checked (in this process, with plain reads: about
+   * 1–5 ms per MB); when the owner died with it open twice or more in a row, it is also read through in a child
+   * process, where a crash is only a verdict. A store closed cleanly and untouched since is opened without a check.
    */
   static open(dir: string, options: LmdbEnvironmentOptions): LmdbEnvironment {
-    const problem = preOpenProblem(dir);
+    let problem = preOpenProblem(dir);
+    let crashes = 0;
+    if (problem === undefined) {
+      const owner = previousOwner(dir);
+      if (owner.kind === 'crashed') crashes = owner.crashes;
+      problem = damageBeforeUse(dir, owner, options);
+    }
     if (problem === undefined) {
       let root: RootDatabase<Buffer, Buffer> | undefined;
       try {
         root = openRoot(dir, options.maxDbs);
-        return new LmdbEnvironment(dir, root, false);
+        const environment = new LmdbEnvironment(dir, root, false, options.taskId);
+        markOpen(dir, crashes);
+        return environment;
       } catch (error) {
         if (root !== undefined) void root.close().catch(() => undefined);
         const message = error instanceof Error ? error.message : String(error);
         // Resource and permission problems say nothing about the data: wiping would only trade them for a full
         // restoration. Fail instead, so the cause gets fixed.
         if (ENVIRONMENT_PROBLEM.test(message)) {
-          throw new StreamsError(`cannot open the state directory ${dir}: ${message}`, { cause: error });
+          throw new StreamsError(`cannot open the state directory ${dir}: ${message}`, {
+            cause: error,
+            context: { path: dir, ...(options.taskId === undefined ? {} : { taskId: options.taskId }) },
+          });
         }
         return LmdbEnvironment.#reset(dir, options, message);
       }
@@ -91,7 +120,9 @@ export class LmdbEnvironment {
     );
     try {
       fs.rmSync(dir, { recursive: true, force: true });
-      return new LmdbEnvironment(dir, openRoot(dir, options.maxDbs), true);
+      const environment = new LmdbEnvironment(dir, openRoot(dir, options.maxDbs), true, options.taskId);
+      markOpen(dir, 0);
+      return environment;
     } catch (error) {
       throw new CorruptedStateError(`cannot reset the state directory ${dir}: ${(error as Error).message}`, {
         cause: error,
@@ -106,7 +137,11 @@ export class LmdbEnvironment {
 
   /** Records a changelog offset; only inside `transaction`. */
   writeOffset(changelogKey: string, offset: number): void {
-    this.#offsetsDb.putSync(Buffer.from(changelogKey, 'utf8'), encodeOffset(offset));
+    try {
+      this.#offsetsDb.putSync(Buffer.from(changelogKey, 'utf8'), encodeOffset(offset));
+    } catch (error) {
+      throw lmdbFailure(error, this.#where);
+    }
     this.#offsets.set(changelogKey, offset);
   }
 
@@ -135,8 +170,13 @@ export class LmdbEnvironment {
     this.#checkOpen();
     let table = this.#tables.get(name);
     if (table === undefined) {
-      const db = this.#root.openDB<Buffer, Buffer>(name, DB_OPTIONS);
-      table = new LmdbTableBackend(name, db, this.#metaDb, () => this.#tables.delete(name));
+      let db: BinaryDb;
+      try {
+        db = this.#root.openDB<Buffer, Buffer>(name, DB_OPTIONS);
+      } catch (error) {
+        throw lmdbFailure(error, this.#where);
+      }
+      table = new LmdbTableBackend(name, db, this.#metaDb, this.#where, () => this.#tables.delete(name));
       this.#tables.set(name, table);
     }
     return table;
@@ -162,7 +202,11 @@ export class LmdbEnvironment {
    */
   transaction(action: () => void): void {
     this.#checkOpen();
-    this.#root.transactionSync(action);
+    try {
+      this.#root.transactionSync(action);
+    } catch (error) {
+      throw lmdbFailure(error, this.#where);
+    }
   }
 
   close(): void {
@@ -172,6 +216,8 @@ export class LmdbEnvironment {
     // lmdb-js closes asynchronously (after pending async writes, of which we have none); reopening the same path
     // right away is supported, so nothing waits for it.
     void this.#root.close().catch(() => undefined);
+    // All writes are synchronous and done: the data file is final, and the next owner may trust it as it is.
+    markClosed(this.path);
   }
 
   #checkOpen(): void {
@@ -183,6 +229,30 @@ function openRoot(dir: string, maxDbs: number): RootDatabase<Buffer, Buffer> {
   return open<Buffer, Buffer>({ path: dir, maxDbs, noSubdir: false, ...DB_OPTIONS });
 }
 
+/**
+ * Checks a store that may be damaged before LMDB touches it (see `LmdbEnvironment.open`). Undefined when it can be
+ * used, else the damage found.
+ */
+function damageBeforeUse(dir: string, owner: PreviousOwner, options: LmdbEnvironmentOptions): string | undefined {
+  if (owner.kind === 'new' || owner.kind === 'clean') return undefined;
+  const dataFile = path.join(dir, 'data.mdb');
+  const damage = checkLmdbTrees(dataFile);
+  if (damage !== undefined) return damage;
+  if (owner.kind !== 'crashed' || owner.crashes < (options.verifyInChildAfterCrashes ?? 2)) return undefined;
+  const megabytes = fs.statSync(dataFile).size / 1_048_576;
+  const verification = verifyLmdbInChildProcess(
+    dir,
+    options.maxDbs,
+    CHILD_VERIFY_BASE_MS + Math.ceil(megabytes * CHILD_VERIFY_MS_PER_MB),
+  );
+  options.logger(
+    `state directory ${dir}: its owner died with it open ${owner.crashes} times in a row; read it through in a ` +
+      `child process (${megabytes.toFixed(1)} MB in ${Math.round(verification.durationMs)} ms): ` +
+      (verification.problem ?? 'no damage found'),
+  );
+  return verification.problem === undefined ? undefined : `${dir}: ${verification.problem}`;
+}
+
 function preOpenProblem(dir: string): string | undefined {
   let stat: fs.Stats;
   try {
@@ -192,144 +262,4 @@ function preOpenProblem(dir: string): string | undefined {
   }
   if (!stat.isDirectory()) return `${dir} is not a directory`;
   return checkLmdbDataFile(path.join(dir, 'data.mdb'));
-}
-
-/**
- * One named DB. LMDB rejects empty keys, while a serialized key may legitimately be empty (an empty string), so the
- * empty key of a table lives in the `__meta` DB under `empty:<table>` and range scans put it first.
- */
-export class LmdbTableBackend implements TableBackend {
-  readonly persistent = true;
-  readonly maxKeyBytes = MAX_KEY_BYTES;
-  readonly name: string;
-  readonly #db: BinaryDb;
-  readonly #metaDb: BinaryDb;
-  readonly #emptyKeySlot: Buffer;
-  readonly #onDrop: () => void;
-
-  constructor(name: string, db: BinaryDb, metaDb: BinaryDb, onDrop: () => void) {
-    this.name = name;
-    this.#db = db;
-    this.#metaDb = metaDb;
-    this.#emptyKeySlot = Buffer.from(`empty:${name}`, 'utf8');
-    this.#onDrop = onDrop;
-  }
-
-  get(key: Buffer): Buffer | undefined {
-    if (key.length === 0) return this.#metaDb.getBinary(this.#emptyKeySlot);
-    return this.#db.getBinary(key);
-  }
-
-  range(lo: Buffer | undefined, hi: Buffer | undefined, hiInclusive: boolean, reverse: boolean): RawIterator {
-    if (hi !== undefined && hi.length === 0 && !hiInclusive) return EMPTY_ITERATOR;
-    const withEmpty = lo === undefined || lo.length === 0;
-    const start = lo === undefined || lo.length === 0 ? LOWEST_KEY : lo;
-    let nonEmpty: RawIterator = EMPTY_ITERATOR;
-    if (hi === undefined || hi.length > 0) {
-      // lmdb-js: `start` is inclusive unless exclusiveStart, `end` exclusive unless inclusiveEnd; in reverse, start is
-      // the upper bound. Bounds are always explicit (see LOWEST_KEY).
-      const options: LmdbRangeOptions = reverse
-        ? { end: start, reverse: true, inclusiveEnd: true }
-        : { start, inclusiveEnd: hiInclusive };
-      if (hi !== undefined) {
-        if (reverse) {
-          options.start = hi;
-          options.exclusiveStart = !hiInclusive;
-        } else options.end = hi;
-      }
-      nonEmpty = new LmdbRangeIterator(this.#db, options);
-    }
-    if (!withEmpty) return nonEmpty;
-    const emptyValue = this.#metaDb.getBinary(this.#emptyKeySlot);
-    if (emptyValue === undefined) return nonEmpty;
-    const empty = (): RawIterator => new SingleEntryIterator({ key: EMPTY, value: emptyValue });
-    return new ConcatIterator(reverse ? [() => nonEmpty, empty] : [empty, () => nonEmpty]);
-  }
-
-  approximateNumEntries(): number {
-    return (this.#db.getStats() as { entryCount?: number }).entryCount ?? 0;
-  }
-
-  write(key: Buffer, value: Buffer | null): void {
-    if (key.length === 0) {
-      if (value === null) this.#metaDb.removeSync(this.#emptyKeySlot);
-      else this.#metaDb.putSync(this.#emptyKeySlot, value);
-    } else if (value === null) this.#db.removeSync(key);
-    else this.#db.putSync(key, value);
-  }
-
-  drop(): void {
-    this.#metaDb.removeSync(this.#emptyKeySlot);
-    this.#db.dropSync();
-    this.#onDrop();
-  }
-}
-
-interface LmdbRangeOptions {
-  start?: Buffer;
-  end?: Buffer;
-  reverse?: boolean;
-  inclusiveEnd?: boolean;
-  exclusiveStart?: boolean;
-}
-
-/** An LMDB cursor with one entry of look-ahead. The cursor (and its read snapshot) is released on close or at the end. */
-class LmdbRangeIterator implements RawIterator {
-  #iterator: Iterator<{ key: Buffer; value: Buffer }> | undefined;
-  #head: RawEntry | undefined;
-  #ready = false;
-
-  constructor(db: BinaryDb, options: LmdbRangeOptions) {
-    this.#iterator = db.getRange(options)[Symbol.iterator]();
-  }
-
-  peek(): RawEntry | undefined {
-    if (!this.#ready) {
-      this.#ready = true;
-      const iterator = this.#iterator;
-      if (iterator === undefined) return (this.#head = undefined);
-      const result = iterator.next();
-      if (result.done === true) {
-        this.#iterator = undefined;
-        this.#head = undefined;
-      } else this.#head = result.value;
-    }
-    return this.#head;
-  }
-
-  next(): RawEntry | undefined {
-    const head = this.peek();
-    this.#ready = false;
-    return head;
-  }
-
-  close(): void {
-    const iterator = this.#iterator;
-    this.#iterator = undefined;
-    this.#head = undefined;
-    this.#ready = true;
-    iterator?.return?.();
-  }
-}
-
-class SingleEntryIterator implements RawIterator {
-  #entry: RawEntry | undefined;
-
-  constructor(entry: RawEntry) {
-    this.#entry = entry;
-  }
-
-  peek(): RawEntry | undefined {
-    return this.#entry;
-  }
-
-  next(): RawEntry | undefined {
-    const entry = this.#entry;
-    this.#entry = undefined;
-    return entry;
-  }
-
-  close(): void {
-    this.#entry = undefined;
-  }
 }

@@ -4,8 +4,11 @@
 // next commit (LMDB `dropSync` inside the commit transaction). Until then reads skip it, and reads also cut off
 // individual expired records in live segments, so what a store returns never depends on segment granularity.
 //
-// Observed stream time = max(largest time written, the task's stream time). A write at or before
-// observed - retention is expired and ignored, as in Kafka Streams.
+// Observed stream time = the largest time written into (or restored to) this store, as in Kafka Streams: not the
+// task's stream time, so records of a join side or a key that has not advanced stay readable while other inputs
+// move on. A write at or before observed - retention is expired and ignored, and reads cut off at the same bound.
+// Until the store has observed a time since it was opened (a persistent store reopened with its data), the task's
+// stream time stands in for it, so data already expired before a restart is not served again.
 import type { BytesStore, ChangelogRecord } from './bytes-store.js';
 import type { RawIterator } from './raw-iterator.js';
 import { ConcatIterator, EMPTY_ITERATOR } from './raw-iterator.js';
@@ -67,7 +70,8 @@ export abstract class SegmentedBytesStore implements BytesStore {
 
   /** The earliest time that is not expired. */
   protected minLiveTimeMs(): number {
-    return Math.max(this.#observedMs, this.#streamTimeMs()) - this.retentionMs + 1;
+    const observed = this.#observedMs === Number.NEGATIVE_INFINITY ? this.#streamTimeMs() : this.#observedMs;
+    return observed - this.retentionMs + 1;
   }
 
   /** Advances observed stream time with a written time; drops segments that expired. */

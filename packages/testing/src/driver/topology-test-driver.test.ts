@@ -430,7 +430,7 @@ describe('Topology', () => {
         '    Sink: KSTREAM-SINK-0000000002 (topic: output)',
         '      <-- KSTREAM-FILTER-0000000001',
         '',
-        '   Sub-topology: 1',
+        '  Sub-topology: 1',
         '    Source: other-source (topics: [other])',
         '      --> none',
         '',

@@ -45,7 +45,7 @@ describe('DSL names and topology', () => {
         '    Sink: KSTREAM-SINK-0000000005 (topic: KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition)',
         '      <-- KSTREAM-FILTER-0000000006',
         '',
-        '   Sub-topology: 1',
+        '  Sub-topology: 1',
         '    Source: KSTREAM-SOURCE-0000000007 (topics: [KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition])',
         '      --> KSTREAM-AGGREGATE-0000000004',
         '    Processor: KSTREAM-AGGREGATE-0000000004 (stores: [KSTREAM-AGGREGATE-STATE-STORE-0000000003])',
@@ -74,10 +74,12 @@ describe('DSL names and topology', () => {
   it('should name the store and the repartition topic after Materialized.as, and declare the topic as internal', () => {
     const topology = wordCount(Materialized.as('counts-store')).build();
     const text = topology.describe().toString();
-    // No store name is generated: the aggregate is processor 3 and the repartition's nodes 4, 5 and 6.
+    // No store name is generated: the aggregate is processor 3; the repartition's nodes take counter values 4, 5 and
+    // 6 but are named after the topic (KStreamImpl.createRepartitionedSource), so the sink after toStream is 8.
     expect(text).toContain('Processor: KSTREAM-AGGREGATE-0000000003 (stores: [counts-store])');
-    expect(text).toContain('Sink: KSTREAM-SINK-0000000004 (topic: counts-store-repartition)');
-    expect(text).toContain('Source: KSTREAM-SOURCE-0000000006 (topics: [counts-store-repartition])');
+    expect(text).toContain('Sink: counts-store-repartition-sink (topic: counts-store-repartition)');
+    expect(text).toContain('Source: counts-store-repartition-source (topics: [counts-store-repartition])');
+    expect(text).toContain('Sink: KSTREAM-SINK-0000000008 (topic: counts)');
     expect([...topology.internalTopics().keys()]).toEqual(['counts-store-repartition']);
     expect(topology.subtopologies()).toHaveLength(2);
   });

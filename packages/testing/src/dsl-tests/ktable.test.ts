@@ -29,7 +29,8 @@ function read<K, V>(
 describe('KTable', () => {
   it('should upsert and delete by key, forwarding every update, and keep the latest value per key in its store', () => {
     const builder = new StreamsBuilder();
-    builder.table('in', Consumed.with(S, S)).toStream().to('out', Produced.with(S, S));
+    // Queryable (Materialized.as), so materialized: a table nothing reads keeps no store, as in Kafka Streams.
+    builder.table('in', Consumed.with(S, S), Materialized.as('in-store')).toStream().to('out', Produced.with(S, S));
     driver = new TopologyTestDriver(builder.build());
     const input = driver.createInputTopic('in', S, S);
     input.pipeInput('k', 'v1', 1);
@@ -38,7 +39,7 @@ describe('KTable', () => {
     input.pipeInput('k', null, 4);
     input.pipeInput(null, 'no key', 5);
     expect(read(driver, 'out', S, S)).toEqual(['k=v1@1', 'k=v2@2', 'j=w@3', 'k=null@4']);
-    const store = driver.getKeyValueStore<string, ValueAndTimestamp<string>>('in-STATE-STORE-0000000000')!;
+    const store = driver.getKeyValueStore<string, ValueAndTimestamp<string>>('in-store')!;
     expect(store.get('k')).toBeUndefined();
     expect(store.get('j')).toEqual({ value: 'w', timestamp: 3 });
     expect(driver.metrics().droppedByReason).toEqual({ 'null-key': 1 });
@@ -46,14 +47,16 @@ describe('KTable', () => {
 
   it('should name the table source and store as Kafka Streams does, or after Materialized.as', () => {
     const b1 = new StreamsBuilder();
-    b1.table('in');
+    // Not queryable without Materialized.as: Kafka Streams' queryableStoreName() is null then.
+    expect(b1.table('in').queryableStoreName()).toBeUndefined();
     expect(b1.build().describe().toString()).toBe(
       [
         'Topologies:',
         '   Sub-topology: 0',
         '    Source: KSTREAM-SOURCE-0000000001 (topics: [in])',
         '      --> KTABLE-SOURCE-0000000002',
-        '    Processor: KTABLE-SOURCE-0000000002 (stores: [in-STATE-STORE-0000000000])',
+        // The store's name takes counter value 0, but nothing needs the store: Kafka Streams lists none.
+        '    Processor: KTABLE-SOURCE-0000000002 (stores: [])',
         '      --> none',
         '      <-- KSTREAM-SOURCE-0000000001',
         '',
@@ -63,10 +66,14 @@ describe('KTable', () => {
     const b2 = new StreamsBuilder();
     const table = b2.table('in', Consumed.as('users'), Materialized.as('users-store'));
     expect(table.queryableStoreName()).toBe('users-store');
-    expect(b2.build().describe().toString()).toContain('Processor: users-table-source (stores: [users-store])');
+    // A named table's processor takes the name, its source `<name>-source` (InternalStreamsBuilder.table).
+    expect(b2.build().describe().toString()).toContain('Source: users-source (topics: [in])');
+    expect(b2.build().describe().toString()).toContain('Processor: users (stores: [users-store])');
   });
 
-  it('should filter: a key that stops passing is deleted downstream, updates that never pass are not forwarded', () => {
+  // Mirrors KTableFilter.KTableFilterProcessor.process; expected values from Kafka Streams 4.3.1 (conformance tool,
+  // case table-two-filters): without old values every update that does not pass is forwarded as a delete.
+  it('should filter: every update that does not pass is forwarded as a delete when old values are not sent', () => {
     const builder = new StreamsBuilder();
     const table = builder.table('in', Consumed.with(S, I));
     table
@@ -84,8 +91,8 @@ describe('KTable', () => {
     input.pipeInput('a', -2, 3);
     input.pipeInput('b', -3, 4);
     input.pipeInput('a', 7, 5);
-    expect(read(driver, 'pos', S, I)).toEqual(['a=5@1', 'a=null@2', 'a=7@5']);
-    expect(read(driver, 'neg', S, I)).toEqual(['a=-1@2', 'a=-2@3', 'b=-3@4', 'a=null@5']);
+    expect(read(driver, 'pos', S, I)).toEqual(['a=5@1', 'a=null@2', 'a=null@3', 'b=null@4', 'a=7@5']);
+    expect(read(driver, 'neg', S, I)).toEqual(['a=null@1', 'a=-1@2', 'a=-2@3', 'b=-3@4', 'a=null@5']);
     const store = driver.getKeyValueStore<string, ValueAndTimestamp<number>>('non-positive')!;
     expect([...store.all()].map((kv) => [kv.key, kv.value.value])).toEqual([['b', -3]]);
   });

@@ -22,6 +22,8 @@ export interface ProcessorNode {
   readonly parentNames: readonly string[];
   readonly supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>;
   readonly storeNames: readonly string[];
+  /** Stores decided only when the topology is built (a source table's store, see SourceTableMaterialization). */
+  readonly lateStoreNames?: (() => readonly string[]) | undefined;
 }
 
 /** Writes to a topic, or to the topic an extractor picks per record. */

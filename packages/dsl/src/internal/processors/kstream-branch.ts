@@ -7,19 +7,24 @@ import { ContextualProcessor } from '../contextual-processor.js';
  * child (if any); a record matching nothing is dropped, as in Kafka Streams (not an error, so not counted).
  */
 export class KStreamBranch<K, V> implements ProcessorSupplier<K, V, K, V> {
-  readonly #predicates: readonly Predicate<K, V>[];
-  readonly #childNames: readonly string[];
-  readonly #defaultChild: string | undefined;
+  readonly #branches: KStreamBranches<K, V>;
 
-  constructor(predicates: readonly Predicate<K, V>[], childNames: readonly string[], defaultChild: string | undefined) {
-    this.#predicates = predicates;
-    this.#childNames = childNames;
-    this.#defaultChild = defaultChild;
+  /** `branches` fills up as the split's branches are declared; processors copy it when a task starts. */
+  constructor(branches: KStreamBranches<K, V>) {
+    this.#branches = branches;
   }
 
   get(): Processor<K, V, K, V> {
-    return new KStreamBranchProcessor(this.#predicates, this.#childNames, this.#defaultChild);
+    const b = this.#branches;
+    return new KStreamBranchProcessor([...b.predicates], [...b.childNames], b.defaultChild);
   }
+}
+
+/** The branches of one split: predicate i sends to child i; the default child takes the rest. */
+export interface KStreamBranches<K, V> {
+  readonly predicates: Predicate<K, V>[];
+  readonly childNames: string[];
+  defaultChild: string | undefined;
 }
 
 class KStreamBranchProcessor<K, V> extends ContextualProcessor<K, V, K, V> {

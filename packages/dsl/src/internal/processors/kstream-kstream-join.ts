@@ -49,7 +49,8 @@ export interface StreamStreamJoinSide {
  * Kafka Streams does so as soon as the window has closed without grace, which emits spurious results for
  * out-of-order records that a partner within grace would have matched.
  *
- * Records with a null key or value are dropped and counted (`null-key`, `null-value`).
+ * Records with a null value are dropped and counted (`null-value`); so are records with a null key, except on the
+ * outer side of a left or outer join, which forwards them at once joined with null (KIP-962, Kafka Streams 3.7+).
  *
  * @see org.apache.kafka.streams.kstream.internals.KStreamKStreamJoin
  */
@@ -111,12 +112,15 @@ class KStreamKStreamJoinProcessor<K, V> extends ContextualProcessor<K, V, K, unk
     const t = record.timestamp;
     tracker.streamTime = Math.max(tracker.streamTime, t);
     const key = record.key;
-    if (key == null) {
-      this.context.recordDropped('null-key');
-      return;
-    }
     if (record.value == null) {
       this.context.recordDropped('null-value');
+      return;
+    }
+    if (key == null) {
+      // KIP-962: the outer side of a left or outer join forwards a null-key record at once, joined with null (it
+      // can never find a partner); an inner side drops it.
+      if (side.outer) this.context.forward(record.withValue(this.#join(record.value, null, key as unknown as K)));
+      else this.context.recordDropped('null-key');
       return;
     }
     const outerStore = this.#outerStore;

@@ -5,7 +5,8 @@ import type { KTableValueGetter, KTableValueGetterSupplier } from '../ktable-val
 /**
  * Stream-table join: each stream record looks up the table's value for its key at processing time. An inner join
  * forwards only records that find a value; a left join forwards every record, with null when the table has none.
- * Results keep the stream record's timestamp. Stream records with a null key or value are dropped and counted.
+ * Results keep the stream record's timestamp. Stream records with a null value are dropped and counted, and so are
+ * records with a null key in an inner join; a left join forwards them joined with null (KIP-962).
  *
  * @see org.apache.kafka.streams.kstream.internals.KStreamKTableJoin
  */
@@ -51,12 +52,14 @@ class KStreamKTableJoinProcessor<K, V, VT, VR> extends ContextualProcessor<K, V,
   }
 
   process(record: Record<K, V>): void {
-    if (record.key == null) {
-      this.context.recordDropped('null-key');
-      return;
-    }
     if (record.value == null) {
       this.context.recordDropped('null-value');
+      return;
+    }
+    if (record.key == null) {
+      // KIP-962: a left join has nothing to look up for a null key, but still forwards the record, joined with null.
+      if (this.#leftJoin) this.context.forward(record.withValue(this.#joiner(record.value, null, record.key)));
+      else this.context.recordDropped('null-key');
       return;
     }
     const tableValue = this.#getter.get(record.key);

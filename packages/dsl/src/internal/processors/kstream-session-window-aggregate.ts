@@ -21,8 +21,8 @@ import { TupleForwarder } from '../tuple-forwarder.js';
  * downstream (an update with a null new value), then the merged session is stored and forwarded. Updates carry the
  * session end as their timestamp.
  *
- * The merged session is late when its end < observed stream time - grace (session ends are inclusive); the record is
- * then dropped and counted as `late`.
+ * The merged session is late when its end < observed stream time - grace - gap (session ends are inclusive, and a
+ * later record may still extend a session by one gap); the record is then dropped and counted as `late`.
  *
  * @see org.apache.kafka.streams.kstream.internals.KStreamSessionWindowAggregate
  */
@@ -101,8 +101,10 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> extends ContextualProcess
     }
     const timestamp = record.timestamp;
     this.#observedStreamTime = Math.max(this.#observedStreamTime, timestamp);
-    const closeTime = this.#observedStreamTime - this.#windows.graceMs;
     const gap = this.#windows.inactivityGapMs;
+    // Late only when the session ends more than grace + gap before stream time: until then a later record may still
+    // extend (or merge into) it, as in Kafka Streams.
+    const closeTime = this.#observedStreamTime - this.#windows.graceMs - gap;
 
     const merged: KeyValue<Windowed<K>, VA>[] = [];
     let window: Window = { start: timestamp, end: timestamp };

@@ -1,4 +1,5 @@
 import type {
+  KeyValue,
   Processor,
   ProcessorContext,
   ProcessorSupplier,
@@ -62,6 +63,8 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
   #observedStreamTime = -1;
   /** The record being processed, to derive output records from (headers). */
   #record!: Record<K, V>;
+  /** The windows of the record being processed, reused from record to record. */
+  readonly #windows: KeyValue<number, ValueAndTimestamp<VA>>[] = [];
 
   constructor(
     storeName: string,
@@ -101,10 +104,15 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
     }
     this.#record = record;
     if (t < this.#diff) this.#processEarly(record.key, record.value, t, closeTime);
-    else this.#processInOrder(record.key, record.value, t, closeTime);
+    else this.#processReverse(record.key, record.value, t, closeTime);
   }
 
-  #processInOrder(key: K, value: V, t: number, closeTime: number): void {
+  /**
+   * Kafka Streams' processReverse: the windows that can contain t are visited newest first (its stores all iterate
+   * backwards), updating each as it is met, and the walk stops at the first window that ends before t. Then the
+   * previous record's right window, the record's left window and its right window are created, in that order.
+   */
+  #processReverse(key: K, value: V, t: number, closeTime: number): void {
     const diff = this.#diff;
     const startTimes = new Set<number>();
     let leftWinAgg: ValueAndTimestamp<VA> | undefined;
@@ -113,30 +121,40 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
     let rightWinAlreadyCreated = false;
     let previousRecordTimestamp: number | undefined;
 
-    // Windows that can contain t, plus the right window of t itself (start t + 1), in start order.
+    // Windows that can contain t, plus the right window of t itself (start t + 1); read forward, walked backward.
+    const windows = this.#windows;
+    windows.length = 0;
     const iterator = this.#store.fetchRange(key, Math.max(0, t - 2 * diff), t + 1);
     try {
-      for (const { key: start, value: aggAndTs } of iterator) {
-        startTimes.add(start);
-        const end = start + diff;
-        const windowMaxRecordTimestamp = aggAndTs.timestamp;
-        if (end < t) {
-          leftWinAgg = aggAndTs;
-          previousRecordTimestamp = windowMaxRecordTimestamp;
-        } else if (end === t) {
-          leftWinAlreadyCreated = true;
-          if (windowMaxRecordTimestamp < t) previousRecordTimestamp = windowMaxRecordTimestamp;
-          this.#updateWindowAndForward({ start, end }, aggAndTs, true, key, value, closeTime, t);
-        } else if (end > t && start <= t) {
-          rightWinAgg = aggAndTs;
-          this.#updateWindowAndForward({ start, end }, aggAndTs, true, key, value, closeTime, t);
-        } else if (start === t + 1) {
-          rightWinAlreadyCreated = true;
-        }
-      }
+      for (const entry of iterator) windows.push(entry);
     } finally {
       iterator.close();
     }
+    for (let i = windows.length - 1; i >= 0; i--) {
+      const { key: start, value: aggAndTs } = windows[i]!;
+      startTimes.add(start);
+      const end = start + diff;
+      if (start === t + 1) {
+        rightWinAlreadyCreated = true;
+      } else if (end > t) {
+        rightWinAgg ??= aggAndTs;
+        this.#updateWindowAndForward({ start, end }, aggAndTs, true, key, value, closeTime, t);
+      } else if (end === t) {
+        leftWinAlreadyCreated = true;
+        this.#updateWindowAndForward({ start, end }, aggAndTs, true, key, value, closeTime, t);
+        // Another record at t already created every window this one needs.
+        if (aggAndTs.timestamp >= t) {
+          windows.length = 0;
+          return;
+        }
+        previousRecordTimestamp = aggAndTs.timestamp;
+      } else {
+        leftWinAgg = aggAndTs;
+        previousRecordTimestamp = aggAndTs.timestamp;
+        break;
+      }
+    }
+    windows.length = 0;
 
     // The previous record's right window, if it does not exist yet and t falls into it.
     if (previousRecordTimestamp !== undefined) {

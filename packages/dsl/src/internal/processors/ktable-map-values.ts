@@ -35,7 +35,10 @@ export class KTableMapValues<K, V, VR> implements ProcessorSupplier<K, Change<V>
   view(parent: KTableValueGetterSupplier<K, V>): KTableValueGetterSupplier<K, VR> {
     const mapper = this.#mapper;
     return {
-      storeNames: parent.storeNames,
+      // Read lazily: asking a source table for its stores materializes it, and only a join asks.
+      get storeNames() {
+        return parent.storeNames;
+      },
       get() {
         const getter = parent.get();
         return {

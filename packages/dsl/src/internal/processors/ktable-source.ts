@@ -8,6 +8,7 @@ import type {
 import type { Change } from '../change.js';
 import { change } from '../change.js';
 import { ContextualProcessor } from '../contextual-processor.js';
+import type { SourceTableMaterialization } from '../source-table-materialization.js';
 import { TupleForwarder } from '../tuple-forwarder.js';
 
 /**
@@ -18,14 +19,26 @@ import { TupleForwarder } from '../tuple-forwarder.js';
  * @see org.apache.kafka.streams.kstream.internals.KTableSource
  */
 export class KTableSource<K, V> implements ProcessorSupplier<K, V | null, K, Change<V>> {
-  readonly #storeName: string;
+  readonly #materialization: SourceTableMaterialization;
 
-  constructor(storeName: string) {
-    this.#storeName = storeName;
+  constructor(materialization: SourceTableMaterialization) {
+    this.#materialization = materialization;
   }
 
   get(): Processor<K, V | null, K, Change<V>> {
-    return new KTableSourceProcessor<K, V>(this.#storeName);
+    const m = this.#materialization;
+    return m.materialized ? new KTableSourceProcessor<K, V>(m.storeName) : new KTableSourceForwarder<K, V>();
+  }
+}
+
+/** A table nothing reads the values of: each record is forwarded as a change without an old value. */
+class KTableSourceForwarder<K, V> extends ContextualProcessor<K, V | null, K, Change<V>> {
+  process(record: Record<K, V | null>): void {
+    if (record.key == null) {
+      this.context.recordDropped('null-key');
+      return;
+    }
+    this.context.forward(record.withValue(change(record.value ?? null, null)));
   }
 }
 

@@ -1,0 +1,142 @@
+import { rmSync } from 'node:fs';
+import { CorruptedStateError } from '@kaskade/processor-api';
+import type { Logger } from '../config/logger.js';
+import { KafkaOperationError } from '../kafka/kafka-client-error.js';
+import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import { ChangelogRestorer } from './changelog-restorer.js';
+import type { ChangelogRestorerOptions } from './changelog-restorer.js';
+import type { CommitCoordinator } from './commit-coordinator.js';
+import type { StreamTask } from './stream-task.js';
+import type { TaskManager } from './task-manager.js';
+
+/** What the recovery uses of the instance. */
+export interface CorruptedStateHost {
+  readonly exactlyOnce: boolean;
+  readonly logger: Logger;
+  readonly tasks: TaskManager;
+  committer(): CommitCoordinator;
+  consumer(): KafkaConsumerClient;
+  /** Restores the stores of (re)opened tasks from their changelogs. */
+  restore(tasks: readonly StreamTask[]): Promise<void>;
+}
+
+/** A task whose state keeps getting corrupted (a failing disk) stops the instance instead of looping. */
+const MAX_REBUILDS = 3;
+const REBUILD_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Rebuilds a task whose state turned out to be corrupted while it ran (LMDB reported damaged pages): the error is
+ * never treated as a bad record. The task is closed without committing, its state directory deleted, and it is opened
+ * again, restored from its changelogs and its input rewound to the committed offsets. Under exactly-once the open
+ * transaction also holds the other tasks' work, so it is aborted and every task rewound.
+ *
+ * @see org.apache.kafka.streams.errors.TaskCorruptedException
+ */
+export class CorruptedStateRecovery {
+  readonly #host: CorruptedStateHost;
+  readonly #rebuilds = new Map<string, number[]>();
+
+  constructor(host: CorruptedStateHost) {
+    this.#host = host;
+  }
+
+  /** The running task that `error` says is corrupted, if it is such an error. */
+  corruptedTask(error: unknown): StreamTask | undefined {
+    if (!(error instanceof CorruptedStateError)) return undefined;
+    const taskId = error.context.taskId;
+    return typeof taskId === 'string' ? this.#host.tasks.get(taskId) : undefined;
+  }
+
+  /** Rebuilds the task that `error` says is corrupted (see the class); false when `error` is something else. */
+  async rebuildIfCorrupted(error: unknown): Promise<boolean> {
+    const task = this.corruptedTask(error);
+    if (task === undefined) return false;
+    await this.rebuild(task, error as CorruptedStateError);
+    return true;
+  }
+
+  /** Rebuilds `task` from its changelogs (see the class). Rethrows `error` when the task was rebuilt too often. */
+  async rebuild(task: StreamTask, error: CorruptedStateError): Promise<void> {
+    const host = this.#host;
+    const fresh = this.wipeAndReopen(task, error);
+    const committer = host.committer();
+    if (host.exactlyOnce && committer.inTransaction) {
+      // Aborts the transaction and reopens, restores and rewinds every task, the fresh one included.
+      await committer.recover(
+        new KafkaOperationError('state corrupted', { message: error.message, code: 0, isTxnRequiresAbort: true }),
+      );
+      return;
+    }
+    // Exactly-once outside a transaction: the corruption broke the persisting of a committed transaction, which the
+    // other tasks may have missed too; they catch up from their changelogs.
+    const others = host.exactlyOnce ? host.tasks.all().filter((t) => t !== fresh) : [];
+    const revived = [fresh];
+    for (const t of others) {
+      host.tasks.close(t, true);
+      revived.push(host.tasks.open(t.id.subtopology, t.id.partition));
+    }
+    await host.restore(revived);
+    for (const t of revived) t.initializeProcessors();
+    const consumer = host.consumer();
+    const partitions = revived.flatMap((t) => t.inputPartitions());
+    for (const c of await consumer.committed(partitions)) {
+      // No committed offset yet: back to where the reset policy starts (earliest by default).
+      await consumer.seek({ topic: c.topic, partition: c.partition, offset: c.offset >= 0 ? c.offset : -2 });
+    }
+  }
+
+  /**
+   * Closes `task` without committing, deletes its state directory and opens it again, empty. Throws when the task
+   * was rebuilt too often recently.
+   */
+  wipeAndReopen(task: StreamTask, error: CorruptedStateError): StreamTask {
+    const host = this.#host;
+    const now = Date.now();
+    const recent = (this.#rebuilds.get(task.idString) ?? []).filter((t) => now - t < REBUILD_WINDOW_MS);
+    if (recent.length >= MAX_REBUILDS) {
+      throw new CorruptedStateError(
+        `the state of task ${task.idString} was corrupted ${recent.length + 1} times within ` +
+          `${REBUILD_WINDOW_MS / 60_000} minutes (last: ${error.message}); check the disk of the state directory`,
+        { cause: error, context: error.context },
+      );
+    }
+    this.#rebuilds.set(task.idString, [...recent, now]);
+    const taskDir = task.stateManager?.taskDir;
+    host.logger.error(
+      `task ${task.idString}: ${error.message}; closing the task, deleting ${taskDir ?? 'its state'} and restoring ` +
+        `its stores from their changelogs`,
+      { error, taskId: task.idString, path: error.context['path'] },
+    );
+    host.tasks.close(task, true);
+    if (taskDir !== undefined) rmSync(taskDir, { recursive: true, force: true });
+    return host.tasks.open(task.id.subtopology, task.id.partition);
+  }
+}
+
+/**
+ * The changelog restorer of an instance, which rebuilds a task whose state turns out to be corrupted while it is
+ * restored (damage that the checks at open did not see): the task is wiped and reopened, and restoration goes on.
+ * The reopened task takes the old one's place in the caller's array, which the caller initializes after restoring.
+ */
+export class CorruptionTolerantRestorer extends ChangelogRestorer {
+  readonly #recovery: () => CorruptedStateRecovery;
+
+  constructor(options: ChangelogRestorerOptions & { readonly recovery: () => CorruptedStateRecovery }) {
+    super(options);
+    this.#recovery = options.recovery;
+  }
+
+  override async restore(tasks: readonly StreamTask[]): Promise<number> {
+    for (;;) {
+      try {
+        return await super.restore(tasks);
+      } catch (error) {
+        const recovery = this.#recovery();
+        const task = recovery.corruptedTask(error);
+        const index = task === undefined ? -1 : tasks.indexOf(task);
+        if (index < 0) throw error;
+        (tasks as StreamTask[])[index] = recovery.wipeAndReopen(task!, error as CorruptedStateError);
+      }
+    }
+  }
+}
