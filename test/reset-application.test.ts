@@ -152,6 +152,53 @@ describe('resetApplication on the real broker', () => {
     },
   );
 
+  it('should rebuild a store whose changelog was recreated by a reset without its state directory, saying why', async () => {
+    const input = uniqueName('reset-stale-in');
+    const output = uniqueName('reset-stale-out');
+    const appId = uniqueName('reset-stale-app');
+    await createTopics({ topic: input, partitions: 2 }, { topic: output, partitions: 2 });
+    const lines = Array.from({ length: 200 }, (_, i) => `red green w${i % 7}`);
+    await produce(
+      input,
+      lines.map((l, i) => ({ key: `k${i}`, value: l })),
+    );
+    const expected = new Map<string, number>();
+    for (const w of lines.flatMap(wordsOf)) expected.set(w, (expected.get(w) ?? 0) + 1);
+    const stateDir = tempDir();
+    const warnings: string[] = [];
+    const logger = { ...quiet, error: (m: string) => warnings.push(m), warn: (m: string) => warnings.push(m) };
+    const run = async (from: ReadonlyMap<number, number>): Promise<ConsumedMessage[]> => {
+      const streams = new KafkaStreams(wordCountTopology({ input, output }), {
+        applicationId: appId,
+        bootstrapServers: bootstrapServers(),
+        stateDir,
+        commitIntervalMs: 100,
+        logger,
+      });
+      await streams.start();
+      try {
+        const done = (all: readonly ConsumedMessage[]) => {
+          const counts = countsByWord(all.filter((m) => m.offset >= (from.get(m.partition) ?? 0)));
+          return [...expected].every(([w, n]) => counts.get(w)?.at(-1) === BigInt(n));
+        };
+        const seen = await readTopic(output, done, { timeoutMs: 120_000 });
+        return seen.filter((m) => m.offset >= (from.get(m.partition) ?? 0));
+      } finally {
+        expect(await streams.close()).toBe(true);
+      }
+    };
+    const first = await run(new Map());
+    const ends = new Map<number, number>();
+    for (const m of first) ends.set(m.partition, Math.max(ends.get(m.partition) ?? 0, m.offset + 1));
+    // Reset without --state-dir: the local stores still hold the old counts and changelog offsets.
+    await resetApplication({ applicationId: appId, bootstrapServers: bootstrapServers(), toEarliest: true });
+    expect(existsSync(join(stateDir, appId))).toBe(true);
+    const rerun = await run(ends);
+    // Not doubled: the stale stores were wiped and rebuilt from the recreated (empty) changelog.
+    expect(new Map([...countsByWord(rerun)].map(([w, c]) => [w, Number(c.at(-1))]))).toEqual(expected);
+    expect(warnings.some((w) => /reflects changelog offset \d+ but .*-changelog-\d ends before it/.test(w))).toBe(true);
+  });
+
   describe('targets', () => {
     const topic = uniqueName('reset-targets');
     let now = Date.now();

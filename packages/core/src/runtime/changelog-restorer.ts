@@ -5,6 +5,7 @@ import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import type { ClientConfig, ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import type { StreamTask } from './stream-task.js';
+import { checkChangelogContinuity } from './check-changelog-continuity.js';
 
 /** Progress of one changelog partition's restoration, as reported to a restore listener. */
 export interface RestoreProgress {
@@ -80,6 +81,7 @@ export class ChangelogRestorer {
     const bounds = await this.#bounds(partitions.map(({ cp }) => ({ topic: cp.topic, partition: cp.partition })));
     for (const [i, { task, cp }] of partitions.entries()) {
       const { low, high } = bounds[i]!;
+      checkChangelogContinuity(task, cp, low, high);
       const start = Math.max(cp.committedOffset === undefined ? low : cp.committedOffset + 1, low);
       if (start >= high) continue;
       jobs.push({
