@@ -15,6 +15,7 @@ import type {
 } from '@kaskade/core';
 import type { Serde } from '@kaskade/processor-api';
 import { bootstrapServers, uniqueName } from './broker-context.js';
+import { FaultyProducer } from './eos/faulty-producer.js';
 import { createTopics, eventually, produce, readTopic, recordingLogger, str } from './kafka-helpers.js';
 
 const dirs: string[] = [];
@@ -252,6 +253,51 @@ describe('sink serialization errors (KIP-399)', () => {
     expect(streams.error?.name).toBe('ProductionError');
     expect(streams.error?.message).toMatch(/cannot serialize the record's value .*cannot serialize bad1/);
     expect(processingSpy.calls).toBe(0);
+    await streams.close();
+  });
+});
+
+describe('a failure that every abort brings back', () => {
+  it('exactly-once: escalates to ERROR with the cause, logged at error level, instead of aborting forever', async () => {
+    const input = uniqueName('loop-in');
+    const output = uniqueName('loop-out');
+    await createTopics({ topic: input, partitions: 1 }, { topic: output, partitions: 1 });
+    const logger = recordingLogger();
+    let injected = 0;
+    // Every commit after the first fails the same way, as a record that can never be delivered would.
+    const plan = { fault: 'abortable' as const, times: Number.POSITIVE_INFINITY, after: 1 };
+    const streams = new KafkaStreams(
+      passThrough(input, output),
+      {
+        applicationId: uniqueName('loop-app'),
+        bootstrapServers: bootstrapServers(),
+        stateDir: stateDir(),
+        processingGuarantee: 'exactly_once_v2',
+        logger,
+      },
+      {
+        producerFactory: (options) =>
+          new FaultyProducer(
+            options,
+            plan,
+            () => injected++,
+            () => injected,
+          ),
+      },
+    );
+    await streams.start();
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) {
+      await produce(input, [{ key: 'k', value: `v${i}`, partition: 0 }]);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await eventually(() => streams.state === 'ERROR', 60_000, 'ERROR');
+    console.log(`[production-errors] escalated after ${Date.now() - started} ms and ${injected} failed commits`);
+    expect(streams.error?.message).toMatch(
+      /giving up: the same failure came back \d+ times in a row .*injected: transaction requires abort/,
+    );
+    expect(injected).toBeGreaterThanOrEqual(5);
+    expect(logger.at('error').some((m) => m.includes('giving up'))).toBe(true);
     await streams.close();
   });
 });
