@@ -209,6 +209,59 @@ describe('undeliverable records', () => {
   });
 });
 
+describe('a topic chosen at run time that does not exist', () => {
+  it('exactly-once, CONTINUE: its records are dropped with their source records and every other record is committed exactly once', async () => {
+    const input = uniqueName('dyn-in');
+    const output = uniqueName('dyn-out');
+    const missing = uniqueName('dyn-missing');
+    await createTopics({ topic: input, partitions: 1 }, { topic: output, partitions: 1 });
+    const handler = new RecordingProductionHandler('CONTINUE');
+    const streams = new KafkaStreams(
+      new Topology()
+        .addSource('src', input, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
+        .addSink(
+          'router',
+          (_key: unknown, value: unknown) => (String(value).startsWith('lost') ? missing : output),
+          { keySerde: Serdes.String(), valueSerde: Serdes.String() },
+          'src',
+        ),
+      {
+        applicationId: uniqueName('dyn-app'),
+        bootstrapServers: bootstrapServers(),
+        stateDir: stateDir(),
+        processingGuarantee: 'exactly_once_v2',
+        productionExceptionHandler: handler,
+        // librdkafka waits this long for an unknown topic to appear before failing its records (default 30 s).
+        producerConfig: { 'topic.metadata.propagation.max.ms': 2000 },
+        logger: recordingLogger(),
+      },
+    );
+    await streams.start();
+    const values = Array.from({ length: 300 }, (_, i) => (i % 100 === 42 ? `lost${i}` : `v${i}`));
+    await produce(
+      input,
+      values.map((value) => ({ key: 'k', value, partition: 0 })),
+    );
+    const good = values.filter((v) => !v.startsWith('lost'));
+    const out = await readTopic(output, (all) => all.length >= good.length, {
+      isolation: 'read_committed',
+      timeoutMs: 90_000,
+    });
+    await eventually(() => streams.metrics().droppedByReason['production-error'] === 3, 30_000, 'drops counted');
+    const extra = await readTopic(output, (all) => all.length > good.length, {
+      isolation: 'read_committed',
+      timeoutMs: 3000,
+    });
+    expect(extra.map((m) => str(m.value))).toEqual(good);
+    expect(out).toHaveLength(good.length);
+    const offsets = [...new Set(handler.calls.map((c) => c.context.sourceRecord?.offset))].sort((a, b) => a! - b!);
+    expect(offsets).toEqual([42, 142, 242]);
+    expect(handler.calls.every((c) => c.context.topic === missing)).toBe(true);
+    expect(streams.state).toBe('RUNNING');
+    await streams.close();
+  });
+});
+
 describe('sink serialization errors (KIP-399)', () => {
   const picky: Serde<unknown> = {
     serialize: (_topic, value) => {
