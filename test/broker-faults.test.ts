@@ -20,8 +20,9 @@ const SLICES = 6;
 let cluster: KafkaCluster;
 const dirs: string[] = [];
 beforeAll(async () => {
-  cluster = await startKafka({ brokers: 3 });
-}, 120_000);
+  // A loaded two-core machine can take longer than the default minute to bring three JVMs up.
+  cluster = await startKafka({ brokers: 3, readyTimeoutMs: 150_000 });
+}, 180_000);
 afterAll(async () => {
   await cluster?.stop();
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BehaviorSubject, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { IllegalStateError, InvalidStateStoreError } from '@kaskade/processor-api';
+import { IllegalStateError, InvalidStateStoreError, ProductionError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
 import { TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
 import { parseStreamsConfig } from '../config/streams-config.js';
@@ -15,7 +15,6 @@ import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import { ClientDiagnostics } from '../kafka/client-diagnostics.js';
 import { StartTimeoutError } from '../errors/start-timeout-error.js';
-import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
 import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import { isTransientKafkaError, retryKafka } from '../kafka/retry-kafka.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
@@ -465,8 +464,9 @@ export class KafkaStreams {
           if (collector.backlogged) await collector.drain();
           if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) await committer.commit();
         } catch (e) {
-          // Records the broker refused for good: back to the last commit, to hand each to the production handler.
-          if (e instanceof UndeliverableRecordError && collector.rewindRequested) {
+          // Records the broker refused for good (back to the last commit, to hand each to the production handler) or
+          // did not take in time (back to the last commit, to send them again).
+          if (e instanceof ProductionError && collector.rewindRequested) {
             await this.#committer!.rewind(e);
             continue;
           }
