@@ -15,6 +15,7 @@ import type {
 } from '@kaskade/core';
 import type { Serde } from '@kaskade/processor-api';
 import { bootstrapServers, uniqueName } from './broker-context.js';
+import { FaultyProducer } from './eos/faulty-producer.js';
 import { createTopics, eventually, produce, readTopic, recordingLogger, str } from './kafka-helpers.js';
 
 const dirs: string[] = [];
@@ -208,6 +209,59 @@ describe('undeliverable records', () => {
   });
 });
 
+describe('a topic chosen at run time that does not exist', () => {
+  it('exactly-once, CONTINUE: its records are dropped with their source records and every other record is committed exactly once', async () => {
+    const input = uniqueName('dyn-in');
+    const output = uniqueName('dyn-out');
+    const missing = uniqueName('dyn-missing');
+    await createTopics({ topic: input, partitions: 1 }, { topic: output, partitions: 1 });
+    const handler = new RecordingProductionHandler('CONTINUE');
+    const streams = new KafkaStreams(
+      new Topology()
+        .addSource('src', input, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
+        .addSink(
+          'router',
+          (_key: unknown, value: unknown) => (String(value).startsWith('lost') ? missing : output),
+          { keySerde: Serdes.String(), valueSerde: Serdes.String() },
+          'src',
+        ),
+      {
+        applicationId: uniqueName('dyn-app'),
+        bootstrapServers: bootstrapServers(),
+        stateDir: stateDir(),
+        processingGuarantee: 'exactly_once_v2',
+        productionExceptionHandler: handler,
+        // librdkafka waits this long for an unknown topic to appear before failing its records (default 30 s).
+        producerConfig: { 'topic.metadata.propagation.max.ms': 2000 },
+        logger: recordingLogger(),
+      },
+    );
+    await streams.start();
+    const values = Array.from({ length: 300 }, (_, i) => (i % 100 === 42 ? `lost${i}` : `v${i}`));
+    await produce(
+      input,
+      values.map((value) => ({ key: 'k', value, partition: 0 })),
+    );
+    const good = values.filter((v) => !v.startsWith('lost'));
+    const out = await readTopic(output, (all) => all.length >= good.length, {
+      isolation: 'read_committed',
+      timeoutMs: 90_000,
+    });
+    await eventually(() => streams.metrics().droppedByReason['production-error'] === 3, 30_000, 'drops counted');
+    const extra = await readTopic(output, (all) => all.length > good.length, {
+      isolation: 'read_committed',
+      timeoutMs: 3000,
+    });
+    expect(extra.map((m) => str(m.value))).toEqual(good);
+    expect(out).toHaveLength(good.length);
+    const offsets = [...new Set(handler.calls.map((c) => c.context.sourceRecord?.offset))].sort((a, b) => a! - b!);
+    expect(offsets).toEqual([42, 142, 242]);
+    expect(handler.calls.every((c) => c.context.topic === missing)).toBe(true);
+    expect(streams.state).toBe('RUNNING');
+    await streams.close();
+  });
+});
+
 describe('sink serialization errors (KIP-399)', () => {
   const picky: Serde<unknown> = {
     serialize: (_topic, value) => {
@@ -252,6 +306,51 @@ describe('sink serialization errors (KIP-399)', () => {
     expect(streams.error?.name).toBe('ProductionError');
     expect(streams.error?.message).toMatch(/cannot serialize the record's value .*cannot serialize bad1/);
     expect(processingSpy.calls).toBe(0);
+    await streams.close();
+  });
+});
+
+describe('a failure that every abort brings back', () => {
+  it('exactly-once: escalates to ERROR with the cause, logged at error level, instead of aborting forever', async () => {
+    const input = uniqueName('loop-in');
+    const output = uniqueName('loop-out');
+    await createTopics({ topic: input, partitions: 1 }, { topic: output, partitions: 1 });
+    const logger = recordingLogger();
+    let injected = 0;
+    // Every commit after the first fails the same way, as a record that can never be delivered would.
+    const plan = { fault: 'abortable' as const, times: Number.POSITIVE_INFINITY, after: 1 };
+    const streams = new KafkaStreams(
+      passThrough(input, output),
+      {
+        applicationId: uniqueName('loop-app'),
+        bootstrapServers: bootstrapServers(),
+        stateDir: stateDir(),
+        processingGuarantee: 'exactly_once_v2',
+        logger,
+      },
+      {
+        producerFactory: (options) =>
+          new FaultyProducer(
+            options,
+            plan,
+            () => injected++,
+            () => injected,
+          ),
+      },
+    );
+    await streams.start();
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) {
+      await produce(input, [{ key: 'k', value: `v${i}`, partition: 0 }]);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await eventually(() => streams.state === 'ERROR', 60_000, 'ERROR');
+    console.log(`[production-errors] escalated after ${Date.now() - started} ms and ${injected} failed commits`);
+    expect(streams.error?.message).toMatch(
+      /giving up: the same failure came back \d+ times in a row .*injected: transaction requires abort/,
+    );
+    expect(injected).toBeGreaterThanOrEqual(5);
+    expect(logger.at('error').some((m) => m.includes('giving up'))).toBe(true);
     await streams.close();
   });
 });

@@ -152,7 +152,8 @@ export class CommitCoordinator {
     const { collector } = this.#host;
     const tasks = this.#host.tasks.all();
     for (const t of tasks) t.prepareCommit();
-    await collector.flush();
+    // A flush that times out while a leader moves is waited out (records are never dropped for it).
+    await retryKafka('flush', () => collector.flush(), { logger: this.#host.logger });
     const offsets = this.#offsetsToCommit(tasks);
     if (offsets.length > 0) {
       // The group coordinator moves with its broker: wait for the new one rather than fail.

@@ -4,6 +4,7 @@ import type { ProductionExceptionHandler } from '../errors/exception-handlers.js
 import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import { topicPartitionName } from '../kafka/topic-partition-name.js';
+import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { DeliveryReport } from '../kafka/kafka-types.js';
 import { toWireHeaders } from '../kafka/message-headers.js';
@@ -79,7 +80,7 @@ export class KafkaRecordCollector implements RecordCollector {
    */
   readonly #refusedSizes = new Map<string, { bytes: number; error: Error }>();
   /** Set when the broker refused records for good: the tasks must rewind to their last commit (see `takeRewind`). */
-  #rewind: UndeliverableRecordError | undefined;
+  #rewind: ProductionError | undefined;
 
   constructor(
     productionHandler: ProductionExceptionHandler,
@@ -109,6 +110,17 @@ export class KafkaRecordCollector implements RecordCollector {
         return;
       }
       const where = topicPartitionName(report.topic, report.partition);
+      if (isTransientKafkaError(report.error)) {
+        // Not delivered in time while a leader moved or a broker restarted (librdkafka already retried up to
+        // message.timeout.ms): not the record's fault, and no reason to drop it or to stop. Going back to the last
+        // commit sends it again (exactly-once: the transaction is aborted anyway); a failure that keeps coming back
+        // escalates (see CommitCoordinator).
+        this.#rewind ??= new ProductionError(
+          `records to ${where} were not delivered: ${report.error.message}; rewinding to the last commit to send them again`,
+          { cause: report.error, context: { topic: report.topic, partition: report.partition } },
+        );
+        return;
+      }
       const response = this.#productionHandler.handle(
         { topic: report.topic, ...(report.partition >= 0 ? { partition: report.partition } : {}) },
         report.error,
@@ -219,7 +231,7 @@ export class KafkaRecordCollector implements RecordCollector {
   }
 
   /** Clears the rewind request (the runtime is rewinding). */
-  takeRewind(): UndeliverableRecordError | undefined {
+  takeRewind(): ProductionError | undefined {
     const r = this.#rewind;
     this.#rewind = undefined;
     // From now on, records as large as the largest refused one are refused before sending. A limit set too high (a

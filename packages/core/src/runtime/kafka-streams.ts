@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BehaviorSubject, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { IllegalStateError, InvalidStateStoreError } from '@kaskade/processor-api';
+import { IllegalStateError, InvalidStateStoreError, ProductionError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
 import { TaskStateManager, TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
 import { parseStreamsConfig } from '../config/streams-config.js';
@@ -14,10 +14,8 @@ import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import { ClientDiagnostics } from '../kafka/client-diagnostics.js';
-import { StartTimeoutError } from '../errors/start-timeout-error.js';
-import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
-import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
-import { isTransientKafkaError, retryKafka } from '../kafka/retry-kafka.js';
+import type { ConsumedMessage } from '../kafka/kafka-types.js';
+import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { QueryableStoreType } from './queryable-store-types.js';
@@ -29,6 +27,8 @@ import type { StateRestoreListener } from './changelog-restorer.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { StreamTask } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
+import { withinStartDeadline } from './start-deadline.js';
+import { startOffsets } from './start-offsets.js';
 import { RebalanceTimer } from './rebalance-timer.js';
 import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
 import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
@@ -165,41 +165,16 @@ export class KafkaStreams {
     })();
     // Rejections after a start timeout are expected (the clients are shut down under setup's feet).
     this.#starting.catch(() => undefined);
-    const timeoutMs = this.config.startTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const cause = this.#diagnostics.cause;
-        reject(
-          new StartTimeoutError(
-            `start() did not complete within ${timeoutMs} ms (startTimeoutMs) while ${this.#startPhase}: ${cause ?? 'no error reported by the Kafka clients'}`,
-            { context: { bootstrapServers: this.config.bootstrapServers, phase: this.#startPhase, cause } },
-          ),
-        );
-      }, timeoutMs);
-    });
     try {
-      await Promise.race([this.#starting, timeout]);
+      await withinStartDeadline(this.#starting, this.config.startTimeoutMs, () => ({
+        bootstrapServers: this.config.bootstrapServers,
+        phase: this.#startPhase,
+        cause: this.#diagnostics.cause,
+      }));
     } catch (e) {
-      const error = this.#withClientCause(e);
-      await this.#fail(error);
-      throw error;
-    } finally {
-      clearTimeout(timer);
+      await this.#fail(e);
+      throw e;
     }
-  }
-
-  /** A setup error that only says "timed out" gets the clients' own account of the failure appended. */
-  #withClientCause(e: unknown): unknown {
-    const cause = this.#diagnostics.cause;
-    if (!(e instanceof KafkaOperationError) || cause === undefined || e.message.includes(cause)) return e;
-    return new StartTimeoutError(
-      `start() failed while ${this.#startPhase}: ${e.message}; the Kafka clients report: ${cause}`,
-      {
-        cause: e,
-        context: { bootstrapServers: this.config.bootstrapServers, phase: this.#startPhase, cause },
-      },
-    );
   }
 
   /** Between the steps of setup: a start that timed out (or a close) ends setup instead of creating more clients. */
@@ -554,8 +529,9 @@ export class KafkaStreams {
           if (collector.backlogged) await collector.drain();
           if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) await committer.commit();
         } catch (e) {
-          // Records the broker refused for good: back to the last commit, to hand each to the production handler.
-          if (e instanceof UndeliverableRecordError && collector.rewindRequested) {
+          // Records the broker refused for good (back to the last commit, to hand each to the production handler) or
+          // did not take in time (back to the last commit, to send them again).
+          if (e instanceof ProductionError && collector.rewindRequested) {
             await this.#committer!.rewind(e);
             continue;
           }
@@ -650,7 +626,7 @@ export class KafkaStreams {
     }
     // A rewind these partitions have not had yet: committed now, so they are assigned at the rewound offsets.
     await this.#control?.onAssigned(event.partitions);
-    const start = await this.#startOffsets(event.partitions);
+    const start = await startOffsets(event.partitions, this.#resetPolicy, this.#consumer!, this.config);
     if (start.length > 0) {
       // Some sources have their own reset policy and no committed offset: assign them at explicit offsets.
       const explicit = new Map(start.map((s) => [`${s.topic}:${s.partition}`, s.offset]));
@@ -677,33 +653,6 @@ export class KafkaStreams {
       restoreMs,
       restoredRecords,
     });
-  }
-
-  /** Explicit start offsets for partitions whose source has a non-default reset policy and no committed offset. */
-  async #startOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
-    const special = partitions.filter((p) => {
-      const policy = this.#resetPolicy.get(p.topic);
-      return policy !== undefined && policy !== 'earliest';
-    });
-    if (special.length === 0) return [];
-    const consumer = this.#consumer!;
-    const committed = await retryKafka('committed', () => consumer.committed(special), { logger: this.config.logger });
-    const without = committed.filter((c) => c.offset < 0).map((c) => ({ topic: c.topic, partition: c.partition }));
-    if (without.length === 0) return [];
-    const admin = KafkaAdmin.create(this.config.bootstrapServers, this.config.adminConfig);
-    try {
-      const out: TopicPartitionOffset[] = [];
-      for (const p of without) {
-        const policy = this.#resetPolicy.get(p.topic)!;
-        const [o] = await admin.listOffsets([p], policy === 'latest' ? 'latest' : (policy as { timestampMs: number }));
-        // No record at or after the timestamp: start at the end.
-        const offset = o!.offset >= 0 ? o!.offset : (await admin.listOffsets([p], 'latest'))[0]!.offset;
-        out.push({ ...p, offset });
-      }
-      return out;
-    } finally {
-      admin.close();
-    }
   }
 
   async #fail(e: unknown): Promise<void> {
