@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests beside the code (no broker), and broker tests in test/ that share one real Kafka
-// broker started by the global setup (packages/testing). Tests run against sources: no build step.
+// Three projects: fast unit tests beside the code (no broker), type-level tests (*.test-d.ts), and broker tests in
+// test/ that share one real Kafka broker started by the global setup (packages/testing). Tests run against sources: no build step.
 export default defineConfig({
   resolve: { conditions: ['kaskade-source'] },
   test: {
@@ -12,6 +12,20 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        // Type-level tests (*.test-d.ts): checked by tsc through vitest's typecheck, never executed.
+        extends: true,
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['packages/*/src/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
         },
       },
       {

@@ -92,6 +92,7 @@ export type { StreamsMetrics, KafkaStreamsOptions } from './runtime/kafka-stream
 export type { StreamsState, StateChange } from './runtime/streams-state.js';
 export { QueryableStoreTypes } from './runtime/queryable-store-types.js';
 export type { QueryableStoreType } from './runtime/queryable-store-types.js';
+export { QueryableStoreName } from './runtime/queryable-store-name.js';
 export type { StateRestoreListener, RestoreProgress } from './runtime/changelog-restorer.js';
 
 // Runtime internals shared with @kaskade/testing's TopologyTestDriver (same task code, no broker). Not a stable API.

@@ -1,4 +1,5 @@
-import type { Serde } from '@kaskade/processor-api';
+import type { ReadOnlyKeyValueStore, ReadOnlySessionStore, ReadOnlyWindowStore, Serde } from '@kaskade/processor-api';
+import type { QueryableStoreName } from '@kaskade/core';
 import { TopologyError } from '@kaskade/processor-api';
 import type {
   KeyValueBytesStoreSupplier,
@@ -74,7 +75,15 @@ export class Materialized<K, V> {
     Object.freeze(this);
   }
 
-  /** A store with this name, or the store a supplier from `Stores` describes (its name is the store's name). */
+  /**
+   * A store with this name, or the store a supplier from `Stores` describes (its name is the store's name). A
+   * `QueryableStoreName` fixes `K` and `V`, so the operation that materializes the store checks them and
+   * `KafkaStreams.store(name, ...)` infers the view from the same name.
+   */
+  static as<K, V>(storeName: QueryableStoreName<ReadOnlyKeyValueStore<K, V>>): Materialized<K, V>;
+  static as<K, V>(storeName: QueryableStoreName<ReadOnlyWindowStore<K, V>>): Materialized<K, V>;
+  static as<K, V>(storeName: QueryableStoreName<ReadOnlySessionStore<K, V>>): Materialized<K, V>;
+  static as<K = unknown, V = unknown>(storeNameOrSupplier: string | MaterializedStoreSupplier): Materialized<K, V>;
   static as<K = unknown, V = unknown>(storeNameOrSupplier: string | MaterializedStoreSupplier): Materialized<K, V> {
     if (typeof storeNameOrSupplier === 'string')
       return new Materialized<K, V>({ ...DEFAULTS, storeName: storeNameOrSupplier });

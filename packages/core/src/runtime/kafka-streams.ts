@@ -17,6 +17,7 @@ import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { QueryableStoreType } from './queryable-store-types.js';
+import type { QueryableStoreName } from './queryable-store-name.js';
 import type { Topology } from '../topology/topology.js';
 import { ChangelogRestorer } from './changelog-restorer.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
@@ -199,11 +200,12 @@ export class KafkaStreams {
    * RUNNING (e.g. restoring after a rebalance) — retry then — or when no such store exists.
    *
    * ```ts
-   * const counts = streams.store('counts', QueryableStoreTypes.keyValueStore<string, number>());
+   * const COUNTS = QueryableStoreName.keyValue<string, number>('counts'); // also given to Materialized.as
+   * const counts = streams.store(COUNTS, QueryableStoreTypes.keyValueStore());
    * counts.get('alice');
    * ```
    */
-  store<T>(name: string, type: QueryableStoreType<T>): T {
+  store<T>(name: QueryableStoreName<T>, type: QueryableStoreType<T>): T {
     this.#checkQueryable(name);
     const def = this.#topology.stores().get(name)!;
     const probe = def.builder.build();
