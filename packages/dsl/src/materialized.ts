@@ -33,6 +33,10 @@ const DEFAULTS: MaterializedProps<never, never> = Object.freeze({
   cachingEnabled: false,
 });
 
+// The settings are internal (stripped from the published declarations), so this phantom member is what keeps
+// Materialized<K, V> from accepting another Materialized with unrelated type parameters. Never set at run time.
+declare const parameterTypes: unique symbol;
+
 /**
  * How the result of a stateful operation is stored: the store's name (which also names its changelog topic
  * `<applicationId>-<name>-changelog` and makes it queryable), its serdes, logging, caching, retention (window and
@@ -48,14 +52,24 @@ const DEFAULTS: MaterializedProps<never, never> = Object.freeze({
  * @see org.apache.kafka.streams.kstream.Materialized
  */
 export class Materialized<K, V> {
+  declare readonly [parameterTypes]?: [K, V];
+  /** @internal */
   readonly storeName: string | undefined;
+  /** @internal */
   readonly storeSupplier: MaterializedStoreSupplier | undefined;
+  /** @internal */
   readonly storeType: MaterializedStoreType | undefined;
+  /** @internal */
   readonly keySerde: Serde<K> | undefined;
+  /** @internal */
   readonly valueSerde: Serde<V> | undefined;
+  /** @internal */
   readonly loggingEnabled: boolean;
+  /** @internal */
   readonly logConfig: Readonly<{ [key: string]: string }>;
+  /** @internal */
   readonly cachingEnabled: boolean;
+  /** @internal */
   readonly retentionMs: number | undefined;
 
   private constructor(props: MaterializedProps<K, V>) {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidStateStoreError } from '@kaskade/processor-api';
 import type { KeyValueStore, StateStore, ValueAndTimestamp, WindowStore } from '@kaskade/processor-api';
-import { Stores, TaskStateManager } from '@kaskade/state-store';
+import { Stores } from '@kaskade/state-store';
+import { TaskStateManager } from '@kaskade/state-store/internal';
 import { Serdes } from '../serde/serdes.js';
 import { QueryableStoreTypes } from './queryable-store-types.js';
 

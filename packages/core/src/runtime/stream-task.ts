@@ -18,7 +18,7 @@ import type {
   TaskId,
   TimestampExtractor,
 } from '@kaskade/processor-api';
-import { TaskStateManager } from '@kaskade/state-store';
+import { TaskStateManager } from '@kaskade/state-store/internal';
 import type { HandlerResponse, RawSourceRecord } from '../errors/exception-handlers.js';
 import { ExtractRecordMetadataTimestamp } from '../time/extract-record-metadata-timestamp.js';
 import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
