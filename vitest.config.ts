@@ -1,9 +1,18 @@
+import { defaultExternalConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Three projects: fast unit tests beside the code (no broker), type-level tests (*.test-d.ts), and broker tests in
 // test/ that share one real Kafka broker started by the global setup (packages/testing). Tests run against sources: no build step.
 export default defineConfig({
+  // The workspace runs on sources: the `kaskade-source` export condition picks each package's src/ over its dist/.
+  // Tests run in Vite's server-side (node) environment, which reads `ssr.resolve`, not `resolve`.
   resolve: { conditions: ['kaskade-source'] },
+  ssr: {
+    resolve: {
+      conditions: ['kaskade-source', ...defaultServerConditions],
+      externalConditions: ['kaskade-source', ...defaultExternalConditions],
+    },
+  },
   test: {
     projects: [
       {

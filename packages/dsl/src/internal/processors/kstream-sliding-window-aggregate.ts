@@ -114,7 +114,7 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
     let previousRecordTimestamp: number | undefined;
 
     // Windows that can contain t, plus the right window of t itself (start t + 1), in start order.
-    const iterator = this.#store.fetchRange(key, Math.max(0, t - 2 * diff), t + 1);
+    const iterator = this.#store.fetch(key, Math.max(0, t - 2 * diff), t + 1);
     try {
       for (const { key: start, value: aggAndTs } of iterator) {
         startTimes.add(start);
@@ -177,7 +177,7 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
     const startTimes = new Set<number>();
     let previousRecordTimestamp: number | undefined;
 
-    const iterator = this.#store.fetchRange(key, 0, t + 1);
+    const iterator = this.#store.fetch(key, 0, t + 1);
     try {
       for (const { key: start, value: aggAndTs } of iterator) {
         startTimes.add(start);
