@@ -1,13 +1,20 @@
+import { defaultExternalConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests beside the code (no broker), and broker tests in test/ that share one real Kafka
-// broker started by the global setup (packages/testing). Tests run against sources: no build step.
+// Three projects: fast unit tests beside the code (no broker), type-level tests (*.test-d.ts), and broker tests in
+// test/ that share one real Kafka broker started by the global setup (packages/testing). Tests run against sources: no build step.
 export default defineConfig({
-  // Vite resolves tests' imports as SSR: the condition must be set for SSR too, or the packages' `default` (dist/,
-  // which exists only after a build) would be loaded instead of the sources.
+  // The workspace runs on sources: the `kaskade-source` export condition picks each package's src/ over its dist/.
+  // Tests run in Vite's server-side (node) environment, which reads `ssr.resolve`, not `resolve`.
   resolve: { conditions: ['kaskade-source'] },
-  ssr: { resolve: { conditions: ['kaskade-source'], externalConditions: ['kaskade-source'] } },
-  environments: { __vitest__: { resolve: { conditions: ['kaskade-source'] } } },
+  ssr: {
+    resolve: {
+      conditions: ['kaskade-source', ...defaultServerConditions],
+      externalConditions: ['kaskade-source', ...defaultExternalConditions],
+    },
+  },
+  // The broker project's global setup runs in vitest's own environment, which reads neither.
+  environments: { __vitest__: { resolve: { conditions: ['kaskade-source', ...defaultServerConditions] } } },
   test: {
     projects: [
       {
@@ -16,6 +23,20 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        // Type-level tests (*.test-d.ts): checked by tsc through vitest's typecheck, never executed.
+        extends: true,
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['packages/*/src/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
         },
       },
       {

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KafkaAdmin } from '@kaskade/core';
+import { KafkaAdmin } from '@kaskade/core/internal';
 import type { KafkaCluster } from '@kaskade/testing';
 import { KEY_SPACE, baseTimestamp, createTopics, endOffsetSum, preload, preloadTable, splitSizes } from './lib/data.js';
 import { USAGE, parseOptions } from './lib/options.js';

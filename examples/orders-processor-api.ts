@@ -1,24 +1,43 @@
 // A Processor API topology in the shape Kaskade's users build: validate → enrich → route, with invalid records
 // going to a failure topic and a per-customer running total kept in a state store.
 //
-//   npm start                (starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set)
+//   node --conditions=kaskade-source --import tsx examples/orders-processor-api.ts
+//   (starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set)
 import type { Record } from '@kaskade/processor-api';
 import type { KeyValueStore, ProcessorContext } from '@kaskade/processor-api';
-import { KafkaAdmin, KafkaProducerClient, KafkaStreams, QueryableStoreTypes, Serdes, Topology } from '@kaskade/core';
+import { KafkaStreams, QueryableStoreName, QueryableStoreTypes, Serdes, Topology } from '@kaskade/core';
 import { Stores } from '@kaskade/state-store';
 import { z } from 'zod';
-import { localBroker } from './local-broker.js';
+import {
+  createExampleTopics,
+  isEntryPoint,
+  produceRecords,
+  readToEnd,
+  runExample,
+  waitUntilCaughtUp,
+} from './example-kit.js';
 
 const Order = z.object({ orderId: z.string(), customer: z.string(), amountCents: z.number().int().positive() });
 type Order = z.infer<typeof Order>;
 type Enriched = Order & { customerTotalCents: number };
 
-export function ordersTopology(): Topology {
+export interface OrdersTopics {
+  readonly orders: string;
+  readonly enriched: string;
+  readonly failed: string;
+}
+
+/** The running total per customer, in cents. */
+export const CUSTOMER_TOTALS = QueryableStoreName.keyValue<string, number>('customer-totals');
+
+export function ordersTopology(
+  topics: OrdersTopics = { orders: 'orders', enriched: 'orders-enriched', failed: 'orders-failed' },
+): Topology {
   const S = Serdes.String();
   const J = Serdes.Json<unknown>();
   return (
     new Topology()
-      .addSource('orders-source', 'orders', { keySerde: S, valueSerde: J })
+      .addSource('orders-source', topics.orders, { keySerde: S, valueSerde: J })
       // Validate: well-formed orders go on, the rest to the "failed" child with the reason in a header.
       .addProcessor(
         'validate',
@@ -44,7 +63,7 @@ export function ordersTopology(): Topology {
           return {
             init: (c: ProcessorContext<string, Enriched>) => {
               ctx = c;
-              totals = c.getStateStore('customer-totals');
+              totals = c.getStateStore(CUSTOMER_TOTALS);
             },
             process: (r: Record<string, Order>) => {
               const total = (totals.get(r.value.customer) ?? 0) + r.value.amountCents;
@@ -56,56 +75,73 @@ export function ordersTopology(): Topology {
         'validate',
       )
       .addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('customer-totals'), S, Serdes.Int64()),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CUSTOMER_TOTALS), S, Serdes.Int64()),
         'enrich',
       )
-      .addSink('enriched-sink', 'orders-enriched', { keySerde: S, valueSerde: J }, 'enrich')
-      .addSink('failed-sink', 'orders-failed', { keySerde: S, valueSerde: J }, 'validate')
+      .addSink('enriched-sink', topics.enriched, { keySerde: S, valueSerde: J }, 'enrich')
+      .addSink('failed-sink', topics.failed, { keySerde: S, valueSerde: J }, 'validate')
   );
 }
 
 export async function main(): Promise<void> {
-  const broker = await localBroker();
-  const admin = KafkaAdmin.create(broker.bootstrapServers);
-  await admin.createTopics(
-    ['orders', 'orders-enriched', 'orders-failed'].map((topic) => ({ topic, partitions: 3, replicationFactor: -1 })),
-  );
-  admin.close();
+  await runExample('orders-processor-api', async (ctx) => {
+    const topics = {
+      orders: `orders-${ctx.runId}`,
+      enriched: `orders-${ctx.runId}-enriched`,
+      failed: `orders-${ctx.runId}-failed`,
+    };
+    const applicationId = `kaskade-example-orders-${ctx.runId}`;
+    await createExampleTopics(
+      ctx,
+      applicationId,
+      Object.values(topics).map((topic) => ({ topic, partitions: 3 })),
+    );
 
-  const streams = new KafkaStreams(ordersTopology(), {
-    applicationId: 'kaskade-example-orders',
-    bootstrapServers: broker.bootstrapServers,
-    commitIntervalMs: 1000,
-  });
-  streams.onStateChange(({ from, to }) => console.log(`[example] state ${from} -> ${to}`));
-  const shutdown = async () => {
+    // Sample orders, one in ten invalid (no amount); the expected total per customer follows from the valid ones.
+    // Keyed by customer: a task's store holds the totals of its partition's keys, so a customer's orders must all
+    // land on one partition (the Processor API does not repartition; the DSL's groupBy would).
+    const customers = ['ada', 'grace', 'linus', 'margaret'];
+    const expected = new Map<string, number>();
+    const n = 1000;
+    const orders = Array.from({ length: n }, (_, i) => {
+      const customer = customers[i % customers.length]!;
+      if (i % 10 === 9) return { key: customer, value: JSON.stringify({ orderId: `o${i}`, customer }) };
+      expected.set(customer, (expected.get(customer) ?? 0) + 100 + i);
+      return { key: customer, value: JSON.stringify({ orderId: `o${i}`, customer, amountCents: 100 + i }) };
+    });
+    await produceRecords(ctx.bootstrapServers, topics.orders, orders);
+    console.log(`[orders] produced ${n} orders to ${topics.orders}`);
+
+    const topology = ordersTopology(topics);
+    const streams = new KafkaStreams(topology, {
+      applicationId,
+      bootstrapServers: ctx.bootstrapServers,
+      stateDir: ctx.stateDir,
+      commitIntervalMs: 200,
+    });
+    ctx.onClose(() => streams.close());
+    streams.onStateChange(({ from, to }) => console.log(`[orders] state ${from} -> ${to}`));
+    await streams.start();
+    await waitUntilCaughtUp(streams, topology);
+
+    const totals = streams.store(CUSTOMER_TOTALS, QueryableStoreTypes.keyValueStore());
+    let agree = true;
+    for (const c of customers) {
+      const total = totals.get(c) ?? 0;
+      agree &&= total === expected.get(c);
+      console.log(`[orders] running total of ${c}: ${total} cents (expected ${expected.get(c)})`);
+    }
     await streams.close();
-    await broker.stop();
-  };
-  process.once('SIGINT', () => void shutdown().then(() => process.exit(130)));
-  process.once('SIGTERM', () => void shutdown().then(() => process.exit(143)));
-  await streams.start();
+    const enriched = await readToEnd(ctx.bootstrapServers, topics.enriched);
+    const failed = await readToEnd(ctx.bootstrapServers, topics.failed);
+    console.log(`[orders] ${enriched.length} enriched, ${failed.length} failed (expected ${n - n / 10} and ${n / 10})`);
+    if (!agree || enriched.length !== n - n / 10 || failed.length !== n / 10) process.exitCode = 1;
+  });
+}
 
-  // Produce sample orders, one in ten invalid.
-  const producer = new KafkaProducerClient({ bootstrapServers: broker.bootstrapServers });
-  await producer.connect();
-  const customers = ['ada', 'grace', 'linus', 'margaret'];
-  const n = 1000;
-  for (let i = 0; i < n; i++) {
-    const customer = customers[i % customers.length]!;
-    const order = i % 10 === 9 ? { orderId: `o${i}`, customer } : { orderId: `o${i}`, customer, amountCents: 100 + i };
-    producer.produce('orders', -1, Buffer.from(JSON.stringify(order)), Buffer.from(`o${i}`), Date.now());
-  }
-  await producer.flush();
-  await producer.disconnect();
-  console.log(`[example] produced ${n} orders`);
-
-  const deadline = Date.now() + 60_000;
-  while (streams.metrics().processed < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  const m = streams.metrics();
-  console.log(`[example] processed ${m.processed} records in tasks ${m.activeTasks.join(', ')}`);
-  const totals = streams.store('customer-totals', QueryableStoreTypes.keyValueStore<string, number>());
-  for (const c of customers) console.log(`[example] running total of ${c}: ${totals.get(c) ?? 0} cents`);
-  await shutdown();
-  console.log('[example] done');
+if (isEntryPoint(import.meta.url)) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

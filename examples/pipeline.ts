@@ -125,7 +125,7 @@ class DeduplicateOrders implements FixedKeyProcessor<string, Order, Order> {
 
   process(record: Record<string, Order>): void {
     const ts = record.timestamp;
-    const earlier = this.#seen.fetchRange(record.key, ts - DEDUP_WINDOW_MS, ts + DEDUP_WINDOW_MS);
+    const earlier = this.#seen.fetch(record.key, ts - DEDUP_WINDOW_MS, ts + DEDUP_WINDOW_MS);
     let duplicate: boolean;
     try {
       duplicate = earlier.peekNextKey() !== undefined;

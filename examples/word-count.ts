@@ -3,8 +3,7 @@
 //
 //   node --conditions=kaskade-source --import tsx examples/word-count.ts   (starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set)
 import type { Topology } from '@kaskade/core';
-import { KafkaStreams, QueryableStoreTypes, Serdes } from '@kaskade/core';
-import type { ValueAndTimestamp } from '@kaskade/processor-api';
+import { KafkaStreams, QueryableStoreName, QueryableStoreTypes, Serdes } from '@kaskade/core';
 import { Consumed, Grouped, Materialized, Produced, StreamsBuilder } from '@kaskade/dsl';
 import {
   createExampleTopics,
@@ -21,8 +20,11 @@ export interface WordCountTopics {
   readonly output: string;
 }
 
-/** The store of the counts; it also names the repartition topic (`<applicationId>-word-counts-repartition`). */
-export const WORD_COUNT_STORE = 'word-counts';
+/**
+ * The store of the counts, typed: `Materialized.as` checks that `count()` stores numbers per word, and
+ * `streams.store` infers its view from it. It also names the repartition topic (`<applicationId>-word-counts-repartition`).
+ */
+export const WORD_COUNT_STORE = QueryableStoreName.keyValue<string, number>('word-counts');
 
 /** Lower-cased words of a line: letters, digits and apostrophes. */
 export function wordsOf(line: string): string[] {
@@ -36,7 +38,7 @@ export function wordCountTopology(topics: WordCountTopics): Topology {
     .stream(topics.input, Consumed.with(Serdes.String(), Serdes.String()))
     .flatMapValues((line) => wordsOf(line))
     .groupBy((_key, word) => word, Grouped.with(Serdes.String(), Serdes.String()))
-    .count(Materialized.as<string, number>(WORD_COUNT_STORE))
+    .count(Materialized.as(WORD_COUNT_STORE))
     .toStream()
     .to(topics.output, Produced.with(Serdes.String(), Serdes.Int64()));
   return builder.build();
@@ -84,14 +86,11 @@ export async function main(): Promise<void> {
     await waitUntilCaughtUp(streams, topology);
 
     // Interactive query: the counts straight from the application's state stores.
-    const store = streams.store(
-      WORD_COUNT_STORE,
-      QueryableStoreTypes.keyValueStore<string, ValueAndTimestamp<number>>(),
-    );
+    const store = streams.store(WORD_COUNT_STORE, QueryableStoreTypes.keyValueStore());
     const fromStore = new Map<string, number>();
     const all = store.all();
     try {
-      for (const { key, value } of all) fromStore.set(key, value.value);
+      for (const { key, value } of all) fromStore.set(key, value);
     } finally {
       all.close();
     }

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  KafkaAdmin,
   KafkaStreams,
   Serdes,
   describeApplication,
@@ -14,7 +13,9 @@ import {
   resumeApplication,
   rewindApplication,
 } from '@kaskade/core';
-import type { ConsumedMessage, ProcessingGuarantee } from '@kaskade/core';
+import { KafkaAdmin } from '@kaskade/core/internal';
+import type { ProcessingGuarantee } from '@kaskade/core';
+import type { ConsumedMessage } from '@kaskade/core/internal';
 import { Consumed, Produced, StreamsBuilder } from '@kaskade/dsl';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';

@@ -4,15 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  KafkaProducerClient,
-  KafkaStreams,
-  QueryableStoreTypes,
-  Serdes,
-  consoleLogger,
-  silentLogger,
-} from '@kaskade/core';
-import type { ProducerClientOptions } from '@kaskade/core';
+import { KafkaStreams, QueryableStoreTypes, Serdes, consoleLogger, silentLogger } from '@kaskade/core';
+import { KafkaProducerClient } from '@kaskade/core/internal';
+import type { ProducerClientOptions } from '@kaskade/core/internal';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { FaultyProducer } from './eos/faulty-producer.js';
 import type { FaultPlan } from './eos/faulty-producer.js';

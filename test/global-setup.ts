@@ -9,7 +9,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { probeMetadata, startKafka } from '@kaskade/testing';
+import { startKafka } from '@kaskade/testing';
+import { probeMetadata } from '@kaskade/testing/internal';
 import type { KafkaCluster } from '@kaskade/testing';
 import type {} from './broker-context.js';
 

@@ -1,6 +1,6 @@
 // A three-node KRaft cluster: the foundation of the fault tests (replication factor 3, leaders that die).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaAdmin } from '@kaskade/core';
+import { KafkaAdmin } from '@kaskade/core/internal';
 import { startKafka } from '@kaskade/testing';
 import type { KafkaCluster } from '@kaskade/testing';
 import { uniqueName } from './broker-context.js';

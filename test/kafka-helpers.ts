@@ -1,6 +1,6 @@
 // Small helpers for broker tests: create topics, produce many records fast, read a topic to its end.
-import { KafkaAdmin, KafkaConsumerClient, KafkaProducerClient } from '@kaskade/core';
-import type { ConsumedMessage, WireHeaders } from '@kaskade/core';
+import { KafkaAdmin, KafkaConsumerClient, KafkaProducerClient } from '@kaskade/core/internal';
+import type { ConsumedMessage, WireHeaders } from '@kaskade/core/internal';
 import { bootstrapServers } from './broker-context.js';
 
 export async function createTopics(

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaLauncherError, probeMetadata, startKafka } from '@kaskade/testing';
+import { KafkaLauncherError, startKafka } from '@kaskade/testing';
+import { probeMetadata } from '@kaskade/testing/internal';
 import type { KafkaCluster } from '@kaskade/testing';
 
 /** Alive and not a zombie: a killed JVM whose parent is gone may linger as a zombie until init reaps it. */

@@ -1,8 +1,8 @@
 // Proves the plumbing everything else rests on, against the real broker: topics with configs, produce/consume
 // with headers through the callback API, a consumer group splitting partitions, and transactions.
 import { describe, expect, it } from 'vitest';
-import { KafkaAdmin, KafkaConsumerClient, KafkaProducerClient, fromWireHeaders } from '@kaskade/core';
-import type { ConsumedMessage, DeliveryReport, RebalanceEvent, WireHeaders } from '@kaskade/core';
+import { KafkaAdmin, KafkaConsumerClient, KafkaProducerClient, fromWireHeaders } from '@kaskade/core/internal';
+import type { ConsumedMessage, DeliveryReport, RebalanceEvent, WireHeaders } from '@kaskade/core/internal';
 import { describeTopicConfig } from '@kaskade/testing';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { KafkaConsumerClient } from '@kaskade/core';
+import { KafkaConsumerClient } from '@kaskade/core/internal';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { createTopics, eventually, produce } from './kafka-helpers.js';
 

@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Serdes } from '@kaskade/core';
-import type { ConsumedMessage } from '@kaskade/core';
+import type { ConsumedMessage } from '@kaskade/core/internal';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { createTopics, produce, readTopic } from './kafka-helpers.js';
 

@@ -9,16 +9,11 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTaskId } from '@kaskade/processor-api';
 import type { KeyValueStore } from '@kaskade/processor-api';
-import {
-  KafkaAdmin,
-  KafkaConsumerClient,
-  KafkaStreams,
-  QueryableStoreTypes,
-  Serdes,
-  silentLogger,
-} from '@kaskade/core';
+import { KafkaStreams, QueryableStoreTypes, Serdes, silentLogger } from '@kaskade/core';
+import { KafkaAdmin, KafkaConsumerClient } from '@kaskade/core/internal';
 import type { RestoreProgress } from '@kaskade/core';
-import { Stores, TaskStateManager } from '@kaskade/state-store';
+import { Stores } from '@kaskade/state-store';
+import { TaskStateManager } from '@kaskade/state-store/internal';
 import { describeTopicConfig } from '@kaskade/testing';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { COUNTS_STORE, countingTopology } from './fixtures/counting-topology.js';

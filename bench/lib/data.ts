@@ -6,8 +6,8 @@
 // turns up about once per second of event time, whatever the machine. The base lies in the past, so that the last
 // record is stamped a minute before the preload started.
 import { randomBytes } from 'node:crypto';
-import { KafkaProducerClient } from '@kaskade/core';
-import type { KafkaAdmin } from '@kaskade/core';
+import { KafkaProducerClient } from '@kaskade/core/internal';
+import type { KafkaAdmin } from '@kaskade/core/internal';
 
 export const KEY_SPACE = 10_000;
 export const PARTITIONS = 3;

@@ -1,4 +1,5 @@
-import { KafkaAdmin, Serdes, changelogTopicName } from '@kaskade/core';
+import { Serdes } from '@kaskade/core';
+import { KafkaAdmin, changelogTopicName } from '@kaskade/core/internal';
 import type { RestoreProgress, Topology } from '@kaskade/core';
 import { Consumed, Materialized, StreamsBuilder } from '@kaskade/dsl';
 import { PARTITIONS, endOffsetSum } from '../lib/data.js';

@@ -1,5 +1,5 @@
-import { KafkaConsumerClient } from '@kaskade/core';
-import type { ConsumedMessage } from '@kaskade/core';
+import { KafkaConsumerClient } from '@kaskade/core/internal';
+import type { ConsumedMessage } from '@kaskade/core/internal';
 import { POLL_TIMEOUT_MS } from '../lib/client-settings.js';
 import { Progress } from '../lib/progress.js';
 import type { Rung, RungContext, RungResult } from '../lib/rung.js';

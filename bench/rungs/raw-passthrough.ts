@@ -1,5 +1,5 @@
-import { KafkaConsumerClient, KafkaProducerClient } from '@kaskade/core';
-import type { ConsumedMessage, DeliveryReport } from '@kaskade/core';
+import { KafkaConsumerClient, KafkaProducerClient } from '@kaskade/core/internal';
+import type { ConsumedMessage, DeliveryReport } from '@kaskade/core/internal';
 import { POLL_TIMEOUT_MS, PRODUCER_CONFIG } from '../lib/client-settings.js';
 import { Progress } from '../lib/progress.js';
 import type { Rung, RungContext, RungResult } from '../lib/rung.js';

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { KafkaAdmin, KafkaConsumerClient, KafkaProducerClient, Serdes } from '@kaskade/core';
+import { Serdes } from '@kaskade/core';
+import { KafkaAdmin, KafkaConsumerClient, KafkaProducerClient } from '@kaskade/core/internal';
 import { EOS_TOPICS } from './eos-topology.js';
 import type { EosTopic } from './eos-topology.js';
 

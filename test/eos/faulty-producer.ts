@@ -1,7 +1,8 @@
 // Fault injection for exactly-once tests: a producer whose transaction calls fail on demand, the way librdkafka
 // reports such failures (retriable, abortable, timed out).
-import { KafkaOperationError, KafkaProducerClient } from '@kaskade/core';
-import type { ProducerClientOptions } from '@kaskade/core';
+import { KafkaOperationError } from '@kaskade/core';
+import { KafkaProducerClient } from '@kaskade/core/internal';
+import type { ProducerClientOptions } from '@kaskade/core/internal';
 
 export type InjectedFault = 'retriable' | 'abortable' | 'timeout';
 

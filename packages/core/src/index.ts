@@ -1,25 +1,10 @@
-// @kaskade/core — Topology, the runtime, serdes, config and the Kafka client adapter. Every public name is listed.
+// @kaskade/core — Topology, the runtime (KafkaStreams), serdes, config and error handling: every name applications
+// write code against, listed. The Kafka client adapter, stream tasks, the record collector and topic planning are
+// behind `@kaskade/core/internal`, for Kaskade's own packages only.
 
-// Kafka client adapter
-export { KafkaAdmin } from './kafka/kafka-admin.js';
-export type { GroupInfo, OffsetQuery } from './kafka/kafka-admin.js';
-export { KafkaConsumerClient } from './kafka/kafka-consumer-client.js';
-export type { ConsumerClientOptions, RebalanceEvent, ConsumeCallback } from './kafka/kafka-consumer-client.js';
-export { KafkaProducerClient } from './kafka/kafka-producer-client.js';
-export type { ProducerClientOptions } from './kafka/kafka-producer-client.js';
+// Errors of the Kafka client, and error handling
 export { KafkaOperationError } from './kafka/kafka-client-error.js';
-export { fromWireHeaders, toWireHeaders } from './kafka/message-headers.js';
-export type {
-  ClientConfig,
-  ConsumedMessage,
-  DeliveryReport,
-  NewTopicSpec,
-  TopicPartition,
-  TopicPartitionOffset,
-  WireHeaders,
-} from './kafka/kafka-types.js';
-
-// Error handling
+export type { ClientConfig } from './kafka/kafka-types.js';
 export type {
   DeserializationExceptionHandler,
   ProcessingExceptionHandler,
@@ -46,7 +31,6 @@ export type { AvroSchemaOrType } from './serde/avro-serde.js';
 export { ZodSerde } from './serde/zod-serde.js';
 
 // Configuration
-export { parseStreamsConfig, streamsConfigSchema } from './config/streams-config.js';
 export type {
   StreamsConfig,
   StreamsConfigInput,
@@ -79,16 +63,7 @@ export type {
   StreamPartitioner,
   SourceOptions,
   SinkOptions,
-  NodeDef,
-  SourceNodeDef,
-  ProcessorNodeDef,
-  SinkNodeDef,
-  StoreDef,
-  InternalTopicDef,
 } from './topology/node-definitions.js';
-export type { Subtopology } from './topology/subtopology.js';
-export { internalTopicName, planTopics } from './topology/internal-topic-planner.js';
-export type { TopicPlan } from './topology/internal-topic-planner.js';
 
 // Runtime
 export { KafkaStreams } from './runtime/kafka-streams.js';
@@ -96,12 +71,8 @@ export type { StreamsMetrics, KafkaStreamsOptions } from './runtime/kafka-stream
 export type { StreamsState, StateChange } from './runtime/streams-state.js';
 export { QueryableStoreTypes } from './runtime/queryable-store-types.js';
 export type { QueryableStoreType } from './runtime/queryable-store-types.js';
+export { QueryableStoreName } from './runtime/queryable-store-name.js';
 export type { StateRestoreListener, RestoreProgress } from './runtime/changelog-restorer.js';
-
-// Runtime internals shared with @kaskade/testing's TopologyTestDriver (same task code, no broker). Not a stable API.
-export { StreamTask, changelogTopicName } from './runtime/stream-task.js';
-export type { TaskEnvironment } from './runtime/task-environment.js';
-export type { RecordCollector } from './runtime/record-collector.js';
 
 // Operations: the application reset tool
 export { resetApplication } from './tools/reset-application.js';

@@ -1,6 +1,10 @@
 import type { KStream } from './kstream.js';
 import { checkName } from './named.js';
 
+// The settings are internal (stripped from the published declarations), so this phantom member is what keeps
+// Branched<K, V> from accepting another Branched with unrelated type parameters. Never set at run time.
+declare const parameterTypes: unique symbol;
+
 /**
  * Options of one branch of `KStream.split()`: its name (the branch's key in the result map is the split's name plus
  * this name, or plus the branch's index), and optionally a function that builds on the branch stream (its result goes
@@ -15,8 +19,12 @@ import { checkName } from './named.js';
  * @see org.apache.kafka.streams.kstream.Branched
  */
 export class Branched<K, V> {
+  declare readonly [parameterTypes]?: [K, V];
+  /** @internal */
   readonly name: string | undefined;
+  /** @internal */
   readonly chainFunction: ((branch: KStream<K, V>) => KStream<K, V> | null | undefined) | undefined;
+  /** @internal */
   readonly chainConsumer: ((branch: KStream<K, V>) => void) | undefined;
 
   private constructor(

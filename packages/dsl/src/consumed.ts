@@ -10,6 +10,10 @@ interface ConsumedProps<K, V> {
   readonly processorName?: string | undefined;
 }
 
+// The settings are internal (stripped from the published declarations), so this phantom member is what keeps
+// Consumed<K, V> from accepting another Consumed with unrelated type parameters. Never set at run time.
+declare const parameterTypes: unique symbol;
+
 /**
  * How a source reads a topic: key and value serdes (default: the application's default serdes), a timestamp
  * extractor, where to start without a committed offset, and the source processor's name.
@@ -20,10 +24,16 @@ interface ConsumedProps<K, V> {
  * @see org.apache.kafka.streams.kstream.Consumed
  */
 export class Consumed<K, V> {
+  declare readonly [parameterTypes]?: [K, V];
+  /** @internal */
   readonly keySerde: Serde<K> | undefined;
+  /** @internal */
   readonly valueSerde: Serde<V> | undefined;
+  /** @internal */
   readonly timestampExtractor: TimestampExtractor | undefined;
+  /** @internal */
   readonly offsetResetPolicy: OffsetResetPolicy | undefined;
+  /** @internal */
   readonly processorName: string | undefined;
 
   private constructor(props: ConsumedProps<K, V>) {

@@ -7,6 +7,10 @@ interface GroupedProps<K, V> {
   readonly valueSerde?: Serde<V> | undefined;
 }
 
+// The settings are internal (stripped from the published declarations), so this phantom member is what keeps
+// Grouped<K, V> from accepting another Grouped with unrelated type parameters. Never set at run time.
+declare const parameterTypes: unique symbol;
+
 /**
  * How records are grouped: the serdes of the repartition topic (when grouping changes the key) and its name. A named
  * grouping gets the stable topic `<applicationId>-<name>-repartition`; an unnamed one is named after its store.
@@ -17,8 +21,12 @@ interface GroupedProps<K, V> {
  * @see org.apache.kafka.streams.kstream.Grouped
  */
 export class Grouped<K, V> {
+  declare readonly [parameterTypes]?: [K, V];
+  /** @internal */
   readonly name: string | undefined;
+  /** @internal */
   readonly keySerde: Serde<K> | undefined;
+  /** @internal */
   readonly valueSerde: Serde<V> | undefined;
 
   private constructor(props: GroupedProps<K, V>) {

@@ -8,6 +8,10 @@ interface JoinedProps<K, V, VO> {
   readonly name?: string | undefined;
 }
 
+// The settings are internal (stripped from the published declarations), so this phantom member is what keeps
+// Joined<K, V, VO> from accepting another Joined with unrelated type parameters. Never set at run time.
+declare const parameterTypes: unique symbol;
+
 /**
  * Options of a stream-table join: the serdes of the stream side's repartition topic (when the stream's key was
  * changed before the join) and the join processor's name.
@@ -18,9 +22,14 @@ interface JoinedProps<K, V, VO> {
  * @see org.apache.kafka.streams.kstream.Joined
  */
 export class Joined<K, V, VO> {
+  declare readonly [parameterTypes]?: [K, V, VO];
+  /** @internal */
   readonly keySerde: Serde<K> | undefined;
+  /** @internal */
   readonly valueSerde: Serde<V> | undefined;
+  /** @internal */
   readonly otherValueSerde: Serde<VO> | undefined;
+  /** @internal */
   readonly name: string | undefined;
 
   private constructor(props: JoinedProps<K, V, VO>) {

@@ -1,4 +1,5 @@
-import type { Serde } from '@kaskade/processor-api';
+import type { ReadOnlyKeyValueStore, ReadOnlySessionStore, ReadOnlyWindowStore, Serde } from '@kaskade/processor-api';
+import type { QueryableStoreName } from '@kaskade/core';
 import { TopologyError } from '@kaskade/processor-api';
 import type {
   KeyValueBytesStoreSupplier,
@@ -32,6 +33,10 @@ const DEFAULTS: MaterializedProps<never, never> = Object.freeze({
   cachingEnabled: false,
 });
 
+// The settings are internal (stripped from the published declarations), so this phantom member is what keeps
+// Materialized<K, V> from accepting another Materialized with unrelated type parameters. Never set at run time.
+declare const parameterTypes: unique symbol;
+
 /**
  * How the result of a stateful operation is stored: the store's name (which also names its changelog topic
  * `<applicationId>-<name>-changelog` and makes it queryable), its serdes, logging, caching, retention (window and
@@ -47,14 +52,24 @@ const DEFAULTS: MaterializedProps<never, never> = Object.freeze({
  * @see org.apache.kafka.streams.kstream.Materialized
  */
 export class Materialized<K, V> {
+  declare readonly [parameterTypes]?: [K, V];
+  /** @internal */
   readonly storeName: string | undefined;
+  /** @internal */
   readonly storeSupplier: MaterializedStoreSupplier | undefined;
+  /** @internal */
   readonly storeType: MaterializedStoreType | undefined;
+  /** @internal */
   readonly keySerde: Serde<K> | undefined;
+  /** @internal */
   readonly valueSerde: Serde<V> | undefined;
+  /** @internal */
   readonly loggingEnabled: boolean;
+  /** @internal */
   readonly logConfig: Readonly<{ [key: string]: string }>;
+  /** @internal */
   readonly cachingEnabled: boolean;
+  /** @internal */
   readonly retentionMs: number | undefined;
 
   private constructor(props: MaterializedProps<K, V>) {
@@ -74,7 +89,15 @@ export class Materialized<K, V> {
     Object.freeze(this);
   }
 
-  /** A store with this name, or the store a supplier from `Stores` describes (its name is the store's name). */
+  /**
+   * A store with this name, or the store a supplier from `Stores` describes (its name is the store's name). A
+   * `QueryableStoreName` fixes `K` and `V`, so the operation that materializes the store checks them and
+   * `KafkaStreams.store(name, ...)` infers the view from the same name.
+   */
+  static as<K, V>(storeName: QueryableStoreName<ReadOnlyKeyValueStore<K, V>>): Materialized<K, V>;
+  static as<K, V>(storeName: QueryableStoreName<ReadOnlyWindowStore<K, V>>): Materialized<K, V>;
+  static as<K, V>(storeName: QueryableStoreName<ReadOnlySessionStore<K, V>>): Materialized<K, V>;
+  static as<K = unknown, V = unknown>(storeNameOrSupplier: string | MaterializedStoreSupplier): Materialized<K, V>;
   static as<K = unknown, V = unknown>(storeNameOrSupplier: string | MaterializedStoreSupplier): Materialized<K, V> {
     if (typeof storeNameOrSupplier === 'string')
       return new Materialized<K, V>({ ...DEFAULTS, storeName: storeNameOrSupplier });

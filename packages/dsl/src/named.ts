@@ -13,6 +13,7 @@ const NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
  * @see org.apache.kafka.streams.kstream.Named
  */
 export class Named {
+  /** @internal */
   readonly name: string;
 
   private constructor(name: string) {

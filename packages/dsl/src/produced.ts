@@ -17,6 +17,10 @@ interface ProducedProps<K, V> {
   readonly processorName?: string | undefined;
 }
 
+// The settings are internal (stripped from the published declarations), so this phantom member is what keeps
+// Produced<K, V> from accepting another Produced with unrelated type parameters. Never set at run time.
+declare const parameterTypes: unique symbol;
+
 /**
  * How a sink writes a topic: key and value serdes (default: the application's default serdes), a partitioner
  * (default: murmur2 of the serialized key, as Kafka's producer), and the sink processor's name.
@@ -27,9 +31,14 @@ interface ProducedProps<K, V> {
  * @see org.apache.kafka.streams.kstream.Produced
  */
 export class Produced<K, V> {
+  declare readonly [parameterTypes]?: [K, V];
+  /** @internal */
   readonly keySerde: Serde<K> | undefined;
+  /** @internal */
   readonly valueSerde: Serde<V> | undefined;
+  /** @internal */
   readonly partitioner: Partitioner<K, V> | undefined;
+  /** @internal */
   readonly processorName: string | undefined;
 
   private constructor(props: ProducedProps<K, V>) {

@@ -11,6 +11,10 @@ interface RepartitionedProps<K, V> {
   readonly partitioner?: StreamPartitioner<K, V> | undefined;
 }
 
+// The settings are internal (stripped from the published declarations), so this phantom member is what keeps
+// Repartitioned<K, V> from accepting another Repartitioned with unrelated type parameters. Never set at run time.
+declare const parameterTypes: unique symbol;
+
 /**
  * Options of `KStream.repartition()`: the topic's name (`<applicationId>-<name>-repartition`), serdes, partition
  * count (default: that of the sub-topology writing it) and partitioner.
@@ -21,10 +25,16 @@ interface RepartitionedProps<K, V> {
  * @see org.apache.kafka.streams.kstream.Repartitioned
  */
 export class Repartitioned<K, V> {
+  declare readonly [parameterTypes]?: [K, V];
+  /** @internal */
   readonly name: string | undefined;
+  /** @internal */
   readonly keySerde: Serde<K> | undefined;
+  /** @internal */
   readonly valueSerde: Serde<V> | undefined;
+  /** @internal */
   readonly numberOfPartitions: number | undefined;
+  /** @internal */
   readonly partitioner: StreamPartitioner<K, V> | undefined;
 
   private constructor(props: RepartitionedProps<K, V>) {

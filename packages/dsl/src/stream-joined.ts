@@ -13,6 +13,10 @@ interface StreamJoinedProps<K, V, VO> {
   readonly logConfig: Readonly<{ [key: string]: string }>;
 }
 
+// The settings are internal (stripped from the published declarations), so this phantom member is what keeps
+// StreamJoined<K, V, VO> from accepting another StreamJoined with unrelated type parameters. Never set at run time.
+declare const parameterTypes: unique symbol;
+
 /**
  * Options of a stream-stream join: the serdes of both join buffers (window stores) and repartition topics, the
  * processor name prefix, the store name prefix (stores become `<storeName>-this-join-store`,
@@ -25,13 +29,22 @@ interface StreamJoinedProps<K, V, VO> {
  * @see org.apache.kafka.streams.kstream.StreamJoined
  */
 export class StreamJoined<K, V, VO> {
+  declare readonly [parameterTypes]?: [K, V, VO];
+  /** @internal */
   readonly keySerde: Serde<K> | undefined;
+  /** @internal */
   readonly valueSerde: Serde<V> | undefined;
+  /** @internal */
   readonly otherValueSerde: Serde<VO> | undefined;
+  /** @internal */
   readonly name: string | undefined;
+  /** @internal */
   readonly storeName: string | undefined;
+  /** @internal */
   readonly storeType: MaterializedStoreType | undefined;
+  /** @internal */
   readonly loggingEnabled: boolean;
+  /** @internal */
   readonly logConfig: Readonly<{ [key: string]: string }>;
 
   private constructor(props: StreamJoinedProps<K, V, VO>) {

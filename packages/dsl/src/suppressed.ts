@@ -25,12 +25,17 @@ interface SuppressedProps {
  * @see org.apache.kafka.streams.kstream.Suppressed
  */
 export class Suppressed {
+  /** @internal */
   readonly kind: 'until-window-closes' | 'until-time-limit';
-  /** For `untilTimeLimit`: how long to wait (ms of stream time) after a key's first buffered update. */
+  /** For `untilTimeLimit`: how long to wait (ms of stream time) after a key's first buffered update. @internal */
   readonly timeLimitMs: number;
+  /** @internal */
   readonly bufferConfig: BufferConfig;
+  /** @internal */
   readonly name: string | undefined;
+  /** @internal */
   readonly loggingEnabled: boolean;
+  /** @internal */
   readonly logConfig: Readonly<{ [key: string]: string }>;
 
   private constructor(props: SuppressedProps) {

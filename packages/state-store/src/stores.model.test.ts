@@ -126,7 +126,7 @@ for (const impl of implementations) {
             .filter(([t]) => t >= from && t <= to)
             .sort((x, y) => x[0] - y[0])
             .map(([t, v]) => `${t}=${v}`);
-          expect(Array.from(store.fetchRange(key, from, to), (e) => `${e.key}=${e.value}`)).toEqual(expected);
+          expect(Array.from(store.fetch(key, from, to), (e) => `${e.key}=${e.value}`)).toEqual(expected);
         } else {
           h.commit();
         }

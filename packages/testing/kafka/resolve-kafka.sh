@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Resolves the Kafka broker's jars into $KASKADE_CACHE/kafka-<version>/libs (idempotent) and prints that directory.
+# Resolves the Kafka broker's jars into $KASKADE_CACHE/kafka-<version>-<pom hash>/libs (idempotent) and prints that directory.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")
 cache="${KASKADE_CACHE:-$HOME/.cache/kaskade}"
-dir="$cache/kafka-$version"
+# The directory is keyed by the pom's content too, so that a changed dependency list is resolved afresh.
+pomhash=$(sha256sum "$here/pom.xml" | cut -c1-8)
+dir="$cache/kafka-$version-$pomhash"
 mkdir -p "$cache"
 # Two first runs at once (parallel test workers, the CLI beside a test run) must not fetch into the same directory.
 exec 9>"$cache/.kafka-$version.lock"

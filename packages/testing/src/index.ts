@@ -7,6 +7,15 @@ export type { TestRecord, CapturedRecord } from './driver/test-record.js';
 export { startKafka } from './kafka/start-kafka.js';
 export type { KafkaCluster, KafkaNode, StartKafkaOptions } from './kafka/start-kafka.js';
 export { KafkaLauncherError } from './kafka/kafka-launcher-error.js';
-export { probeMetadata } from './kafka/metadata-probe.js';
 export { describeTopicConfig } from './tools/describe-topic-config.js';
-export { kafkaLibsDir } from './tools/kafka-libs-dir.js';
+export {
+  createTopics,
+  deleteApplication,
+  produceRecords,
+  readToEnd,
+  sourceTopicsOf,
+  waitUntilCaughtUp,
+} from './tools/integration-test-utils.js';
+export type { KafkaTestRecord } from './tools/integration-test-utils.js';
+// The raw records readToEnd returns and the headers a KafkaTestRecord carries (types of the Kafka client adapter).
+export type { ConsumedMessage, WireHeaders } from '@kaskade/core/internal';

@@ -1,5 +1,5 @@
 import type { Logger } from '../config/logger.js';
-import type { RestoreRecord, StoreChangelogPartition } from '@kaskade/state-store';
+import type { RestoreRecord, StoreChangelogPartition } from '@kaskade/state-store/internal';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import { isTransientKafkaError } from '../kafka/retry-kafka.js';

@@ -1,5 +1,5 @@
 import { CorruptedStateError } from '@kaskade/processor-api';
-import type { StoreChangelogPartition } from '@kaskade/state-store';
+import type { StoreChangelogPartition } from '@kaskade/state-store/internal';
 import type { StreamTask } from './stream-task.js';
 
 /**

@@ -4,7 +4,11 @@ import { BehaviorSubject, Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { IllegalStateError, InvalidStateStoreError, ProductionError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
-import { TaskStateManager, TimestampedKeyValueStoreBuilder, TimestampedWindowStoreBuilder } from '@kaskade/state-store';
+import {
+  TaskStateManager,
+  TimestampedKeyValueStoreBuilder,
+  TimestampedWindowStoreBuilder,
+} from '@kaskade/state-store/internal';
 import { parseStreamsConfig } from '../config/streams-config.js';
 import type { StreamsConfig, StreamsConfigInput } from '../config/streams-config.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
@@ -19,6 +23,7 @@ import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { QueryableStoreType } from './queryable-store-types.js';
+import type { QueryableStoreName } from './queryable-store-name.js';
 import type { Topology } from '../topology/topology.js';
 import type { ChangelogRestorer } from './changelog-restorer.js';
 import { ControlApplier } from '../control/control-applier.js';
@@ -259,11 +264,12 @@ export class KafkaStreams {
    * RUNNING (e.g. restoring after a rebalance) — retry then — or when no such store exists.
    *
    * ```ts
-   * const counts = streams.store('counts', QueryableStoreTypes.keyValueStore<string, number>());
+   * const COUNTS = QueryableStoreName.keyValue<string, number>('counts'); // also given to Materialized.as
+   * const counts = streams.store(COUNTS, QueryableStoreTypes.keyValueStore());
    * counts.get('alice');
    * ```
    */
-  store<T>(name: string, type: QueryableStoreType<T>): T {
+  store<T>(name: QueryableStoreName<T>, type: QueryableStoreType<T>): T {
     this.#checkQueryable(name);
     const def = this.#topology.stores().get(name)!;
     const probe = def.builder.build();

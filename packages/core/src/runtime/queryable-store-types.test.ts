@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidStateStoreError } from '@kaskade/processor-api';
 import type { KeyValueStore, StateStore, ValueAndTimestamp, WindowStore } from '@kaskade/processor-api';
-import { Stores, TaskStateManager } from '@kaskade/state-store';
+import { Stores } from '@kaskade/state-store';
+import { TaskStateManager } from '@kaskade/state-store/internal';
 import { Serdes } from '../serde/serdes.js';
 import { QueryableStoreTypes } from './queryable-store-types.js';
 
@@ -73,7 +74,14 @@ describe('QueryableStoreTypes', () => {
     store.put('k', { value: 3, timestamp: 1500 }, 1000);
     const view = QueryableStoreTypes.windowStore<string, number>().compose('w', () => [store], true);
     expect(view.fetch('k', 1000)).toBe(3);
-    expect([...view.fetchRange('k', 0, 5000)]).toEqual([{ key: 1000, value: 3 }]);
+    expect([...view.fetch('k', 0, 5000)]).toEqual([{ key: 1000, value: 3 }]);
+    expect([...view.backwardFetch('k', 0, 5000)]).toEqual([{ key: 1000, value: 3 }]);
+    expect([...view.fetch('k', 'k', 0, 5000)].map((e) => [e.key.key, e.key.window.start, e.value])).toEqual([
+      ['k', 1000, 3],
+    ]);
+    expect([...view.backwardAll()].map((e) => e.value)).toEqual([3]);
+    const raw = QueryableStoreTypes.timestampedWindowStore<string, number>().compose('w', () => [store], true);
+    expect(raw.fetch('k', 1000)).toEqual({ value: 3, timestamp: 1500 });
   });
 
   it('should refuse a closed store with InvalidStateStoreError', () => {

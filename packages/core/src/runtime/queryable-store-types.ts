@@ -100,12 +100,59 @@ function unwrapKeyValue<K, V>(s: ReadOnlyKeyValueStore<K, ValueAndTimestamp<V>>)
 /** A plain view of a timestamped window store (the DSL's windowed aggregations). */
 function unwrapWindow<K, V>(s: ReadOnlyWindowStore<K, ValueAndTimestamp<V>>): ReadOnlyWindowStore<K, V> {
   const v = (x: ValueAndTimestamp<V>) => x.value;
+  return windowView({
+    fetchOne: (key, start) => s.fetch(key, start)?.value,
+    fetchKey: (key, from, to, backward) =>
+      mapIterator(backward ? s.backwardFetch(key, from, to) : s.fetch(key, from, to), v),
+    fetchKeys: (kf, kt, from, to, backward) =>
+      mapIterator(backward ? s.backwardFetch(kf, kt, from, to) : s.fetch(kf, kt, from, to), v),
+    fetchAll: (from, to, backward) => mapIterator(backward ? s.backwardFetchAll(from, to) : s.fetchAll(from, to), v),
+    all: (backward) => mapIterator(backward ? s.backwardAll() : s.all(), v),
+  });
+}
+
+/** The reads a window view is made of; `windowView` gives them Kafka Streams' overloaded names. */
+interface WindowReads<K, V> {
+  fetchOne(key: K, windowStartMs: number): V | undefined;
+  fetchKey(key: K, fromMs: number, toMs: number, backward: boolean): WindowStoreIterator<V>;
+  fetchKeys(
+    keyFrom: K | undefined,
+    keyTo: K | undefined,
+    fromMs: number,
+    toMs: number,
+    backward: boolean,
+  ): KeyValueIterator<Windowed<K>, V>;
+  fetchAll(fromMs: number, toMs: number, backward: boolean): KeyValueIterator<Windowed<K>, V>;
+  all(backward: boolean): KeyValueIterator<Windowed<K>, V>;
+}
+
+function windowView<K, V>(r: WindowReads<K, V>): ReadOnlyWindowStore<K, V> {
+  function fetch(key: K, windowStartMs: number): V | undefined;
+  function fetch(key: K, fromMs: number, toMs: number): WindowStoreIterator<V>;
+  function fetch(kf: K | undefined, kt: K | undefined, fromMs: number, toMs: number): KeyValueIterator<Windowed<K>, V>;
+  function fetch(a: K | undefined, b: K | number | undefined, c?: number, d?: number) {
+    if (c === undefined) return r.fetchOne(a as K, b as number);
+    return d === undefined
+      ? r.fetchKey(a as K, b as number, c, false)
+      : r.fetchKeys(a, b as K | undefined, c, d, false);
+  }
+  function backwardFetch(key: K, fromMs: number, toMs: number): WindowStoreIterator<V>;
+  function backwardFetch(
+    kf: K | undefined,
+    kt: K | undefined,
+    fromMs: number,
+    toMs: number,
+  ): KeyValueIterator<Windowed<K>, V>;
+  function backwardFetch(a: K | undefined, b: K | number | undefined, c: number, d?: number) {
+    return d === undefined ? r.fetchKey(a as K, b as number, c, true) : r.fetchKeys(a, b as K | undefined, c, d, true);
+  }
   return {
-    fetch: (key, start) => s.fetch(key, start)?.value,
-    fetchRange: (key, from, to) => mapIterator(s.fetchRange(key, from, to), v),
-    fetchKeyRange: (kf, kt, from, to) => mapIterator(s.fetchKeyRange(kf, kt, from, to), v),
-    fetchAll: (from, to) => mapIterator(s.fetchAll(from, to), v),
-    all: () => mapIterator(s.all(), v),
+    fetch,
+    backwardFetch,
+    fetchAll: (from, to) => r.fetchAll(from, to, false),
+    backwardFetchAll: (from, to) => r.fetchAll(from, to, true),
+    all: () => r.all(false),
+    backwardAll: () => r.all(true),
   };
 }
 
@@ -168,7 +215,7 @@ export const QueryableStoreTypes = Object.freeze({
   windowStore<K, V>(): QueryableStoreType<ReadOnlyWindowStore<K, V>> {
     return {
       kind: 'windowStore',
-      accepts: (s) => has(s, 'fetch', 'fetchRange', 'fetchAll'),
+      accepts: (s) => has(s, 'fetch', 'backwardFetch', 'fetchAll'),
       compose: (name, stores, timestamped) => {
         const all = () => {
           const list = live<ReadOnlyWindowStore<K, V>>(name, stores);
@@ -176,21 +223,34 @@ export const QueryableStoreTypes = Object.freeze({
             ? list.map((s) => unwrapWindow(s as unknown as ReadOnlyWindowStore<K, ValueAndTimestamp<V>>))
             : list;
         };
-        return {
-          fetch: (key, start) => {
+        // A key lives in one task's store, so its windows come from one store, in order. Ranges over keys and
+        // all windows concatenate the tasks' stores: by key within each task (backward: reversed per task).
+        return windowView<K, V>({
+          fetchOne: (key, start) => {
             for (const s of all()) {
               const v = s.fetch(key, start);
               if (v !== undefined) return v;
             }
             return undefined;
           },
-          fetchRange: (key, from, to): WindowStoreIterator<V> => concat(all().map((s) => s.fetchRange(key, from, to))),
-          fetchKeyRange: (kf, kt, from, to): KeyValueIterator<Windowed<K>, V> =>
-            concat(all().map((s) => s.fetchKeyRange(kf, kt, from, to))),
-          fetchAll: (from, to) => concat(all().map((s) => s.fetchAll(from, to))),
-          all: () => concat(all().map((s) => s.all())),
-        };
+          fetchKey: (key, from, to, backward): WindowStoreIterator<V> =>
+            concat(all().map((s) => (backward ? s.backwardFetch(key, from, to) : s.fetch(key, from, to)))),
+          fetchKeys: (kf, kt, from, to, backward): KeyValueIterator<Windowed<K>, V> =>
+            concat(all().map((s) => (backward ? s.backwardFetch(kf, kt, from, to) : s.fetch(kf, kt, from, to)))),
+          fetchAll: (from, to, backward) =>
+            concat(all().map((s) => (backward ? s.backwardFetchAll(from, to) : s.fetchAll(from, to)))),
+          all: (backward) => concat(all().map((s) => (backward ? s.backwardAll() : s.all()))),
+        });
       },
+    };
+  },
+  /** The DSL's windowed aggregations as they are stored: each value with the timestamp of its last update. */
+  timestampedWindowStore<K, V>(): QueryableStoreType<ReadOnlyWindowStore<K, ValueAndTimestamp<V>>> {
+    const plain = QueryableStoreTypes.windowStore<K, ValueAndTimestamp<V>>();
+    return {
+      ...plain,
+      kind: 'timestampedWindowStore',
+      compose: (name, stores) => plain.compose(name, stores, false),
     };
   },
   sessionStore<K, V>(): QueryableStoreType<ReadOnlySessionStore<K, V>> {

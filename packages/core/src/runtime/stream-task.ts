@@ -18,7 +18,7 @@ import type {
   TaskId,
   TimestampExtractor,
 } from '@kaskade/processor-api';
-import { TaskStateManager } from '@kaskade/state-store';
+import { TaskStateManager } from '@kaskade/state-store/internal';
 import type { HandlerResponse, RawSourceRecord, SourceRecordContext } from '../errors/exception-handlers.js';
 import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
 import { ExtractRecordMetadataTimestamp } from '../time/extract-record-metadata-timestamp.js';

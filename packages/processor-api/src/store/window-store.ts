@@ -6,25 +6,44 @@ import type { Windowed } from './windowed.js';
 export type WindowStoreIterator<V> = KeyValueIterator<number, V>;
 
 /**
- * Read access to a window store: values per key and window start time.
+ * Read access to a window store: values per key and window start time, with Kafka Streams' method names and
+ * overloads (`fetch(key, time)`, `fetch(key, timeFrom, timeTo)`, `fetch(keyFrom, keyTo, timeFrom, timeTo)`, and their
+ * `backward...` forms, newest first). Interactive queries (`KafkaStreams.store`) return this read-only view.
  *
  * @see org.apache.kafka.streams.state.ReadOnlyWindowStore
  */
 export interface ReadOnlyWindowStore<K, V> {
   /** The value of this key in the window starting at `windowStartMs`. */
   fetch(key: K, windowStartMs: number): V | undefined;
-  /** Windows of this key with timeFrom <= start <= timeTo, in time order. */
-  fetchRange(key: K, timeFromMs: number, timeToMs: number): WindowStoreIterator<V>;
-  /** Windows of keys in [keyFrom, keyTo] with timeFrom <= start <= timeTo. */
-  fetchKeyRange(
+  /** Windows of this key with timeFrom <= start <= timeTo, oldest first; the iterator's keys are window starts. */
+  fetch(key: K, timeFromMs: number, timeToMs: number): WindowStoreIterator<V>;
+  /**
+   * Windows of the keys in [keyFrom, keyTo] (in the key serde's byte order; `undefined`: unbounded) with
+   * timeFrom <= start <= timeTo, in the store's order: by segment (a span of time), then by key, then by time.
+   */
+  fetch(
     keyFrom: K | undefined,
     keyTo: K | undefined,
     timeFromMs: number,
     timeToMs: number,
   ): KeyValueIterator<Windowed<K>, V>;
-  /** All windows with timeFrom <= start <= timeTo. */
+  /** Windows of this key with timeFrom <= start <= timeTo, newest first. */
+  backwardFetch(key: K, timeFromMs: number, timeToMs: number): WindowStoreIterator<V>;
+  /** The windows `fetch(keyFrom, keyTo, timeFrom, timeTo)` returns, in reverse order. */
+  backwardFetch(
+    keyFrom: K | undefined,
+    keyTo: K | undefined,
+    timeFromMs: number,
+    timeToMs: number,
+  ): KeyValueIterator<Windowed<K>, V>;
+  /** All windows with timeFrom <= start <= timeTo, in the store's order (by segment, key, time). */
   fetchAll(timeFromMs: number, timeToMs: number): KeyValueIterator<Windowed<K>, V>;
+  /** The windows `fetchAll(timeFrom, timeTo)` returns, in reverse order. */
+  backwardFetchAll(timeFromMs: number, timeToMs: number): KeyValueIterator<Windowed<K>, V>;
+  /** Every window of the store, in the store's order (by segment, key, time). */
   all(): KeyValueIterator<Windowed<K>, V>;
+  /** Every window of the store, in reverse order. */
+  backwardAll(): KeyValueIterator<Windowed<K>, V>;
 }
 
 /**

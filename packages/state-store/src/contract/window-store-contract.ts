@@ -63,7 +63,7 @@ export function windowStoreContract(impl: StoreImplementation): void {
       store.put(b('a'), 'w90000', 90_000);
       store.put(b(''), 'other', 30_000);
       const fetched = (from: number, to: number): string[] =>
-        Array.from(store.fetchRange(b('a'), from, to), ({ key, value }) => `${key}=${value}`);
+        Array.from(store.fetch(b('a'), from, to), ({ key, value }) => `${key}=${value}`);
       expect(fetched(0, 100_000)).toEqual(['0=w0', '59999=w59999', '60000=w60000', '90000=w90000']);
       expect(fetched(59_999, 60_000)).toEqual(['59999=w59999', '60000=w60000']);
       expect(fetched(1, 59_998)).toEqual([]);
@@ -79,11 +79,11 @@ export function windowStoreContract(impl: StoreImplementation): void {
       store.put(b('ab'), '4', 5);
       store.put(b('b'), '5', 5);
       store.put(b(''), '6', 5);
-      expect(windows(store.fetchKeyRange(b('a'), b('ab'), 0, 1000))).toEqual(['a@0=3', 'a@10=1', 'a\0@5=2', 'ab@5=4']);
-      expect(windows(store.fetchKeyRange(b('a'), b('a'), 0, 1000))).toEqual(['a@0=3', 'a@10=1']);
-      expect(windows(store.fetchKeyRange(undefined, b('a', [0]), 5, 5))).toEqual(['@5=6', 'a\0@5=2']);
-      expect(windows(store.fetchKeyRange(b('ab'), undefined, 0, 1000))).toEqual(['ab@5=4', 'b@5=5']);
-      expect(windows(store.fetchKeyRange(b('b'), b('a'), 0, 1000))).toEqual([]);
+      expect(windows(store.fetch(b('a'), b('ab'), 0, 1000))).toEqual(['a@0=3', 'a@10=1', 'a\0@5=2', 'ab@5=4']);
+      expect(windows(store.fetch(b('a'), b('a'), 0, 1000))).toEqual(['a@0=3', 'a@10=1']);
+      expect(windows(store.fetch(undefined, b('a', [0]), 5, 5))).toEqual(['@5=6', 'a\0@5=2']);
+      expect(windows(store.fetch(b('ab'), undefined, 0, 1000))).toEqual(['ab@5=4', 'b@5=5']);
+      expect(windows(store.fetch(b('b'), b('a'), 0, 1000))).toEqual([]);
     });
 
     it('should fetch all windows in a time range, and all windows', () => {
@@ -95,6 +95,40 @@ export function windowStoreContract(impl: StoreImplementation): void {
       expect(windows(store.fetchAll(0, 50))).toEqual(['a@0=1', 'b@50=2']);
       expect(windows(store.fetchAll(1, 100_000))).toEqual(['b@50=2', 'a@70000=3']);
       expect(windows(store.all())).toEqual(['a@0=1', 'b@50=2', 'a@70000=3']);
+    });
+
+    it('should fetch backward: the same windows as forward, in reverse order', () => {
+      const store = open();
+      store.put(b('a'), '1', 0);
+      store.put(b('b'), '2', 50);
+      store.put(b('a'), '3', 40);
+      h.commit();
+      store.put(b('a'), '4', 70_000);
+      store.put(b('ab'), '5', 45);
+      const starts = (it: Iterable<{ key: number; value: string }>): string[] =>
+        Array.from(it, ({ key, value }) => `${key}=${value}`);
+      expect(starts(store.backwardFetch(b('a'), 0, 100_000))).toEqual(['70000=4', '40=3', '0=1']);
+      expect(starts(store.backwardFetch(b('a'), 1, 50))).toEqual(['40=3']);
+      expect(windows(store.backwardFetch(b('a'), b('ab'), 0, 100))).toEqual(
+        windows(store.fetch(b('a'), b('ab'), 0, 100)).reverse(),
+      );
+      expect(windows(store.backwardFetch(b('a'), b('ab'), 0, 100))).toEqual(['ab@45=5', 'a@40=3', 'a@0=1']);
+      expect(windows(store.backwardFetchAll(0, 100_000))).toEqual(windows(store.fetchAll(0, 100_000)).reverse());
+      expect(windows(store.backwardAll())).toEqual(['a@70000=4', 'b@50=2', 'ab@45=5', 'a@40=3', 'a@0=1']);
+    });
+
+    it('should tell fetch overloads apart: one window, one key over time, keys over time', () => {
+      const store = open();
+      store.put(b('a'), 'x', 10);
+      store.put(b('b'), 'y', 10);
+      expect(store.fetch(b('a'), 10)).toBe('x');
+      expect(store.fetch(b('a'), 11)).toBeUndefined();
+      expect(Array.from(store.fetch(b('a'), 0, 10), (e) => e.key)).toEqual([10]);
+      expect(windows(store.fetch(undefined, undefined, 0, 10))).toEqual(['a@10=x', 'b@10=y']);
+      const empty = store.backwardFetch(b('c'), 0, 10);
+      expect(empty.peekNextKey()).toBeUndefined();
+      expect(empty.next().done).toBe(true);
+      empty.close();
     });
 
     it('should give windowed keys the window end start + size', () => {
@@ -116,7 +150,7 @@ export function windowStoreContract(impl: StoreImplementation): void {
         h.commit();
         store.put(b('a'), 'second', 0);
         store.put(b('a'), null, 0);
-        expect(Array.from(store.fetchRange(b('a'), 0, 0), (e) => e.value)).toEqual(['first', 'second']);
+        expect(Array.from(store.fetch(b('a'), 0, 0), (e) => e.value)).toEqual(['first', 'second']);
         expect(store.fetch(b('a'), 0)).toBe('first');
       });
 
@@ -142,7 +176,7 @@ export function windowStoreContract(impl: StoreImplementation): void {
         store.put(b('a'), 'edge', 1_001); // stream time 1001: windows starting before 2 are expired
         store.put(b('a'), 'new', 2_000); // stream time 2000: windows starting before 1001 are expired
         expect(store.fetch(b('a'), 0)).toBeUndefined();
-        expect(Array.from(store.fetchRange(b('a'), 0, 3_000), (e) => e.key)).toEqual([1_001, 2_000]);
+        expect(Array.from(store.fetch(b('a'), 0, 3_000), (e) => e.key)).toEqual([1_001, 2_000]);
         store.put(b('a'), 'late', 500);
         store.put(b('b'), 'late', 1_000);
         expect(store.fetch(b('a'), 500)).toBeUndefined();

@@ -6,6 +6,7 @@ import type { RawEntry } from './raw-iterator.js';
 import { lmdbSegments, memorySegments } from './segment-backends.js';
 import type { StoreInitContext } from './store-context.js';
 import type { TableConfig } from './table.js';
+import { reversed } from './reversed-iterator.js';
 import { TypedStore } from './typed-store.js';
 import { WindowBytesStore } from './window-bytes-store.js';
 
@@ -89,21 +90,59 @@ export class TypedWindowStore<K, V>
     bytes.put(keyBytes, this.serialize(this.#valueSerde, value, 'value'), windowStartMs, timestamp);
   }
 
-  fetch(key: K, windowStartMs: number): V | undefined {
+  fetch(key: K, windowStartMs: number): V | undefined;
+  fetch(key: K, timeFromMs: number, timeToMs: number): WindowStoreIterator<V>;
+  fetch(
+    keyFrom: K | undefined,
+    keyTo: K | undefined,
+    timeFromMs: number,
+    timeToMs: number,
+  ): KeyValueIterator<Windowed<K>, V>;
+  // Kafka Streams' overloads, told apart by which arguments are present (a time is always a number).
+  fetch(
+    a: K | undefined,
+    b: K | number | undefined,
+    c?: number,
+    d?: number,
+  ): V | undefined | WindowStoreIterator<V> | KeyValueIterator<Windowed<K>, V> {
+    if (c === undefined) return this.#fetchOne(a as K, b as number);
+    if (d === undefined) return this.#fetchKey(a as K, b as number, c);
+    return this.#fetchKeys(a, b as K | undefined, c, d);
+  }
+
+  backwardFetch(key: K, timeFromMs: number, timeToMs: number): WindowStoreIterator<V>;
+  backwardFetch(
+    keyFrom: K | undefined,
+    keyTo: K | undefined,
+    timeFromMs: number,
+    timeToMs: number,
+  ): KeyValueIterator<Windowed<K>, V>;
+  backwardFetch(
+    a: K | undefined,
+    b: K | number | undefined,
+    c: number,
+    d?: number,
+  ): WindowStoreIterator<V> | KeyValueIterator<Windowed<K>, V> {
+    return d === undefined
+      ? reversed(this.#fetchKey(a as K, b as number, c))
+      : reversed(this.#fetchKeys(a, b as K | undefined, c, d));
+  }
+
+  #fetchOne(key: K, windowStartMs: number): V | undefined {
     const bytes = this.bytes();
     this.checkKey(key);
     const value = bytes.fetch(this.serialize(this.#keySerde, key, 'key'), windowStartMs);
     return value === undefined ? undefined : this.deserialize(this.#valueSerde, value, 'value');
   }
 
-  fetchRange(key: K, timeFromMs: number, timeToMs: number): WindowStoreIterator<V> {
+  #fetchKey(key: K, timeFromMs: number, timeToMs: number): WindowStoreIterator<V> {
     const bytes = this.bytes();
     this.checkKey(key);
     const source = bytes.fetchRange(this.serialize(this.#keySerde, key, 'key'), timeFromMs, timeToMs);
     return this.iterators.create(source, this.#decodeStart, this.#decodeValue);
   }
 
-  fetchKeyRange(
+  #fetchKeys(
     keyFrom: K | undefined,
     keyTo: K | undefined,
     timeFromMs: number,
@@ -117,11 +156,19 @@ export class TypedWindowStore<K, V>
   }
 
   fetchAll(timeFromMs: number, timeToMs: number): KeyValueIterator<Windowed<K>, V> {
-    return this.fetchKeyRange(undefined, undefined, timeFromMs, timeToMs);
+    return this.#fetchKeys(undefined, undefined, timeFromMs, timeToMs);
+  }
+
+  backwardFetchAll(timeFromMs: number, timeToMs: number): KeyValueIterator<Windowed<K>, V> {
+    return reversed(this.fetchAll(timeFromMs, timeToMs));
   }
 
   all(): KeyValueIterator<Windowed<K>, V> {
-    return this.fetchKeyRange(undefined, undefined, 0, Number.POSITIVE_INFINITY);
+    return this.#fetchKeys(undefined, undefined, 0, Number.POSITIVE_INFINITY);
+  }
+
+  backwardAll(): KeyValueIterator<Windowed<K>, V> {
+    return reversed(this.all());
   }
 
   setFlushListener(listener: CacheFlushListener<Windowed<K>, V>, sendOldValues: boolean): boolean {

@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Headers, IllegalStateError } from '@kaskade/processor-api';
 import type { KeyValueStore, Serde, SessionStore, StateStore, WindowStore } from '@kaskade/processor-api';
-import { StreamTask, internalTopicName, parseStreamsConfig } from '@kaskade/core';
-import type {
-  ConsumedMessage,
-  RecordCollector,
-  StreamsConfig,
-  StreamsConfigInput,
-  TaskEnvironment,
-  Topology,
-} from '@kaskade/core';
+import { StreamTask, internalTopicName, parseStreamsConfig } from '@kaskade/core/internal';
+import type { StreamsConfig, StreamsConfigInput, Topology } from '@kaskade/core';
+import type { ConsumedMessage, RecordCollector, TaskEnvironment } from '@kaskade/core/internal';
 import { TestInputTopic } from './test-input-topic.js';
 import { TestOutputTopic } from './test-output-topic.js';
 import type { CapturedRecord } from './test-record.js';

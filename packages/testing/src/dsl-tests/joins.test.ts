@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ValueAndTimestamp } from '@kaskade/processor-api';
-import { planTopics } from '@kaskade/core';
+import { planTopics } from '@kaskade/core/internal';
 import { Consumed, JoinWindows, Joined, Materialized, Produced, StreamJoined, StreamsBuilder } from '@kaskade/dsl';
 import type { KStream, KTable } from '@kaskade/dsl';
 import { TopologyTestDriver } from '../driver/topology-test-driver.js';

@@ -5,7 +5,7 @@ import { kafkaLibsDir } from './kafka-libs-dir.js';
 const run = promisify(execFile);
 
 /**
- * A topic's effective configuration, read with Kafka's own `ConfigCommand` (the Kafka client library has no
+ * A topic's effective configuration, read with Kafka's own `ConfigCommand` (in kafka-tools since Kafka 4.4) (the Kafka client library has no
  * describe-configs call). Slow (a JVM start): for tests that check what Kaskade created.
  */
 export async function describeTopicConfig(bootstrapServers: string, topic: string): Promise<{ [key: string]: string }> {
@@ -16,7 +16,7 @@ export async function describeTopicConfig(bootstrapServers: string, topic: strin
       '-Xmx256m',
       '-cp',
       `${libs}/*`,
-      'kafka.admin.ConfigCommand',
+      'org.apache.kafka.tools.ConfigCommand',
       '--bootstrap-server',
       bootstrapServers,
       '--entity-type',

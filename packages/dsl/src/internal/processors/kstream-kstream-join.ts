@@ -129,7 +129,7 @@ class KStreamKStreamJoinProcessor<K, V> extends ContextualProcessor<K, V, K, unk
     const timeFrom = Math.max(0, t - side.joinBeforeMs);
     const timeTo = Math.max(0, t + side.joinAfterMs);
     let matched = false;
-    const iterator = this.#otherStore.fetchRange(key, timeFrom, timeTo);
+    const iterator = this.#otherStore.fetch(key, timeFrom, timeTo);
     try {
       for (const other of iterator) {
         matched = true;

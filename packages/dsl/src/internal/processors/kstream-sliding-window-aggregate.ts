@@ -124,7 +124,7 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
     // Windows that can contain t, plus the right window of t itself (start t + 1); read forward, walked backward.
     const windows = this.#windows;
     windows.length = 0;
-    const iterator = this.#store.fetchRange(key, Math.max(0, t - 2 * diff), t + 1);
+    const iterator = this.#store.fetch(key, Math.max(0, t - 2 * diff), t + 1);
     try {
       for (const entry of iterator) windows.push(entry);
     } finally {
@@ -195,7 +195,7 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
     const startTimes = new Set<number>();
     let previousRecordTimestamp: number | undefined;
 
-    const iterator = this.#store.fetchRange(key, 0, t + 1);
+    const iterator = this.#store.fetch(key, 0, t + 1);
     try {
       for (const { key: start, value: aggAndTs } of iterator) {
         startTimes.add(start);

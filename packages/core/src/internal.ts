@@ -1,0 +1,41 @@
+// @kaskade/core/internal — what the other Kaskade packages (the DSL, the TopologyTestDriver, tests and benchmarks)
+// need of the runtime. NOT a stable API: it changes with the runtime, in any release. Applications use the root
+// export.
+
+// Kafka client adapter
+export { KafkaAdmin } from './kafka/kafka-admin.js';
+export type { GroupInfo, OffsetQuery } from './kafka/kafka-admin.js';
+export { KafkaConsumerClient } from './kafka/kafka-consumer-client.js';
+export type { ConsumerClientOptions, RebalanceEvent, ConsumeCallback } from './kafka/kafka-consumer-client.js';
+export { KafkaProducerClient } from './kafka/kafka-producer-client.js';
+export type { ProducerClientOptions } from './kafka/kafka-producer-client.js';
+export { fromWireHeaders, toWireHeaders } from './kafka/message-headers.js';
+export type {
+  ConsumedMessage,
+  DeliveryReport,
+  NewTopicSpec,
+  TopicPartition,
+  TopicPartitionOffset,
+  WireHeaders,
+} from './kafka/kafka-types.js';
+
+// Configuration parsing
+export { parseStreamsConfig, streamsConfigSchema } from './config/streams-config.js';
+
+// Topology internals: node definitions, sub-topologies and internal topics
+export type {
+  NodeDef,
+  SourceNodeDef,
+  ProcessorNodeDef,
+  SinkNodeDef,
+  StoreDef,
+  InternalTopicDef,
+} from './topology/node-definitions.js';
+export type { Subtopology } from './topology/subtopology.js';
+export { internalTopicName, planTopics } from './topology/internal-topic-planner.js';
+export type { TopicPlan } from './topology/internal-topic-planner.js';
+
+// Runtime internals shared with @kaskade/testing's TopologyTestDriver (same task code, no broker)
+export { StreamTask, changelogTopicName } from './runtime/stream-task.js';
+export type { TaskEnvironment } from './runtime/task-environment.js';
+export type { RecordCollector } from './runtime/record-collector.js';
