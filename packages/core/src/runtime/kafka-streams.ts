@@ -525,12 +525,11 @@ export class KafkaStreams {
     let restoreMs = 0;
     let restoredRecords = 0;
     if (created.length > 0) {
-      const openStart = Date.now();
-      for (const t of created) t.openStores();
-      storeOpenMs = Date.now() - openStart;
+      const restoreStart = Date.now();
       restoredRecords = await this.#restorer!.restore(created);
       this.#restored += restoredRecords;
-      restoreMs = Date.now() - openStart - storeOpenMs;
+      storeOpenMs = this.#restorer!.lastStoreOpenMs;
+      restoreMs = Date.now() - restoreStart - storeOpenMs;
       for (const t of created) t.initializeProcessors();
     }
     const start = await startOffsets(event.partitions, this.#resetPolicy, this.#consumer!, this.config);
