@@ -143,8 +143,10 @@ export class KafkaStreams {
 
   /**
    * Creates internal topics, joins the group and starts processing in the background. Resolves once the consumer
-   * is subscribed; fails (and the state becomes ERROR) when a source topic is missing or inputs that must be
-   * co-partitioned are not.
+   * is subscribed; fails (the state becomes ERROR and the cause is logged at error level) when a source, sink or
+   * dead-letter topic is missing, when inputs that must be co-partitioned are not, or when it does not complete within
+   * `startTimeoutMs` — then with the Kafka clients' own connection error, e.g. "Connection refused" or
+   * "SSL handshake failed" (a `StartTimeoutError`).
    */
   async start(): Promise<void> {
     if (this.state !== 'CREATED') {
