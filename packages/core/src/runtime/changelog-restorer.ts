@@ -63,6 +63,8 @@ export class ChangelogRestorer {
   readonly #options: ChangelogRestorerOptions;
   #consumer: KafkaConsumerClient | undefined;
   #admin: KafkaAdmin | undefined;
+  /** How long the last `restore` spent opening the tasks' stores, in ms (for the rebalance phase log). */
+  lastStoreOpenMs = 0;
 
   constructor(options: ChangelogRestorerOptions) {
     this.#options = options;
@@ -72,8 +74,10 @@ export class ChangelogRestorer {
   async restore(tasks: readonly StreamTask[]): Promise<number> {
     const jobs: PartitionJob[] = [];
     const partitions: { task: StreamTask; cp: StoreChangelogPartition }[] = [];
+    const openStart = Date.now();
+    for (const task of tasks) task.openStores();
+    this.lastStoreOpenMs = Date.now() - openStart;
     for (const task of tasks) {
-      task.openStores();
       for (const cp of task.stateManager?.changelogPartitions() ?? []) partitions.push({ task, cp });
     }
     if (partitions.length === 0) return 0;

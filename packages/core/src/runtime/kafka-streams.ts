@@ -155,8 +155,10 @@ export class KafkaStreams {
 
   /**
    * Creates internal topics, joins the group and starts processing in the background. Resolves once the consumer
-   * is subscribed; fails (and the state becomes ERROR) when a source topic is missing or inputs that must be
-   * co-partitioned are not.
+   * is subscribed; fails (the state becomes ERROR and the cause is logged at error level) when a source, sink or
+   * dead-letter topic is missing, when inputs that must be co-partitioned are not, or when it does not complete within
+   * `startTimeoutMs` — then with the Kafka clients' own connection error, e.g. "Connection refused" or
+   * "SSL handshake failed" (a `StartTimeoutError`).
    */
   async start(): Promise<void> {
     if (this.state !== 'CREATED') {
@@ -622,12 +624,11 @@ export class KafkaStreams {
     let restoreMs = 0;
     let restoredRecords = 0;
     if (created.length > 0) {
-      const openStart = Date.now();
-      for (const t of created) t.openStores();
-      storeOpenMs = Date.now() - openStart;
+      const restoreStart = Date.now();
       restoredRecords = await this.#restorer!.restore(created);
       this.#restored += restoredRecords;
-      restoreMs = Date.now() - openStart - storeOpenMs;
+      storeOpenMs = this.#restorer!.lastStoreOpenMs;
+      restoreMs = Date.now() - restoreStart - storeOpenMs;
       for (const t of created) t.initializeProcessors();
     }
     // A rewind these partitions have not had yet: committed now, so they are assigned at the rewound offsets.
