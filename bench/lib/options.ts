@@ -58,7 +58,7 @@ records/s, CPU time per record, peak RSS and the ratio to raw-passthrough measur
   --busy-cores X       a run during which other processes kept more than X cores busy is run again (default 0.5)
   --busy-retries N     ... at most N times per rung and round; the last attempt counts (default 1; 0 = never)
   --verbose            print the workers' stderr and the runtime's warnings
-  --profile DIR        run each timed worker under \`node --cpu-prof\`, writing DIR/<rung>-<bytes>b-r<round>.cpuprofile
+  --profile DIR        run each timed Node.js worker (not ks-*) under \`node --cpu-prof\`, writing DIR/<rung>-<bytes>b-r<round>.cpuprofile
                        (profiling slows the workers down: its numbers are not comparable with a normal run);
                        \`node --import tsx bench/profile-summary.ts FILE\` lists the functions with the most self time
   -h, --help
