@@ -12,15 +12,21 @@ import { KEY_SPACE, baseTimestamp, createTopics, endOffsetSum, preload, preloadT
 import { USAGE, parseOptions } from './lib/options.js';
 import type { BenchOptions } from './lib/options.js';
 import { clockTicksPerSecond } from './lib/proc-stats.js';
+import { compare, formatComparison } from './lib/comparison.js';
+import type { ComparisonSummary } from './lib/comparison.js';
 import { computeRatios, formatTable, measuresOf, summarize } from './lib/report.js';
 import type { RunRecord, RungInfo, RungSummary } from './lib/report.js';
-import type { Rung } from './lib/rung.js';
+import { kafkaStreamsVersion, kafkaStreamsWorker } from './lib/kafka-streams-build.js';
+import type { KafkaStreamsWorker } from './lib/kafka-streams-build.js';
+import { isKafkaStreamsRung } from './lib/rung.js';
+import type { AnyRung } from './lib/rung.js';
 import type { WorkerArgs, WorkerOutput } from './lib/worker-protocol.js';
-import { BASELINE_RUNG, RUNGS } from './rungs/index.js';
+import { BASELINE_RUNG, COMPARISONS, RUNGS } from './rungs/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(here);
 const workerPath = join(here, 'rung-worker.ts');
+const kafkaStreamsModule = join(here, 'kafka-streams');
 
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 
@@ -44,23 +50,32 @@ function firstErrorLine(stderr: string): string | undefined {
 }
 
 /**
- * Runs one rung in a child process and returns what it printed (or a failure made from how it died). With `profile`
- * (a path without extension), the worker runs under `node --cpu-prof` and its main thread's profile ends up in
- * `<profile>.cpuprofile` (tsx's loader thread writes one too; it is dropped).
+ * Runs one rung in a child process and returns what it printed (or a failure made from how it died): a Node.js
+ * rung-worker, or with `jvm` Kafka Streams' worker. With `profile` (a path without extension), a Node.js worker runs
+ * under `node --cpu-prof` and its main thread's profile ends up in `<profile>.cpuprofile` (tsx's loader thread
+ * writes one too; it is dropped).
  */
-function runWorker(args: WorkerArgs, verbose: boolean, hardTimeoutMs: number, profile?: string): Promise<WorkerOutput> {
+function runWorker(
+  args: WorkerArgs,
+  verbose: boolean,
+  hardTimeoutMs: number,
+  profile?: string,
+  jvm?: KafkaStreamsWorker,
+): Promise<WorkerOutput> {
   return new Promise((resolve) => {
-    const profileDir = profile && `${profile}.tmp`;
+    const profileDir = !jvm && profile ? `${profile}.tmp` : undefined;
     const child = spawn(
-      process.execPath,
-      [
-        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-        '--conditions=kaskade-source',
-        '--import',
-        'tsx',
-        workerPath,
-        JSON.stringify(args),
-      ],
+      jvm ? jvm.command : process.execPath,
+      jvm
+        ? [...jvm.args, JSON.stringify(args)]
+        : [
+            ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+            '--conditions=kaskade-source',
+            '--import',
+            'tsx',
+            workerPath,
+            JSON.stringify(args),
+          ],
       {
         cwd: repoRoot,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,7 +133,7 @@ interface OutputCheck {
  * Checks what a successful rung wrote: at least `minOutput` records (one per input record unless the rung says
  * otherwise), exactly that many for the raw rungs, more under exactly-once (whose commits add control records).
  */
-async function checkOutput(admin: KafkaAdmin, rung: Rung, topic: string, records: number): Promise<OutputCheck> {
+async function checkOutput(admin: KafkaAdmin, rung: AnyRung, topic: string, records: number): Promise<OutputCheck> {
   const written = await endOffsetSum(admin, topic);
   const expected = rung.minOutput?.(records) ?? records;
   const check = (problem?: string): OutputCheck => ({ written, expected, ...(problem ? { problem } : {}) });
@@ -132,8 +147,8 @@ async function checkOutput(admin: KafkaAdmin, rung: Rung, topic: string, records
   return check();
 }
 
-async function loadRungs(names: readonly string[]): Promise<Map<string, Rung | Error>> {
-  const loaded = new Map<string, Rung | Error>();
+async function loadRungs(names: readonly string[]): Promise<Map<string, AnyRung | Error>> {
+  const loaded = new Map<string, AnyRung | Error>();
   for (const name of names) {
     try {
       loaded.set(name, await RUNGS.get(name)!());
@@ -160,7 +175,7 @@ function describeRun(run: RunRecord, output?: OutputCheck): string {
   ].join('  ');
 }
 
-async function bench(options: BenchOptions): Promise<RungSummary[]> {
+async function bench(options: BenchOptions): Promise<{ summaries: RungSummary[]; comparisons: ComparisonSummary[] }> {
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   running.runId = runId;
   let servers = process.env['KASKADE_BOOTSTRAP_SERVERS'];
@@ -189,6 +204,21 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
   );
   const ticks = clockTicksPerSecond();
   const loaded = await loadRungs(options.rungs);
+  let jvm: KafkaStreamsWorker | undefined;
+  const kafkaStreamsRungs = options.rungs.filter((name) => {
+    const r = loaded.get(name);
+    return r !== undefined && !(r instanceof Error) && isKafkaStreamsRung(r);
+  });
+  if (kafkaStreamsRungs.length > 0) {
+    try {
+      jvm = await kafkaStreamsWorker(kafkaStreamsModule, options.verbose, log);
+      if (!jvm.built) log(`Kafka Streams' side: the build in ${jvm.buildDir}`);
+    } catch (e) {
+      // Kaskade's rungs still run; Kafka Streams' fail, each with the reason.
+      log(`cannot build Kafka Streams' side: ${(e as Error).message}`);
+      for (const name of kafkaStreamsRungs) loaded.set(name, e as Error);
+    }
+  }
   const infos: RungInfo[] = options.rungs.map((name) => {
     const r = loaded.get(name);
     return r instanceof Error || r === undefined
@@ -200,7 +230,8 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
   const runs: RunRecord[] = [];
   // A backstop for a worker stuck in a native call (its own watchdog cannot run then): the stall limit, a minute, and
   // 0.2 ms per record (5 000 records/s, far below any rung).
-  const hardTimeoutMs = options.stallSeconds * 1000 + 60_000 + options.records / 5;
+  // With warm-up runs, a worker drains the input twice.
+  const hardTimeoutMs = (options.stallSeconds * 1000 + 60_000 + options.records / 5) * (options.warmRuns ? 2 : 1);
   const stateRoot = mkdtempSync(join(tmpdir(), 'kaskade-bench-'));
   try {
     for (const valueBytes of options.valueBytes) {
@@ -222,7 +253,7 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
           `preloaded ${KEY_SPACE.toLocaleString('en-US')} records (one per key) of ${valueBytes} B into ${tableTopic}`,
         );
       }
-      const workerArgs = (rung: string, tag: string, phase: WorkerArgs['phase'] = 'run'): WorkerArgs => ({
+      const workerArgs = (rung: string, tag: string, phase: WorkerArgs['phase'] = 'run', warm = false): WorkerArgs => ({
         rung,
         phase,
         bootstrapServers: servers,
@@ -240,6 +271,15 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
         brokerPids,
         stallSeconds: options.stallSeconds,
         verbose: options.verbose,
+        ...(warm
+          ? {
+              warmup: {
+                groupId: `bench-${runId}-${tag}-warmup`,
+                outputTopic: `bench-${runId}-${tag}-warmup-out`,
+                stateDir: join(stateRoot, `${tag}-warmup`),
+              },
+            }
+          : {}),
       });
       if (options.warmup) {
         // The broker's fetch path is cold after the preload; the first timed rung should not pay for that.
@@ -250,7 +290,7 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
       const prepared = new Map<string, { groupId: string; error?: string }>();
       for (const name of options.rungs) {
         const rung = loaded.get(name);
-        if (rung instanceof Error || !rung?.prepare) continue;
+        if (rung === undefined || rung instanceof Error || isKafkaStreamsRung(rung) || !rung.prepare) continue;
         if (running.interrupted) throw new Interrupted('interrupted');
         const args = workerArgs(name, `${name}-${valueBytes}b-prepared`, 'prepare');
         const t = Date.now();
@@ -278,11 +318,30 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
           } else {
             for (let attempt = 0; ; attempt++) {
               const tag = `${name}-${valueBytes}b-r${round}${attempt ? `-a${attempt}` : ''}`;
-              const args = { ...workerArgs(name, tag), ...(prep ? { groupId: prep.groupId } : {}) };
-              if (rung.writesOutput) await createTopics(admin, [args.outputTopic]);
+              // A rung with a prepare phase (restore) measures a first start: it gets no warm-up run.
+              const warm = options.warmRuns && !prep;
+              const ks = isKafkaStreamsRung(rung) ? rung.kafkaStreams : undefined;
+              const args: WorkerArgs = {
+                ...workerArgs(name, tag, 'run', warm),
+                ...(prep ? { groupId: prep.groupId } : {}),
+                ...(ks
+                  ? {
+                      kafkaStreams: {
+                        scenario: ks.scenario,
+                        cacheMaxBytes: ks.cacheMaxBytes,
+                        guarantee: rung.guarantee,
+                        processTarget: ks.processTarget(options.records),
+                      },
+                    }
+                  : {}),
+              };
+              if (rung.writesOutput) {
+                await createTopics(admin, [args.outputTopic, ...(args.warmup ? [args.warmup.outputTopic] : [])]);
+              }
               const profile = options.profileDir && resolvePath(options.profileDir, tag);
-              output = await runWorker(args, options.verbose, hardTimeoutMs, profile);
+              output = await runWorker(args, options.verbose, hardTimeoutMs, profile, ks ? jvm : undefined);
               rmSync(args.stateDir, { recursive: true, force: true });
+              if (args.warmup) rmSync(args.warmup.stateDir, { recursive: true, force: true });
               written = undefined;
               if (output.ok && rung.writesOutput) {
                 written = await checkOutput(admin, rung, args.outputTopic, options.records);
@@ -313,8 +372,12 @@ async function bench(options: BenchOptions): Promise<RungSummary[]> {
   );
   computeRatios(runs, BASELINE_RUNG);
   const summaries: RungSummary[] = [];
-  for (const valueBytes of options.valueBytes) summaries.push(...summarize(runs, infos, valueBytes));
-  return summaries;
+  const comparisons: ComparisonSummary[] = [];
+  for (const valueBytes of options.valueBytes) {
+    summaries.push(...summarize(runs, infos, valueBytes));
+    comparisons.push(...compare(runs, COMPARISONS, valueBytes));
+  }
+  return { summaries, comparisons };
 }
 
 /** Deletes the run's topics and stops what this process started. Safe to call twice. */
@@ -363,7 +426,7 @@ async function main(): Promise<number> {
     log(
       `rungs: ${options.rungs.join(', ')}; ${options.records.toLocaleString('en-US')} records; values ${options.valueBytes.join(', ')} B; ${options.rounds} round(s); batch ${options.batchSize}`,
     );
-    const summaries = await bench(options);
+    const { summaries, comparisons } = await bench(options);
     const out: string[] = [];
     for (const valueBytes of options.valueBytes) {
       const title = [
@@ -378,10 +441,19 @@ async function main(): Promise<number> {
           title,
         ),
       );
+      const vs = comparisons.filter((c) => c.valueBytes === valueBytes);
+      if (vs.length > 0) {
+        const heading = [
+          `\nKaskade ÷ Kafka Streams ${kafkaStreamsVersion(kafkaStreamsModule)}, ${valueBytes} B values: records/s of the same scenario in the same round, median (min–max)`,
+          `over rounds; both ${options.warmRuns ? 'warm (an untimed run of the same rung in the same process first)' : 'cold (--cold: no warm-up run)'}, one stream thread;`,
+          `cache off against off, on against on (Kaskade's DSL default is off today, Kafka Streams' is on: 10 MiB)`,
+        ].join('\n');
+        out.push(formatComparison(vs, heading));
+      }
     }
     process.stdout.write(`${out.join('\n')}\n`);
     if (options.json) {
-      writeFileSync(options.json, `${JSON.stringify(summaries, null, 2)}\n`);
+      writeFileSync(options.json, `${JSON.stringify({ rungs: summaries, vsKafkaStreams: comparisons }, null, 2)}\n`);
       log(`wrote ${options.json}`);
     }
     return 0;

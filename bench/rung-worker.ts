@@ -4,7 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { cpuTicks, machineTicks, peakRssMb, processesCpuTicks } from './lib/proc-stats.js';
 import { runtimeLogging } from './lib/runtime-logging.js';
-import type { RungContext } from './lib/rung.js';
+import { isKafkaStreamsRung } from './lib/rung.js';
+import type { Rung, RungContext } from './lib/rung.js';
 import type { WorkerArgs, WorkerOutput } from './lib/worker-protocol.js';
 import { RUNGS } from './rungs/index.js';
 
@@ -29,7 +30,11 @@ async function main(): Promise<void> {
 
   const load = RUNGS.get(args.rung);
   if (!load) fail(new Error(`unknown rung "${args.rung}"`));
-  const rung = await load!().catch(fail);
+  const loaded = await load!().catch(fail);
+  if (isKafkaStreamsRung(loaded)) {
+    return fail(new Error(`rung "${args.rung}" runs in Kafka Streams' JVM worker (bench/kafka-streams), not here`));
+  }
+  const rung: Rung = loaded;
 
   let startWall = 0;
   let startTicks = 0;
@@ -93,6 +98,23 @@ async function main(): Promise<void> {
     }
   }, 500);
   watchdog.unref();
+
+  if (args.warmup && args.phase === 'run' && !rung.prepare) {
+    // Untimed: the same rung on the same input under another group id, output topic and state directory, so that
+    // the timed run below finds V8's optimized code, as a long-running application would.
+    const { groupId, outputTopic, stateDir } = args.warmup;
+    const idle = (): void => undefined;
+    const warmupCtx: RungContext = {
+      ...ctx,
+      groupId,
+      outputTopic,
+      stateDir,
+      markStart: idle,
+      markDrained: idle,
+      markEnd: idle,
+    };
+    await rung.run(warmupCtx).catch((e: unknown) => fail(new Error(`warm-up run: ${firstLine(e)}`)));
+  }
 
   const called = performance.now();
   if (args.phase === 'prepare') {

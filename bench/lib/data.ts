@@ -41,9 +41,17 @@ export function eventTimeOffset(i: number): number {
   return Math.floor((i * 1000) / EVENT_RATE);
 }
 
-/** The timestamp of the first input record for `records` records: the last one lands a minute before now. */
+/**
+ * The first input record's timestamp is a multiple of this, so that hopping windows (whose starts are multiples of
+ * their advance) line up with the data the same way in every run: the windows of each record, and so the output of
+ * a cached windowed count, can be counted from the data (`distinctWindows`).
+ */
+const BASE_ALIGNMENT_MS = 10_000;
+
+/** The timestamp of the first input record for `records` records: the last one lands about a minute before now. */
 export function baseTimestamp(records: number): number {
-  return Date.now() - 60_000 - eventTimeOffset(records);
+  const base = Date.now() - 60_000 - eventTimeOffset(records);
+  return base - (base % BASE_ALIGNMENT_MS);
 }
 
 export async function createTopics(admin: KafkaAdmin, topics: readonly string[]): Promise<void> {
@@ -191,4 +199,37 @@ export function streamJoinPairs(records: number, windowMs: number): number {
     }
   }
   return pairs;
+}
+
+/** The number of distinct keys among the input records (`'left'`: among the even ones, the split input's left side). */
+export function distinctKeys(records: number, side: 'all' | 'left' = 'all'): number {
+  const keys = keySequence(records);
+  const seen = new Uint8Array(KEY_SPACE);
+  let distinct = 0;
+  for (let i = 0; i < records; i += side === 'left' ? 2 : 1) {
+    if (seen[keys[i]!] === 0) {
+      seen[keys[i]!] = 1;
+      distinct++;
+    }
+  }
+  return distinct;
+}
+
+/**
+ * The number of distinct (key, window) pairs of hopping windows of `sizeMs` advancing by `advanceMs` over the input:
+ * what a windowed count with a record cache emits at least (every dirty entry is forwarded once when the cache is
+ * flushed). Windows start at multiples of `advanceMs` of event time; `baseTimestamp` is a multiple of both here.
+ */
+export function distinctWindows(records: number, sizeMs: number, advanceMs: number): number {
+  if (BASE_ALIGNMENT_MS % advanceMs !== 0) throw new Error(`window advance ${advanceMs} ms does not divide the base`);
+  const keys = keySequence(records);
+  const seen = new Set<number>();
+  const perRecord = Math.ceil(sizeMs / advanceMs);
+  for (let i = 0; i < records; i++) {
+    const t = eventTimeOffset(i);
+    // The windows [s, s + size) holding t start at the multiples s of the advance in (t - size, t].
+    const last = Math.floor(t / advanceMs);
+    for (let w = last; w > last - perRecord && w * advanceMs + sizeMs > t; w--) seen.add(w * KEY_SPACE + keys[i]!);
+  }
+  return seen.size;
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BASELINE_RUNG, RUNGS } from '../rungs/index.js';
+import { BASELINE_RUNG, KAFKA_STREAMS_RUNG_NAMES, RUNGS } from '../rungs/index.js';
 
 export interface BenchOptions {
   /** Rungs in registry order; always includes the baseline. */
@@ -10,6 +10,8 @@ export interface BenchOptions {
   readonly batchSize: number;
   readonly json: string | undefined;
   readonly warmup: boolean;
+  /** Each worker runs its rung once, untimed, before the timed run (`--cold` turns it off). */
+  readonly warmRuns: boolean;
   readonly stallSeconds: number;
   /** Run a rung again (at most this often per slot) when other processes kept more than `busyCores` cores busy. */
   readonly busyRetries: number;
@@ -39,7 +41,8 @@ export const USAGE = `usage: npm run bench -- [options]
 Drains a preloaded topic with each rung in a child process of its own, rungs interleaved over rounds, and prints
 records/s, CPU time per record, peak RSS and the ratio to raw-passthrough measured in the same round.
 
-  --rungs a,b          rungs to run (default: all; raw-passthrough always runs). Known:
+  --rungs a,b          rungs to run (default: all; raw-passthrough always runs). ks-* rungs are Kafka Streams
+                       itself (bench/kafka-streams, built with Maven on first use); -cache: record cache on. Known:
                        ${wrapList([...RUNGS.keys()], 95).join('\n                       ')}
   --records N          records in the input topic (default 150000)
   --value-bytes N[,M]  value sizes in bytes (default 100,1024)
@@ -47,11 +50,15 @@ records/s, CPU time per record, peak RSS and the ratio to raw-passthrough measur
   --batch N            records per consume call, raw and Kaskade alike (maxPollRecords) (default 1000)
   --json FILE          also write the results as JSON
   --no-warmup          skip the untimed raw-consume pass that warms the broker up before each value size
+  --cold               no warm-up run in the workers: by default each worker (Node.js or JVM) first runs its rung
+                       once, untimed, on the same input under another group id and output topic, then the timed run
+                       (the restore rung never gets one); --cold times a fresh process, as before
+  --no-kafka-streams   leave out the ks-* rungs (Kafka Streams itself; no JDK or Maven needed then)
   --stall-seconds S    fail a rung that makes no progress for S seconds (default 30)
   --busy-cores X       a run during which other processes kept more than X cores busy is run again (default 0.5)
   --busy-retries N     ... at most N times per rung and round; the last attempt counts (default 1; 0 = never)
   --verbose            print the workers' stderr and the runtime's warnings
-  --profile DIR        run each timed worker under \`node --cpu-prof\`, writing DIR/<rung>-<bytes>b-r<round>.cpuprofile
+  --profile DIR        run each timed Node.js worker (not ks-*) under \`node --cpu-prof\`, writing DIR/<rung>-<bytes>b-r<round>.cpuprofile
                        (profiling slows the workers down: its numbers are not comparable with a normal run);
                        \`node --conditions=kaskade-source --import tsx bench/profile-summary.ts FILE\` lists the functions with the most self time
   -h, --help
@@ -86,6 +93,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
       batch: { type: 'string' },
       json: { type: 'string' },
       'no-warmup': { type: 'boolean' },
+      cold: { type: 'boolean' },
+      'no-kafka-streams': { type: 'boolean' },
       'stall-seconds': { type: 'string' },
       'busy-cores': { type: 'string' },
       'busy-retries': { type: 'string' },
@@ -108,6 +117,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     if (unknown.length > 0) throw new Error(`unknown rung(s): ${unknown.join(', ')}; known: ${known.join(', ')}`);
     wanted = known.filter((r) => r === BASELINE_RUNG || asked.includes(r));
   }
+  if (values['no-kafka-streams']) wanted = wanted.filter((r) => !KAFKA_STREAMS_RUNG_NAMES.has(r));
   const valueBytes =
     values['value-bytes'] === undefined
       ? [100, 1024]
@@ -120,6 +130,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     batchSize: positiveInt('batch', values.batch, 1000),
     json: values.json,
     warmup: !values['no-warmup'],
+    warmRuns: !values.cold,
     stallSeconds: positiveInt('stall-seconds', values['stall-seconds'], 30),
     busyRetries: values['busy-retries'] === '0' ? 0 : positiveInt('busy-retries', values['busy-retries'], 1),
     busyCores: nonNegative('busy-cores', values['busy-cores'], 0.5),

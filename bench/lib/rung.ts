@@ -56,7 +56,8 @@ export interface RungResult {
 /** Topics a rung reads besides the main input; the runner preloads them once per value size, before round 1. */
 export type ExtraInput = 'table' | 'split';
 
-export interface Rung {
+/** What every rung declares, whichever process runs it: the runner checks its output by these. */
+export interface RungDescription {
   readonly name: string;
   readonly description: string;
   readonly guarantee: Guarantee;
@@ -71,6 +72,10 @@ export interface Rung {
   minOutput?(records: number): number;
   /** Extra preloaded topics the rung reads (see `RungContext.tableTopic`, `leftTopic`, `rightTopic`). */
   readonly inputs?: readonly ExtraInput[];
+}
+
+/** A rung of Kaskade (or of the raw client) that bench/rung-worker.ts runs in a Node.js process. */
+export interface Rung extends RungDescription {
   /**
    * Untimed set-up, run once per value size before round 1 in a worker of its own. The rung's runs then get the same
    * group id (application id) as `prepare` did, and each a fresh state directory, so they find what it left behind
@@ -78,4 +83,25 @@ export interface Rung {
    */
   prepare?(ctx: RungContext): Promise<void>;
   run(ctx: RungContext): Promise<RungResult>;
+}
+
+/** How Kafka Streams runs a scenario in bench/kafka-streams/ (see its README). */
+export interface KafkaStreamsSpec {
+  /** The scenario's name in bench/kafka-streams (`Scenario.java`). */
+  readonly scenario: string;
+  /** `statestore.cache.max.bytes`: Kafka Streams' default 10 MiB, or 0 (record cache off). */
+  readonly cacheMaxBytes: number;
+  /** Records the stream thread processes in all (its `process-total`): the run is done there. */
+  processTarget(records: number): number;
+}
+
+/** A rung that Kafka Streams itself runs, in a JVM of its own (bench/kafka-streams/Worker.java). */
+export interface KafkaStreamsRung extends RungDescription {
+  readonly kafkaStreams: KafkaStreamsSpec;
+}
+
+export type AnyRung = Rung | KafkaStreamsRung;
+
+export function isKafkaStreamsRung(rung: AnyRung): rung is KafkaStreamsRung {
+  return 'kafkaStreams' in rung;
 }

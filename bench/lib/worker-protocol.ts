@@ -21,6 +21,26 @@ export interface WorkerArgs {
   /** Fail when no record was handled for this long. */
   readonly stallSeconds: number;
   readonly verbose: boolean;
+  /**
+   * Where the untimed warm-up run goes: the worker first runs the rung once on the same input under this group id
+   * (application id), output topic and state directory, then the timed run in the same process, so that both V8 and
+   * the JVM are warm as in a long-running application. Absent: a cold run (`--cold`, or a rung with `prepare`).
+   */
+  readonly warmup?: WarmupTarget;
+  /** Kafka Streams rungs only (bench/kafka-streams): the scenario and its settings. */
+  readonly kafkaStreams?: {
+    readonly scenario: string;
+    readonly cacheMaxBytes: number;
+    readonly guarantee: string;
+    readonly processTarget: number;
+  };
+}
+
+/** The warm-up run's own group id, output topic (created by the runner when the rung writes output) and state dir. */
+export interface WarmupTarget {
+  readonly groupId: string;
+  readonly outputTopic: string;
+  readonly stateDir: string;
 }
 
 export interface WorkerSuccess {

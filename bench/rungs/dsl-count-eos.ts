@@ -1,3 +1,4 @@
+import { distinctKeys } from '../lib/data.js';
 import type { Rung } from '../lib/rung.js';
 import { runDslCount } from './dsl-count.js';
 
@@ -6,5 +7,14 @@ export const dslCountEos: Rung = {
   description: 'dsl-count under exactly_once_v2, commit every 100 ms',
   guarantee: 'exactly_once_v2',
   writesOutput: true,
-  run: (ctx) => runDslCount(ctx, 'exactly_once_v2'),
+  run: (ctx) => runDslCount(ctx, 'exactly_once_v2', false),
+};
+
+export const dslCountEosCache: Rung = {
+  name: 'dsl-count-eos-cache',
+  description: 'dsl-count-eos with the record cache on (flushed at every commit, 100 ms)',
+  guarantee: 'exactly_once_v2',
+  writesOutput: true,
+  minOutput: (records) => distinctKeys(records),
+  run: (ctx) => runDslCount(ctx, 'exactly_once_v2', true),
 };

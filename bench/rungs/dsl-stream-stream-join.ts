@@ -4,12 +4,8 @@ import { streamJoinPairs } from '../lib/data.js';
 import { runUntilProcessed } from '../lib/kaskade-runner.js';
 import type { Rung } from '../lib/rung.js';
 import { concatValues } from '../lib/value-joiner.js';
+import { JOIN_WINDOW_MS } from '../lib/windows.js';
 
-/**
- * Records of the same key join when their timestamps are at most 1 s apart. Each key turns up about once a second
- * of event time (lib/data.ts), half of it on each side, so a record finds about one partner.
- */
-const JOIN_WINDOW_MS = 1_000;
 /**
  * Grace of 24 h, as SimpleBenchmark's `JoinWindows.of(10 s)` has: in a drained backlog no record may be late. The
  * runtime takes whatever its partitions have fetched, so one side's partition can run seconds of event time ahead of
