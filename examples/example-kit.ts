@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createTopics, deleteApplication } from '@kaskade/testing';
-import type { ConsumedMessage, KafkaTestRecord } from '@kaskade/testing';
+import { createTopics, deleteApplication } from 'kaskade/testing';
+import type { ConsumedMessage, KafkaTestRecord } from 'kaskade/testing';
 import { localBroker } from './local-broker.js';
 
 /** True when the module with this `import.meta.url` is the file node was started with. */
@@ -103,4 +103,4 @@ export function latestByKey<K, V>(
   return out;
 }
 
-export { produceRecords, readToEnd, waitUntilCaughtUp } from '@kaskade/testing';
+export { produceRecords, readToEnd, waitUntilCaughtUp } from 'kaskade/testing';

@@ -1,6 +1,6 @@
 // Finds a broker for the examples: KASKADE_BOOTSTRAP_SERVERS when set, otherwise a local single-node Apache Kafka
 // started for the duration of the example (and stopped when it ends, also on Ctrl+C).
-import { startKafka } from '@kaskade/testing';
+import { startKafka } from 'kaskade/testing';
 
 export interface BrokerHandle {
   readonly bootstrapServers: string;

@@ -3,10 +3,8 @@
 //
 //   node --conditions=kaskade-source --import tsx examples/orders-processor-api.ts
 //   (starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set)
-import type { Record } from '@kaskade/processor-api';
-import type { KeyValueStore, ProcessorContext } from '@kaskade/processor-api';
-import { KafkaStreams, QueryableStoreName, QueryableStoreTypes, Serdes, Topology } from '@kaskade/core';
-import { Stores } from '@kaskade/state-store';
+import type { KeyValueStore, ProcessorContext, Record } from 'kaskade';
+import { KafkaStreams, QueryableStoreName, QueryableStoreTypes, Serdes, Stores, Topology } from 'kaskade';
 import { z } from 'zod';
 import {
   createExampleTopics,

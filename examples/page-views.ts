@@ -7,18 +7,19 @@
 // a window's final count appears once a record with a later timestamp arrives on the same partition. A stream that
 // goes quiet keeps its last windows open — so at the end of its input this example sends a "tick" record (key
 // `__tick__`) with a later timestamp to every partition.
-import type { Topology } from '@kaskade/core';
-import { KafkaStreams, Serdes } from '@kaskade/core';
+import type { Topology } from 'kaskade';
 import {
   BufferConfig,
   Consumed,
+  KafkaStreams,
   Materialized,
   Produced,
+  Serdes,
   StreamsBuilder,
   Suppressed,
   TimeWindows,
   WindowedSerdes,
-} from '@kaskade/dsl';
+} from 'kaskade';
 import type { SampleRecord } from './example-kit.js';
 import {
   createExampleTopics,

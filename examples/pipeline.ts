@@ -7,11 +7,8 @@
 //
 //   node --conditions=kaskade-source --import tsx examples/pipeline.ts   (or `npm start`)
 //   Starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set.
-import type { Topology } from '@kaskade/core';
-import { KafkaStreams, Serdes } from '@kaskade/core';
-import type { FixedKeyProcessor, FixedKeyProcessorContext, Record, WindowStore } from '@kaskade/processor-api';
-import { Consumed, Joined, Materialized, Named, Produced, StreamsBuilder } from '@kaskade/dsl';
-import { Stores } from '@kaskade/state-store';
+import type { FixedKeyProcessor, FixedKeyProcessorContext, Record, Topology, WindowStore } from 'kaskade';
+import { Consumed, Joined, KafkaStreams, Materialized, Named, Produced, Serdes, Stores, StreamsBuilder } from 'kaskade';
 import * as z from 'zod';
 import type { SampleRecord } from './example-kit.js';
 import {

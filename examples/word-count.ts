@@ -2,9 +2,18 @@
 // the key, so the counts are computed after a repartition topic (a second sub-topology, one task per partition).
 //
 //   node --conditions=kaskade-source --import tsx examples/word-count.ts   (starts a local broker when KASKADE_BOOTSTRAP_SERVERS is not set)
-import type { Topology } from '@kaskade/core';
-import { KafkaStreams, QueryableStoreName, QueryableStoreTypes, Serdes } from '@kaskade/core';
-import { Consumed, Grouped, Materialized, Produced, StreamsBuilder } from '@kaskade/dsl';
+import type { Topology } from 'kaskade';
+import {
+  Consumed,
+  Grouped,
+  KafkaStreams,
+  Materialized,
+  Produced,
+  QueryableStoreName,
+  QueryableStoreTypes,
+  Serdes,
+  StreamsBuilder,
+} from 'kaskade';
 import {
   createExampleTopics,
   isEntryPoint,

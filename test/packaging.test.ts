@@ -154,6 +154,16 @@ describe('installed packages', () => {
     expect(latestOf(updates)).toEqual(expected);
   });
 
+  it("should run the broker launcher's Maven resolve from the installed package (kafka/ beside dist/)", async () => {
+    const script =
+      "const { kafkaLibsDir } = await import('@kaskade/testing/internal'); console.log(await kafkaLibsDir());";
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
+    const libs = stdout.trim();
+    const pom = readFileSync(join(app, 'node_modules/@kaskade/testing/kafka/pom.xml'), 'utf8');
+    const kafka = /<kafka.version>(.+)<\/kafka.version>/.exec(pom)![1]!;
+    expect(readdirSync(libs)).toContain(`kafka_2.13-${kafka}.jar`);
+  });
+
   it("should run kaskade/testing's TopologyTestDriver from plain JavaScript", async () => {
     const { stdout } = await run(process.execPath, ['test-driver.mjs'], { cwd: app });
     expect(JSON.parse(stdout)).toEqual([
