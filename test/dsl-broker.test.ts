@@ -117,7 +117,8 @@ describe('DSL applications on the real broker', () => {
       const topics = (await a.listTopics()).filter((t) => t.startsWith(`${appId}-`)).sort();
       return { topics, partitions: await a.partitionCounts(topics) };
     });
-    expect(internal.topics).toEqual([`${appId}-${WORD_COUNT_STORE}-changelog`, repartition]);
+    // Besides them, only the application's control topic (pause/resume/rewind of every replica).
+    expect(internal.topics).toEqual([`${appId}-control`, `${appId}-${WORD_COUNT_STORE}-changelog`, repartition]);
     expect(internal.partitions.get(repartition)).toBe(3);
     expect(internal.partitions.get(`${appId}-${WORD_COUNT_STORE}-changelog`)).toBe(3);
   });
