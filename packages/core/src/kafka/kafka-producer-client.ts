@@ -16,6 +16,8 @@ export interface ProducerClientOptions {
   /** Called once per delivered (or failed) message, on the JS thread. */
   readonly onDelivery?: (report: DeliveryReport) => void;
   readonly onError?: (error: Error) => void;
+  /** librdkafka's statistics JSON, every `statistics.interval.ms` (set it in `config`). */
+  readonly onStatistics?: (json: string) => void;
 }
 
 /**
@@ -48,6 +50,10 @@ export class KafkaProducerClient {
         report.error = err ? toKafkaError(`produce to ${r.topic}-${r.partition}`, err) : undefined;
         onDelivery(report);
       });
+    }
+    if (options.onStatistics) {
+      const onStatistics = options.onStatistics;
+      this.#producer.on('event.stats', (stats: { message: string }) => onStatistics(stats.message));
     }
     if (options.onError) {
       const onError = options.onError;

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BehaviorSubject, Subject } from 'rxjs';
+import type { Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import { IllegalStateError, InvalidStateStoreError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
@@ -28,6 +29,8 @@ import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
+import { composeRestoreListeners } from '../observability/restore-progress-tracker.js';
+import { StreamsObservability } from '../observability/streams-observability.js';
 
 /** Counters of the running instance. */
 export interface StreamsMetrics {
@@ -93,6 +96,8 @@ export class KafkaStreams {
   #admin: KafkaAdmin | undefined;
   #restored = 0;
   #paused = false;
+  /** Metrics, status and server: undefined unless configured, and then the loop skips every hook. */
+  readonly #observability: StreamsObservability | undefined;
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
@@ -101,6 +106,31 @@ export class KafkaStreams {
     this.#options = options;
     topology.subtopologies();
     this.#tasks = new TaskManager(topology, () => this.#env!, this.config.logger);
+    this.#observability = StreamsObservability.create(this.config, {
+      applicationId: this.config.applicationId,
+      instanceId: this.config.instanceId,
+      topology,
+      readCommitted: this.#eos,
+      state: () => this.state,
+      isPaused: () => this.#paused,
+      totals: () => this.metrics(),
+      tasks: () => this.#tasks.all(),
+      pause: () => this.pause(),
+      resume: () => this.resume(),
+    });
+  }
+
+  /**
+   * The `http://host:port` of this instance's observability server (`server` in the config), once `start()` has
+   * started it; undefined without one.
+   */
+  serverUrl(): string | undefined {
+    return this.#observability?.serverUrl;
+  }
+
+  /** The prom-client registry holding this instance's metrics (`metrics` or `server` in the config), if any. */
+  get metricsRegistry(): Registry | undefined {
+    return this.#observability?.registry;
   }
 
   /** The current lifecycle state. */
@@ -138,6 +168,8 @@ export class KafkaStreams {
     if (this.state !== 'CREATED') {
       throw new IllegalStateError(`start() can only be called once, in state CREATED (now ${this.state})`);
     }
+    // The server comes first, so liveness and status are there while topics are prepared and stores restore.
+    await this.#observability?.start();
     this.#setState('REBALANCING');
     this.#starting = (async () => {
       await this.#setup();
@@ -178,6 +210,7 @@ export class KafkaStreams {
       }
       await this.#shutdownClients();
       this.#setState('NOT_RUNNING');
+      await this.#observability?.stop();
     })();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
@@ -301,6 +334,7 @@ export class KafkaStreams {
   async #setup(): Promise<void> {
     const cfg = this.config;
     const appId = cfg.applicationId;
+    const obs = this.#observability;
     const topics = await prepareTopics(this.#topology, cfg);
     this.#plan = topics.plan;
     const resolveTopic = topics.resolveTopic;
@@ -338,9 +372,10 @@ export class KafkaStreams {
       isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
       pollTimeoutMs: cfg.pollMs,
       autoOffsetReset: 'earliest',
-      config: cfg.consumerConfig,
+      config: obs ? obs.clientConfig(cfg.consumerConfig) : cfg.consumerConfig,
       onRebalance: (e) => this.#onRebalance(e),
       onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
+      ...(obs ? { onStatistics: obs.statistics.onConsumerStats } : {}),
     });
     this.#restorer = new ChangelogRestorer({
       bootstrapServers: cfg.bootstrapServers,
@@ -348,7 +383,11 @@ export class KafkaStreams {
       readCommitted: cfg.processingGuarantee === 'exactly_once_v2',
       config: cfg.consumerConfig,
       logger: cfg.logger,
-      ...(this.#options.restoreListener ? { listener: this.#options.restoreListener } : {}),
+      ...(obs
+        ? { listener: composeRestoreListeners(obs.restoreListener, this.#options.restoreListener) }
+        : this.#options.restoreListener
+          ? { listener: this.#options.restoreListener }
+          : {}),
     });
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
     // Exactly-once: fences an older producer with the same transactional id and aborts what it left open.
@@ -390,11 +429,12 @@ export class KafkaStreams {
         // Exactly-once: a failed send fails the transaction, so per-record delivery reports (the binding hands them
         // to JS one object each) are only needed for errors.
         ...(this.#eos ? { 'transaction.timeout.ms': 10_000, 'delivery.report.only.error': true } : {}),
-        ...cfg.producerConfig,
+        ...(this.#observability ? this.#observability.clientConfig(cfg.producerConfig) : cfg.producerConfig),
       },
       ...(this.#eos ? { transactionalId: `${cfg.applicationId}-${cfg.instanceId}` } : {}),
       onDelivery: this.#collector!.onDelivery,
       onError: (e) => cfg.logger.warn(`producer: ${e.message}`),
+      ...(this.#observability ? { onStatistics: this.#observability.statistics.onProducerStats } : {}),
     };
     const producer = this.#options.producerFactory?.(options) ?? new KafkaProducerClient(options);
     this.#collector!.attach(producer);
@@ -408,6 +448,8 @@ export class KafkaStreams {
     const consumer = this.#consumer!;
     const collector = this.#collector!;
     const maxPoll = cfg.maxPollRecords;
+    // Metrics: a few numbers per batch and per commit, never per record.
+    const counters = this.#observability?.counters;
     try {
       while (!this.#stopRequested) {
         try {
@@ -421,15 +463,25 @@ export class KafkaStreams {
           const now = Date.now();
           // Paused: records already fetched wait in their tasks' queues; nothing runs until resume().
           if (!this.#paused) {
+            const started = counters ? performance.now() : 0;
             for (const task of this.#tasks.all()) {
-              task.process(Number.POSITIVE_INFINITY);
+              const taken = task.process(Number.POSITIVE_INFINITY);
+              if (counters && taken > 0) counters.taskProcessed(task, now);
               task.punctuateWallClock(now);
               if (task.commitRequested) commitRequested = true;
+            }
+            if (counters) {
+              counters.processSeconds += (performance.now() - started) / 1000;
+              counters.batches++;
             }
           }
           collector.throwIfFailed();
           if (collector.backlogged) await collector.drain();
-          if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) await committer.commit();
+          if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) {
+            const started = counters ? performance.now() : 0;
+            await committer.commit();
+            counters?.commitDone((performance.now() - started) / 1000);
+          }
         } catch (e) {
           // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
           // transaction and rewinds the tasks; everything else stops the instance.
@@ -458,6 +510,7 @@ export class KafkaStreams {
   async #handleRebalances(): Promise<void> {
     while (this.#rebalances.length > 0) {
       const event = this.#rebalances.shift()!;
+      if (this.#observability) this.#observability.counters.rebalances++;
       if (this.state === 'RUNNING') this.#setState('REBALANCING');
       if (event.kind === 'revoke') await this.#onRevoked(event);
       else await this.#onAssigned(event);

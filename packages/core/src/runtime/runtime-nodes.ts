@@ -9,6 +9,8 @@ export interface NodeHost {
   readonly currentTopic: string | undefined;
   readonly currentPartition: number;
   readonly currentOffset: number;
+  /** The task's counters (sinks count what they produce). */
+  readonly metrics: { produced: number };
 }
 
 /** A node of a task's processor graph at run time. `process` runs synchronously, depth first. */
@@ -129,5 +131,6 @@ export class SinkRuntimeNode extends RuntimeNode {
       if (n !== undefined) partition = this.#partitioner(topic, record.key, record.value, n) ?? -1;
     }
     this.#collector.send(topic, partition, key, value, record.timestamp, record.headers ?? Headers.EMPTY);
+    host.metrics.produced++;
   }
 }

@@ -9,5 +9,7 @@ export class TaskMetrics {
   /** Records dropped by an operator (late beyond grace, null key in an aggregation, invalid timestamp). */
   droppedRecords = 0;
   deadLettered = 0;
+  /** Records handed to sinks (output, repartition topics); changelog records are not counted. */
+  produced = 0;
   punctuations = 0;
 }
