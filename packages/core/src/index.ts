@@ -50,6 +50,8 @@ export type {
   StreamsConfigInput,
   ProcessingGuarantee,
   BuiltInExceptionHandlerName,
+  MetricsConfig,
+  ServerConfig,
 } from './config/streams-config.js';
 export { consoleLogger, silentLogger } from './config/logger.js';
 export type { Logger, LogLevel, LogFields, ConsoleLoggerOptions } from './config/logger.js';
@@ -93,6 +95,16 @@ export type { StreamsState, StateChange } from './runtime/streams-state.js';
 export { QueryableStoreTypes } from './runtime/queryable-store-types.js';
 export type { QueryableStoreType } from './runtime/queryable-store-types.js';
 export type { StateRestoreListener, RestoreProgress } from './runtime/changelog-restorer.js';
+
+// Observability: Prometheus metrics, the per-instance HTTP server and its status document
+export { ObservabilityServerError } from './observability/observability-error.js';
+export type {
+  InstanceStatusJson,
+  TaskStatusJson,
+  PartitionStatusJson,
+  RestoreStatusJson,
+  TopologyNodeJson,
+} from './observability/instance-status.js';
 
 // Runtime internals shared with @kaskade/testing's TopologyTestDriver (same task code, no broker). Not a stable API.
 export { StreamTask, changelogTopicName } from './runtime/stream-task.js';

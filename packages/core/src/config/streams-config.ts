@@ -401,6 +401,10 @@ function resolveHandler<H extends DeserializationExceptionHandler | ProcessingEx
 /** One zod issue as config issues: an unrecognized-keys issue becomes one issue per unknown field. */
 function toIssues(issue: z.core.$ZodIssue, input: unknown): Issue[] {
   if (issue.code === 'unrecognized_keys') {
+    // A nested object (server, metrics) names its own path; only top-level fields get a closest-match suggestion.
+    if (issue.path.length > 0) {
+      return issue.keys.map((key) => ({ field: formatIssuePath([...issue.path, key]), message: 'unknown field' }));
+    }
     return issue.keys.map((key) => ({ field: key, message: unknownFieldMessage(key, KNOWN_FIELDS) }));
   }
   if (issue.path.length === 0 && issue.code === 'invalid_type') {
