@@ -147,6 +147,12 @@ describe('observability server', () => {
       expect(await endTotal(output, 2)).toBe(before);
       text = await (await fetch(`${url}/metrics`)).text();
       expect(sample(text, 'kaskade_paused')).toBe(1);
+      // Paused partitions are not fetched: their lag still shows the records waiting (ends asked of the broker).
+      await eventually(
+        async () => sample(await (await fetch(`${url}/metrics`)).text(), 'kaskade_consumer_lag_records') === 300,
+        30_000,
+        'lag 300 while paused',
+      );
       expect(sample(text, 'kaskade_records_processed_total')).toBe(300);
 
       expect((await control('resume', 's3cret')).status).toBe(200);

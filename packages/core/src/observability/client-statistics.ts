@@ -48,6 +48,8 @@ export interface PartitionWatermarks {
   /** High watermark (read_uncommitted) or last stable offset (read_committed): the end a consumer can reach. */
   readonly end: number;
   readonly committed: number;
+  /** Low watermark: where a partition without a committed offset starts (the runtime resets to earliest). */
+  readonly low: number;
   /** librdkafka's own lag: end minus the group's committed offset (-1 when unknown). */
   readonly committedLag: number;
 }
@@ -60,6 +62,8 @@ export class ClientStatistics {
   consumer: LibrdkafkaStatistics | undefined;
   producer: LibrdkafkaStatistics | undefined;
   readonly #readCommitted: boolean;
+  /** Ends asked of the broker for partitions the statistics have none of (paused or not fetched yet). */
+  readonly #fallback = new Map<string, { end: number; low: number }>();
 
   constructor(readCommitted: boolean) {
     this.#readCommitted = readCommitted;
@@ -79,10 +83,25 @@ export class ClientStatistics {
   /** The consumer's view of a partition's end, or undefined before the first statistics or when not fetched. */
   watermarks(topic: string, partition: number): PartitionWatermarks | undefined {
     const p = this.consumer?.topics?.[topic]?.partitions?.[String(partition)];
-    if (!p) return undefined;
-    const end = (this.#readCommitted ? p.ls_offset : p.hi_offset) ?? -1;
-    if (end < 0) return undefined;
-    return { end, committed: p.committed_offset ?? -1, committedLag: p.consumer_lag ?? -1 };
+    const committed = p?.committed_offset ?? -1;
+    const end = (this.#readCommitted ? p?.ls_offset : p?.hi_offset) ?? -1;
+    // librdkafka knows a partition's end only from fetching it: a paused partition's end is unknown or stale, and
+    // the broker's answer (newer, so larger) fills in.
+    const f = this.#fallback.get(`${topic}:${partition}`);
+    if (end >= 0 && (!f || end >= f.end)) {
+      return { end, committed, low: p?.lo_offset ?? -1, committedLag: p?.consumer_lag ?? -1 };
+    }
+    return f ? { end: f.end, committed, low: f.low, committedLag: -1 } : undefined;
+  }
+
+  /** Whether the statistics lack the end of a partition (then {@link setEnd} from the broker fills it in). */
+  needsEnd(topic: string, partition: number): boolean {
+    const p = this.consumer?.topics?.[topic]?.partitions?.[String(partition)];
+    return ((this.#readCommitted ? p?.ls_offset : p?.hi_offset) ?? -1) < 0;
+  }
+
+  setEnd(topic: string, partition: number, end: number, low: number): void {
+    this.#fallback.set(`${topic}:${partition}`, { end, low });
   }
 }
 

@@ -8,6 +8,7 @@ import type { InstanceCounters } from './instance-counters.js';
 import { instanceStatus, isReady } from './instance-status.js';
 import type { InstanceStatusJson } from './instance-status.js';
 import { KaskadeMetrics } from './kaskade-metrics.js';
+import { EndOffsetRefresher } from './end-offset-refresher.js';
 import { ObservabilityServer } from './observability-server.js';
 import type { ObservedInstance } from './observed-instance.js';
 import { RestoreProgressTracker } from './restore-progress-tracker.js';
@@ -27,6 +28,7 @@ export class StreamsObservability {
   readonly #statisticsIntervalMs: number;
   readonly #detach: () => void;
   readonly #server: ObservabilityServer | undefined;
+  readonly #ends: EndOffsetRefresher;
 
   /** Observability for an instance, or undefined when its configuration asks for none. */
   static create(config: StreamsConfig, instance: ObservedInstance): StreamsObservability | undefined {
@@ -46,6 +48,14 @@ export class StreamsObservability {
       appStateDir: `${config.stateDir}/${config.applicationId}`,
     });
     this.counters = counters;
+    this.#ends = new EndOffsetRefresher({
+      instance,
+      statistics: this.statistics,
+      bootstrapServers: config.bootstrapServers,
+      adminConfig: config.adminConfig,
+      logger: config.logger,
+      intervalMs: this.#statisticsIntervalMs,
+    });
     this.#detach = detach;
     if (config.server) {
       const logger: Logger = config.logger;
@@ -85,9 +95,11 @@ export class StreamsObservability {
 
   async start(): Promise<void> {
     await this.#server?.start();
+    this.#ends.start();
   }
 
   async stop(): Promise<void> {
+    this.#ends.stop();
     await this.#server?.stop();
     this.#detach();
   }
