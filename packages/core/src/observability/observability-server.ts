@@ -22,11 +22,14 @@ export interface ServedInstance {
 }
 
 const MAX_BODY = 64 * 1024;
+/** How long the dashboard's aggregation waits for a peer. */
+const PEER_TIMEOUT_MS = 2_000;
 
 /**
  * The HTTP server of one instance (node:http, no framework): Prometheus' `/metrics`, Kubernetes-style
  * `/health/live` and `/health/ready`, `/api/status` (JSON) and `/api/control` (POST `{"action":"pause"|"resume"}`,
- * with `Authorization: Bearer <token>`). Bound to loopback unless `host` says otherwise.
+ * with `Authorization: Bearer <token>`; `"all": true` forwards it to every peer), `/api/application` (this instance's
+ * status and its peers', for the dashboard) and the dashboard at `/`. Bound to loopback unless `host` says otherwise.
  */
 export class ObservabilityServer {
   readonly #config: ServerConfig;
@@ -104,6 +107,8 @@ export class ObservabilityServer {
         return inst.ready() ? send(res, 200, { status: 'READY' }) : send(res, 503, { status: 'NOT_READY' });
       case '/api/status':
         return send(res, 200, inst.status());
+      case '/api/application':
+        return send(res, 200, { instances: await this.#application() });
       default:
         if (inst.page && (await inst.page(path, res))) return;
         return send(res, 404, { error: `no such resource: ${path}` });
@@ -119,18 +124,23 @@ export class ObservabilityServer {
       return send(res, 401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
     }
     let action: unknown;
+    let all = false;
     try {
-      action = (JSON.parse(await readBody(req)) as { action?: unknown }).action;
+      const body = JSON.parse(await readBody(req)) as { action?: unknown; all?: unknown };
+      action = body.action;
+      all = body.all === true;
     } catch (e) {
       return send(res, 400, { error: `the body must be JSON such as {"action":"pause"}: ${(e as Error).message}` });
     }
     switch (action) {
       case 'pause':
-        this.#instance.pause();
-        return send(res, 200, { action, paused: true });
-      case 'resume':
-        this.#instance.resume();
-        return send(res, 200, { action, paused: false });
+      case 'resume': {
+        if (action === 'pause') this.#instance.pause();
+        else this.#instance.resume();
+        const peers = all ? await this.#forward(action, req.headers.authorization!) : [];
+        const failed = peers.filter((p) => p.status !== 200);
+        return send(res, failed.length > 0 ? 502 : 200, { action, paused: action === 'pause', peers });
+      }
       case 'rewind':
         return send(res, 501, {
           error: 'rewind is not implemented yet (it needs the control topic of the replay work)',
@@ -141,6 +151,50 @@ export class ObservabilityServer {
         });
     }
   }
+
+  /** This instance's status and each peer's, fetched in parallel; an unreachable peer is listed with its error. */
+  async #application(): Promise<{ url: string; status?: unknown; error?: string }[]> {
+    const peers = this.#config.peers ?? [];
+    const self = { url: this.url ?? '', status: this.#instance.status() };
+    const others = await Promise.all(
+      peers.map(async (url) => {
+        try {
+          const res = await fetch(new URL('/api/status', url), { signal: AbortSignal.timeout(PEER_TIMEOUT_MS) });
+          if (!res.ok) return { url, error: `HTTP ${res.status}` };
+          return { url, status: (await res.json()) as unknown };
+        } catch (e) {
+          return { url, error: (e as Error).message };
+        }
+      }),
+    );
+    return [self, ...others];
+  }
+
+  /** Sends a control action to every peer with the same authorization (replicas share the token). */
+  #forward(action: string, authorization: string): Promise<PeerControlResult[]> {
+    return Promise.all(
+      (this.#config.peers ?? []).map(async (url) => {
+        try {
+          const res = await fetch(new URL('/api/control', url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization },
+            body: JSON.stringify({ action }),
+            signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
+          });
+          return res.ok ? { url, status: res.status } : { url, status: res.status, error: await res.text() };
+        } catch (e) {
+          return { url, status: 0, error: (e as Error).message };
+        }
+      }),
+    );
+  }
+}
+
+export interface PeerControlResult {
+  readonly url: string;
+  /** HTTP status of the peer's answer, 0 when it could not be reached. */
+  readonly status: number;
+  readonly error?: string;
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {

@@ -8,6 +8,7 @@ import type { InstanceCounters } from './instance-counters.js';
 import { instanceStatus, isReady } from './instance-status.js';
 import type { InstanceStatusJson } from './instance-status.js';
 import { KaskadeMetrics } from './kaskade-metrics.js';
+import { serveDashboardAsset } from './dashboard-assets.js';
 import { EndOffsetRefresher } from './end-offset-refresher.js';
 import { ObservabilityServer } from './observability-server.js';
 import type { ObservedInstance } from './observed-instance.js';
@@ -70,6 +71,7 @@ export class StreamsObservability {
         status: () => this.status(),
         pause: () => instance.pause(),
         resume: () => instance.resume(),
+        page: serveDashboardAsset,
       });
     }
   }
