@@ -369,7 +369,8 @@ export function forEachPartition(
       const pos = positionOf(s, q.topic, q.partition, q.committableOffset);
       // The end comes from the last statistics, the position is live: never report a negative lag.
       const lag = w && pos >= 0 ? Math.max(0, w.end - pos) : undefined;
-      fn(q.topic, q.partition, lag, pos, w?.end ?? -1);
+      // Likewise the end shown is never behind what was processed.
+      fn(q.topic, q.partition, lag, pos, w ? Math.max(w.end, pos) : -1);
     }
   }
 }
