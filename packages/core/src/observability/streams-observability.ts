@@ -31,13 +31,8 @@ export class StreamsObservability {
   readonly #server: ObservabilityServer | undefined;
   readonly #ends: EndOffsetRefresher;
 
-  /** Observability for an instance, or undefined when its configuration asks for none. */
-  static create(config: StreamsConfig, instance: ObservedInstance): StreamsObservability | undefined {
-    if (config.metrics === undefined && config.server === undefined) return undefined;
-    return new StreamsObservability(config, instance);
-  }
-
-  private constructor(config: StreamsConfig, instance: ObservedInstance) {
+  /** Only for a config with `metrics` or `server`; `KafkaStreams` loads this module (and prom-client) only then. */
+  constructor(config: StreamsConfig, instance: ObservedInstance) {
     this.#instance = instance;
     this.registry = config.metrics?.registry ?? new Registry();
     this.#statisticsIntervalMs = config.metrics?.statisticsIntervalMs ?? DEFAULT_STATISTICS_INTERVAL_MS;

@@ -30,7 +30,7 @@ import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
 import { composeRestoreListeners } from '../observability/restore-progress-tracker.js';
-import { StreamsObservability } from '../observability/streams-observability.js';
+import type { StreamsObservability } from '../observability/streams-observability.js';
 
 /** Counters of the running instance. */
 export interface StreamsMetrics {
@@ -96,8 +96,12 @@ export class KafkaStreams {
   #admin: KafkaAdmin | undefined;
   #restored = 0;
   #paused = false;
-  /** Metrics, status and server: undefined unless configured, and then the loop skips every hook. */
-  readonly #observability: StreamsObservability | undefined;
+  #startCalled = false;
+  /**
+   * Metrics, status and server: undefined unless configured (then the loop skips every hook, and prom-client is not
+   * even loaded). Made by `start()`.
+   */
+  #observability: StreamsObservability | undefined;
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
@@ -106,10 +110,15 @@ export class KafkaStreams {
     this.#options = options;
     topology.subtopologies();
     this.#tasks = new TaskManager(topology, () => this.#env!, this.config.logger);
-    this.#observability = StreamsObservability.create(this.config, {
+  }
+
+  async #createObservability(): Promise<void> {
+    if (this.config.metrics === undefined && this.config.server === undefined) return;
+    const { StreamsObservability } = await import('../observability/streams-observability.js');
+    this.#observability = new StreamsObservability(this.config, {
       applicationId: this.config.applicationId,
       instanceId: this.config.instanceId,
-      topology,
+      topology: this.#topology,
       readCommitted: this.#eos,
       state: () => this.state,
       isPaused: () => this.#paused,
@@ -128,7 +137,10 @@ export class KafkaStreams {
     return this.#observability?.serverUrl;
   }
 
-  /** The prom-client registry holding this instance's metrics (`metrics` or `server` in the config), if any. */
+  /**
+   * The prom-client registry holding this instance's metrics (`metrics` or `server` in the config), once `start()`
+   * has begun; undefined without metrics.
+   */
   get metricsRegistry(): Registry | undefined {
     return this.#observability?.registry;
   }
@@ -165,11 +177,24 @@ export class KafkaStreams {
    * co-partitioned are not.
    */
   async start(): Promise<void> {
-    if (this.state !== 'CREATED') {
+    if (this.state !== 'CREATED' || this.#startCalled) {
       throw new IllegalStateError(`start() can only be called once, in state CREATED (now ${this.state})`);
     }
+    this.#startCalled = true;
     // The server comes first, so liveness and status are there while topics are prepared and stores restore.
-    await this.#observability?.start();
+    await this.#createObservability();
+    try {
+      await this.#observability?.start();
+    } catch (e) {
+      // The address cannot be bound: nothing else was started; take the instance's series out of the registry.
+      await this.#observability?.stop();
+      throw e;
+    }
+    if (this.state !== 'CREATED') {
+      // close() was called while the server started.
+      await this.#observability?.stop();
+      return;
+    }
     this.#setState('REBALANCING');
     this.#starting = (async () => {
       await this.#setup();
