@@ -290,27 +290,31 @@ export class KaskadeMetrics {
     );
 
     // The clients' own statistics (librdkafka), as last reported.
-    const client = (name: string, help: string, read: (st: LibrdkafkaStatistics) => number | undefined) =>
-      gauge(name, help, CLIENT, (g) =>
+    const client = (
+      name: string,
+      help: string,
+      read: (st: LibrdkafkaStatistics) => number | undefined,
+      kind: 'gauge' | 'counter' = 'gauge',
+    ) =>
+      (kind === 'gauge' ? gauge : counter)(name, help, CLIENT, (m) =>
         sources.forEach((s) =>
-          (['consumer', 'producer'] as const).forEach((kind) => {
-            const st = s.statistics[kind];
+          (['consumer', 'producer'] as const).forEach((c) => {
+            const st = s.statistics[c];
             const v = st ? read(st) : undefined;
-            if (v !== undefined) g.set({ ...idOf(s), client: kind }, v);
+            if (v === undefined) return;
+            // librdkafka's totals since the client started (a replaced producer starts again: a counter reset).
+            if (m instanceof Gauge) m.set({ ...idOf(s), client: c }, v);
+            else m.inc({ ...idOf(s), client: c }, v);
           }),
         ),
       );
     client('kaskade_client_replyq', 'librdkafka: operations waiting in the reply queue', (st) => st.replyq);
     client('kaskade_client_queued_messages', 'librdkafka: messages waiting in the producer queues', (st) => st.msg_cnt);
     client('kaskade_client_queued_bytes', 'librdkafka: bytes waiting in the producer queues', (st) => st.msg_size);
-    client(
-      'kaskade_client_tx_bytes',
-      'librdkafka: bytes sent to brokers (since the client started)',
-      (st) => st.tx_bytes,
-    );
-    client('kaskade_client_rx_bytes', 'librdkafka: bytes received from brokers', (st) => st.rx_bytes);
-    client('kaskade_client_tx_messages', 'librdkafka: messages produced', (st) => st.txmsgs);
-    client('kaskade_client_rx_messages', 'librdkafka: messages consumed', (st) => st.rxmsgs);
+    client('kaskade_client_tx_bytes_total', 'librdkafka: bytes sent to brokers', (st) => st.tx_bytes, 'counter');
+    client('kaskade_client_rx_bytes_total', 'librdkafka: bytes received from brokers', (st) => st.rx_bytes, 'counter');
+    client('kaskade_client_tx_messages_total', 'librdkafka: messages produced', (st) => st.txmsgs, 'counter');
+    client('kaskade_client_rx_messages_total', 'librdkafka: messages consumed', (st) => st.rxmsgs, 'counter');
     gauge(
       'kaskade_client_broker_rtt_seconds',
       'librdkafka: average round-trip time to a broker',
