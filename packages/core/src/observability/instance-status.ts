@@ -2,7 +2,8 @@ import type { StreamsMetrics } from '../runtime/kafka-streams.js';
 import type { StreamsState } from '../runtime/streams-state.js';
 import type { Topology } from '../topology/topology.js';
 import type { ClientStatistics } from './client-statistics.js';
-import { forEachPartition } from './kaskade-metrics.js';
+import { forEachPartition } from './partition-lag.js';
+import { approximateEntries } from './store-sizes.js';
 import type { ObservedInstance } from './observed-instance.js';
 import { RestoreProgressTracker } from './restore-progress-tracker.js';
 
@@ -108,7 +109,10 @@ export function instanceStatus(
       produced: t.metrics.produced,
       punctuations: t.metrics.punctuations,
       dropped: t.metrics.droppedRecords,
-      stores: (t.stateManager?.storeNames() ?? []).map((name) => ({ name, entries: entries(t.store(name)) })),
+      stores: (t.stateManager?.storeNames() ?? []).map((name) => ({
+        name,
+        entries: approximateEntries(t.store(name)) ?? null,
+      })),
     })),
     restoration: restore.all().map((r) => ({
       store: r.storeName,
@@ -144,13 +148,4 @@ export function topologyJson(topology: Topology): InstanceStatusJson['topology']
     }
   }
   return { description: topology.describe().toString(), nodes };
-}
-
-function entries(store: unknown): number | null {
-  const s = store as { approximateNumEntries?: () => number } | undefined;
-  try {
-    return typeof s?.approximateNumEntries === 'function' ? s.approximateNumEntries() : null;
-  } catch {
-    return null;
-  }
 }

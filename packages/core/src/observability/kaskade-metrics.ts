@@ -1,4 +1,3 @@
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
@@ -7,7 +6,9 @@ import type { StreamTask } from '../runtime/stream-task.js';
 import type { ClientStatistics, LibrdkafkaStatistics } from './client-statistics.js';
 import { InstanceCounters } from './instance-counters.js';
 import type { ObservedInstance } from './observed-instance.js';
+import { forEachPartition, positionOf } from './partition-lag.js';
 import { RestoreProgressTracker } from './restore-progress-tracker.js';
+import { approximateEntries, directoryBytes } from './store-sizes.js';
 
 /** One instance as the metrics see it. */
 export interface MetricsSource {
@@ -348,65 +349,10 @@ export class KaskadeMetrics {
   }
 }
 
-/** The processed position of a partition: what the task took, or the group's committed offset before that. */
-function positionOf(
-  s: Pick<MetricsSource, 'statistics'>,
-  topic: string,
-  partition: number,
-  committable: number,
-): number {
-  if (committable >= 0) return committable;
-  const w = s.statistics.watermarks(topic, partition);
-  if (!w) return -1;
-  // Nothing processed yet: the group's committed offset, or without one the start of the log (reset to earliest).
-  return w.committed >= 0 ? w.committed : w.low;
-}
-
-/** Calls `fn` for every input partition of the instance's tasks with its lag (undefined while unknown). */
-export function forEachPartition(
-  s: Pick<MetricsSource, 'instance' | 'statistics'>,
-  fn: (topic: string, partition: number, lag: number | undefined, position: number, end: number) => void,
-): void {
-  for (const t of s.instance.tasks()) {
-    for (const q of t.queues) {
-      const w = s.statistics.watermarks(q.topic, q.partition);
-      const pos = positionOf(s, q.topic, q.partition, q.committableOffset);
-      // The end comes from the last statistics, the position is live: never report a negative lag.
-      const lag = w && pos >= 0 ? Math.max(0, w.end - pos) : undefined;
-      // Likewise the end shown is never behind what was processed.
-      fn(q.topic, q.partition, lag, pos, w ? Math.max(w.end, pos) : -1);
-    }
-  }
-}
-
 function sourceNodesByTopic(instance: ObservedInstance): Map<string, string> {
   const out = new Map<string, string>();
   for (const node of instance.topology.nodes().values()) {
     if (node.kind === 'source') for (const t of node.topics) out.set(t, node.name);
   }
   return out;
-}
-
-function approximateEntries(store: unknown): number | undefined {
-  const s = store as { approximateNumEntries?: () => number } | undefined;
-  if (typeof s?.approximateNumEntries !== 'function') return undefined;
-  try {
-    return s.approximateNumEntries();
-  } catch {
-    // A store closed between listing and reading (a task migrating): no value this scrape.
-    return undefined;
-  }
-}
-
-function directoryBytes(dir: string): number {
-  let total = 0;
-  try {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, entry.name);
-      total += entry.isDirectory() ? directoryBytes(p) : statSync(p).size;
-    }
-  } catch {
-    // The directory went away (task closed and cleaned) between listing and reading.
-  }
-  return total;
 }
