@@ -12,6 +12,9 @@ start=$(date +%s)
 # 1. Debian packages. The client's own install downloads binaries and sources from outside the registries,
 #    which fails here; linking dynamically against Debian's libraries is what works (see ../shared/docs/KAFKA.md).
 debs=(zlib1g-dev libssl-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev pkgconf)
+# Real servers that broker tests drive: Prometheus scrapes an instance (test/prometheus.test.ts) and headless Chromium
+# opens the dashboard (test/dashboard.test.ts).
+debs+=(prometheus chromium)
 missing=()
 for d in "${debs[@]}"; do dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d"); done
 if ((${#missing[@]})); then

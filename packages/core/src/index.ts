@@ -36,6 +36,8 @@ export type {
   StreamsConfigInput,
   ProcessingGuarantee,
   BuiltInExceptionHandlerName,
+  MetricsConfig,
+  ServerConfig,
 } from './config/streams-config.js';
 export { consoleLogger, silentLogger } from './config/logger.js';
 export type { Logger, LogLevel, LogFields, ConsoleLoggerOptions } from './config/logger.js';
@@ -73,6 +75,16 @@ export { QueryableStoreTypes } from './runtime/queryable-store-types.js';
 export type { QueryableStoreType } from './runtime/queryable-store-types.js';
 export { QueryableStoreName } from './runtime/queryable-store-name.js';
 export type { StateRestoreListener, RestoreProgress } from './runtime/changelog-restorer.js';
+
+// Observability: Prometheus metrics, the per-instance HTTP server and its status document
+export { ObservabilityServerError } from './observability/observability-error.js';
+export type {
+  InstanceStatusJson,
+  TaskStatusJson,
+  PartitionStatusJson,
+  RestoreStatusJson,
+  TopologyNodeJson,
+} from './observability/instance-status.js';
 
 // Operations: the application reset tool
 export { resetApplication } from './tools/reset-application.js';

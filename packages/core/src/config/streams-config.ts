@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { ConfigError } from '@kaskade/processor-api';
 import type { Serde, TimestampExtractor } from '@kaskade/processor-api';
+import type { Registry } from 'prom-client';
 import type { ClientConfig } from '../kafka/kafka-types.js';
 import { DefaultProductionExceptionHandler } from '../errors/default-production-exception-handler.js';
 import type {
@@ -119,6 +120,41 @@ export interface StreamsConfig {
   readonly startTimeoutMs: number;
   /** Where Kaskade logs. Default: a console logger printing `info` and above. */
   readonly logger: Logger;
+  /**
+   * Prometheus metrics (prom-client), off by default: an instance without them pays nothing. `{}` registers them in a
+   * registry of Kaskade's own (served by `server` at `/metrics`); `{ registry }` in the application's.
+   */
+  readonly metrics?: MetricsConfig;
+  /**
+   * An HTTP server of this instance, off by default: `/metrics`, `/health/live`, `/health/ready`, `/api/status`,
+   * `/api/control` and the dashboard at `/`. Turns metrics on.
+   */
+  readonly server?: ServerConfig;
+}
+
+/** @see StreamsConfig.metrics */
+export interface MetricsConfig {
+  /** The prom-client registry to register in. Default: one of Kaskade's own per instance. */
+  readonly registry?: Registry;
+  /** How often librdkafka reports its statistics (consumer lag, queues, round trips), in ms. Default: 5000. */
+  readonly statisticsIntervalMs?: number;
+}
+
+/** @see StreamsConfig.server */
+export interface ServerConfig {
+  /** TCP port; 0 picks a free one (read it from `streams.serverAddress()`). */
+  readonly port: number;
+  /** Interface to bind. Default: `127.0.0.1` (loopback only). */
+  readonly host?: string;
+  /**
+   * Bearer token that `/api/control` requires (`Authorization: Bearer <token>`). Without one, control requests are
+   * refused (403); reading endpoints stay open.
+   */
+  readonly token?: string;
+  /**
+   * Addresses (`http://host:port`) of the other replicas' servers, shown together on the dashboard. Default: none.
+   */
+  readonly peers?: readonly string[];
 }
 
 /**
@@ -296,6 +332,39 @@ export const streamsConfigSchema = z.strictObject({
       error: 'must be a Logger: an object with debug, info, warn and error methods',
     })
     .optional(),
+  metrics: z
+    .strictObject(
+      {
+        registry: z
+          .custom<Registry>(hasFunctions('metrics', 'registerMetric', 'getSingleMetric'), {
+            error: 'must be a prom-client Registry',
+          })
+          .optional(),
+        statisticsIntervalMs: integer(100).optional(),
+      },
+      { error: 'must be an object: { registry?, statisticsIntervalMs? }' },
+    )
+    .optional(),
+  server: z
+    .strictObject(
+      {
+        port: z
+          .number({ error: 'must be a port number 0..65535' })
+          .int('must be a port number 0..65535')
+          .min(0, 'must be a port number 0..65535')
+          .max(65535, 'must be a port number 0..65535'),
+        host: z.string({ error: 'must be a host name or address' }).min(1, 'must be a host name or address').optional(),
+        token: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').optional(),
+        peers: z
+          .array(z.url({ error: 'must be an http(s) URL such as http://10.0.0.2:8080' }), {
+            error: 'must be a list of URLs',
+          })
+          .readonly()
+          .optional(),
+      },
+      { error: 'must be an object: { port, host?, token?, peers? }' },
+    )
+    .optional(),
 });
 
 const KNOWN_FIELDS: readonly string[] = Object.keys(streamsConfigSchema.shape);
@@ -359,6 +428,10 @@ function resolveHandler<H extends DeserializationExceptionHandler | ProcessingEx
 /** One zod issue as config issues: an unrecognized-keys issue becomes one issue per unknown field. */
 function toIssues(issue: z.core.$ZodIssue, input: unknown): Issue[] {
   if (issue.code === 'unrecognized_keys') {
+    // A nested object (server, metrics) names its own path; only top-level fields get a closest-match suggestion.
+    if (issue.path.length > 0) {
+      return issue.keys.map((key) => ({ field: formatIssuePath([...issue.path, key]), message: 'unknown field' }));
+    }
     return issue.keys.map((key) => ({ field: key, message: unknownFieldMessage(key, KNOWN_FIELDS) }));
   }
   if (issue.path.length === 0 && issue.code === 'invalid_type') {

@@ -35,6 +35,8 @@ export interface ConsumerClientOptions {
   readonly onError?: (error: Error) => void;
   /** Receives librdkafka's log lines (severity as syslog: 3 = error), e.g. why a connection fails. */
   readonly onLog?: (severity: number, message: string) => void;
+  /** librdkafka's statistics JSON, every `statistics.interval.ms` (set it in `config`). */
+  readonly onStatistics?: (json: string) => void;
 }
 
 /** Callback of a batch consume: messages across all assigned partitions, in arrival order per partition. */
@@ -89,6 +91,10 @@ export class KafkaConsumerClient {
     // Return as soon as the first message is there plus whatever else is buffered: big batches under load, low
     // latency when idle.
     this.#consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
+    if (options.onStatistics) {
+      const onStatistics = options.onStatistics;
+      this.#consumer.on('event.stats', (stats: { message: string }) => onStatistics(stats.message));
+    }
     if (options.onError) {
       const onError = options.onError;
       this.#consumer.on('event.error', (e: LibrdKafkaError) => onError(toKafkaError('consumer', e)));

@@ -20,6 +20,8 @@ export interface ProducerClientOptions {
   readonly onError?: (error: Error) => void;
   /** Receives librdkafka's log lines (severity as syslog: 3 = error), e.g. why a connection fails. */
   readonly onLog?: (severity: number, message: string) => void;
+  /** librdkafka's statistics JSON, every `statistics.interval.ms` (set it in `config`). */
+  readonly onStatistics?: (json: string) => void;
 }
 
 /**
@@ -57,6 +59,10 @@ export class KafkaProducerClient {
           : undefined;
         onDelivery(report);
       });
+    }
+    if (options.onStatistics) {
+      const onStatistics = options.onStatistics;
+      this.#producer.on('event.stats', (stats: { message: string }) => onStatistics(stats.message));
     }
     if (options.onError) {
       const onError = options.onError;

@@ -4,6 +4,7 @@ import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import type { ClientConfig, ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
+import { RestoreProgressLog } from './restore-progress-log.js';
 import type { StreamTask } from './stream-task.js';
 import { checkChangelogContinuity } from './check-changelog-continuity.js';
 
@@ -39,6 +40,8 @@ export interface ChangelogRestorerOptions {
   readonly adminConfig?: ClientConfig;
   readonly logger: Logger;
   readonly listener?: StateRestoreListener;
+  /** How often a long restoration logs its progress, in ms. Default: 5000. */
+  readonly progressLogIntervalMs?: number;
 }
 
 interface PartitionJob {
@@ -109,6 +112,13 @@ export class ChangelogRestorer {
       byPartition[j.partition] = j;
     }
     consumer.assignAt(jobs.map((j) => ({ topic: j.topic, partition: j.partition, offset: j.start })));
+    const stores = [...new Set(jobs.map((j) => j.storeName))];
+    const progress = new RestoreProgressLog(
+      this.#options.logger,
+      jobs.reduce((n, j) => n + (j.end - j.start), 0),
+      `${stores.length === 1 ? 'store' : 'stores'} ${stores.join(', ')} (${jobs.length} changelog partitions)`,
+      this.#options.progressLogIntervalMs,
+    );
     let total = 0;
     let idlePolls = 0;
     try {
@@ -152,6 +162,7 @@ export class ChangelogRestorer {
           job.restored += records.length;
           total += records.length;
           listener?.onBatchRestored?.(this.#progress(job, records.length));
+          progress.restored(records.length);
           if (records[records.length - 1]!.offset >= job.end - 1) this.#finish(job);
         }
       }

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BehaviorSubject, Subject } from 'rxjs';
+import type { Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
 import { IllegalStateError, InvalidStateStoreError, ProductionError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
@@ -41,6 +42,8 @@ import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
+import { composeRestoreListeners } from '../observability/restore-progress-tracker.js';
+import type { StreamsObservability } from '../observability/streams-observability.js';
 
 /** Counters of the running instance. */
 export interface StreamsMetrics {
@@ -116,6 +119,12 @@ export class KafkaStreams {
   readonly #diagnostics = new ClientDiagnostics();
   /** What start() is doing, for its timeout error. */
   #startPhase = 'starting';
+  #startCalled = false;
+  /**
+   * Metrics, status and server: undefined unless configured (then the loop skips every hook, and prom-client is not
+   * even loaded). Made by `start()`.
+   */
+  #observability: StreamsObservability | undefined;
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
@@ -125,6 +134,39 @@ export class KafkaStreams {
     topology.subtopologies();
     this.#tasks = new TaskManager(topology, () => this.#env!, this.config.logger);
     this.#rebalanceTimer = new RebalanceTimer(this.config.logger);
+  }
+
+  async #createObservability(): Promise<void> {
+    if (this.config.metrics === undefined && this.config.server === undefined) return;
+    const { StreamsObservability } = await import('../observability/streams-observability.js');
+    this.#observability = new StreamsObservability(this.config, {
+      applicationId: this.config.applicationId,
+      instanceId: this.config.instanceId,
+      topology: this.#topology,
+      readCommitted: this.#eos,
+      state: () => this.state,
+      isPaused: () => this.#paused,
+      totals: () => this.metrics(),
+      tasks: () => this.#tasks.all(),
+      pause: () => this.pause(),
+      resume: () => this.resume(),
+    });
+  }
+
+  /**
+   * The `http://host:port` of this instance's observability server (`server` in the config), once `start()` has
+   * started it; undefined without one.
+   */
+  serverUrl(): string | undefined {
+    return this.#observability?.serverUrl;
+  }
+
+  /**
+   * The prom-client registry holding this instance's metrics (`metrics` or `server` in the config), once `start()`
+   * has begun; undefined without metrics.
+   */
+  get metricsRegistry(): Registry | undefined {
+    return this.#observability?.registry;
   }
 
   /** The current lifecycle state. */
@@ -161,8 +203,23 @@ export class KafkaStreams {
    * "SSL handshake failed" (a `StartTimeoutError`).
    */
   async start(): Promise<void> {
-    if (this.state !== 'CREATED') {
+    if (this.state !== 'CREATED' || this.#startCalled) {
       throw new IllegalStateError(`start() can only be called once, in state CREATED (now ${this.state})`);
+    }
+    this.#startCalled = true;
+    // The server comes first, so liveness and status are there while topics are prepared and stores restore.
+    await this.#createObservability();
+    try {
+      await this.#observability?.start();
+    } catch (e) {
+      // The address cannot be bound: nothing else was started; take the instance's series out of the registry.
+      await this.#observability?.stop();
+      throw e;
+    }
+    if (this.state !== 'CREATED') {
+      // close() was called while the server started.
+      await this.#observability?.stop();
+      return;
     }
     this.#setState('REBALANCING');
     this.#starting = (async () => {
@@ -216,6 +273,7 @@ export class KafkaStreams {
       }
       await this.#shutdownClients();
       this.#setState('NOT_RUNNING');
+      await this.#observability?.stop();
     })();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
@@ -344,6 +402,7 @@ export class KafkaStreams {
     }
     const cfg = this.config;
     const appId = cfg.applicationId;
+    const obs = this.#observability;
     const onLog = this.#diagnostics.onLog;
     this.#startPhase = `checking and creating topics at ${cfg.bootstrapServers}`;
     const topics = await prepareTopics(this.#topology, cfg, {
@@ -388,10 +447,11 @@ export class KafkaStreams {
       isolationLevel: this.#eos ? 'read_committed' : 'read_uncommitted',
       pollTimeoutMs: cfg.pollMs,
       autoOffsetReset: 'earliest',
-      config: cfg.consumerConfig,
+      config: obs ? obs.clientConfig(cfg.consumerConfig) : cfg.consumerConfig,
       onRebalance: (e) => this.#onRebalance(e),
       onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
       onLog,
+      ...(obs ? { onStatistics: obs.statistics.onConsumerStats } : {}),
     });
     this.#restorer = new CorruptionTolerantRestorer({
       bootstrapServers: cfg.bootstrapServers,
@@ -401,7 +461,11 @@ export class KafkaStreams {
       config: cfg.consumerConfig,
       adminConfig: cfg.adminConfig,
       logger: cfg.logger,
-      ...(this.#options.restoreListener ? { listener: this.#options.restoreListener } : {}),
+      ...(obs
+        ? { listener: composeRestoreListeners(obs.restoreListener, this.#options.restoreListener) }
+        : this.#options.restoreListener
+          ? { listener: this.#options.restoreListener }
+          : {}),
     });
     this.#startPhase = 'connecting the producer and the consumer';
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
@@ -493,12 +557,13 @@ export class KafkaStreams {
         // Exactly-once: a failed send fails the transaction, so per-record delivery reports (the binding hands them
         // to JS one object each) are only needed for errors.
         ...(this.#eos ? { 'transaction.timeout.ms': 10_000, 'delivery.report.only.error': true } : {}),
-        ...cfg.producerConfig,
+        ...(this.#observability ? this.#observability.clientConfig(cfg.producerConfig) : cfg.producerConfig),
       },
       ...(this.#eos ? { transactionalId: `${cfg.applicationId}-${cfg.instanceId}` } : {}),
       onDelivery: this.#collector!.onDelivery,
       onError: (e) => cfg.logger.warn(`producer: ${e.message}`),
       onLog: this.#diagnostics.onLog,
+      ...(this.#observability ? { onStatistics: this.#observability.statistics.onProducerStats } : {}),
     };
     const producer = this.#options.producerFactory?.(options) ?? new KafkaProducerClient(options);
     this.#collector!.attach(producer);
@@ -512,6 +577,8 @@ export class KafkaStreams {
     const consumer = this.#consumer!;
     const collector = this.#collector!;
     const maxPoll = cfg.maxPollRecords;
+    // Metrics: a few numbers per batch and per commit, never per record.
+    const counters = this.#observability?.counters;
     try {
       while (!this.#stopRequested) {
         try {
@@ -527,15 +594,25 @@ export class KafkaStreams {
           const now = Date.now();
           // Paused: records already fetched wait in their tasks' queues; nothing runs until resume().
           if (!this.#paused) {
+            const started = counters ? performance.now() : 0;
             for (const task of this.#tasks.all()) {
-              task.process(Number.POSITIVE_INFINITY);
+              const taken = task.process(Number.POSITIVE_INFINITY);
+              if (counters && taken > 0) counters.taskProcessed(task, now);
               task.punctuateWallClock(now);
               if (task.commitRequested) commitRequested = true;
+            }
+            if (counters) {
+              counters.processSeconds += (performance.now() - started) / 1000;
+              counters.batches++;
             }
           }
           collector.throwIfFailed();
           if (collector.backlogged) await collector.drain();
-          if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) await committer.commit();
+          if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) {
+            const started = counters ? performance.now() : 0;
+            await committer.commit();
+            counters?.commitDone((performance.now() - started) / 1000);
+          }
         } catch (e) {
           // Records the broker refused for good (back to the last commit, to hand each to the production handler) or
           // did not take in time (back to the last commit, to send them again).
@@ -585,6 +662,7 @@ export class KafkaStreams {
     while (this.#rebalances.length > 0) {
       const event = this.#rebalances.shift()!;
       const arrivedAt = this.#rebalanceArrivals.shift() ?? Date.now();
+      if (this.#observability) this.#observability.counters.rebalances++;
       if (this.state === 'RUNNING') this.#setState('REBALANCING');
       if (event.kind === 'revoke') await this.#onRevoked(event);
       else await this.#onAssigned(event, arrivedAt);

@@ -21,6 +21,8 @@ export interface NodeHost {
     error: Error,
     origin: 'KEY' | 'VALUE' | undefined,
   ): void;
+  /** The task's counters (sinks count what they produce). */
+  readonly metrics: { produced: number };
 }
 
 /** A node of a task's processor graph at run time. `process` runs synchronously, depth first. */
@@ -147,6 +149,7 @@ export class SinkRuntimeNode extends RuntimeNode {
     }
     try {
       this.#collector.send(topic, partition, key, value, record.timestamp, record.headers ?? Headers.EMPTY);
+      host.metrics.produced++;
     } catch (e) {
       if (!(e instanceof UndeliverableRecordError)) throw e;
       this.#host.handleProductionError(this.name, topic, partition, e, undefined);

@@ -11,5 +11,7 @@ export class TaskMetrics {
   /** Dead-letter records sent and committed (at-least-once: delivered); reset to the committed count on abort. */
   deadLettered = 0;
   deadLetteredAtCommit = 0;
+  /** Records handed to sinks (output, repartition topics); changelog records are not counted. */
+  produced = 0;
   punctuations = 0;
 }

@@ -1,0 +1,232 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../config/logger.js';
+import type { ServerConfig } from '../config/streams-config.js';
+import { ObservabilityServerError } from './observability-error.js';
+
+/** What the server serves; `StreamsObservability` provides it. */
+export interface ServedInstance {
+  readonly registry: Registry;
+  readonly logger: Logger;
+  /** Alive: the instance has not failed (ERROR) and is not shut down. */
+  live(): boolean;
+  ready(): boolean;
+  status(): unknown;
+  pause(): void;
+  resume(): void;
+  /** Extra GET routes (the dashboard and its assets): path → handler, or undefined for 404. */
+  page?(path: string, res: ServerResponse): Promise<boolean> | boolean;
+}
+
+const MAX_BODY = 64 * 1024;
+/** How long the dashboard's aggregation waits for a peer. */
+const PEER_TIMEOUT_MS = 2_000;
+
+/**
+ * The HTTP server of one instance (node:http, no framework): Prometheus' `/metrics`, Kubernetes-style
+ * `/health/live` and `/health/ready`, `/api/status` (JSON) and `/api/control` (POST `{"action":"pause"|"resume"}`,
+ * with `Authorization: Bearer <token>`; `"all": true` forwards it to every peer), `/api/application` (this instance's
+ * status and its peers', for the dashboard) and the dashboard at `/`. Bound to loopback unless `host` says otherwise.
+ */
+export class ObservabilityServer {
+  readonly #config: ServerConfig;
+  readonly #instance: ServedInstance;
+  #server: Server | undefined;
+
+  constructor(config: ServerConfig, instance: ServedInstance) {
+    this.#config = config;
+    this.#instance = instance;
+  }
+
+  /** Starts listening; rejects with an {@link ObservabilityServerError} when the address cannot be bound. */
+  async start(): Promise<void> {
+    const host = this.#config.host ?? '127.0.0.1';
+    const server = createServer((req, res) => {
+      this.#handle(req, res).catch((e: unknown) => {
+        this.#instance.logger.warn(`observability server: ${req.method} ${req.url} failed: ${(e as Error).message}`);
+        if (!res.headersSent) send(res, 500, { error: (e as Error).message });
+        else res.end();
+      });
+    });
+    // Idle keep-alive sockets (a browser, Prometheus) must not hold close() up.
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          new ObservabilityServerError(
+            `cannot start the observability server on ${host}:${this.#config.port}: ${e.message}`,
+            { cause: e, context: { field: 'server', host, port: this.#config.port } },
+          ),
+        ),
+      );
+      server.listen(this.#config.port, host, () => resolve());
+    });
+    this.#server = server;
+    this.#instance.logger.info(`observability server listening on ${this.url}`);
+  }
+
+  /** `http://host:port` once started. */
+  get url(): string | undefined {
+    const a = this.#server?.address() as AddressInfo | null | undefined;
+    if (!a) return undefined;
+    const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+    return `http://${host}:${a.port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const inst = this.#instance;
+    if (path === '/api/control') {
+      if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
+      return this.#control(req, res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'use GET' }, { allow: 'GET' });
+    switch (path) {
+      case '/metrics': {
+        const body = await inst.registry.metrics();
+        res.writeHead(200, { 'content-type': inst.registry.contentType });
+        res.end(body);
+        return;
+      }
+      case '/health/live':
+        return inst.live() ? send(res, 200, { status: 'UP' }) : send(res, 503, { status: 'DOWN' });
+      case '/health/ready':
+        return inst.ready() ? send(res, 200, { status: 'READY' }) : send(res, 503, { status: 'NOT_READY' });
+      case '/api/status':
+        return send(res, 200, inst.status());
+      case '/api/application':
+        return send(res, 200, { instances: await this.#application() });
+      default:
+        if (inst.page && (await inst.page(path, res))) return;
+        return send(res, 404, { error: `no such resource: ${path}` });
+    }
+  }
+
+  async #control(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const token = this.#config.token;
+    if (token === undefined) {
+      return send(res, 403, { error: 'control is disabled: configure server.token to enable /api/control' });
+    }
+    if (!bearerMatches(req.headers.authorization, token)) {
+      return send(res, 401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
+    }
+    let action: unknown;
+    let all = false;
+    try {
+      const body = JSON.parse(await readBody(req)) as { action?: unknown; all?: unknown };
+      action = body.action;
+      all = body.all === true;
+    } catch (e) {
+      return send(res, 400, { error: `the body must be JSON such as {"action":"pause"}: ${(e as Error).message}` });
+    }
+    switch (action) {
+      case 'pause':
+      case 'resume': {
+        if (action === 'pause') this.#instance.pause();
+        else this.#instance.resume();
+        const peers = all ? await this.#forward(action, req.headers.authorization!) : [];
+        const failed = peers.filter((p) => p.status !== 200);
+        return send(res, failed.length > 0 ? 502 : 200, { action, paused: action === 'pause', peers });
+      }
+      case 'rewind':
+        return send(res, 501, {
+          error: 'rewind is not implemented yet (it needs the control topic of the replay work)',
+        });
+      default:
+        return send(res, 400, {
+          error: `unknown action ${JSON.stringify(action)}: expected "pause", "resume" or "rewind"`,
+        });
+    }
+  }
+
+  /** This instance's status and each peer's, fetched in parallel; an unreachable peer is listed with its error. */
+  async #application(): Promise<{ url: string; status?: unknown; error?: string }[]> {
+    const peers = this.#config.peers ?? [];
+    const self = { url: this.url ?? '', status: this.#instance.status() };
+    const others = await Promise.all(
+      peers.map(async (url) => {
+        try {
+          const res = await fetch(new URL('/api/status', url), { signal: AbortSignal.timeout(PEER_TIMEOUT_MS) });
+          if (!res.ok) return { url, error: `HTTP ${res.status}` };
+          return { url, status: (await res.json()) as unknown };
+        } catch (e) {
+          return { url, error: (e as Error).message };
+        }
+      }),
+    );
+    return [self, ...others];
+  }
+
+  /** Sends a control action to every peer with the same authorization (replicas share the token). */
+  #forward(action: string, authorization: string): Promise<PeerControlResult[]> {
+    return Promise.all(
+      (this.#config.peers ?? []).map(async (url) => {
+        try {
+          const res = await fetch(new URL('/api/control', url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization },
+            body: JSON.stringify({ action }),
+            signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
+          });
+          return res.ok ? { url, status: res.status } : { url, status: res.status, error: await res.text() };
+        } catch (e) {
+          return { url, status: 0, error: (e as Error).message };
+        }
+      }),
+    );
+  }
+}
+
+export interface PeerControlResult {
+  readonly url: string;
+  /** HTTP status of the peer's answer, 0 when it could not be reached. */
+  readonly status: number;
+  readonly error?: string;
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1]!.trim());
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error(`body larger than ${MAX_BODY} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: { [name: string]: string } = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
