@@ -23,8 +23,13 @@ for (const file of report.testResults ?? []) {
     } else if (t.status === 'failed') failed++;
     else skipped++;
   }
-  // A file that failed to load has no assertion results but is a failure all the same.
-  if ((file.assertionResults ?? []).length === 0 && file.status === 'failed') failed++;
+  // A file that failed to load, or whose beforeAll/afterAll failed (its tests then show as skipped), is a failure
+  // all the same.
+  const results = file.assertionResults ?? [];
+  if (file.status === 'failed' && !results.some((t) => t.status === 'failed')) {
+    failed++;
+    console.log(`[test] failed outside any test (load, beforeAll or afterAll): ${relative(process.cwd(), file.name)}`);
+  }
 }
 const versionFile = '.cache/test-kafka-version';
 const kafka = existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : 'none (no broker was started)';

@@ -107,6 +107,7 @@ function startApp(appId: string, input: string, output: string, stateDir: string
   const proc = spawn(
     process.execPath,
     [
+      '--conditions=kaskade-source',
       '--import',
       'tsx',
       'test/fixtures/counting-replica.ts',
@@ -150,7 +151,13 @@ async function processedThrough(app: App, appId: string, input: string, records:
     },
     120_000,
     `${records} input records to be committed`,
-  );
+  ).catch((e: unknown) => {
+    // Say what the application was doing: its state and its last warnings and errors.
+    const recent = [...app.errors.slice(-5), ...app.warnings.slice(-5)].join(' | ');
+    throw new Error(`${(e as Error).message} (application state ${app.state}; last messages: ${recent || 'none'})`, {
+      cause: e,
+    });
+  });
 }
 
 describe('corrupt state on the real broker', () => {
