@@ -52,7 +52,14 @@ export async function prepareTopics(
       for (const k of s.sinks) if (typeof k.topic === 'string' && !internal.has(k.topic)) sinks.add(k.topic);
     }
     const dlq = config.deadLetterQueueTopic;
-    const counts = await admin.partitionCounts([...new Set([...sources, ...sinks, ...(dlq ? [dlq] : [])])]);
+    const named = [...new Set([...sources, ...sinks, ...(dlq ? [dlq] : [])])];
+    let counts = await admin.partitionCounts(named);
+    // A topic created a moment ago may not be in every broker's metadata yet (a cluster under load): look again for a
+    // few seconds before calling it missing.
+    for (let attempt = 0; attempt < 10 && named.some((t) => counts.get(t) === undefined); attempt++) {
+      await new Promise((r) => setTimeout(r, 500));
+      counts = await admin.partitionCounts(named);
+    }
     const missing = (topics: Iterable<string>) => [...topics].filter((t) => counts.get(t) === undefined);
     const problems = [
       ...(missing(sources).length ? [`source topic(s) not found: ${missing(sources).join(', ')}`] : []),
