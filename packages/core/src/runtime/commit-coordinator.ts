@@ -15,6 +15,12 @@ const FENCED_CODES = new Set([-144 /* _FENCED */, 90 /* PRODUCER_FENCED */, 47 /
 /** librdkafka's "fatal error" state, which a fenced producer reports on every later call. */
 const FATAL = -150;
 /**
+ * librdkafka's "erroneous state": the transactional producer was asked to do something its transaction state does not
+ * allow (a record sent between an abort and the next begin, seen once while a corrupted store was being rebuilt under
+ * load). Nothing of it was committed, so aborting and rewinding to the last commit is safe; repeats escalate.
+ */
+const STATE = -172;
+/**
  * A failure that comes back after every abort and rewind is not going away: after this many in a row with the same
  * message (numbers aside), spread over at least `ESCALATE_AFTER_MS` (a broker bounce can take that long), the
  * instance gives up and goes to ERROR with the cause instead of aborting forever.
@@ -26,7 +32,7 @@ const ESCALATE_AFTER_MS = 15_000;
 export function isTransactionError(e: unknown): e is KafkaOperationError {
   return (
     e instanceof KafkaOperationError &&
-    (e.fatal || e.txnRequiresAbort || FENCED_CODES.has(e.kafkaCode) || e.kafkaCode === FATAL)
+    (e.fatal || e.txnRequiresAbort || FENCED_CODES.has(e.kafkaCode) || e.kafkaCode === FATAL || e.kafkaCode === STATE)
   );
 }
 
@@ -227,7 +233,8 @@ export class CommitCoordinator {
     const e = error instanceof Error ? error : new Error(String(error));
     const op = e instanceof KafkaOperationError ? e : undefined;
     if (!op) throw e;
-    const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode) || op.kafkaCode === FATAL;
+    // A producer in an erroneous transaction state is replaced like a fenced one: its state cannot be trusted.
+    const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode) || op.kafkaCode === FATAL || op.kafkaCode === STATE;
     if (!fenced && !op.txnRequiresAbort && !op.retriable) throw e;
     await this.#escalateIfRepeated(e);
     this.recoveries++;
