@@ -40,6 +40,7 @@ export { Suppressed } from './suppressed.js';
 export { BufferConfig } from './buffer-config.js';
 export type { BufferFullStrategy } from './buffer-config.js';
 export { EmitStrategy } from './emit-strategy.js';
+export type { DeduplicateOptions, DeduplicationId } from './deduplicate-options.js';
 
 // Windows
 export { TimeWindows } from './time-windows.js';

@@ -6,6 +6,7 @@ import type {
 } from '@kaskade/processor-api';
 import type { TopicNameExtractor } from '@kaskade/core';
 import type { BranchedKStream } from './branched-kstream.js';
+import type { DeduplicateOptions } from './deduplicate-options.js';
 import type { ForeachAction, KeyValueMapper, Predicate, ValueJoiner, ValueMapper } from './functions.js';
 import type { Grouped } from './grouped.js';
 import type { JoinWindows } from './join-windows.js';
@@ -57,6 +58,23 @@ export interface KStream<K, V> {
   split(named?: Named): BranchedKStream<K, V>;
   /** The records of both streams, interleaved as they arrive. */
   merge(other: KStream<K, V>, named?: Named): KStream<K, V>;
+  /**
+   * Drops records whose id (default: the key) was already seen within `retentionMs` of event time, and counts them as
+   * dropped (reason `duplicate`). The ids live in a window store with that retention (changelogged), so memory and
+   * disk stay bounded; under `exactly_once_v2` the ids commit together with the output, so each id is forwarded once.
+   * Copies of a record must reach the same task: by key, the stream is repartitioned first when its key was changed;
+   * with an id selector, keep copies in one partition (e.g. `selectKey` the id and deduplicate by key).
+   * `'sourceOffset'` uses the record's source topic/partition/offset as id, for trigger-style steps that must not act
+   * twice on a re-delivered record. Records without an id (null) are forwarded.
+   *
+   * ```ts
+   * orders.deduplicate({ retentionMs: 10 * 60_000, name: 'order-ids' });
+   * orders.deduplicate((_k, o) => o.orderId, { retentionMs: 60_000, idSerde: Serdes.String() });
+   * ```
+   */
+  deduplicate(options: DeduplicateOptions<K>): KStream<K, V>;
+  deduplicate<ID>(idSelector: KeyValueMapper<K, V, ID>, options: DeduplicateOptions<ID>): KStream<K, V>;
+  deduplicate(id: 'sourceOffset', options: Omit<DeduplicateOptions<string>, 'idSerde'>): KStream<K, V>;
   /** Writes the stream to a topic, or to the topic an extractor picks per record (terminal). */
   to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void;
   /** Writes the stream through an internal topic `<applicationId>-<name>-repartition` and reads it back. */

@@ -8,6 +8,7 @@ import type {
 } from '@kaskade/processor-api';
 import type { StreamPartitioner, TopicNameExtractor } from '@kaskade/core';
 import type { BranchedKStream } from '../branched-kstream.js';
+import type { DeduplicateOptions, DeduplicationId } from '../deduplicate-options.js';
 import type { ForeachAction, KeyValueMapper, Predicate, ValueJoiner, ValueMapper } from '../functions.js';
 import type { Grouped } from '../grouped.js';
 import { JoinWindows } from '../join-windows.js';
@@ -22,6 +23,7 @@ import type { Repartitioned } from '../repartitioned.js';
 import type { StreamJoined } from '../stream-joined.js';
 import { erased, nameOrGenerate } from './args.js';
 import { BranchedKStreamImpl } from './branched-kstream-impl.js';
+import { deduplicateStream } from './deduplicate-stream.js';
 import { KGroupedStreamImpl } from './kgrouped-stream-impl.js';
 import { KTableImpl } from './ktable-impl.js';
 import { KStreamFilter } from './processors/kstream-filter.js';
@@ -39,6 +41,7 @@ import { SourceTableMaterialization } from './source-table-materialization.js';
 import { addTimestampedKeyValueStore } from './store-factory.js';
 import type { StreamProps } from './stream-props.js';
 import { joinStreams } from './stream-stream-join.js';
+import { toSupplier } from './to-supplier.js';
 
 /**
  * The KStream handle: immutable, holding where it attaches in the graph and what it knows about its records.
@@ -125,6 +128,13 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       valueSerde: p.valueSerde === o.valueSerde ? p.valueSerde : undefined,
       repartitionRequired: p.repartitionRequired || o.repartitionRequired,
     });
+  }
+
+  deduplicate<ID>(
+    id: DeduplicationId<K, V, ID> | DeduplicateOptions<ID>,
+    options?: DeduplicateOptions<ID>,
+  ): KStream<K, V> {
+    return deduplicateStream(this, id, options);
   }
 
   to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
@@ -387,13 +397,4 @@ function asStreamImpl<K, V>(stream: KStream<K, V>, operation: string): KStreamIm
     throw new TopologyError(`${operation}: expected a KStream made by a StreamsBuilder, got ${String(stream)}`);
   }
   return stream as KStreamImpl<K, V>;
-}
-
-function toSupplier<KIn, VIn, KOut, VOut>(
-  supplier: ProcessorSupplierLike<KIn, VIn, KOut, VOut>,
-  operation: string,
-): ProcessorSupplier<KIn, VIn, KOut, VOut> {
-  if (typeof supplier === 'function') return { get: supplier };
-  if (supplier && typeof supplier.get === 'function') return supplier;
-  throw new TopologyError(`${operation}: needs a processor supplier (an object with get(), or a function)`);
 }
