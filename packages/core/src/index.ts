@@ -46,6 +46,7 @@ export type { Logger, LogLevel, LogFields, ConsoleLoggerOptions } from './config
 export { LogAndFailExceptionHandler } from './errors/log-and-fail-exception-handler.js';
 export { LogAndContinueExceptionHandler } from './errors/log-and-continue-exception-handler.js';
 export { DefaultProductionExceptionHandler } from './errors/default-production-exception-handler.js';
+export { LogAndContinueProductionExceptionHandler } from './errors/log-and-continue-production-exception-handler.js';
 export type { BuiltInHandlerOptions } from './errors/built-in-handler-options.js';
 export { deadLetterRecordFor, DeadLetterHeaders } from './errors/dead-letter-record.js';
 export { InvalidTimestampError } from './errors/invalid-timestamp-error.js';

@@ -14,6 +14,7 @@ import type {
 import { formatIssueList, formatIssuePath } from '../errors/format-issues.js';
 import type { Issue } from '../errors/format-issues.js';
 import { LogAndContinueExceptionHandler } from '../errors/log-and-continue-exception-handler.js';
+import { LogAndContinueProductionExceptionHandler } from '../errors/log-and-continue-production-exception-handler.js';
 import { LogAndFailExceptionHandler } from '../errors/log-and-fail-exception-handler.js';
 import { BytesSerde } from '../serde/bytes-serde.js';
 import { RecordTimestampExtractor } from '../time/record-timestamp-extractor.js';
@@ -177,8 +178,11 @@ export type StreamsConfigInput = Pick<StreamsConfig, 'applicationId' | 'bootstra
     readonly deserializationExceptionHandler?: BuiltInExceptionHandlerName | DeserializationExceptionHandler;
     /** `'logAndFail'` (default), `'logAndContinue'` or a {@link ProcessingExceptionHandler}. */
     readonly processingExceptionHandler?: BuiltInExceptionHandlerName | ProcessingExceptionHandler;
-    /** `'fail'` (default) or a {@link ProductionExceptionHandler}. */
-    readonly productionExceptionHandler?: 'fail' | ProductionExceptionHandler;
+    /**
+     * `'fail'` (default), `'logAndContinue'` (drop the output record, counted, and dead-letter its source record when
+     * `deadLetterQueueTopic` is set) or a {@link ProductionExceptionHandler}.
+     */
+    readonly productionExceptionHandler?: 'fail' | 'logAndContinue' | ProductionExceptionHandler;
   };
 
 type HandlerField = 'deserializationExceptionHandler' | 'processingExceptionHandler' | 'productionExceptionHandler';
@@ -307,7 +311,7 @@ export const streamsConfigSchema = z.strictObject({
     })
     .default('logAndFail'),
   productionExceptionHandler: z
-    .union([z.literal('fail'), z.custom<ProductionExceptionHandler>(hasFunctions('handle'))], {
+    .union([z.enum(['fail', 'logAndContinue']), z.custom<ProductionExceptionHandler>(hasFunctions('handle'))], {
       error: `must be 'fail' or an object with a handle(context, error) method`,
     })
     .default('fail'),
@@ -403,8 +407,10 @@ export function parseStreamsConfig(input: unknown): StreamsConfig {
     processingExceptionHandler: resolveHandler(parsed.processingExceptionHandler, handlerOptions),
     productionExceptionHandler:
       parsed.productionExceptionHandler === 'fail'
-        ? new DefaultProductionExceptionHandler()
-        : parsed.productionExceptionHandler,
+        ? new DefaultProductionExceptionHandler(handlerOptions)
+        : parsed.productionExceptionHandler === 'logAndContinue'
+          ? new LogAndContinueProductionExceptionHandler(handlerOptions)
+          : parsed.productionExceptionHandler,
     // Per-client settings win over the shared ones. Merged here, once, so every client of the runtime (and of tools
     // that take a parsed config) gets the same view; parsing a parsed config again gives the same result.
     clientConfig: Object.freeze({ ...parsed.clientConfig }),

@@ -65,7 +65,9 @@ export interface SourceRecordContext {
 
 /**
  * Where a production error happened: the output `topic` (and `partition` once known), and — when the runtime knows
- * it — the task, the node and the source record whose processing produced the failed record. A failure reported by
+ * it — the task, the node and the source record whose processing produced the failed record, with its raw key, value
+ * and headers as consumed (Kafka Streams' `sourceRawKey`/`sourceRawValue`, KIP-1034), so that a handler can write it
+ * to a dead-letter topic (`deadLetterRecordFor(context.sourceRecord, error, topic)`). A failure reported by
  * the broker long after the send (a delivery report) first rewinds the tasks to their last commit (see
  * `ProductionExceptionHandler`), so the handler sees it again with the source record's context.
  */
@@ -75,7 +77,7 @@ export interface ProductionErrorContext {
   readonly taskId?: TaskId;
   /** The sink node (or, for a dead-letter record, the node whose handler produced it). */
   readonly nodeName?: string;
-  readonly sourceRecord?: SourceRecordContext;
+  readonly sourceRecord?: RawSourceRecord;
 }
 
 /**

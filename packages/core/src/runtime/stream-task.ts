@@ -19,7 +19,7 @@ import type {
   TimestampExtractor,
 } from '@kaskade/processor-api';
 import { TaskStateManager } from '@kaskade/state-store/internal';
-import type { HandlerResponse, RawSourceRecord, SourceRecordContext } from '../errors/exception-handlers.js';
+import type { HandlerResponse, RawSourceRecord } from '../errors/exception-handlers.js';
 import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
 import { ExtractRecordMetadataTimestamp } from '../time/extract-record-metadata-timestamp.js';
 import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
@@ -88,6 +88,11 @@ export class StreamTask implements NodeHost {
   currentOffset = -1;
   /** Timestamp of the record being processed, or stream time in a punctuation. */
   currentTimestamp = -1;
+  /** The consumed message being processed and its headers: the raw source record a production error hands over. */
+  #currentMessage: ConsumedMessage | undefined;
+  #currentHeaders: Headers = Headers.EMPTY;
+  /** True while the production handler decides about a dead letter that could not be produced. */
+  #handlingDeadLetter = false;
 
   constructor(id: TaskId, subtopology: Subtopology, topology: Topology, env: TaskEnvironment) {
     this.id = id;
@@ -403,6 +408,8 @@ export class StreamTask implements NodeHost {
     this.currentPartition = q.partition;
     this.currentOffset = m.offset;
     this.currentTimestamp = ts;
+    this.#currentMessage = m;
+    this.#currentHeaders = record.headers;
     const source = this.#sources[q.sourceIndex]!.node;
     this.currentNodeName = source.name;
     try {
@@ -456,7 +463,7 @@ export class StreamTask implements NodeHost {
     const error = e instanceof Error ? e : new Error(String(e));
     const context = { taskId: this.id, nodeName, topic: m.topic, partition: m.partition, offset: m.offset };
     const response = this.#env.deserializationExceptionHandler.handle(context, this.#raw(m, headers), error);
-    const source = { topic: m.topic, partition: m.partition, offset: m.offset };
+    const source = this.#raw(m, headers);
     this.#applyResponse(
       response,
       m.timestamp,
@@ -503,21 +510,33 @@ export class StreamTask implements NodeHost {
     response: HandlerResponse,
     timestamp: number | undefined,
     fail: () => never,
-    source?: SourceRecordContext,
+    source?: RawSourceRecord,
   ): void {
     this.#sendDeadLetters(response, timestamp, source);
     if (response.action === 'FAIL') fail();
     this.metrics.skippedRecords++;
   }
 
-  #sendDeadLetters(response: HandlerResponse, timestamp: number | undefined, source?: SourceRecordContext): void {
+  #sendDeadLetters(response: HandlerResponse, timestamp: number | undefined, source?: RawSourceRecord): void {
+    if (this.#handlingDeadLetter && response.deadLetterRecords?.length) {
+      this.#env.logger.warn(
+        `task ${this.idString}: not sending ${response.deadLetterRecords.length} dead letter(s) for a dead letter that could not be produced`,
+      );
+      return;
+    }
     for (const r of response.deadLetterRecords ?? []) {
       try {
         this.#env.collector.send(r.topic, -1, r.key, r.value, timestamp ?? this.#env.wallClockMs(), r.headers);
       } catch (e) {
         if (!(e instanceof UndeliverableRecordError)) throw e;
-        // A dead letter that cannot be delivered is a production error like any other (and is not counted as sent).
-        this.handleProductionError(this.currentNodeName, r.topic, -1, e, undefined, source);
+        // A dead letter that cannot be delivered is a production error like any other (and is not counted as sent);
+        // the dead letters its handler names in turn are not sent: they could fail the same way, without end.
+        this.#handlingDeadLetter = true;
+        try {
+          this.handleProductionError(this.currentNodeName, r.topic, -1, e, undefined, source);
+        } finally {
+          this.#handlingDeadLetter = false;
+        }
         continue;
       }
       this.metrics.deadLettered++;
@@ -531,15 +550,15 @@ export class StreamTask implements NodeHost {
     partition: number,
     error: Error,
     origin: 'KEY' | 'VALUE' | undefined,
-    sourceRecord?: SourceRecordContext,
+    sourceRecord?: RawSourceRecord,
   ): void {
     const handler = this.#env.productionExceptionHandler;
     // A dead letter of a record that failed deserialization names that record; everything else the current one.
     const source =
       sourceRecord ??
-      (this.currentTopic === undefined
+      (this.currentTopic === undefined || this.#currentMessage === undefined
         ? undefined
-        : { topic: this.currentTopic, partition: this.currentPartition, offset: this.currentOffset });
+        : this.#raw(this.#currentMessage, this.#currentHeaders));
     const context = {
       topic,
       ...(partition >= 0 ? { partition } : {}),
@@ -554,6 +573,8 @@ export class StreamTask implements NodeHost {
       ? `record ${source.topic}-${source.partition}@${source.offset} (task ${this.idString})`
       : `a punctuation of "${nodeName}" (task ${this.idString})`;
     if (response.action === 'FAIL') {
+      // Dead letters first, as for the other handlers (KIP-1034: a failing handler may still name them).
+      this.#sendDeadLetters(response, this.currentTimestamp, source);
       // A ProductionError, not a SerializationError: the processing exception handler must not see it (KIP-399).
       throw new ProductionError(`sink "${nodeName}" failed on ${where}: ${error.message}`, {
         cause: error,

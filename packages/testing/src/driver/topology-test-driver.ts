@@ -68,6 +68,7 @@ export class TopologyTestDriver {
       defaultTimestampExtractor: this.config.defaultTimestampExtractor,
       deserializationExceptionHandler: this.config.deserializationExceptionHandler,
       processingExceptionHandler: this.config.processingExceptionHandler,
+      productionExceptionHandler: this.config.productionExceptionHandler,
       collector,
       wallClockMs: () => this.#wallClock,
       appStateDir: join(this.#stateDir, appId),
