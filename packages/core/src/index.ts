@@ -67,6 +67,7 @@ export type {
   SourceOptions,
   SinkOptions,
 } from './topology/node-definitions.js';
+export type { SinkTopicConfig } from './topology/sink-topic-config.js';
 
 // Runtime
 export { KafkaStreams } from './runtime/kafka-streams.js';

@@ -10,6 +10,7 @@ export type { ConsumerClientOptions, RebalanceEvent, ConsumeCallback } from './k
 export { KafkaProducerClient } from './kafka/kafka-producer-client.js';
 export type { ProducerClientOptions } from './kafka/kafka-producer-client.js';
 export { fromWireHeaders, toWireHeaders } from './kafka/message-headers.js';
+export { describeTopicConfigs } from './kafka/describe-topic-configs.js';
 export type {
   ConsumedMessage,
   DeliveryReport,

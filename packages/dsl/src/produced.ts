@@ -1,5 +1,5 @@
 import type { Serde } from '@kaskade/processor-api';
-import type { StreamPartitioner } from '@kaskade/core';
+import type { SinkTopicConfig, StreamPartitioner } from '@kaskade/core';
 import { checkName } from './named.js';
 
 /**
@@ -15,6 +15,7 @@ interface ProducedProps<K, V> {
   readonly valueSerde?: Serde<V> | undefined;
   readonly partitioner?: Partitioner<K, V> | undefined;
   readonly processorName?: string | undefined;
+  readonly topicConfig?: SinkTopicConfig | undefined;
 }
 
 // The settings are internal (stripped from the published declarations), so this phantom member is what keeps
@@ -40,6 +41,8 @@ export class Produced<K, V> {
   readonly partitioner: Partitioner<K, V> | undefined;
   /** @internal */
   readonly processorName: string | undefined;
+  /** @internal */
+  readonly topicConfig: SinkTopicConfig | undefined;
 
   private constructor(props: ProducedProps<K, V>) {
     if (props.processorName !== undefined) checkName(props.processorName, 'Produced processor');
@@ -47,6 +50,7 @@ export class Produced<K, V> {
     this.valueSerde = props.valueSerde;
     this.partitioner = props.partitioner;
     this.processorName = props.processorName;
+    this.topicConfig = props.topicConfig === undefined ? undefined : Object.freeze({ ...props.topicConfig });
     Object.freeze(this);
   }
 
@@ -87,8 +91,22 @@ export class Produced<K, V> {
     return new Produced<K, V>({ ...this.#props(), processorName });
   }
 
+  /**
+   * Makes the output topic managed: created at start with these partitions, replication factor and configs when it
+   * does not exist (Kafka Streams would refuse to start), and checked when it does — a different partition count or
+   * config fails the start with an error naming each difference.
+   *
+   * ```ts
+   * stream.to('alerts', Produced.with(S, S).withTopicConfig({ partitions: 3, configs: { 'retention.ms': '86400000' } }));
+   * ```
+   */
+  withTopicConfig(topicConfig: SinkTopicConfig): Produced<K, V> {
+    return new Produced<K, V>({ ...this.#props(), topicConfig });
+  }
+
   #props(): ProducedProps<K, V> {
     return {
+      topicConfig: this.topicConfig,
       keySerde: this.keySerde,
       valueSerde: this.valueSerde,
       partitioner: this.partitioner,

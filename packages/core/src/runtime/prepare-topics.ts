@@ -1,6 +1,7 @@
 import { StreamsError, TopologyError } from '@kaskade/processor-api';
 import type { StreamsConfig } from '../config/streams-config.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
+import { ensureManagedSinkTopics } from './ensure-sink-topics.js';
 import { internalTopicName, planTopics } from '../topology/internal-topic-planner.js';
 import type { TopicPlan } from '../topology/internal-topic-planner.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
@@ -53,6 +54,7 @@ export async function prepareTopics(
     }
     const dlq = config.deadLetterQueueTopic;
     const named = [...new Set([...sources, ...sinks, ...(dlq ? [dlq] : [])])];
+    await ensureManagedSinkTopics(topology, config, admin, options.timeoutMs ?? 30_000);
     let counts = await admin.partitionCounts(named);
     // A topic created a moment ago may not be in every broker's metadata yet (a cluster under load): look again for a
     // few seconds before calling it missing.

@@ -1,4 +1,5 @@
 import type { ProcessorSupplier, Serde, StateStore, StoreBuilder, TimestampExtractor } from '@kaskade/processor-api';
+import type { SinkTopicConfig } from './sink-topic-config.js';
 
 /** Where a source starts reading when its group has no committed offset. */
 export type OffsetResetPolicy = 'earliest' | 'latest' | { readonly timestampMs: number };
@@ -32,6 +33,8 @@ export interface SinkOptions<K = unknown, V = unknown> {
   readonly keySerde?: Serde<K>;
   readonly valueSerde?: Serde<V>;
   readonly partitioner?: StreamPartitioner<K, V>;
+  /** Create the topic at start when missing, and check it when it exists (see {@link SinkTopicConfig}). */
+  readonly topicConfig?: SinkTopicConfig;
 }
 
 export interface SourceNodeDef {

@@ -12,6 +12,7 @@ import type {
 } from './node-definitions.js';
 import type { Subtopology } from './subtopology.js';
 import { describeTopology } from './topology-description.js';
+import { checkSinkTopicConfig } from './sink-topic-config.js';
 
 const NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
 
@@ -112,6 +113,7 @@ export class Topology {
         context: { node: name },
       });
     }
+    if (options.topicConfig !== undefined) checkSinkTopicConfig(name, topic, options.topicConfig);
     this.#checkParents(name, parentNames);
     this.#add({
       kind: 'sink',

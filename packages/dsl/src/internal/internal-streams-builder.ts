@@ -230,6 +230,7 @@ export class InternalStreamsBuilder {
               ...(node.keySerde ? { keySerde: node.keySerde } : {}),
               ...(node.valueSerde ? { valueSerde: node.valueSerde } : {}),
               ...(node.partitioner ? { partitioner: node.partitioner } : {}),
+              ...(node.topicConfig ? { topicConfig: node.topicConfig } : {}),
             },
             ...node.parentNames,
           );

@@ -40,6 +40,7 @@ import { KTableSource } from './processors/ktable-source.js';
 import { SourceTableMaterialization } from './source-table-materialization.js';
 import { addTimestampedKeyValueStore } from './store-factory.js';
 import type { StreamProps } from './stream-props.js';
+import { addStreamSink } from './kstream-sink.js';
 import { joinStreams } from './stream-stream-join.js';
 import { toSupplier } from './to-supplier.js';
 
@@ -138,18 +139,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
-    const { builder, name: parent, keySerde, valueSerde } = this.#props;
-    if (typeof topic === 'string' && topic.length === 0) throw new TopologyError('to() needs a topic name');
-    const generated = builder.newProcessorName('KSTREAM-SINK-'); // taken even when named, as in Kafka Streams
-    const name = produced?.processorName ?? generated;
-    builder.addSink({
-      name,
-      parentNames: [parent],
-      topic: topic as string | TopicNameExtractor<unknown, unknown>,
-      keySerde: (produced?.keySerde ?? keySerde) as never,
-      valueSerde: (produced?.valueSerde ?? valueSerde) as never,
-      partitioner: produced?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
-    });
+    addStreamSink(this.#props, topic, produced);
   }
 
   repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V> {

@@ -2,7 +2,7 @@
 // KTable, ...) add nodes to the one mutable graph of their builder; `InternalStreamsBuilder.build` compiles the nodes,
 // in the order they were added, to a core Topology.
 import type { ProcessorSupplier, Serde, TimestampExtractor } from '@kaskade/processor-api';
-import type { OffsetResetPolicy, StreamPartitioner, TopicNameExtractor } from '@kaskade/core';
+import type { OffsetResetPolicy, SinkTopicConfig, StreamPartitioner, TopicNameExtractor } from '@kaskade/core';
 
 /** Reads one or more topics. */
 export interface SourceNode {
@@ -35,6 +35,8 @@ export interface SinkNode {
   readonly keySerde: Serde<unknown> | undefined;
   readonly valueSerde: Serde<unknown> | undefined;
   readonly partitioner: StreamPartitioner<unknown, unknown> | undefined;
+  /** A managed output topic: created or checked at start (`Produced.withTopicConfig`). */
+  readonly topicConfig?: SinkTopicConfig | undefined;
 }
 
 /** Declares a repartition topic (named without the application id, which the runtime prefixes). */
