@@ -56,6 +56,12 @@ export interface StreamsConfig {
   readonly cacheMaxBytes: number;
   /** The most records taken from the consumer per batch. Default: 1000. */
   readonly maxPollRecords: number;
+  /**
+   * The most records this instance takes from its source topics per second (a token bucket: fetching waits while it
+   * is empty; `metrics().throttledMs` counts the wait). Stated per instance: N replicas take up to N times as many.
+   * Default: no limit.
+   */
+  readonly maxRecordsPerSecond?: number;
   /** How long one poll waits for records when none are buffered, in ms. Default: 100. */
   readonly pollMs: number;
   /**
@@ -281,6 +287,11 @@ export const streamsConfigSchema = z.strictObject({
   commitIntervalMs: integer(0).optional(),
   cacheMaxBytes: integer(0).default(10 * 1024 * 1024),
   maxPollRecords: integer(1).default(1000),
+  maxRecordsPerSecond: z
+    .number({ error: 'must be a number > 0 (records per second)' })
+    .positive('must be a number > 0 (records per second)')
+    .finite('must be a number > 0 (records per second)')
+    .optional(),
   pollMs: integer(0).default(100),
   defaultKeySerde: z
     .custom<Serde<unknown>>(hasFunctions('serialize', 'deserialize'), {

@@ -39,6 +39,7 @@ import { RebalanceTimer } from './rebalance-timer.js';
 import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
 import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { prepareTopics } from './prepare-topics.js';
+import { RecordRateLimiter } from './record-rate-limiter.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
@@ -59,6 +60,8 @@ export interface StreamsMetrics {
   readonly restoredRecords: number;
   readonly produced: number;
   readonly activeTasks: readonly string[];
+  /** Milliseconds fetching waited for the `maxRecordsPerSecond` budget (0 without a limit). */
+  readonly throttledMs: number;
 }
 
 /** Options that are not configuration: listeners and seams for tests. */
@@ -113,6 +116,8 @@ export class KafkaStreams {
   #admin: KafkaAdmin | undefined;
   #restored = 0;
   #paused = false;
+  /** `maxRecordsPerSecond`, when set. */
+  readonly #rateLimiter: RecordRateLimiter | undefined;
   #controlChannel: ControlChannel | undefined;
   #control: ControlApplier | undefined;
   /** The clients' last connection error, for errors that would only say "timed out". */
@@ -129,6 +134,8 @@ export class KafkaStreams {
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.config = parseStreamsConfig(config);
+    const rate = this.config.maxRecordsPerSecond;
+    this.#rateLimiter = rate === undefined ? undefined : new RecordRateLimiter(rate);
     this.#topology = topology;
     this.#options = options;
     topology.subtopologies();
@@ -390,6 +397,7 @@ export class KafkaStreams {
       restoredRecords: this.#restored,
       produced: this.#collector?.sent ?? 0,
       activeTasks: this.#tasks.ids(),
+      throttledMs: this.#rateLimiter?.throttledMs ?? 0,
     };
   }
 
@@ -586,7 +594,9 @@ export class KafkaStreams {
           if (this.#control?.changed) await this.#control.apply();
           const committer = this.#committer!;
           if (this.#eos && !committer.inTransaction) await committer.ensureTransaction();
-          const messages = await this.#consume(consumer, maxPoll);
+          const limit = this.#rateLimiter ? await this.#rateLimiter.permits(maxPoll) : maxPoll;
+          const messages = await this.#consume(consumer, limit);
+          this.#rateLimiter?.taken(messages.length);
           if (this.#stopRequested && messages.length === 0) break;
           this.#tasks.route(messages);
           if (messages.length > 0 && this.#rebalanceTimer.awaitingFirstRecord) this.#rebalanceTimer.firstRecord();
