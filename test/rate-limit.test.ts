@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, Serdes, Topology } from '@kaskade/core';
+import type { ProcessorContext, Record } from '@kaskade/processor-api';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { createTopics, eventually, produce } from './kafka-helpers.js';
 
@@ -67,6 +68,82 @@ describe('maxRecordsPerSecond (broker)', () => {
       for (const r of replicas) expect(r.metrics().throttledMs).toBeGreaterThan(0);
     } finally {
       await Promise.all(replicas.map((r) => r.close()));
+    }
+  }, 120_000);
+
+  it('should hold one source topic to its own limit by pausing it, while the other flows freely', async () => {
+    const slow = uniqueName('rate-slow');
+    const fast = uniqueName('rate-fast');
+    const output = uniqueName('rate-out');
+    await createTopics(
+      { topic: slow, partitions: 2 },
+      { topic: fast, partitions: 2 },
+      { topic: output, partitions: 2 },
+    );
+    await produce(
+      slow,
+      Array.from({ length: 6000 }, (_, i) => ({ key: `s${i % 13}`, value: String(i) })),
+    );
+    await produce(
+      fast,
+      Array.from({ length: 6000 }, (_, i) => ({ key: `f${i % 13}`, value: String(i) })),
+    );
+    const S = Serdes.String();
+    const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-rate-'));
+    dirs.push(stateDir);
+    let slowCount = 0;
+    let fastCount = 0;
+    const streams = new KafkaStreams(
+      new Topology()
+        .addSource('slow', slow, { keySerde: S, valueSerde: S, offsetReset: 'earliest' })
+        .addSource('fast', fast, { keySerde: S, valueSerde: S, offsetReset: 'earliest' })
+        .addProcessor(
+          'count',
+          () => {
+            let context: ProcessorContext<string, string>;
+            return {
+              init(c: ProcessorContext<string, string>) {
+                context = c;
+              },
+              process(record: Record<string, string>) {
+                if (context.recordMetadata()?.topic === slow) slowCount++;
+                else fastCount++;
+                context.forward(record);
+              },
+            };
+          },
+          'slow',
+          'fast',
+        )
+        .addSink('sink', output, { keySerde: S, valueSerde: S }, 'count'),
+      {
+        applicationId: uniqueName('rate-topic-app'),
+        bootstrapServers: bootstrapServers(),
+        stateDir,
+        maxRecordsPerSecondByTopic: { [slow]: 100 },
+        commitIntervalMs: 1000,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      },
+    );
+    try {
+      await streams.start();
+      await eventually(() => fastCount === 6000, 60_000, 'the unlimited topic to be read through');
+      const before = slowCount;
+      const started = performance.now();
+      await new Promise((r) => setTimeout(r, 20_000));
+      const seconds = (performance.now() - started) / 1000;
+      const rate = (slowCount - before) / seconds;
+      const throttled = streams.metrics().throttledMsByTopic[slow] ?? 0;
+      console.log(
+        `[rate-limit] ${slow}: ${rate.toFixed(1)} records/s over ${seconds.toFixed(1)} s (limit 100); paused ${throttled} ms; the other topic's 6000 records went through at once`,
+      );
+      expect(streams.state).toBe('RUNNING');
+      expect(rate).toBeGreaterThanOrEqual(90);
+      expect(rate).toBeLessThanOrEqual(110);
+      expect(throttled).toBeGreaterThan(0);
+      expect(streams.metrics().throttledMsByTopic[fast]).toBeUndefined();
+    } finally {
+      await streams.close();
     }
   }, 120_000);
 });

@@ -62,6 +62,12 @@ export interface StreamsConfig {
    * Default: no limit.
    */
   readonly maxRecordsPerSecond?: number;
+  /**
+   * The most records per second this instance takes from each named source topic: that topic's partitions are
+   * paused in the consumer while its budget is spent (`metrics().throttledMsByTopic`). Per instance, as
+   * `maxRecordsPerSecond`. Every key must be a source topic of the topology.
+   */
+  readonly maxRecordsPerSecondByTopic?: { readonly [topic: string]: number };
   /** How long one poll waits for records when none are buffered, in ms. Default: 100. */
   readonly pollMs: number;
   /**
@@ -291,6 +297,16 @@ export const streamsConfigSchema = z.strictObject({
     .number({ error: 'must be a number > 0 (records per second)' })
     .positive('must be a number > 0 (records per second)')
     .finite('must be a number > 0 (records per second)')
+    .optional(),
+  maxRecordsPerSecondByTopic: z
+    .record(
+      z.string(),
+      z
+        .number({ error: 'must be a number > 0 (records per second)' })
+        .positive('must be a number > 0 (records per second)')
+        .finite('must be a number > 0 (records per second)'),
+      { error: 'must be an object: source topic → records per second' },
+    )
     .optional(),
   pollMs: integer(0).default(100),
   defaultKeySerde: z

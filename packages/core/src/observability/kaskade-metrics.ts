@@ -166,6 +166,22 @@ export class KaskadeMetrics {
     );
     perInstance('kaskade_process_batches_total', 'Batches processed', (s) => s.counters.batches);
     perInstance(
+      'kaskade_throttled_seconds_total',
+      "Time fetching waited for the instance's maxRecordsPerSecond budget",
+      (s) => s.instance.totals().throttledMs / 1000,
+    );
+    counter(
+      'kaskade_topic_throttled_seconds_total',
+      "Time a source topic's partitions were paused for its maxRecordsPerSecondByTopic budget",
+      [...ID, 'topic'],
+      (c) =>
+        sources.forEach((s) =>
+          Object.entries(s.instance.totals().throttledMsByTopic).forEach(([topic, ms]) =>
+            c.inc({ ...idOf(s), topic }, ms / 1000),
+          ),
+        ),
+    );
+    perInstance(
       'kaskade_records_restored_total',
       'Changelog records restored into stores',
       (s) => s.restore.restoredTotal,

@@ -40,6 +40,7 @@ import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
 import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { prepareTopics } from './prepare-topics.js';
 import { RecordRateLimiter } from './record-rate-limiter.js';
+import { TopicRateLimits } from './topic-rate-limits.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
@@ -62,6 +63,8 @@ export interface StreamsMetrics {
   readonly activeTasks: readonly string[];
   /** Milliseconds fetching waited for the `maxRecordsPerSecond` budget (0 without a limit). */
   readonly throttledMs: number;
+  /** Per topic of `maxRecordsPerSecondByTopic`: milliseconds its partitions were paused for its budget. */
+  readonly throttledMsByTopic: { readonly [topic: string]: number };
 }
 
 /** Options that are not configuration: listeners and seams for tests. */
@@ -118,6 +121,8 @@ export class KafkaStreams {
   #paused = false;
   /** `maxRecordsPerSecond`, when set. */
   readonly #rateLimiter: RecordRateLimiter | undefined;
+  /** `maxRecordsPerSecondByTopic`, when set. */
+  readonly #topicRateLimits: TopicRateLimits | undefined;
   #controlChannel: ControlChannel | undefined;
   #control: ControlApplier | undefined;
   /** The clients' last connection error, for errors that would only say "timed out". */
@@ -136,6 +141,9 @@ export class KafkaStreams {
     this.config = parseStreamsConfig(config);
     const rate = this.config.maxRecordsPerSecond;
     this.#rateLimiter = rate === undefined ? undefined : new RecordRateLimiter(rate);
+    const byTopic = this.config.maxRecordsPerSecondByTopic;
+    if (byTopic !== undefined) TopicRateLimits.check(byTopic, topology);
+    this.#topicRateLimits = byTopic === undefined ? undefined : new TopicRateLimits(byTopic);
     this.#topology = topology;
     this.#options = options;
     topology.subtopologies();
@@ -398,6 +406,7 @@ export class KafkaStreams {
       produced: this.#collector?.sent ?? 0,
       activeTasks: this.#tasks.ids(),
       throttledMs: this.#rateLimiter?.throttledMs ?? 0,
+      throttledMsByTopic: this.#topicRateLimits?.throttledMsByTopic() ?? {},
     };
   }
 
@@ -594,9 +603,11 @@ export class KafkaStreams {
           if (this.#control?.changed) await this.#control.apply();
           const committer = this.#committer!;
           if (this.#eos && !committer.inTransaction) await committer.ensureTransaction();
+          this.#topicRateLimits?.beforeBatch(consumer, Date.now(), this.#paused);
           const limit = this.#rateLimiter ? await this.#rateLimiter.permits(maxPoll) : maxPoll;
           const messages = await this.#consume(consumer, limit);
           this.#rateLimiter?.taken(messages.length);
+          this.#topicRateLimits?.afterBatch(messages, consumer, Date.now());
           if (this.#stopRequested && messages.length === 0) break;
           this.#tasks.route(messages);
           if (messages.length > 0 && this.#rebalanceTimer.awaitingFirstRecord) this.#rebalanceTimer.firstRecord();
