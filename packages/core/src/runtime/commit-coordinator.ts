@@ -4,22 +4,13 @@ import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import { retryKafka } from '../kafka/retry-kafka.js';
 import type { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
-import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { KafkaRecordCollector } from './kafka-record-collector.js';
+import { needsNewProducer } from './streams-producer.js';
+import type { StreamsProducer } from './streams-producer.js';
 import type { StreamTask } from './stream-task.js';
 import type { TaskManager } from './task-manager.js';
 
-/** librdkafka codes that mean another producer with our transactional id (or a newer epoch) took over. */
-const FENCED_CODES = new Set([-144 /* _FENCED */, 90 /* PRODUCER_FENCED */, 47 /* INVALID_PRODUCER_EPOCH */]);
-/** librdkafka's "fatal error" state, which a fenced producer reports on every later call. */
-const FATAL = -150;
-/**
- * librdkafka's "erroneous state": the transactional producer was asked to do something its transaction state does not
- * allow (a record sent between an abort and the next begin, seen once while a corrupted store was being rebuilt under
- * load). Nothing of it was committed, so aborting and rewinding to the last commit is safe; repeats escalate.
- */
-const STATE = -172;
 /**
  * A failure that comes back after every abort and rewind is not going away: after this many in a row with the same
  * message (numbers aside), spread over at least `ESCALATE_AFTER_MS` (a broker bounce can take that long), the
@@ -28,26 +19,16 @@ const STATE = -172;
 const MAX_IDENTICAL_FAILURES = 5;
 const ESCALATE_AFTER_MS = 15_000;
 
-/** A Kafka error an exactly-once instance recovers from by aborting (or replacing the producer) and rewinding. */
-export function isTransactionError(e: unknown): e is KafkaOperationError {
-  return (
-    e instanceof KafkaOperationError &&
-    (e.fatal || e.txnRequiresAbort || FENCED_CODES.has(e.kafkaCode) || e.kafkaCode === FATAL || e.kafkaCode === STATE)
-  );
-}
-
 /** What the coordinator uses of the instance it commits for. */
 export interface CommitHost {
   readonly exactlyOnce: boolean;
   readonly logger: Logger;
   readonly tasks: TaskManager;
   readonly collector: KafkaRecordCollector;
+  readonly producer: StreamsProducer;
   consumer(): KafkaConsumerClient;
-  producer(): KafkaProducerClient;
   /** An admin client kept open for the instance's lifetime (offset look-ups at every exactly-once commit). */
   admin(): KafkaAdmin;
-  /** Disconnects the producer and makes, connects and (exactly-once) initializes a new one. */
-  replaceProducer(): Promise<void>;
   /** Restores the stores of (re)opened tasks from their changelogs. */
   restore(tasks: readonly StreamTask[]): Promise<void>;
   /**
@@ -67,7 +48,6 @@ export class CommitCoordinator {
   readonly #host: CommitHost;
   /** Input offsets (next to read) committed last, per `topic:partition`. */
   readonly #lastCommitted = new Map<string, number>();
-  #inTransaction = false;
   /** The last recovery's failure (numbers masked), how often it came in a row, and since when. */
   #failureKey: string | undefined;
   #identicalFailures = 0;
@@ -81,14 +61,12 @@ export class CommitCoordinator {
   }
 
   get inTransaction(): boolean {
-    return this.#inTransaction;
+    return this.#host.producer.inTransaction;
   }
 
   /** Exactly-once: opens the transaction that the next records (output, changelog, offsets) belong to. */
-  async ensureTransaction(): Promise<void> {
-    if (!this.#host.exactlyOnce || this.#inTransaction) return;
-    await this.#host.producer().beginTransaction();
-    this.#inTransaction = true;
+  ensureTransaction(): Promise<void> {
+    return this.#host.producer.maybeBeginTransaction();
   }
 
   async commit(): Promise<void> {
@@ -108,12 +86,7 @@ export class CommitCoordinator {
     if (this.#host.exactlyOnce) {
       try {
         await this.ensureTransaction();
-        const producer = this.#host.producer();
-        await this.#retrying('sendOffsetsToTransaction', () =>
-          producer.sendOffsetsToTransaction(offsets, this.#host.consumer()),
-        );
-        await this.#retrying('commitTransaction', () => producer.commitTransaction());
-        this.#inTransaction = false;
+        await this.#host.producer.commitTransaction(offsets, this.#host.consumer());
       } catch (e) {
         await this.recover(e);
         throw e;
@@ -131,13 +104,8 @@ export class CommitCoordinator {
   }
 
   /** Best effort, when the instance fails: abort the open transaction so readers are not held up. */
-  async abandon(): Promise<void> {
-    if (!this.#inTransaction) return;
-    this.#inTransaction = false;
-    await this.#host
-      .producer()
-      .abortTransaction(10_000)
-      .catch(() => undefined);
+  abandon(): Promise<void> {
+    return this.#host.producer.abandon();
   }
 
   /** Offsets (next to read) that moved since the last commit. */
@@ -182,13 +150,7 @@ export class CommitCoordinator {
       offsets = this.#offsetsToCommit(tasks);
       if (offsets.length === 0 && !collector.hasUncommittedRecords()) return;
       await collector.drain();
-      const producer = this.#host.producer();
-      const consumer = this.#host.consumer();
-      if (offsets.length > 0) {
-        await this.#retrying('sendOffsetsToTransaction', () => producer.sendOffsetsToTransaction(offsets, consumer));
-      }
-      await this.#retrying('commitTransaction', () => producer.commitTransaction());
-      this.#inTransaction = false;
+      await this.#host.producer.commitTransaction(offsets, this.#host.consumer());
       collector.throwIfFailed();
     } catch (e) {
       await this.recover(e);
@@ -209,21 +171,6 @@ export class CommitCoordinator {
     this.#failureKey = undefined;
   }
 
-  /** Retries an operation while librdkafka says the error is retriable. */
-  async #retrying(what: string, op: () => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await op();
-        return;
-      } catch (e) {
-        if (!(e instanceof KafkaOperationError) || !e.retriable || e.txnRequiresAbort || e.fatal || attempt >= 10)
-          throw e;
-        this.#host.logger.warn(`${what} failed (attempt ${attempt}), retrying: ${e.message}`);
-        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      }
-    }
-  }
-
   /**
    * After a failed exactly-once transaction: abort it (abortable errors) or replace the producer (fenced or fatal
    * errors), then rebuild the tasks from their last committed state and rewind the input to the committed offsets.
@@ -233,8 +180,7 @@ export class CommitCoordinator {
     const e = error instanceof Error ? error : new Error(String(error));
     const op = e instanceof KafkaOperationError ? e : undefined;
     if (!op) throw e;
-    // A producer in an erroneous transaction state is replaced like a fenced one: its state cannot be trusted.
-    const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode) || op.kafkaCode === FATAL || op.kafkaCode === STATE;
+    const fenced = needsNewProducer(op);
     if (!fenced && !op.txnRequiresAbort && !op.retriable) throw e;
     await this.#escalateIfRepeated(e);
     this.recoveries++;
@@ -242,17 +188,7 @@ export class CommitCoordinator {
     host.logger.warn(
       `transaction failed (${fenced ? 'fenced or fatal: replacing the producer' : 'aborting'}), rewinding tasks to the last commit: ${op.message}`,
     );
-    if (fenced) await host.replaceProducer();
-    else {
-      await host
-        .producer()
-        .abortTransaction()
-        .catch(async (abortError: unknown) => {
-          host.logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
-          await host.replaceProducer();
-        });
-    }
-    this.#inTransaction = false;
+    await host.producer.abortOrReplace(op);
     // Delivery reports of the failed transaction may still be on their way to JS; records the broker refused for good
     // are learnt from them, and this rewind is the one they ask for.
     await new Promise((r) => setTimeout(r, 20));
@@ -271,15 +207,8 @@ export class CommitCoordinator {
     const host = this.#host;
     host.logger.warn(`rewinding tasks to the last commit: ${reason.message}`);
     this.recoveries++;
-    if (this.#host.exactlyOnce && this.#inTransaction) {
-      await host
-        .producer()
-        .abortTransaction()
-        .catch(async (abortError: unknown) => {
-          host.logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
-          await host.replaceProducer();
-        });
-      this.#inTransaction = false;
+    if (this.#host.exactlyOnce && host.producer.inTransaction) {
+      await host.producer.abortOrReplace(reason);
       host.collector.resetAfterAbort();
     }
     host.collector.takeRewind();

@@ -36,7 +36,8 @@ import { TaskManager } from './task-manager.js';
 import { withinStartDeadline } from './start-deadline.js';
 import { startOffsets } from './start-offsets.js';
 import { RebalanceTimer } from './rebalance-timer.js';
-import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
+import { CommitCoordinator } from './commit-coordinator.js';
+import { StreamsProducer, isTransactionError } from './streams-producer.js';
 import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
@@ -93,7 +94,7 @@ export class KafkaStreams {
   #error: Error | undefined;
   #plan: TopicPlan | undefined;
   #consumer: KafkaConsumerClient | undefined;
-  #producer: KafkaProducerClient | undefined;
+  #producer: StreamsProducer | undefined;
   #collector: KafkaRecordCollector | undefined;
   #restorer: ChangelogRestorer | undefined;
   #env: TaskEnvironment | undefined;
@@ -416,7 +417,13 @@ export class KafkaStreams {
     for (const [t, policy] of topics.resetPolicies) this.#resetPolicy.set(t, policy);
     const plan = this.#plan!;
     const partitionCounts = new Map(plan.partitionCounts);
+    this.#producer = new StreamsProducer({
+      exactlyOnce: this.#eos,
+      logger: cfg.logger,
+      create: () => this.#createProducerClient(),
+    });
     this.#collector = new KafkaRecordCollector(
+      this.#producer,
       cfg.productionExceptionHandler,
       partitionCounts,
       (t) => plan.changelogTopics.has(t),
@@ -439,7 +446,6 @@ export class KafkaStreams {
       resolveTopic,
       logger: cfg.logger,
     };
-    this.#producer = this.#createProducer();
     this.#consumer = new KafkaConsumerClient({
       bootstrapServers: cfg.bootstrapServers,
       groupId: appId,
@@ -468,26 +474,18 @@ export class KafkaStreams {
           : {}),
     });
     this.#startPhase = 'connecting the producer and the consumer';
+    // Exactly-once: connecting also fences an older producer with the same transactional id and aborts what it left
+    // open.
     await Promise.all([this.#producer.connect(), this.#consumer.connect()]);
-    this.#checkStarting();
-    // Exactly-once: fences an older producer with the same transactional id and aborts what it left open.
-    this.#startPhase = 'initializing transactions';
-    if (this.#eos) await this.#producer.initTransactions();
     this.#checkStarting();
     this.#committer = new CommitCoordinator({
       exactlyOnce: this.#eos,
       logger: cfg.logger,
       tasks: this.#tasks,
       collector: this.#collector,
+      producer: this.#producer,
       consumer: () => this.#consumer!,
-      producer: () => this.#producer!,
       admin: () => (this.#admin ??= KafkaAdmin.create(cfg.bootstrapServers, cfg.adminConfig)),
-      replaceProducer: async () => {
-        await this.#producer?.disconnect(5_000).catch(() => undefined);
-        this.#producer = this.#createProducer();
-        await this.#producer.connect();
-        if (this.#eos) await this.#producer.initTransactions();
-      },
       restore: async (tasks) => {
         this.#restored += await this.#restorer!.restore(tasks);
       },
@@ -545,7 +543,7 @@ export class KafkaStreams {
     return this.config.processingGuarantee === 'exactly_once_v2';
   }
 
-  #createProducer(): KafkaProducerClient {
+  #createProducerClient(): KafkaProducerClient {
     const cfg = this.config;
     const options: ProducerClientOptions = {
       bootstrapServers: cfg.bootstrapServers,
@@ -565,9 +563,7 @@ export class KafkaStreams {
       onLog: this.#diagnostics.onLog,
       ...(this.#observability ? { onStatistics: this.#observability.statistics.onProducerStats } : {}),
     };
-    const producer = this.#options.producerFactory?.(options) ?? new KafkaProducerClient(options);
-    this.#collector!.attach(producer);
-    return producer;
+    return this.#options.producerFactory?.(options) ?? new KafkaProducerClient(options);
   }
 
   // ---- the processing loop ----
@@ -766,10 +762,7 @@ export class KafkaStreams {
     this.#producer = undefined;
     await Promise.all([
       consumer?.disconnect().catch(() => undefined),
-      producer
-        ?.flush(10_000)
-        .catch(() => undefined)
-        .then(() => producer.disconnect()),
+      producer?.close(),
       this.#restorer?.close().catch(() => undefined),
       this.#controlChannel?.close(),
     ]);
