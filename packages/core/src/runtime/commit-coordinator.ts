@@ -6,7 +6,9 @@ import type { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { KafkaRecordCollector } from './kafka-record-collector.js';
-import { needsNewProducer } from './streams-producer.js';
+import { isFailedCommit, needsNewProducer } from './streams-producer.js';
+import { rewindCauseError } from './rewind-cause.js';
+import type { RewindCause } from './rewind-cause.js';
 import type { StreamsProducer } from './streams-producer.js';
 import type { StreamTask } from './stream-task.js';
 import type { TaskManager } from './task-manager.js';
@@ -29,8 +31,6 @@ export interface CommitHost {
   consumer(): KafkaConsumerClient;
   /** An admin client kept open for the instance's lifetime (offset look-ups at every exactly-once commit). */
   admin(): KafkaAdmin;
-  /** Restores the stores of (re)opened tasks from their changelogs. */
-  restore(tasks: readonly StreamTask[]): Promise<void>;
   /**
    * Commit metadata to store with a partition's offset (the id of the last rewind applied to it), carried on every
    * commit so that the next owner knows. Undefined: none.
@@ -88,14 +88,16 @@ export class CommitCoordinator {
         await this.ensureTransaction();
         await this.#host.producer.commitTransaction(offsets, this.#host.consumer());
       } catch (e) {
-        await this.recover(e);
+        if (isFailedCommit(e)) {
+          await this.rewind({ kind: 'transaction-failed', error: e });
+        }
         throw e;
       }
     } else {
       await retryKafka('commit', () => this.#host.consumer().commit(offsets), { logger: this.#host.logger });
     }
     for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
-    await this.#reviveTasks(tasks);
+    await this.#revive(tasks);
   }
 
   /** Partitions given up: the next owner commits them. */
@@ -153,7 +155,9 @@ export class CommitCoordinator {
       await this.#host.producer.commitTransaction(offsets, this.#host.consumer());
       collector.throwIfFailed();
     } catch (e) {
-      await this.recover(e);
+      // Anything but a failed transaction (a bug, a refused record) stops the instance.
+      if (!isFailedCommit(e)) throw e;
+      await this.rewind({ kind: 'transaction-failed', error: e });
       return;
     }
     // Committed. What follows must never abort or rewind: a failure here (after the retries of a leader change) stops
@@ -172,47 +176,30 @@ export class CommitCoordinator {
   }
 
   /**
-   * After a failed exactly-once transaction: abort it (abortable errors) or replace the producer (fenced or fatal
-   * errors), then rebuild the tasks from their last committed state and rewind the input to the committed offsets.
-   * Errors that are neither are rethrown: they stop the instance.
+   * Goes back to the last commit, for `cause` (see {@link RewindCause}): ends the open transaction (aborted, or its
+   * producer replaced when fenced or fatal), rebuilds the tasks from their last committed state and moves the input
+   * back to the committed offsets. At-least-once has no transaction: what follows the committed offsets is simply
+   * processed and sent again. Throws when the same failure keeps coming back (the instance fails).
    */
-  async recover(error: unknown): Promise<void> {
-    const e = error instanceof Error ? error : new Error(String(error));
-    const op = e instanceof KafkaOperationError ? e : undefined;
-    if (!op) throw e;
-    const fenced = needsNewProducer(op);
-    if (!fenced && !op.txnRequiresAbort && !op.retriable) throw e;
-    await this.#escalateIfRepeated(e);
+  async rewind(cause: RewindCause): Promise<void> {
+    const error = rewindCauseError(cause);
+    await this.#escalateIfRepeated(error);
     this.recoveries++;
-    const host = this.#host;
-    host.logger.warn(
-      `transaction failed (${fenced ? 'fenced or fatal: replacing the producer' : 'aborting'}), rewinding tasks to the last commit: ${op.message}`,
+    const { producer, collector, logger } = this.#host;
+    const endTransaction = cause.kind === 'records-refused' ? producer.inTransaction : this.#host.exactlyOnce;
+    const replace = endTransaction && error instanceof KafkaOperationError && needsNewProducer(error);
+    logger.warn(
+      `${endTransaction ? `${replace ? 'replacing the fenced or failed producer' : 'aborting the transaction'} (${cause.kind}), ` : ''}rewinding tasks to the last commit: ${error.message}`,
     );
-    await host.producer.abortOrReplace(op);
-    // Delivery reports of the failed transaction may still be on their way to JS; records the broker refused for good
-    // are learnt from them, and this rewind is the one they ask for.
-    await new Promise((r) => setTimeout(r, 20));
-    host.collector.resetAfterAbort();
-    host.collector.takeRewind();
-    await this.#reviveTasks(host.tasks.all());
-  }
-
-  /**
-   * The broker refused records for good (see `KafkaRecordCollector`): go back to the last commit — abort the open
-   * transaction under exactly-once; at-least-once simply sends again what follows the committed offsets — and process
-   * the input again, so the refused records reach the production exception handler with their source records.
-   */
-  async rewind(reason: Error): Promise<void> {
-    await this.#escalateIfRepeated(reason);
-    const host = this.#host;
-    host.logger.warn(`rewinding tasks to the last commit: ${reason.message}`);
-    this.recoveries++;
-    if (this.#host.exactlyOnce && host.producer.inTransaction) {
-      await host.producer.abortOrReplace(reason);
-      host.collector.resetAfterAbort();
+    if (endTransaction) {
+      await producer.abortOrReplace(error);
+      // Delivery reports of the failed transaction may still be on their way to JS; records the broker refused for
+      // good are learnt from them, and this rewind is the one they ask for.
+      if (cause.kind !== 'records-refused') await new Promise((r) => setTimeout(r, 20));
+      collector.resetAfterAbort();
     }
-    host.collector.takeRewind();
-    await this.#reviveTasks(host.tasks.all());
+    collector.takeRewind();
+    await this.#revive(this.#host.tasks.all(), cause.kind === 'state-corrupted' ? cause.task : undefined);
   }
 
   /** Counts failures that repeat without a commit in between; throws (the instance fails) when they keep coming. */
@@ -237,24 +224,9 @@ export class CommitCoordinator {
     }
   }
 
-  /**
-   * Closes tasks without committing and opens them again: stores drop their uncommitted writes and catch up from the
-   * changelog's committed records, processors start fresh, and the input is read again from the committed offsets.
-   */
-  async #reviveTasks(tasks: readonly StreamTask[]): Promise<void> {
-    if (tasks.length === 0) return;
-    const host = this.#host;
-    const partitions = tasks.flatMap((t) => t.inputPartitions());
-    for (const t of tasks) host.tasks.close(t, true);
-    const fresh = tasks.map((t) => host.tasks.open(t.id.subtopology, t.id.partition));
-    await host.restore(fresh);
-    for (const t of fresh) t.initializeProcessors();
-    const consumer = host.consumer();
-    const retry = { logger: host.logger };
-    for (const c of await retryKafka('committed', () => consumer.committed(partitions), retry)) {
-      // No committed offset yet: back to where the reset policy starts (earliest by default).
-      const offset = c.offset >= 0 ? c.offset : -2;
-      await retryKafka('seek', () => consumer.seek({ topic: c.topic, partition: c.partition, offset }), retry);
+  /** Takes tasks back to their last commit (see `TaskManager.revive`), and learns the offsets committed for them. */
+  async #revive(tasks: readonly StreamTask[], wipe?: StreamTask): Promise<void> {
+    for (const c of await this.#host.tasks.revive(tasks, wipe)) {
       if (c.offset >= 0) this.#lastCommitted.set(`${c.topic}:${c.partition}`, c.offset);
       else this.#lastCommitted.delete(`${c.topic}:${c.partition}`);
     }

@@ -17,7 +17,6 @@ import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
 import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
-import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import { ClientDiagnostics } from '../kafka/client-diagnostics.js';
 import type { ConsumedMessage } from '../kafka/kafka-types.js';
 import { isTransientKafkaError } from '../kafka/retry-kafka.js';
@@ -112,7 +111,6 @@ export class KafkaStreams {
   #committer: CommitCoordinator | undefined;
   #corruption: CorruptedStateRecovery | undefined;
   #admin: KafkaAdmin | undefined;
-  #restored = 0;
   #paused = false;
   #controlChannel: ControlChannel | undefined;
   #control: ControlApplier | undefined;
@@ -133,7 +131,15 @@ export class KafkaStreams {
     this.#topology = topology;
     this.#options = options;
     topology.subtopologies();
-    this.#tasks = new TaskManager(topology, () => this.#env!, this.config.logger);
+    this.#tasks = new TaskManager(
+      topology,
+      {
+        env: () => this.#env!,
+        restore: (tasks) => this.#restorer!.restore(tasks),
+        consumer: () => this.#consumer!,
+      },
+      this.config.logger,
+    );
     this.#rebalanceTimer = new RebalanceTimer(this.config.logger);
   }
 
@@ -388,7 +394,7 @@ export class KafkaStreams {
       punctuations: t.punctuations,
       commits: this.#committer?.commits ?? 0,
       transactionRecoveries: this.#committer?.recoveries ?? 0,
-      restoredRecords: this.#restored,
+      restoredRecords: this.#tasks.restoredRecords,
       produced: this.#collector?.sent ?? 0,
       activeTasks: this.#tasks.ids(),
     };
@@ -486,9 +492,6 @@ export class KafkaStreams {
       producer: this.#producer,
       consumer: () => this.#consumer!,
       admin: () => (this.#admin ??= KafkaAdmin.create(cfg.bootstrapServers, cfg.adminConfig)),
-      restore: async (tasks) => {
-        this.#restored += await this.#restorer!.restore(tasks);
-      },
       offsetMetadata: (topic, partition) => this.#control?.metadataOf(topic, partition),
     });
     this.#corruption = new CorruptedStateRecovery({
@@ -496,10 +499,6 @@ export class KafkaStreams {
       logger: cfg.logger,
       tasks: this.#tasks,
       committer: () => this.#committer!,
-      consumer: () => this.#consumer!,
-      restore: async (tasks) => {
-        this.#restored += await this.#restorer!.restore(tasks);
-      },
     });
     if (cfg.applicationControl) {
       // Read the control topic before joining the group: an application paused before this instance started starts
@@ -613,14 +612,14 @@ export class KafkaStreams {
           // Records the broker refused for good (back to the last commit, to hand each to the production handler) or
           // did not take in time (back to the last commit, to send them again).
           if (e instanceof ProductionError && collector.rewindRequested) {
-            await this.#committer!.rewind(e);
+            await this.#committer!.rewind({ kind: 'records-refused', error: e });
             continue;
           }
           // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
           // transaction and rewinds the tasks; everything else stops the instance.
           if (await this.#corruption!.rebuildIfCorrupted(e)) continue; // a corrupted store is never a bad record
           if (!this.#eos || !isTransactionError(e)) throw e;
-          await this.#committer!.recover(e);
+          await this.#committer!.rewind({ kind: 'transaction-failed', error: e });
         }
         if (this.state === 'REBALANCING' && this.#rebalances.length === 0 && this.#tasks.size > 0)
           this.#setState('RUNNING');
@@ -676,9 +675,7 @@ export class KafkaStreams {
     for (const t of affected) this.#tasks.close(t, event.lost);
     if (event.lost && this.#eos && this.#committer!.inTransaction) {
       // The one open transaction also holds the work of the tasks we keep: abort it and rewind them.
-      await this.#committer!.recover(
-        new KafkaOperationError('partitions lost', { message: 'partitions lost', code: 0, isTxnRequiresAbort: true }),
-      );
+      await this.#committer!.rewind({ kind: 'partitions-lost' });
     }
     this.#consumer!.unassign(event.partitions, event.protocol);
     this.#committer!.forget(event.partitions);
@@ -699,11 +696,9 @@ export class KafkaStreams {
     let restoredRecords = 0;
     if (created.length > 0) {
       const restoreStart = Date.now();
-      restoredRecords = await this.#restorer!.restore(created);
-      this.#restored += restoredRecords;
+      restoredRecords = await this.#tasks.restoreAndInitialize(created);
       storeOpenMs = this.#restorer!.lastStoreOpenMs;
       restoreMs = Date.now() - restoreStart - storeOpenMs;
-      for (const t of created) t.initializeProcessors();
     }
     // A rewind these partitions have not had yet: committed now, so they are assigned at the rewound offsets.
     await this.#control?.onAssigned(event.partitions);

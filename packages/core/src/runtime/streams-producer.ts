@@ -21,6 +21,14 @@ export function isTransactionError(e: unknown): e is KafkaOperationError {
   return e instanceof KafkaOperationError && (e.txnRequiresAbort || needsNewProducer(e));
 }
 
+/**
+ * A failed commit (sending offsets, committing) that aborting or replacing the producer and rewinding deals with: a
+ * transaction error, or one still retriable after the retries.
+ */
+export function isFailedCommit(e: unknown): e is KafkaOperationError {
+  return e instanceof KafkaOperationError && (e.retriable || isTransactionError(e));
+}
+
 /** Fenced, fatal, or in an erroneous transaction state: the producer cannot be trusted any more, only replaced. */
 export function needsNewProducer(e: KafkaOperationError): boolean {
   return e.fatal || FENCED_CODES.has(e.kafkaCode) || e.kafkaCode === FATAL || e.kafkaCode === STATE;

@@ -1,5 +1,8 @@
+import { rmSync } from 'node:fs';
 import type { Logger } from '../config/logger.js';
-import type { ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
+import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
+import { retryKafka } from '../kafka/retry-kafka.js';
 import type { Topology } from '../topology/topology.js';
 import { StreamTask } from './stream-task.js';
 import type { TaskEnvironment } from './task-environment.js';
@@ -14,9 +17,21 @@ export interface TaskTotals {
   droppedByReason: Map<string, number>;
 }
 
+/** What the task manager uses of the instance. */
+export interface TaskManagerHost {
+  /** Made at start: tasks are only opened after it. */
+  env(): TaskEnvironment;
+  /**
+   * Restores the stores of (re)opened tasks from their changelogs; returns how many records it applied. A task found
+   * corrupted while restoring is rebuilt and takes the old one's place in `tasks`.
+   */
+  restore(tasks: StreamTask[]): Promise<number>;
+  consumer(): KafkaConsumerClient;
+}
+
 /**
- * The tasks of one instance: creates and closes them, routes consumed messages to them, and keeps the counters of
- * closed tasks so the instance's metrics never go backwards.
+ * The tasks of one instance: creates, restores, revives and closes them, routes consumed messages to them, and keeps
+ * the counters of closed tasks so the instance's metrics never go backwards.
  *
  * @see org.apache.kafka.streams.processor.internals.TaskManager
  */
@@ -33,12 +48,14 @@ export class TaskManager {
     droppedByReason: new Map(),
   };
   readonly #topology: Topology;
-  readonly #env: () => TaskEnvironment;
+  readonly #host: TaskManagerHost;
   readonly #logger: Logger;
+  /** Changelog records applied by restoration, over the instance's lifetime. */
+  restoredRecords = 0;
 
-  constructor(topology: Topology, env: () => TaskEnvironment, logger: Logger) {
+  constructor(topology: Topology, host: TaskManagerHost, logger: Logger) {
     this.#topology = topology;
-    this.#env = env;
+    this.#host = host;
     this.#logger = logger;
   }
 
@@ -65,7 +82,7 @@ export class TaskManager {
       { subtopology, partition },
       this.#topology.subtopologies()[subtopology]!,
       this.#topology,
-      this.#env(),
+      this.#host.env(),
     );
     this.#tasks.set(task.idString, task);
     for (const tp of task.inputPartitions()) {
@@ -96,6 +113,50 @@ export class TaskManager {
       const byPartition = this.#routing.get(p.topic);
       if (byPartition?.[p.partition] === task) byPartition[p.partition] = undefined;
     }
+  }
+
+  /**
+   * Restores the stores of opened tasks and then initializes their processors (so `init` sees restored state); returns
+   * how many changelog records were applied. A task rebuilt while restoring takes the old one's place in `tasks`.
+   */
+  async restoreAndInitialize(tasks: StreamTask[]): Promise<number> {
+    const restored = await this.#host.restore(tasks);
+    this.restoredRecords += restored;
+    for (const t of tasks) t.initializeProcessors();
+    return restored;
+  }
+
+  /**
+   * Closes a task without committing and opens it again, not yet restored; `wipe` also deletes its state directory,
+   * so that its stores are rebuilt from their changelogs from the start.
+   */
+  reopen(task: StreamTask, wipe = false): StreamTask {
+    const taskDir = task.stateManager?.taskDir;
+    this.close(task, true);
+    if (wipe && taskDir !== undefined) rmSync(taskDir, { recursive: true, force: true });
+    return this.open(task.id.subtopology, task.id.partition);
+  }
+
+  /**
+   * Takes tasks back to their last commit: closes them without committing and opens them again — stores drop their
+   * uncommitted writes and catch up from the changelog's committed records (`wipe`: from the start), processors start
+   * fresh — and moves the consumer back to the committed offsets of their input. Returns those offsets (-1: none
+   * committed; the reset policy's start is read again).
+   */
+  async revive(tasks: readonly StreamTask[], wipe?: StreamTask): Promise<TopicPartitionOffset[]> {
+    if (tasks.length === 0) return [];
+    const partitions = tasks.flatMap((t) => t.inputPartitions());
+    const fresh = tasks.map((t) => this.reopen(t, t === wipe));
+    await this.restoreAndInitialize(fresh);
+    const consumer = this.#host.consumer();
+    const retry = { logger: this.#logger };
+    const committed = await retryKafka('committed', () => consumer.committed(partitions), retry);
+    for (const c of committed) {
+      // No committed offset yet: back to where the reset policy starts (earliest by default).
+      const offset = c.offset >= 0 ? c.offset : -2;
+      await retryKafka('seek', () => consumer.seek({ topic: c.topic, partition: c.partition, offset }), retry);
+    }
+    return committed;
   }
 
   closeAll(dirty: boolean): void {
