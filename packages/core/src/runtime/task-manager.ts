@@ -17,6 +17,18 @@ export interface TaskTotals {
   droppedByReason: Map<string, number>;
 }
 
+/** Totals of no task. */
+export function emptyTaskTotals(): TaskTotals {
+  return {
+    processed: 0,
+    skippedRecords: 0,
+    droppedRecords: 0,
+    deadLettered: 0,
+    punctuations: 0,
+    droppedByReason: new Map(),
+  };
+}
+
 /** What the task manager uses of the instance. */
 export interface TaskManagerHost {
   /** Made at start: tasks are only opened after it. */
@@ -39,14 +51,7 @@ export class TaskManager {
   readonly #tasks = new Map<string, StreamTask>();
   /** topic → task per partition: two lookups per message, no allocation. */
   readonly #routing = new Map<string, (StreamTask | undefined)[]>();
-  readonly #closed: TaskTotals = {
-    processed: 0,
-    skippedRecords: 0,
-    droppedRecords: 0,
-    deadLettered: 0,
-    punctuations: 0,
-    droppedByReason: new Map(),
-  };
+  readonly #closed = emptyTaskTotals();
   readonly #topology: Topology;
   readonly #host: TaskManagerHost;
   readonly #logger: Logger;
