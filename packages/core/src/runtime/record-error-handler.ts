@@ -18,8 +18,10 @@ export class RecordErrorHandler {
   readonly #taskIdString: string;
   readonly #taskId: TaskId;
   readonly #env: TaskEnvironment;
-  readonly #context: RecordContext;
-  readonly #metrics: TaskMetrics;
+  /** The record being processed. */
+  readonly context: RecordContext;
+  /** The task's counters. */
+  readonly metrics: TaskMetrics;
   readonly #recordDropped: (reason: string) => void;
 
   constructor(
@@ -33,8 +35,8 @@ export class RecordErrorHandler {
     this.#taskIdString = taskIdString;
     this.#taskId = taskId;
     this.#env = env;
-    this.#context = context;
-    this.#metrics = metrics;
+    this.context = context;
+    this.metrics = metrics;
     this.#recordDropped = recordDropped;
   }
 
@@ -50,6 +52,11 @@ export class RecordErrorHandler {
     };
   }
 
+  /** What an error about record `m` in node `nodeName` carries, to find the record. */
+  #errorContext(m: ConsumedMessage, nodeName: string): { [key: string]: unknown } {
+    return { topic: m.topic, partition: m.partition, offset: m.offset, taskId: this.#taskIdString, node: nodeName };
+  }
+
   /** Asks the deserialization exception handler (see `DeserializationErrorHandler`). */
   handleDeserializationError(m: ConsumedMessage, headers: Headers, nodeName: string, e: unknown): void {
     const error = e instanceof Error ? e : new Error(String(e));
@@ -62,16 +69,7 @@ export class RecordErrorHandler {
       () => {
         throw new SerializationError(
           `cannot deserialize record ${m.topic}-${m.partition}@${m.offset} (source "${nodeName}", task ${this.#taskIdString}): ${error.message}`,
-          {
-            cause: error,
-            context: {
-              topic: m.topic,
-              partition: m.partition,
-              offset: m.offset,
-              taskId: this.#taskIdString,
-              node: nodeName,
-            },
-          },
+          { cause: error, context: this.#errorContext(m, nodeName) },
         );
       },
       source,
@@ -81,7 +79,7 @@ export class RecordErrorHandler {
   /** A processor failed on the record: asks the processing exception handler; throws when it says FAIL. */
   handleProcessingError(m: ConsumedMessage, headers: Headers, e: unknown): void {
     const error = e instanceof Error ? e : new Error(String(e));
-    const nodeName = this.#context.nodeName;
+    const nodeName = this.context.nodeName;
     if (error instanceof StreamsError && !(error instanceof SerializationError)) {
       // Errors of the framework itself (a missing store, a closed store) are not the record's fault.
       throw error;
@@ -91,16 +89,7 @@ export class RecordErrorHandler {
     this.#applyResponse(response, m.timestamp, () => {
       throw new ProcessingError(
         `processor "${nodeName}" failed on record ${m.topic}-${m.partition}@${m.offset} (task ${this.#taskIdString}): ${error.message}`,
-        {
-          cause: error,
-          context: {
-            topic: m.topic,
-            partition: m.partition,
-            offset: m.offset,
-            taskId: this.#taskIdString,
-            node: nodeName,
-          },
-        },
+        { cause: error, context: this.#errorContext(m, nodeName) },
       );
     });
   }
@@ -113,7 +102,7 @@ export class RecordErrorHandler {
   ): void {
     this.#sendDeadLetters(response, timestamp, source);
     if (response.action === 'FAIL') fail();
-    this.#metrics.skippedRecords++;
+    this.metrics.skippedRecords++;
   }
 
   #sendDeadLetters(response: HandlerResponse, timestamp: number | undefined, source?: SourceRecordContext): void {
@@ -123,14 +112,18 @@ export class RecordErrorHandler {
       } catch (e) {
         if (!(e instanceof UndeliverableRecordError)) throw e;
         // A dead letter that cannot be delivered is a production error like any other (and is not counted as sent).
-        this.handleProductionError(this.#context.nodeName, r.topic, -1, e, undefined, source);
+        this.handleProductionError(this.context.nodeName, r.topic, -1, e, undefined, source);
         continue;
       }
-      this.#metrics.deadLettered++;
+      this.metrics.deadLettered++;
     }
   }
 
-  /** See `NodeHost.handleProductionError`; `sourceRecord` names the record when it is not the current one. */
+  /**
+   * A sink could not serialize a record (`origin` KEY or VALUE) or the record cannot be delivered: asks the production
+   * exception handler. Returns when it says CONTINUE (the record is dropped); throws when it says FAIL. `sourceRecord`
+   * names the input record when it is not the current one.
+   */
   handleProductionError(
     nodeName: string,
     topic: string,
@@ -141,7 +134,7 @@ export class RecordErrorHandler {
   ): void {
     const handler = this.#env.productionExceptionHandler;
     // A dead letter of a record that failed deserialization names that record; everything else the current one.
-    const source = sourceRecord ?? this.#context.metadata() ?? undefined;
+    const source = sourceRecord ?? this.context.metadata() ?? undefined;
     const context = {
       topic,
       ...(partition >= 0 ? { partition } : {}),
@@ -174,6 +167,6 @@ export class RecordErrorHandler {
       `task ${this.#taskIdString}: dropping the output of ${where} to ${topic} (production handler said CONTINUE): ${error.message}`,
     );
     this.#recordDropped(origin === undefined ? 'production-error' : 'serialization-error');
-    this.#sendDeadLetters(response, this.#context.timestamp, source);
+    this.#sendDeadLetters(response, this.context.timestamp, source);
   }
 }

@@ -4,25 +4,10 @@ import type { Processor, Serde, Record } from '@kaskade/processor-api';
 import type { SinkNodeDef, TopicNameExtractor } from '../topology/node-definitions.js';
 import type { RecordCollector } from './record-collector.js';
 import type { RecordContext } from './record-context.js';
+import type { RecordErrorHandler } from './record-error-handler.js';
 
-/** Whatever a node needs from its task while a record passes through. */
-export interface NodeHost {
-  /** The record being processed. */
-  readonly context: RecordContext;
-  /**
-   * A sink could not serialize a record (`origin` KEY or VALUE) or the record cannot be delivered: asks the production
-   * exception handler. Returns when the handler says CONTINUE (the record is dropped); throws when it says FAIL.
-   */
-  handleProductionError(
-    nodeName: string,
-    topic: string,
-    partition: number,
-    error: Error,
-    origin: 'KEY' | 'VALUE' | undefined,
-  ): void;
-  /** The task's counters (sinks count what they produce). */
-  readonly metrics: { produced: number };
-}
+/** Whatever a sink needs from its task while a record passes through: the record, the counters, the error handling. */
+export type NodeHost = Pick<RecordErrorHandler, 'context' | 'metrics' | 'handleProductionError'>;
 
 /** A node of a task's processor graph at run time. `process` runs synchronously, depth first. */
 export abstract class RuntimeNode {

@@ -19,7 +19,7 @@ import { RecordQueue } from './record-queue.js';
 import { ProcessorContextImpl } from './processor-context-impl.js';
 import { PunctuationSchedule } from './punctuation-schedule.js';
 import { ProcessorRuntimeNode, SinkRuntimeNode, SourceRuntimeNode } from './runtime-nodes.js';
-import type { NodeHost, RuntimeNode } from './runtime-nodes.js';
+import type { RuntimeNode } from './runtime-nodes.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { TaskMetrics } from './task-metrics.js';
 
@@ -30,7 +30,7 @@ import { TaskMetrics } from './task-metrics.js';
  *
  * @see org.apache.kafka.streams.processor.internals.StreamTask
  */
-export class StreamTask implements NodeHost {
+export class StreamTask {
   readonly id: TaskId;
   readonly idString: string;
   readonly subtopology: Subtopology;
@@ -314,7 +314,7 @@ export class StreamTask implements NodeHost {
               (def.options.keySerde as never) ?? env.defaultKeySerde,
               (def.options.valueSerde as never) ?? env.defaultValueSerde,
               env.collector,
-              this,
+              this.#errors,
               env.resolveTopic,
             ),
           );
@@ -384,16 +384,5 @@ export class StreamTask implements NodeHost {
     } finally {
       context.topic = prevTopic;
     }
-  }
-
-  /** See {@link NodeHost.handleProductionError}. */
-  handleProductionError(
-    nodeName: string,
-    topic: string,
-    partition: number,
-    error: Error,
-    origin: 'KEY' | 'VALUE' | undefined,
-  ): void {
-    this.#errors.handleProductionError(nodeName, topic, partition, error, origin);
   }
 }

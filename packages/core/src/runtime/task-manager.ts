@@ -29,6 +29,17 @@ export function emptyTaskTotals(): TaskTotals {
   };
 }
 
+/** Adds a task's counters to `totals`. */
+function addCounters(totals: TaskTotals, task: StreamTask): void {
+  const m = task.metrics;
+  totals.processed += m.processed;
+  totals.skippedRecords += m.skippedRecords;
+  totals.droppedRecords += m.droppedRecords;
+  totals.deadLettered += m.deadLettered;
+  totals.punctuations += m.punctuations;
+  for (const [r, n] of task.droppedByReason) totals.droppedByReason.set(r, (totals.droppedByReason.get(r) ?? 0) + n);
+}
+
 /** What the task manager uses of the instance. */
 export interface TaskManagerHost {
   /** Made at start: tasks are only opened after it. */
@@ -101,13 +112,7 @@ export class TaskManager {
   /** Closes a task; `dirty` drops what it did since its last commit (its stores roll back). */
   close(task: StreamTask, dirty: boolean): void {
     if (dirty) task.abortUncommitted();
-    const c = this.#closed;
-    c.processed += task.metrics.processed;
-    c.skippedRecords += task.metrics.skippedRecords;
-    c.droppedRecords += task.metrics.droppedRecords;
-    c.deadLettered += task.metrics.deadLettered;
-    c.punctuations += task.metrics.punctuations;
-    for (const [r, n] of task.droppedByReason) c.droppedByReason.set(r, (c.droppedByReason.get(r) ?? 0) + n);
+    addCounters(this.#closed, task);
     try {
       task.close();
     } catch (e) {
@@ -189,14 +194,7 @@ export class TaskManager {
   totals(): TaskTotals {
     const c = this.#closed;
     const t: TaskTotals = { ...c, droppedByReason: new Map(c.droppedByReason) };
-    for (const task of this.#tasks.values()) {
-      t.processed += task.metrics.processed;
-      t.skippedRecords += task.metrics.skippedRecords;
-      t.droppedRecords += task.metrics.droppedRecords;
-      t.deadLettered += task.metrics.deadLettered;
-      t.punctuations += task.metrics.punctuations;
-      for (const [r, n] of task.droppedByReason) t.droppedByReason.set(r, (t.droppedByReason.get(r) ?? 0) + n);
-    }
+    for (const task of this.#tasks.values()) addCounters(t, task);
     return t;
   }
 }
