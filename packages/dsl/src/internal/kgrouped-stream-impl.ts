@@ -43,8 +43,8 @@ export function aggregationParent<K, V>(props: GroupedStreamProps<K, V>, storeNa
   return props.builder.repartition({
     parentName: props.name,
     topicName: props.groupedName ?? storeName,
-    keySerde: props.keySerde as never,
-    valueSerde: props.valueSerde as never,
+    keySerde: props.keySerde,
+    valueSerde: props.valueSerde,
   });
 }
 
@@ -133,10 +133,10 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
       builder,
       storeName,
       erased(materialized),
-      (keySerde ?? builder.defaultSerde('key')) as never,
-      (valueSerde ?? builder.defaultSerde('value')) as never,
+      keySerde ?? builder.defaultSerde('key'),
+      valueSerde ?? builder.defaultSerde('value'),
     );
-    builder.addProcessor(name, supplier(storeName) as never, [parent], [storeName]);
+    builder.addProcessor(name, supplier(storeName), [parent], [storeName]);
     return new KTableImpl<K, VA>({
       builder,
       name,

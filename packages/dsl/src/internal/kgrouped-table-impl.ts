@@ -116,18 +116,18 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
     const parent = builder.repartition({
       parentName: p.name,
       topicName: p.groupedName ?? storeName,
-      keySerde: keySerde as never,
-      valueSerde: changeSerde as never,
+      keySerde: keySerde,
+      valueSerde: changeSerde,
       table: { sinkName, sourceName },
     });
     addTimestampedKeyValueStore(
       builder,
       storeName,
       erased(materialized),
-      (keySerde ?? builder.defaultSerde('key')) as never,
-      (valueSerde ?? builder.defaultSerde('value')) as never,
+      keySerde ?? builder.defaultSerde('key'),
+      valueSerde ?? builder.defaultSerde('value'),
     );
-    builder.addProcessor(name, supplier(storeName) as never, [parent], [storeName]);
+    builder.addProcessor(name, supplier(storeName), [parent], [storeName]);
     return new KTableImpl<K, VA>({
       builder,
       name,

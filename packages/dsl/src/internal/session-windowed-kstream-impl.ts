@@ -121,7 +121,7 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
     );
     builder.addProcessor(
       name,
-      new KStreamSessionWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, merger) as never,
+      new KStreamSessionWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, merger),
       [parent],
       [storeName],
     );

@@ -129,7 +129,7 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     const supplier: ProcessorSupplier<K, V, Windowed<K>, unknown> = sliding
       ? new KStreamSlidingWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator)
       : new KStreamWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator);
-    builder.addProcessor(name, supplier as never, [parent], [storeName]);
+    builder.addProcessor(name, supplier, [parent], [storeName]);
     const table = new KTableImpl<Windowed<K>, VA>({
       builder,
       name,
