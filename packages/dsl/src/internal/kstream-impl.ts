@@ -330,12 +330,8 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const name = joined?.name ?? generated;
     const getter = t.valueGetter;
     // Connecting the table's stores puts the join into the table's sub-topology: both inputs must be co-partitioned.
-    p.builder.addProcessor(
-      name,
-      new KStreamKTableJoin<K, V, VT, VR>(getter, joiner, leftJoin),
-      [parent],
-      getter.storeNames,
-    );
+    const join = new KStreamKTableJoin<K, V, VT, VR>(getter, joiner, leftJoin);
+    p.builder.addProcessor(name, join, [parent], getter.storeNames);
     return new KStreamImpl<K, VR>({
       builder: p.builder,
       name,
@@ -346,7 +342,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   /** This stream's node, or — when its key was changed — the source of a repartition topic `<topicBase>-repartition`. */
-  #repartitionedParent(topicBase: string, keySerde: Serde<K> | undefined, valueSerde: Serde<V> | undefined): string {
+  #repartitionedParent(topicBase: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): string {
     const p = this.#props;
     if (!p.repartitionRequired) return p.name;
     return p.builder.repartition({
@@ -358,11 +354,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   /** @internal Repartitions for a join when needed, returning the stream to join. */
-  repartitionedForJoin(
-    topicBase: string,
-    keySerde: Serde<K> | undefined,
-    valueSerde: Serde<V> | undefined,
-  ): KStreamImpl<K, V> {
+  repartitionedForJoin(topicBase: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): KStreamImpl<K, V> {
     const p = this.#props;
     if (!p.repartitionRequired) return this;
     const name = this.#repartitionedParent(topicBase, keySerde, valueSerde);

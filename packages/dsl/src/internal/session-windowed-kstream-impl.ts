@@ -8,14 +8,11 @@ import type { Materialized } from '../materialized.js';
 import type { Named } from '../named.js';
 import type { SessionWindowedKStream } from '../session-windowed-kstream.js';
 import type { SessionWindows } from '../session-windows.js';
-import { SessionWindowedSerde } from '../windowed-serdes.js';
-import { erased, namedAndMaterialized, nameOrGenerate } from './args.js';
+import { namedAndMaterialized } from './args.js';
+import { sessionAggregateStore } from './aggregate-store.js';
 import type { GroupedStreamProps } from './kgrouped-stream-impl.js';
-import { aggregationParent } from './kgrouped-stream-impl.js';
-import { sessionStoreGetter } from './ktable-value-getter.js';
-import { KTableImpl } from './ktable-impl.js';
+import { groupedStreamAggregationBuilder } from './kgrouped-stream-impl.js';
 import { KStreamSessionWindowAggregate } from './processors/kstream-session-window-aggregate.js';
-import { addSessionStore, settingsOf } from './store-factory.js';
 
 /**
  * Session-windowed aggregations: one aggregate per key and session, in a session store.
@@ -99,46 +96,16 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
     aggregator: Aggregator<K, V, VA>,
     merger: Merger<K, VA>,
   ): KTable<Windowed<K>, VA> {
-    const p = this.#props;
-    const builder = p.builder;
     const windows = this.#windows;
-    const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
-    const name = nameOrGenerate(builder, named, prefix);
-    const keySerde = materialized?.keySerde ?? p.keySerde;
-    const parent = aggregationParent(p, storeName);
-    // Kafka Streams' retention, gap + grace: a session is on time while its end >= stream time - grace - gap, and the
-    // store hides sessions ending at or before the store's observed time - retention. A record that could only merge
-    // with a hidden session starts a new one (and is late if that ends too early), exactly as in Kafka Streams.
-    const retentionMs = Math.max(windows.inactivityGapMs + windows.graceMs, materialized?.retentionMs ?? 0);
-    const innerKeySerde = (keySerde ?? builder.defaultSerde('key')) as Serde<K>;
-    addSessionStore(
-      builder,
-      storeName,
-      erased(materialized),
-      retentionMs,
-      innerKeySerde as Serde<unknown>,
-      (valueSerde ?? builder.defaultSerde('value')) as Serde<unknown>,
-    );
-    builder.addProcessor(
-      name,
-      new KStreamSessionWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, merger),
-      [parent],
-      [storeName],
-    );
-    const table = new KTableImpl<Windowed<K>, VA>({
-      builder,
-      name,
-      keySerde: new SessionWindowedSerde(innerKeySerde),
+    return groupedStreamAggregationBuilder(this.#props).build({
+      named,
+      materialized,
+      prefix,
       valueSerde,
-      valueGetter: sessionStoreGetter(storeName),
-      storeName,
-      window: { graceMs: windows.graceMs, endInclusive: true },
+      store: sessionAggregateStore(windows),
+      processor: (storeName) =>
+        new KStreamSessionWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, merger),
+      emitFinal: this.#emitStrategy?.type === 'on-window-close',
     });
-    if (this.#emitStrategy?.type !== 'on-window-close') return table;
-    return table.suppressFinalResults(
-      `${name}-emit-final`,
-      `${storeName}-emit-final`,
-      settingsOf(erased(materialized)),
-    );
   }
 }

@@ -1,5 +1,5 @@
 import { TopologyError } from '@kaskade/processor-api';
-import type { ProcessorSupplier, Serde, Windowed } from '@kaskade/processor-api';
+import type { Serde, Windowed } from '@kaskade/processor-api';
 import { Serdes } from '@kaskade/core';
 import { EmitStrategy } from '../emit-strategy.js';
 import type { Aggregator, Initializer, Reducer } from '../functions.js';
@@ -9,15 +9,12 @@ import type { Named } from '../named.js';
 import { SlidingWindows } from '../sliding-windows.js';
 import type { TimeWindowedKStream } from '../time-windowed-kstream.js';
 import type { TimeWindows } from '../time-windows.js';
-import { TimeWindowedSerde } from '../windowed-serdes.js';
-import { erased, namedAndMaterialized, nameOrGenerate } from './args.js';
+import { namedAndMaterialized } from './args.js';
+import { windowAggregateStore } from './aggregate-store.js';
 import type { GroupedStreamProps } from './kgrouped-stream-impl.js';
-import { aggregationParent } from './kgrouped-stream-impl.js';
-import { windowStoreGetter } from './ktable-value-getter.js';
-import { KTableImpl } from './ktable-impl.js';
+import { groupedStreamAggregationBuilder } from './kgrouped-stream-impl.js';
 import { KStreamSlidingWindowAggregate } from './processors/kstream-sliding-window-aggregate.js';
 import { KStreamWindowAggregate } from './processors/kstream-window-aggregate.js';
-import { addWindowStore, settingsOf } from './store-factory.js';
 
 /**
  * Time-windowed (tumbling, hopping) or sliding-windowed aggregations. `EmitStrategy.onWindowClose()` puts a final
@@ -102,48 +99,18 @@ export class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> 
     initializer: Initializer<VA>,
     aggregator: Aggregator<K, V, VA>,
   ): KTable<Windowed<K>, VA> {
-    const p = this.#props;
-    const builder = p.builder;
     const windows = this.#windows;
-    const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
-    const name = nameOrGenerate(builder, named, prefix);
-    const keySerde = materialized?.keySerde ?? p.keySerde;
-    const parent = aggregationParent(p, storeName);
-    const sliding = windows instanceof SlidingWindows;
-    const sizeMs = sliding ? windows.timeDifferenceMs : windows.sizeMs;
-    // A time window [s, s + size) stays in the store exactly while it is open (end + grace > stream time). Sliding
-    // windows look back two time differences (a record's left window is built from its predecessor's), both ends
-    // inclusive: one more ms.
-    const neededMs = sliding ? 2 * windows.timeDifferenceMs + windows.graceMs + 1 : windows.sizeMs + windows.graceMs;
-    const retentionMs = Math.max(neededMs, materialized?.retentionMs ?? 0);
-    const innerKeySerde = (keySerde ?? builder.defaultSerde('key')) as Serde<K>;
-    addWindowStore(
-      builder,
-      storeName,
-      erased(materialized),
-      settingsOf(erased(materialized)),
-      { retentionMs, windowSizeMs: sizeMs, retainDuplicates: false },
-      innerKeySerde as Serde<unknown>,
-      (valueSerde ?? builder.defaultSerde('value')) as Serde<unknown>,
-    );
-    const supplier: ProcessorSupplier<K, V, Windowed<K>, unknown> = sliding
-      ? new KStreamSlidingWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator)
-      : new KStreamWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator);
-    builder.addProcessor(name, supplier, [parent], [storeName]);
-    const table = new KTableImpl<Windowed<K>, VA>({
-      builder,
-      name,
-      keySerde: new TimeWindowedSerde(innerKeySerde, sizeMs),
+    return groupedStreamAggregationBuilder(this.#props).build({
+      named,
+      materialized,
+      prefix,
       valueSerde,
-      valueGetter: windowStoreGetter(storeName),
-      storeName,
-      window: { graceMs: windows.graceMs, endInclusive: sliding },
+      store: windowAggregateStore(windows),
+      processor: (storeName) =>
+        windows instanceof SlidingWindows
+          ? new KStreamSlidingWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator)
+          : new KStreamWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator),
+      emitFinal: this.#emitStrategy?.type === 'on-window-close',
     });
-    if (this.#emitStrategy?.type !== 'on-window-close') return table;
-    return table.suppressFinalResults(
-      `${name}-emit-final`,
-      `${storeName}-emit-final`,
-      settingsOf(erased(materialized)),
-    );
   }
 }

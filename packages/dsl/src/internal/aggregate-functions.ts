@@ -1,0 +1,71 @@
+import type { Aggregator, Initializer, Reducer } from '../functions.js';
+
+/**
+ * The functions of one keyed aggregation, in the one shape the aggregate processors run. As RxJS's `scan` and
+ * `reduce` share one helper with or without a seed, `aggregate` and `count` start a key from the initializer and
+ * `reduce` starts it from the key's first value; after that every value goes through `add`.
+ */
+export interface AggregateFunctions<K, V, VA> {
+  /** The aggregate of a key's first value. */
+  readonly first: (key: K, value: V) => VA;
+  /** Adds a later value to the key's aggregate. */
+  readonly add: Aggregator<K, V, VA>;
+}
+
+/** A table aggregation also takes a key's replaced value out of its aggregate. */
+export interface TableAggregateFunctions<K, V, VA> extends AggregateFunctions<K, V, VA> {
+  readonly subtract: Aggregator<K, V, VA>;
+  /**
+   * What a null aggregate means. `reduce` (no seed): the key is deleted and the deletion forwarded, as in Kafka
+   * Streams' KTableReduce. `aggregate`/`count`: the update is dropped and the stored aggregate kept.
+   */
+  readonly deleteOnNull: boolean;
+}
+
+/** `aggregate(initializer, aggregator)`: a key starts from the initializer. */
+export function aggregating<K, V, VA>(
+  initializer: Initializer<VA>,
+  aggregator: Aggregator<K, V, VA>,
+): AggregateFunctions<K, V, VA> {
+  return { first: (key, value) => aggregator(key, value, initializer()), add: aggregator };
+}
+
+/** `reduce(reducer)`: a key's first value is its aggregate. */
+export function reducing<K, V>(reducer: Reducer<V>): AggregateFunctions<K, V, V> {
+  return { first: (_key, value) => value, add: (_key, value, aggregate) => reducer(aggregate, value) };
+}
+
+/** `count()`: the number of values of a key. */
+export function counting<K, V>(): AggregateFunctions<K, V, number> {
+  return aggregating<K, V, number>(
+    () => 0,
+    (_k, _v, n) => n + 1,
+  );
+}
+
+/** `KGroupedTable.aggregate(initializer, adder, subtractor)`. */
+export function tableAggregating<K, V, VA>(
+  initializer: Initializer<VA>,
+  adder: Aggregator<K, V, VA>,
+  subtractor: Aggregator<K, V, VA>,
+): TableAggregateFunctions<K, V, VA> {
+  return { ...aggregating(initializer, adder), subtract: subtractor, deleteOnNull: false };
+}
+
+/** `KGroupedTable.reduce(adder, subtractor)`. */
+export function tableReducing<K, V>(adder: Reducer<V>, subtractor: Reducer<V>): TableAggregateFunctions<K, V, V> {
+  return {
+    ...reducing<K, V>(adder),
+    subtract: (_key, value, aggregate) => subtractor(aggregate, value),
+    deleteOnNull: true,
+  };
+}
+
+/** `KGroupedTable.count()`: adds one per new value, subtracts one per replaced value. */
+export function tableCounting<K, V>(): TableAggregateFunctions<K, V, number> {
+  return tableAggregating<K, V, number>(
+    () => 0,
+    (_k, _v, n) => n + 1,
+    (_k, _v, n) => n - 1,
+  );
+}
