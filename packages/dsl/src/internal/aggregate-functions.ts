@@ -1,4 +1,4 @@
-import type { Aggregator, Initializer, Reducer } from '../functions.js';
+import type { Aggregator, Initializer, Merger, Reducer } from '../functions.js';
 
 /**
  * The functions of one keyed aggregation, in the one shape the aggregate processors run. As RxJS's `scan` and
@@ -68,4 +68,30 @@ export function tableCounting<K, V>(): TableAggregateFunctions<K, V, number> {
     (_k, _v, n) => n + 1,
     (_k, _v, n) => n - 1,
   );
+}
+
+/**
+ * The functions of a windowed aggregation. Windows start from the initializer's aggregate (a sliding window may start
+ * empty, a session from the sessions it merges), so reduce is expressed as an aggregate whose initial value is null,
+ * a marker the first value replaces, as in Kafka Streams. `merger` joins two sessions' aggregates (session windows).
+ */
+export interface WindowedAggregateFunctions<K, V, VA> {
+  readonly initializer: Initializer<VA>;
+  readonly aggregator: Aggregator<K, V, VA>;
+  readonly merger: Merger<K, VA>;
+}
+
+/** Windowed `count()`: merging sessions adds their counts. */
+export function windowedCounting<K, V>(): WindowedAggregateFunctions<K, V, number> {
+  return { initializer: () => 0, aggregator: (_k, _v, n) => n + 1, merger: (_k, a, b) => a + b };
+}
+
+/** Windowed `reduce(reducer)`: null until a window's first value; merging folds one session's aggregate into another. */
+export function windowedReducing<K, V>(reducer: Reducer<V>): WindowedAggregateFunctions<K, V, V | null> {
+  const add = (aggregate: V | null, value: V): V => (aggregate === null ? value : reducer(aggregate, value));
+  return {
+    initializer: () => null,
+    aggregator: (_k, value, aggregate) => add(aggregate, value),
+    merger: (_k, a, b) => (b === null ? a : add(a, b)),
+  };
 }

@@ -39,7 +39,7 @@ export interface GroupedStreamProps<K, V> {
  *
  * @see org.apache.kafka.streams.kstream.internals.GroupedStreamAggregateBuilder
  */
-export function groupedStreamAggregationBuilder<K, V>(props: GroupedStreamProps<K, V>): AggregationBuilder<K, V> {
+function groupedStreamAggregationBuilder<K, V>(props: GroupedStreamProps<K, V>): AggregationBuilder<K, V> {
   const builder = props.builder;
   return new AggregationBuilder<K, V>({
     builder,
@@ -101,9 +101,11 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     windows: TimeWindows | SlidingWindows | SessionWindows,
   ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     if (windows instanceof TimeWindows || windows instanceof SlidingWindows) {
-      return new TimeWindowedKStreamImpl<K, V>(this.#props, windows, undefined);
+      return new TimeWindowedKStreamImpl<K, V>(this.#props, this.#aggregations, windows, undefined);
     }
-    if (windows instanceof SessionWindows) return new SessionWindowedKStreamImpl<K, V>(this.#props, windows, undefined);
+    if (windows instanceof SessionWindows) {
+      return new SessionWindowedKStreamImpl<K, V>(this.#props, this.#aggregations, windows, undefined);
+    }
     throw new TopologyError('windowedBy() needs TimeWindows, SlidingWindows or SessionWindows');
   }
 
