@@ -1,5 +1,7 @@
-import { RestError, SchemaRegistryClient } from '@confluentinc/schemaregistry';
-import type { Client, SchemaInfo } from '@confluentinc/schemaregistry';
+// Only the client module, and only when a serde is created: the package's index loads every KMS driver (AWS, Azure,
+// GCP, Vault; seconds of start-up), which an application that imports `kaskade` without this serde must not pay for.
+import type { RestError } from '@confluentinc/schemaregistry/dist/rest-error.js';
+import type { Client, SchemaInfo } from '@confluentinc/schemaregistry/dist/schemaregistry-client.js';
 import avro from 'avsc';
 import type { Type } from 'avsc';
 import { AvroSerde } from '@kaskade/core';
@@ -66,7 +68,8 @@ export interface SchemaRegistryAvroSerdeOptions {
  * @see io.confluent.kafka.streams.serdes.avro.GenericAvroSerde
  */
 export async function schemaRegistryAvroSerde<T>(options: SchemaRegistryAvroSerdeOptions): Promise<AvroSerde<T>> {
-  const { client, url, type, strategy, topics } = validate(options);
+  const { registry, url, type, strategy, topics } = validate(options);
+  const client = typeof registry === 'string' ? await connect(registry) : registry;
   const isKey = options.isKey ?? false;
   const autoRegister = options.autoRegister ?? true;
   const wireFormat = new RegistryAvroWireFormat(type, isKey, strategy, (id, subject) =>
@@ -95,23 +98,28 @@ export async function schemaRegistryAvroSerde<T>(options: SchemaRegistryAvroSerd
   return new AvroSerde<T>(type, { wireFormat });
 }
 
+async function connect(url: string): Promise<SchemaRegistryClientLike> {
+  const { SchemaRegistryClient } = await import('@confluentinc/schemaregistry/dist/schemaregistry-client.js');
+  return new SchemaRegistryClient({ baseURLs: [url], maxRetries: 2, retriesWaitMs: 200 });
+}
+
 function validate(options: SchemaRegistryAvroSerdeOptions): {
-  client: SchemaRegistryClientLike;
+  registry: string | SchemaRegistryClientLike;
   url: string | undefined;
   type: Type;
   strategy: SubjectNameStrategy;
   topics: readonly string[];
 } {
   const issues: { field: string; message: string }[] = [];
-  let client: SchemaRegistryClientLike | undefined;
+  let registry: string | SchemaRegistryClientLike | undefined;
   let url: string | undefined;
   if (typeof options.registry === 'string') {
     url = options.registry;
     if (!/^https?:\/\/[^/]/.test(url))
       issues.push({ field: 'registry', message: `expected an http(s) URL, got ${JSON.stringify(url)}` });
-    else client = new SchemaRegistryClient({ baseURLs: [url], maxRetries: 2, retriesWaitMs: 200 });
+    else registry = url;
   } else if (typeof options.registry?.register === 'function') {
-    client = options.registry;
+    registry = options.registry;
   } else {
     issues.push({ field: 'registry', message: 'expected a URL or a schema-registry client' });
   }
@@ -138,13 +146,13 @@ function validate(options: SchemaRegistryAvroSerdeOptions): {
   if (strategy !== undefined && type !== undefined && named === 'RecordNameStrategy' && type.name === undefined) {
     issues.push({ field: 'subjectNameStrategy', message: 'RecordNameStrategy needs a named Avro schema (a record)' });
   }
-  if (issues.length > 0 || client === undefined || type === undefined || strategy === undefined) {
+  if (issues.length > 0 || registry === undefined || type === undefined || strategy === undefined) {
     throw new ConfigError(
       `invalid schema-registry Avro serde options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
       issues,
     );
   }
-  return { client, url, type, strategy, topics };
+  return { registry, url, type, strategy, topics };
 }
 
 function parseWriterSchema(schema: string, context: Record<string, unknown>): Type {
@@ -178,7 +186,8 @@ function toRegistryError(
   const at = `subject ${where.subject} (topic ${where.topic})`;
   const registry =
     where['registry'] === undefined ? 'the schema registry' : `the schema registry at ${String(where['registry'])}`;
-  if (!(error instanceof RestError)) {
+  // The client's RestError carries the HTTP status; anything else (a socket error) had no answer at all.
+  if (!isRestError(error)) {
     return new SchemaRegistryError(
       'REGISTRY_UNREACHABLE',
       `${registry} could not be reached for ${at}: ${(error as Error).message ?? String(error)}`,
@@ -217,4 +226,8 @@ function toRegistryError(
         context: where,
       });
   }
+}
+
+function isRestError(error: unknown): error is RestError {
+  return error instanceof Error && typeof (error as { status?: unknown }).status === 'number';
 }
