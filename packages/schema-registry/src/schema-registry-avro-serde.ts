@@ -75,7 +75,9 @@ export async function schemaRegistryAvroSerde<T>(options: SchemaRegistryAvroSerd
   const wireFormat = new RegistryAvroWireFormat(type, isKey, strategy, (id, subject) =>
     client.getBySubjectAndId(subject, id).then((info) => info.schema),
   );
-  const own: SchemaInfo = { schemaType: 'AVRO', schema: JSON.stringify(type.schema()) };
+  // With its attributes: avsc's plain schema() drops field defaults, and a registry then refuses an added field with a
+  // default as incompatible (and readers of it could not fill the field in).
+  const own: SchemaInfo = { schemaType: 'AVRO', schema: JSON.stringify(type.schema({ exportAttrs: true })) };
   const subjects = new Map<string, string>();
   for (const topic of topics) {
     const subject = wireFormat.subjectOf(topic);
