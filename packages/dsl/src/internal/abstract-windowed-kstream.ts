@@ -1,5 +1,5 @@
 import { TopologyError } from '@kaskade/processor-api';
-import type { ProcessorSupplier, Serde, Windowed } from '@kaskade/processor-api';
+import type { ProcessorSupplier, Windowed } from '@kaskade/processor-api';
 import { Serdes } from '@kaskade/core';
 import { EmitStrategy } from '../emit-strategy.js';
 import type { Reducer } from '../functions.js';
@@ -9,9 +9,10 @@ import type { Named } from '../named.js';
 import type { WindowedAggregateFunctions } from './aggregate-functions.js';
 import { windowedCounting, windowedReducing } from './aggregate-functions.js';
 import type { AggregateStore } from './aggregate-store.js';
-import { namedAndMaterialized } from './args.js';
 import type { Change } from './change.js';
 import type { AggregationBuilder } from './aggregation-builder.js';
+import { aggregationArgs } from './args.js';
+import type { AggregationArgs } from './args.js';
 import type { GroupedStreamProps } from './kgrouped-stream-impl.js';
 
 /**
@@ -47,50 +48,30 @@ export abstract class AbstractWindowedKStream<K, V, WS, W> {
   protected abstract withEmitStrategy(strategy: EmitStrategy): W;
 
   count(first?: Named | Materialized<K, number>, second?: Materialized<K, number>): KTable<Windowed<K>, number> {
-    const [named, materialized] = namedAndMaterialized(first, second, 'count');
-    const valueSerde = materialized?.valueSerde ?? Serdes.Int64();
-    return this.aggregateWith(named, materialized, 'KSTREAM-AGGREGATE-', valueSerde, windowedCounting());
+    const args = aggregationArgs(first, second, 'count', 'KSTREAM-AGGREGATE-', Serdes.Int64());
+    return this.aggregateWith(args, windowedCounting());
   }
 
   reduce(reducer: Reducer<V>, first?: Named | Materialized<K, V>, second?: Materialized<K, V>): KTable<Windowed<K>, V> {
     if (typeof reducer !== 'function') throw new TopologyError('reduce() needs a reducer function');
-    const [named, materialized] = namedAndMaterialized(first, second, 'reduce');
+    const args = aggregationArgs(first, second, 'reduce', 'KSTREAM-REDUCE-', this.props.valueSerde);
     // The aggregates are V once a window has a value; null only stands for "no value yet" inside the processor.
-    const table = this.aggregateWith<V | null>(
-      named,
-      materialized as Materialized<K, V | null> | undefined,
-      'KSTREAM-REDUCE-',
-      (materialized?.valueSerde ?? this.props.valueSerde) as Serde<V | null> | undefined,
-      windowedReducing(reducer),
-    );
+    const table = this.aggregateWith(args as AggregationArgs<K, V | null>, windowedReducing(reducer));
     return table as KTable<Windowed<K>, V>;
   }
 
   /** The window kind's aggregation: its store and processor, built by the grouping's AggregationBuilder. */
   protected abstract aggregateWith<VA>(
-    named: Named | undefined,
-    materialized: Materialized<K, VA> | undefined,
-    prefix: string,
-    valueSerde: Serde<VA> | undefined,
+    args: AggregationArgs<K, VA>,
     functions: WindowedAggregateFunctions<K, V, VA>,
   ): KTable<Windowed<K>, VA>;
 
   protected build<VA>(
-    named: Named | undefined,
-    materialized: Materialized<K, VA> | undefined,
-    prefix: string,
-    valueSerde: Serde<VA> | undefined,
+    args: AggregationArgs<K, VA>,
     store: AggregateStore<K, Windowed<K>, VA>,
     processor: (storeName: string) => ProcessorSupplier<K, V, Windowed<K>, Change<VA>>,
   ): KTable<Windowed<K>, VA> {
-    return this.aggregations.build({
-      named,
-      materialized,
-      prefix,
-      valueSerde,
-      store,
-      processor,
-      emitFinal: this.emitStrategyOrDefault?.type === 'on-window-close',
-    });
+    const emitFinal = this.emitStrategyOrDefault?.type === 'on-window-close';
+    return this.aggregations.build({ ...args, store, processor, emitFinal });
   }
 }

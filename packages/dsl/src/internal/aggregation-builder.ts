@@ -1,9 +1,9 @@
 import type { ProcessorSupplier, Serde } from '@kaskade/processor-api';
 import type { KTable } from '../ktable.js';
-import type { Materialized } from '../materialized.js';
 import type { Named } from '../named.js';
 import type { AggregateStore } from './aggregate-store.js';
 import { erased } from './args.js';
+import type { AggregationArgs } from './args.js';
 import type { Change } from './change.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KTableImpl } from './ktable-impl.js';
@@ -26,15 +26,9 @@ export interface AggregationInput<K> {
 }
 
 /** One aggregation (`count`, `reduce`, `aggregate`) of a grouping, keyed windowed or not (KR), of aggregates VA. */
-export interface AggregationSpec<K, VIn, KR, VA> {
-  readonly named: Named | undefined;
-  readonly materialized: Materialized<K, VA> | undefined;
-  /** The processor's name prefix, e.g. `KSTREAM-AGGREGATE-`, `KSTREAM-REDUCE-`. */
-  readonly prefix: string;
+export interface AggregationSpec<K, VIn, KR, VA> extends AggregationArgs<K, VA> {
   /** The generated store name's prefix when it is not the processor's (a table's reduce: `KTABLE-AGGREGATE-`). */
   readonly storePrefix?: string | undefined;
-  /** The aggregates' serde (undefined: the app default). */
-  readonly valueSerde: Serde<VA> | undefined;
   readonly store: AggregateStore<K, KR, VA>;
   readonly processor: (storeName: string) => ProcessorSupplier<K, VIn, KR, Change<VA>>;
   /** `EmitStrategy.onWindowClose()`: only a window's final result, once it closes. */

@@ -15,7 +15,8 @@ import type { AggregateFunctions } from './aggregate-functions.js';
 import { aggregating, counting, reducing } from './aggregate-functions.js';
 import { keyValueAggregateStore } from './aggregate-store.js';
 import { AggregationBuilder } from './aggregation-builder.js';
-import { namedAndMaterialized, nameOrGenerate } from './args.js';
+import { aggregationArgs, nameOrGenerate } from './args.js';
+import type { AggregationArgs } from './args.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KStreamAggregate } from './processors/kstream-aggregate.js';
 import { SessionWindowedKStreamImpl } from './session-windowed-kstream-impl.js';
@@ -69,16 +70,13 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   }
 
   count(first?: Named | Materialized<K, number>, second?: Materialized<K, number>): KTable<K, number> {
-    const [named, materialized] = namedAndMaterialized(first, second, 'count');
-    const valueSerde = materialized?.valueSerde ?? Serdes.Int64();
-    return this.#aggregate(named, materialized, 'KSTREAM-AGGREGATE-', valueSerde, counting());
+    return this.#aggregate(aggregationArgs(first, second, 'count', 'KSTREAM-AGGREGATE-', Serdes.Int64()), counting());
   }
 
   reduce(reducer: Reducer<V>, first?: Named | Materialized<K, V>, second?: Materialized<K, V>): KTable<K, V> {
     if (typeof reducer !== 'function') throw new TopologyError('reduce() needs a reducer function');
-    const [named, materialized] = namedAndMaterialized(first, second, 'reduce');
-    const valueSerde = materialized?.valueSerde ?? this.#props.valueSerde;
-    return this.#aggregate(named, materialized, 'KSTREAM-REDUCE-', valueSerde, reducing(reducer));
+    const args = aggregationArgs(first, second, 'reduce', 'KSTREAM-REDUCE-', this.#props.valueSerde);
+    return this.#aggregate(args, reducing(reducer));
   }
 
   aggregate<VA>(
@@ -90,9 +88,8 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     if (typeof initializer !== 'function' || typeof aggregator !== 'function') {
       throw new TopologyError('aggregate() needs an initializer and an aggregator function');
     }
-    const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    const functions = aggregating(initializer, aggregator);
-    return this.#aggregate(named, materialized, 'KSTREAM-AGGREGATE-', materialized?.valueSerde, functions);
+    const args = aggregationArgs(first, second, 'aggregate', 'KSTREAM-AGGREGATE-');
+    return this.#aggregate(args, aggregating(initializer, aggregator));
   }
 
   windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
@@ -109,18 +106,9 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     throw new TopologyError('windowedBy() needs TimeWindows, SlidingWindows or SessionWindows');
   }
 
-  #aggregate<VA>(
-    named: Named | undefined,
-    materialized: Materialized<K, VA> | undefined,
-    prefix: string,
-    valueSerde: Serde<VA> | undefined,
-    functions: AggregateFunctions<K, V, VA>,
-  ): KTable<K, VA> {
+  #aggregate<VA>(args: AggregationArgs<K, VA>, functions: AggregateFunctions<K, V, VA>): KTable<K, VA> {
     return this.#aggregations.build({
-      named,
-      materialized,
-      prefix,
-      valueSerde,
+      ...args,
       store: keyValueAggregateStore(),
       processor: (storeName) => new KStreamAggregate(storeName, functions),
     });

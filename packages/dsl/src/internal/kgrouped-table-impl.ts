@@ -11,7 +11,8 @@ import { tableAggregating, tableCounting, tableReducing } from './aggregate-func
 import { keyValueAggregateStore } from './aggregate-store.js';
 import { AggregationBuilder } from './aggregation-builder.js';
 import type { Change } from './change.js';
-import { namedAndMaterialized } from './args.js';
+import { aggregationArgs } from './args.js';
+import type { AggregationArgs } from './args.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KTableAggregate } from './processors/ktable-aggregate.js';
 import { ChangeSerde } from './serde/change-serde.js';
@@ -64,9 +65,10 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
   }
 
   count(first?: Named | Materialized<K, number>, second?: Materialized<K, number>): KTable<K, number> {
-    const [named, materialized] = namedAndMaterialized(first, second, 'count');
-    const valueSerde = materialized?.valueSerde ?? Serdes.Int64();
-    return this.#aggregate(named, materialized, 'KTABLE-AGGREGATE-', valueSerde, tableCounting());
+    return this.#aggregate(
+      aggregationArgs(first, second, 'count', 'KTABLE-AGGREGATE-', Serdes.Int64()),
+      tableCounting(),
+    );
   }
 
   reduce(
@@ -78,9 +80,8 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
     if (typeof adder !== 'function' || typeof subtractor !== 'function') {
       throw new TopologyError('KGroupedTable.reduce() needs an adder and a subtractor function');
     }
-    const [named, materialized] = namedAndMaterialized(first, second, 'reduce');
-    const valueSerde = materialized?.valueSerde ?? this.#props.valueSerde;
-    return this.#aggregate(named, materialized, 'KTABLE-REDUCE-', valueSerde, tableReducing(adder, subtractor));
+    const args = aggregationArgs(first, second, 'reduce', 'KTABLE-REDUCE-', this.#props.valueSerde);
+    return this.#aggregate(args, tableReducing(adder, subtractor));
   }
 
   aggregate<VA>(
@@ -93,25 +94,15 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
     if (typeof initializer !== 'function' || typeof adder !== 'function' || typeof subtractor !== 'function') {
       throw new TopologyError('KGroupedTable.aggregate() needs an initializer, an adder and a subtractor function');
     }
-    const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    const functions = tableAggregating(initializer, adder, subtractor);
-    return this.#aggregate(named, materialized, 'KTABLE-AGGREGATE-', materialized?.valueSerde, functions);
+    const args = aggregationArgs(first, second, 'aggregate', 'KTABLE-AGGREGATE-');
+    return this.#aggregate(args, tableAggregating(initializer, adder, subtractor));
   }
 
-  #aggregate<VA>(
-    named: Named | undefined,
-    materialized: Materialized<K, VA> | undefined,
-    prefix: string,
-    valueSerde: Serde<VA> | undefined,
-    functions: TableAggregateFunctions<K, V, VA>,
-  ): KTable<K, VA> {
+  #aggregate<VA>(args: AggregationArgs<K, VA>, functions: TableAggregateFunctions<K, V, VA>): KTable<K, VA> {
     return this.#aggregations.build({
-      named,
-      materialized,
-      prefix,
+      ...args,
       // The store is named after KTABLE-AGGREGATE- for reduce too.
       storePrefix: 'KTABLE-AGGREGATE-',
-      valueSerde,
       store: keyValueAggregateStore(),
       processor: (storeName) => new KTableAggregate(storeName, functions),
     });

@@ -1,5 +1,5 @@
 import { TopologyError } from '@kaskade/processor-api';
-import type { Serde, Windowed } from '@kaskade/processor-api';
+import type { Windowed } from '@kaskade/processor-api';
 import type { EmitStrategy } from '../emit-strategy.js';
 import type { Aggregator, Initializer, Merger } from '../functions.js';
 import type { KTable } from '../ktable.js';
@@ -10,7 +10,8 @@ import type { SessionWindows } from '../session-windows.js';
 import { AbstractWindowedKStream } from './abstract-windowed-kstream.js';
 import type { WindowedAggregateFunctions } from './aggregate-functions.js';
 import { sessionAggregateStore } from './aggregate-store.js';
-import { namedAndMaterialized } from './args.js';
+import { aggregationArgs } from './args.js';
+import type { AggregationArgs } from './args.js';
 import { KStreamSessionWindowAggregate } from './processors/kstream-session-window-aggregate.js';
 
 /**
@@ -36,25 +37,18 @@ export class SessionWindowedKStreamImpl<K, V>
     if (typeof initializer !== 'function' || typeof aggregator !== 'function' || typeof merger !== 'function') {
       throw new TopologyError('aggregate() on session windows needs an initializer, an aggregator and a merger');
     }
-    const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    const functions = { initializer, aggregator, merger };
-    return this.aggregateWith(named, materialized, 'KSTREAM-AGGREGATE-', materialized?.valueSerde, functions);
+    const args = aggregationArgs(first, second, 'aggregate', 'KSTREAM-AGGREGATE-');
+    return this.aggregateWith(args, { initializer, aggregator, merger });
   }
 
   protected aggregateWith<VA>(
-    named: Named | undefined,
-    materialized: Materialized<K, VA> | undefined,
-    prefix: string,
-    valueSerde: Serde<VA> | undefined,
+    args: AggregationArgs<K, VA>,
     functions: WindowedAggregateFunctions<K, V, VA>,
   ): KTable<Windowed<K>, VA> {
     const windows = this.windows;
     const { initializer, aggregator, merger } = functions;
     return this.build(
-      named,
-      materialized,
-      prefix,
-      valueSerde,
+      args,
       sessionAggregateStore(windows),
       (storeName) => new KStreamSessionWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, merger),
     );

@@ -1,5 +1,5 @@
 import { TopologyError } from '@kaskade/processor-api';
-import type { Serde, Windowed } from '@kaskade/processor-api';
+import type { Windowed } from '@kaskade/processor-api';
 import type { EmitStrategy } from '../emit-strategy.js';
 import type { Aggregator, Initializer } from '../functions.js';
 import type { KTable } from '../ktable.js';
@@ -11,7 +11,8 @@ import type { TimeWindows } from '../time-windows.js';
 import { AbstractWindowedKStream } from './abstract-windowed-kstream.js';
 import type { WindowedAggregateFunctions } from './aggregate-functions.js';
 import { windowAggregateStore } from './aggregate-store.js';
-import { namedAndMaterialized } from './args.js';
+import { aggregationArgs } from './args.js';
+import type { AggregationArgs } from './args.js';
 import { KStreamSlidingWindowAggregate } from './processors/kstream-sliding-window-aggregate.js';
 import { KStreamWindowAggregate } from './processors/kstream-window-aggregate.js';
 
@@ -40,21 +41,17 @@ export class TimeWindowedKStreamImpl<K, V>
     if (typeof initializer !== 'function' || typeof aggregator !== 'function') {
       throw new TopologyError('aggregate() needs an initializer and an aggregator function');
     }
-    const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    const functions = { initializer, aggregator };
-    return this.aggregateWith(named, materialized, 'KSTREAM-AGGREGATE-', materialized?.valueSerde, functions);
+    const args = aggregationArgs(first, second, 'aggregate', 'KSTREAM-AGGREGATE-');
+    return this.aggregateWith(args, { initializer, aggregator });
   }
 
   /** Time and sliding windows need no merger. */
   protected aggregateWith<VA>(
-    named: Named | undefined,
-    materialized: Materialized<K, VA> | undefined,
-    prefix: string,
-    valueSerde: Serde<VA> | undefined,
+    args: AggregationArgs<K, VA>,
     { initializer, aggregator }: Pick<WindowedAggregateFunctions<K, V, VA>, 'initializer' | 'aggregator'>,
   ): KTable<Windowed<K>, VA> {
     const windows = this.windows;
-    return this.build(named, materialized, prefix, valueSerde, windowAggregateStore(windows), (storeName) =>
+    return this.build(args, windowAggregateStore(windows), (storeName) =>
       windows instanceof SlidingWindows
         ? new KStreamSlidingWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator)
         : new KStreamWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator),
