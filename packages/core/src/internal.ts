@@ -40,3 +40,7 @@ export { StreamTask } from './runtime/stream-task.js';
 export { changelogTopicName } from '@kaskade/state-store/internal';
 export type { TaskEnvironment } from './runtime/task-environment.js';
 export type { RecordCollector } from './runtime/record-collector.js';
+
+// The producer side of the runtime, for broker tests of its transaction handling
+export { StreamsProducer } from './runtime/streams-producer.js';
+export { KafkaRecordCollector } from './runtime/kafka-record-collector.js';
