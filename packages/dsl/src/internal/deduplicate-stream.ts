@@ -41,9 +41,9 @@ export function deduplicateStream<K, V, ID>(
   const generated = builder.newProcessorName('KSTREAM-DEDUPLICATE-');
   const name = options.name ?? generated;
   const storeName = options.name !== undefined ? `${options.name}-store` : builder.newStoreName('KSTREAM-DEDUPLICATE-');
-  const parent = byKey
-    ? stream.repartitionedForJoin(name, options.idSerde ?? p.keySerde, p.valueSerde).internalProps()
-    : p;
+  // Deduplicating by key: the id is the key (ID = K), so an idSerde is the key serde of the repartition topic.
+  const keyIdSerde = options.idSerde as Serde<unknown> | undefined as Serde<K> | undefined;
+  const parent = byKey ? stream.repartitionedForJoin(name, keyIdSerde ?? p.keySerde, p.valueSerde).internalProps() : p;
   const idSerde: Serde<unknown> =
     id === 'sourceOffset'
       ? Serdes.String()
@@ -58,7 +58,7 @@ export function deduplicateStream<K, V, ID>(
   builder.addStore(store as unknown as StoreBuilder<StateStore>);
   builder.addProcessor(
     name,
-    new KStreamDeduplicate<K, V, ID>(storeName, id, options.retentionMs) as never,
+    new KStreamDeduplicate<K, V, ID>(storeName, id, options.retentionMs),
     [parent.name],
     [storeName],
   );

@@ -17,8 +17,8 @@ export function addStreamSink<K, V>(
     name,
     parentNames: [parent],
     topic: topic as string | TopicNameExtractor<unknown, unknown>,
-    keySerde: (produced?.keySerde ?? keySerde) as never,
-    valueSerde: (produced?.valueSerde ?? valueSerde) as never,
+    keySerde: produced?.keySerde ?? keySerde,
+    valueSerde: produced?.valueSerde ?? valueSerde,
     partitioner: produced?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
     topicConfig: produced?.topicConfig,
   });
