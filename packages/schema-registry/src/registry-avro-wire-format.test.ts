@@ -1,6 +1,7 @@
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { AvroSerde, SerializationError } from 'kaskade';
+import { AvroSerde } from '@kaskade/core';
+import { SerializationError } from '@kaskade/processor-api';
 import { frameConfluent } from './confluent-wire-format.js';
 import { RegistryAvroWireFormat } from './registry-avro-wire-format.js';
 import { RecordNameStrategy, TopicNameStrategy, TopicRecordNameStrategy } from './subject-name-strategy.js';
