@@ -58,6 +58,11 @@ export interface StreamsConfig {
   /** How long one poll waits for records when none are buffered, in ms. Default: 100. */
   readonly pollMs: number;
   /**
+   * How long a rebalance or `close()` waits for asynchronous operators' in-flight calls before giving them up (their
+   * records are not committed; the next owner processes them), in ms. Default: 10 000.
+   */
+  readonly asyncDrainTimeoutMs: number;
+  /**
    * The key serde of sources, sinks and stores that name none. Default: `Serdes.Bytes()` (Kafka Streams has no default;
    * bytes pass through whatever arrives, and a non-Buffer key fails clearly at the sink).
    */
@@ -278,6 +283,7 @@ export const streamsConfigSchema = z.strictObject({
   cacheMaxBytes: integer(0).default(10 * 1024 * 1024),
   maxPollRecords: integer(1).default(1000),
   pollMs: integer(0).default(100),
+  asyncDrainTimeoutMs: integer(0).default(10_000),
   defaultKeySerde: z
     .custom<Serde<unknown>>(hasFunctions('serialize', 'deserialize'), {
       error: 'must be a Serde: an object with serialize and deserialize methods',

@@ -37,6 +37,7 @@ import { withinStartDeadline } from './start-deadline.js';
 import { startOffsets } from './start-offsets.js';
 import { RebalanceTimer } from './rebalance-timer.js';
 import { CommitCoordinator, isTransactionError } from './commit-coordinator.js';
+import { AsyncFlowControl } from './async/async-flow-control.js';
 import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { prepareTopics } from './prepare-topics.js';
 import type { TaskEnvironment } from './task-environment.js';
@@ -125,6 +126,8 @@ export class KafkaStreams {
    * even loaded). Made by `start()`.
    */
   #observability: StreamsObservability | undefined;
+  /** Backpressure and polling for asynchronous operators: made when the first task with one runs. */
+  #asyncFlow: AsyncFlowControl | undefined;
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
@@ -266,6 +269,7 @@ export class KafkaStreams {
       await this.#loop?.catch(() => undefined);
       if (!failed && !this.#error && this.#producer && this.#consumer) {
         try {
+          if (this.#asyncFlow) await this.#settleAsync(this.#tasks.all());
           await this.#committer!.commit();
         } catch (e) {
           this.config.logger.error(`commit on close failed: ${(e as Error).message}`, { error: e });
@@ -606,10 +610,14 @@ export class KafkaStreams {
               counters.batches++;
             }
           }
+          if (this.#asyncFlow || (this.#asyncFlow = this.#newAsyncFlow())) {
+            this.#asyncFlow.afterBatch(this.#tasks.all(), consumer, this.#paused);
+          }
           collector.throwIfFailed();
           if (collector.backlogged) await collector.drain();
           if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) {
             const started = counters ? performance.now() : 0;
+            await this.#asyncFlow?.beforeCommit(this.#tasks.all());
             await committer.commit();
             counters?.commitDone((performance.now() - started) / 1000);
           }
@@ -631,6 +639,23 @@ export class KafkaStreams {
       }
     } catch (e) {
       await this.#fail(e);
+    }
+  }
+
+  /** Made once a task has an asynchronous operator (a loop over the tasks per batch until then, none after). */
+  #newAsyncFlow(): AsyncFlowControl | undefined {
+    return this.#tasks.all().some((t) => t.asyncRunnerIfAny !== undefined)
+      ? new AsyncFlowControl(this.#topology, this.config.pollMs, this.#eos)
+      : undefined;
+  }
+
+  /** Before a commit that gives tasks up: lets their in-flight asynchronous work finish, up to the drain timeout. */
+  async #settleAsync(tasks: readonly StreamTask[]): Promise<void> {
+    const left = await AsyncFlowControl.settle(tasks, this.config.asyncDrainTimeoutMs);
+    if (left > 0) {
+      this.config.logger.warn(
+        `giving up ${left} asynchronous calls still in flight after ${this.config.asyncDrainTimeoutMs} ms (their records are not committed and will be processed again)`,
+      );
     }
   }
 
@@ -674,6 +699,7 @@ export class KafkaStreams {
     if (!event.lost && affected.length > 0) {
       // Commit before giving partitions up, so the next owner starts where this one stopped.
       const commitStart = Date.now();
+      if (this.#asyncFlow) await this.#settleAsync(affected);
       await this.#committer!.commit();
       this.#rebalanceTimer.revocationCommitted(Date.now() - commitStart);
     }
@@ -686,6 +712,7 @@ export class KafkaStreams {
     }
     this.#consumer!.unassign(event.partitions, event.protocol);
     this.#committer!.forget(event.partitions);
+    this.#asyncFlow?.forget(event.partitions);
     this.#control?.forget(event.partitions);
     this.#rebalanceTimer.waiting();
   }

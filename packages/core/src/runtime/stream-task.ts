@@ -26,6 +26,7 @@ import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../k
 import { fromWireHeaders } from '../kafka/message-headers.js';
 import type { Topology } from '../topology/topology.js';
 import type { Subtopology } from '../topology/subtopology.js';
+import { AsyncTaskRunner } from './async/async-task-runner.js';
 import { PartitionQueue } from './partition-queue.js';
 import { ProcessorContextImpl } from './processor-context-impl.js';
 import { PunctuationSchedule } from './punctuation-schedule.js';
@@ -74,6 +75,8 @@ export class StreamTask implements NodeHost {
   /** Drop counters as of the last commit, restored when uncommitted work is dropped. */
   #droppedAtCommit: { count: number; byReason: ReadonlyMap<string, number> } = { count: 0, byReason: new Map() };
   #closed = false;
+  /** Asynchronous operators' work; undefined (and never looked at per record) in topologies without them. */
+  #async: AsyncTaskRunner | undefined;
 
   /** Largest timestamp processed; never goes backwards. */
   streamTime = -1;
@@ -88,6 +91,8 @@ export class StreamTask implements NodeHost {
   currentOffset = -1;
   /** Timestamp of the record being processed, or stream time in a punctuation. */
   currentTimestamp = -1;
+  /** The raw message being processed (asynchronous work keeps it for the exception handler). */
+  currentMessage: ConsumedMessage | undefined = undefined;
 
   constructor(id: TaskId, subtopology: Subtopology, topology: Topology, env: TaskEnvironment) {
     this.id = id;
@@ -189,7 +194,10 @@ export class StreamTask implements NodeHost {
     let taken = 0;
     const queues = this.queues;
     const single = queues.length === 1 ? queues[0]! : undefined;
+    const async = this.#async;
+    if (async !== undefined) async.applyCompletions();
     while (taken < max) {
+      if (async !== undefined && async.saturated) break;
       let q: PartitionQueue | undefined;
       if (single) {
         if (single.headMessage === undefined && !this.#advanceHead(single)) break;
@@ -252,7 +260,10 @@ export class StreamTask implements NodeHost {
   committableOffsets(): TopicPartitionOffset[] {
     const out: TopicPartitionOffset[] = [];
     for (const q of this.queues) {
-      if (q.committableOffset >= 0) out.push({ topic: q.topic, partition: q.partition, offset: q.committableOffset });
+      if (q.committableOffset < 0) continue;
+      // Never past the oldest record with asynchronous work unfinished.
+      const offset = this.#async ? this.#async.committableOffset(q.topic, q.committableOffset) : q.committableOffset;
+      out.push({ topic: q.topic, partition: q.partition, offset });
     }
     return out;
   }
@@ -275,6 +286,7 @@ export class StreamTask implements NodeHost {
 
   /** Drops uncommitted store writes and buffered input (exactly-once abort, or a failed task). */
   abortUncommitted(): void {
+    this.#async?.abandon();
     this.#stateManager?.abort();
     // Dead letters since the last commit were aborted (or, at-least-once, not known to be delivered).
     this.metrics.deadLettered = this.metrics.deadLetteredAtCommit;
@@ -290,6 +302,8 @@ export class StreamTask implements NodeHost {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Work still in flight is given up: its records were not committed, the next owner processes them.
+    this.#async?.abandon();
     let first: unknown;
     for (const node of this.#nodes.values()) {
       try {
@@ -300,6 +314,21 @@ export class StreamTask implements NodeHost {
     }
     this.#stateManager?.close();
     if (first) throw first;
+  }
+
+  /** The task's asynchronous runner, made when the first asynchronous operator initializes. */
+  asyncRunner(): AsyncTaskRunner {
+    return (this.#async ??= new AsyncTaskRunner(this, this.#env.appConfigs['processingGuarantee'] === 'exactly_once_v2'));
+  }
+
+  /** The asynchronous runner when the topology has asynchronous operators. */
+  get asyncRunnerIfAny(): AsyncTaskRunner | undefined {
+    return this.#async;
+  }
+
+  /** See {@link AsyncTaskHost.handleProcessingFailure}. */
+  handleProcessingFailure(m: ConsumedMessage, headers: Headers, error: unknown, userError: boolean): void {
+    this.#handleProcessingError(m, headers, error, userError);
   }
 
   // ---- internals ----
@@ -403,6 +432,7 @@ export class StreamTask implements NodeHost {
     this.currentPartition = q.partition;
     this.currentOffset = m.offset;
     this.currentTimestamp = ts;
+    this.currentMessage = m;
     const source = this.#sources[q.sourceIndex]!.node;
     this.currentNodeName = source.name;
     try {
@@ -479,10 +509,10 @@ export class StreamTask implements NodeHost {
     );
   }
 
-  #handleProcessingError(m: ConsumedMessage, headers: Headers, e: unknown): void {
+  #handleProcessingError(m: ConsumedMessage, headers: Headers, e: unknown, userError = false): void {
     const error = e instanceof Error ? e : new Error(String(e));
     const nodeName = this.currentNodeName;
-    if (error instanceof StreamsError && !(error instanceof SerializationError)) {
+    if (!userError && error instanceof StreamsError && !(error instanceof SerializationError)) {
       // Errors of the framework itself (a missing store, a closed store) are not the record's fault.
       throw error;
     }
