@@ -318,7 +318,10 @@ export class StreamTask implements NodeHost {
 
   /** The task's asynchronous runner, made when the first asynchronous operator initializes. */
   asyncRunner(): AsyncTaskRunner {
-    return (this.#async ??= new AsyncTaskRunner(this, this.#env.appConfigs['processingGuarantee'] === 'exactly_once_v2'));
+    return (this.#async ??= new AsyncTaskRunner(
+      this,
+      this.#env.appConfigs['processingGuarantee'] === 'exactly_once_v2',
+    ));
   }
 
   /** The asynchronous runner when the topology has asynchronous operators. */

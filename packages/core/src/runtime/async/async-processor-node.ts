@@ -24,7 +24,9 @@ function asyncCapable(context: ProcessorContext<unknown, unknown>): AsyncCapable
  * The synchronous face of an asynchronous processor in a task's graph. `process` only queues the record (per key) and
  * starts calls up to `concurrency`; the task's runner forwards results later, on the task's loop.
  */
-export class AsyncProcessorNode implements Processor<unknown, unknown, unknown, unknown>, AsyncWorkNode, AsyncRunnerNode {
+export class AsyncProcessorNode
+  implements Processor<unknown, unknown, unknown, unknown>, AsyncWorkNode, AsyncRunnerNode
+{
   readonly #user: AsyncProcessor<unknown, unknown, unknown, unknown>;
   readonly #options: ResolvedAsyncOptions;
   #name = '';

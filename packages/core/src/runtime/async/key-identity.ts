@@ -13,7 +13,8 @@ export function keyIdentity(key: unknown): unknown {
     default:
       break;
   }
-  if (key instanceof Uint8Array) return `\u0000b:${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('base64')}`;
+  if (key instanceof Uint8Array)
+    return `\u0000b:${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('base64')}`;
   try {
     return `\u0000j:${JSON.stringify(key, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
   } catch {

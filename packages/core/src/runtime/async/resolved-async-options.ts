@@ -23,7 +23,10 @@ function check(name: string, value: number | undefined, min: number, integer: bo
 }
 
 /** Validates the settings (a `TopologyError` names the bad one) and fills in the defaults. */
-export function resolveAsyncOptions(options: AsyncProcessingOptions = {}, operator = 'async processor'): ResolvedAsyncOptions {
+export function resolveAsyncOptions(
+  options: AsyncProcessingOptions = {},
+  operator = 'async processor',
+): ResolvedAsyncOptions {
   check('concurrency', options.concurrency, 1, true, operator);
   check('timeoutMs', options.timeoutMs, 1, false, operator);
   check('retries', options.retries, 0, true, operator);
