@@ -2,8 +2,11 @@
 // answering in 20 ms — throughput by concurrency and per-key order in the output; a service that fails for some keys
 // (their records in the dead-letter topic after their retries, every other record processed); a rebalance while calls
 // are in flight under exactly-once; and the EOS verification with an asynchronous stage and replicas SIGKILLed.
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { Agent, request } from 'node:http';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,38 +26,65 @@ const S = Serdes.String();
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** A customer service on loopback: answers after `delayMs`, with 500 for customers whose id starts with "bad". */
+/**
+ * A client of the customer service (test/fixtures/customer-service.ts, a node:http server in its own process on
+ * loopback, answering after `delayMs`, with 500 for ids starting with "bad"). Counts calls and attempts, and times
+ * them: from the first call to the last answer.
+ */
 class CustomerService {
-  readonly #server: Server;
+  readonly #delayMs: number;
+  #proc: ChildProcess | undefined;
+  #port = 0;
+  readonly #agent = new Agent({ keepAlive: true, maxSockets: 256 });
   readonly attempts = new Map<string, number>();
   calls = 0;
   firstCallAt = 0;
   lastAnswerAt = 0;
-  delayMs: number;
 
   constructor(delayMs: number) {
-    this.delayMs = delayMs;
-    this.#server = createServer((req, res) => {
-      const id = decodeURIComponent(new URL(req.url!, 'http://x').pathname.split('/')[2]!);
-      const seq = new URL(req.url!, 'http://x').searchParams.get('seq');
-      this.calls++;
-      if (this.firstCallAt === 0) this.firstCallAt = performance.now();
-      this.attempts.set(`${id}#${seq}`, (this.attempts.get(`${id}#${seq}`) ?? 0) + 1);
-      setTimeout(() => {
-        this.lastAnswerAt = performance.now();
-        if (id.startsWith('bad')) {
-          res.writeHead(500).end('customer store unavailable');
-          return;
-        }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: `name-of-${id}` }));
-      }, this.delayMs);
-    });
+    this.#delayMs = delayMs;
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    const address = this.#server.address() as { port: number };
-    return `http://127.0.0.1:${address.port}`;
+  async start(): Promise<void> {
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/fixtures/customer-service.ts', String(this.#delayMs)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    this.#proc = proc;
+    const [line] = (await once(createInterface({ input: proc.stdout }), 'line')) as [string];
+    this.#port = (JSON.parse(line) as { port: number }).port;
+  }
+
+  /** GET /customers/<id>: the customer's name; rejects on a status other than 200 or when `signal` aborts. */
+  lookup(id: string, seq: string, attempt: number, signal: AbortSignal): Promise<string> {
+    this.calls++;
+    if (this.firstCallAt === 0) this.firstCallAt = performance.now();
+    const k = `${id}#${seq}`;
+    this.attempts.set(k, Math.max(attempt, this.attempts.get(k) ?? 0));
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: this.#port,
+          path: `/customers/${encodeURIComponent(id)}`,
+          agent: this.#agent,
+          signal,
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => {
+            this.lastAnswerAt = performance.now();
+            if (res.statusCode !== 200) reject(new Error(`customer service answered HTTP ${res.statusCode}: ${body}`));
+            else resolve((JSON.parse(body) as { name: string }).name);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
   }
 
   resetTiming(): void {
@@ -63,23 +93,30 @@ class CustomerService {
     this.lastAnswerAt = 0;
   }
 
-  close(): Promise<void> {
-    this.#server.closeAllConnections();
-    return new Promise((r) => this.#server.close(() => r()));
+  async close(): Promise<void> {
+    this.#agent.destroy();
+    const proc = this.#proc;
+    if (proc && proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await once(proc, 'exit');
+    }
   }
 }
 
 /** in → mapValuesAsync(HTTP lookup of the key) → out: values become `<seq>:<name>`. */
-function enrichment(url: string, input: string, output: string, options: AsyncProcessingOptions): Topology {
+function enrichment(
+  service: CustomerService,
+  input: string,
+  output: string,
+  options: AsyncProcessingOptions,
+): Topology {
   const builder = new StreamsBuilder();
   builder
     .stream('in-' + input, Consumed.with(S, S))
-    .mapValuesAsync(async (seq, key, { signal }) => {
-      const res = await fetch(`${url}/customers/${encodeURIComponent(key)}?seq=${seq}`, { signal });
-      if (!res.ok) throw new Error(`customer service answered HTTP ${res.status}: ${await res.text()}`);
-      const customer = (await res.json()) as { name: string };
-      return `${seq}:${customer.name}`;
-    }, options)
+    .mapValuesAsync(
+      async (seq, key, { signal, attempt }) => `${seq}:${await service.lookup(key, seq, attempt, signal)}`,
+      options,
+    )
     .to(output, Produced.with(S, S));
   return builder.build();
 }
@@ -123,7 +160,7 @@ function expectPerKeyOrder(records: { key: string; value: string }[], perKey: Ma
 describe('asynchronous processing on the broker', () => {
   it('should enrich through a 20 ms HTTP service at least 40x faster with concurrency 100 than 1, keeping per-key order', async () => {
     const service = new CustomerService(20);
-    const url = await service.start();
+    await service.start();
     try {
       const rates: number[] = [];
       for (const [concurrency, count, keys] of [
@@ -136,7 +173,7 @@ describe('asynchronous processing on the broker', () => {
         const input = keyedInput(count, keys);
         await produce(`in-${name}`, input);
         service.resetTiming();
-        const topology = enrichment(url, name, output, { concurrency, timeoutMs: 5_000 });
+        const topology = enrichment(service, name, output, { concurrency });
         const streams = new KafkaStreams(topology, config(`${name}-app`));
         await streams.start();
         try {
@@ -169,7 +206,7 @@ describe('asynchronous processing on the broker', () => {
 
   it('should put the records of a failing service in the dead-letter topic after their retries and process every other record', async () => {
     const service = new CustomerService(2);
-    const url = await service.start();
+    await service.start();
     try {
       const name = uniqueName('async-dlq');
       const output = `${name}-out`;
@@ -183,7 +220,7 @@ describe('asynchronous processing on the broker', () => {
       const bad = keyedInput(20, 4, 'bad');
       const input = good.flatMap((r, i) => (i % 20 === 0 ? [r, bad[i / 20]!] : [r]));
       await produce(`in-${name}`, input);
-      const topology = enrichment(url, name, output, { concurrency: 16, retries: 2, backoff: { initialMs: 5 } });
+      const topology = enrichment(service, name, output, { concurrency: 16, retries: 2, backoff: { initialMs: 5 } });
       const streams = new KafkaStreams(
         topology,
         config(`${name}-app`, {
@@ -225,7 +262,7 @@ describe('asynchronous processing on the broker', () => {
 
   it('should lose and duplicate nothing under exactly-once when a rebalance comes while calls are in flight', async () => {
     const service = new CustomerService(50);
-    const url = await service.start();
+    await service.start();
     const logger = recordingLogger();
     try {
       const name = uniqueName('async-rebalance');
@@ -233,7 +270,7 @@ describe('asynchronous processing on the broker', () => {
       await createTopics({ topic: `in-${name}`, partitions: 4 }, { topic: output, partitions: 4 });
       const input = keyedInput(3000, 300);
       await produce(`in-${name}`, input);
-      const topology = enrichment(url, name, output, { concurrency: 20 });
+      const topology = enrichment(service, name, output, { concurrency: 20 });
       // A short drain timeout: the first instance gives in-flight calls up at the rebalance (the next owner redoes them).
       const eos = { processingGuarantee: 'exactly_once_v2' as const, asyncDrainTimeoutMs: 30 };
       const first = new KafkaStreams(topology, config(`${name}-app`, { ...eos, instanceId: 'a', logger }));

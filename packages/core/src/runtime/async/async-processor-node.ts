@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { TopologyError } from '@kaskade/processor-api';
 import type { AsyncProcessor, Processor, ProcessorContext, Record } from '@kaskade/processor-api';
 import { callWithRetries } from './call-with-retries.js';
@@ -38,7 +39,7 @@ export class AsyncProcessorNode
   #ready: AsyncWork[] = [];
   #readyHead = 0;
   #running = 0;
-  #abandon = new AbortController();
+  #abandon = AsyncProcessorNode.#abandonController();
   held = 0;
 
   constructor(user: AsyncProcessor<unknown, unknown, unknown, unknown>, options: ResolvedAsyncOptions) {
@@ -95,7 +96,7 @@ export class AsyncProcessorNode
 
   abandon(): void {
     this.#abandon.abort(new Error(`the work of asynchronous processor "${this.#name}" was abandoned`));
-    this.#abandon = new AbortController();
+    this.#abandon = AsyncProcessorNode.#abandonController();
     this.#keys.clear();
     this.#ready = [];
     this.#readyHead = 0;
@@ -105,6 +106,13 @@ export class AsyncProcessorNode
 
   close(): void {
     this.#user.close?.();
+  }
+
+  /** Every call in flight listens to it: as many listeners as `concurrency`, which is no leak. */
+  static #abandonController(): AbortController {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    return controller;
   }
 
   #startOrWait(work: AsyncWork): void {
