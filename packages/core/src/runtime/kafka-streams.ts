@@ -651,6 +651,8 @@ export class KafkaStreams {
 
   /** Before a commit that gives tasks up: lets their in-flight asynchronous work finish, up to the drain timeout. */
   async #settleAsync(tasks: readonly StreamTask[]): Promise<void> {
+    // Results forwarded while settling are sent: under exactly-once, into the transaction this commit closes.
+    if (this.#eos) await this.#committer!.ensureTransaction();
     const left = await AsyncFlowControl.settle(tasks, this.config.asyncDrainTimeoutMs);
     if (left > 0) {
       this.config.logger.warn(
@@ -754,6 +756,7 @@ export class KafkaStreams {
       this.#consumer!.assign(event.partitions, event.protocol);
     }
     if (this.#paused) this.#consumer!.pause(event.partitions);
+    this.#asyncFlow?.assigned(event.partitions, this.#consumer!, this.#paused);
     this.config.logger.info(
       `assigned ${event.partitions.length} partitions; active tasks: ${this.#tasks.ids().join(', ')}`,
     );

@@ -18,6 +18,8 @@ export class AsyncFlowControl {
   readonly #exactlyOnce: boolean;
   readonly #topology: Topology;
   readonly #paused = new Set<string>();
+  /** Partitions given up while paused here: the client keeps them paused, so they are resumed when they come back. */
+  readonly #resumeOnAssign = new Set<string>();
   /** Per sub-topology: whether an exactly-once commit must wait for its tasks' in-flight work. */
   readonly #quiesce = new Map<number, boolean>();
   #busy = false;
@@ -80,9 +82,19 @@ export class AsyncFlowControl {
     }
   }
 
-  /** Partitions given up: forget that they were paused here. */
+  /** Partitions given up: their tasks are gone, so is the reason to pause them. */
   forget(partitions: readonly TopicPartition[]): void {
-    for (const p of partitions) this.#paused.delete(`${p.topic}:${p.partition}`);
+    for (const p of partitions) {
+      const key = `${p.topic}:${p.partition}`;
+      if (this.#paused.delete(key)) this.#resumeOnAssign.add(key);
+    }
+  }
+
+  /** Partitions assigned: those this instance paused before it gave them up are resumed (unless it is paused). */
+  assigned(partitions: readonly TopicPartition[], consumer: KafkaConsumerClient, instancePaused: boolean): void {
+    if (this.#resumeOnAssign.size === 0) return;
+    const resume = partitions.filter((p) => this.#resumeOnAssign.delete(`${p.topic}:${p.partition}`));
+    if (resume.length > 0 && !instancePaused) consumer.resume(resume);
   }
 
   /**
