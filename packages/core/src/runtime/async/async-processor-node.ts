@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { TopologyError } from '@kaskade/processor-api';
 import type { AsyncProcessor, Processor, ProcessorContext, Record } from '@kaskade/processor-api';
 import { callWithRetries } from './call-with-retries.js';
@@ -39,7 +38,9 @@ export class AsyncProcessorNode
   #ready: AsyncWork[] = [];
   #readyHead = 0;
   #running = 0;
-  #abandon = AsyncProcessorNode.#abandonController();
+  #abandon = new AbortController();
+  /** Attempts in flight, aborted when the work is given up. */
+  readonly #attempts = new Set<AbortController>();
   held = 0;
 
   constructor(user: AsyncProcessor<unknown, unknown, unknown, unknown>, options: ResolvedAsyncOptions) {
@@ -95,8 +96,11 @@ export class AsyncProcessorNode
   }
 
   abandon(): void {
-    this.#abandon.abort(new Error(`the work of asynchronous processor "${this.#name}" was abandoned`));
-    this.#abandon = AsyncProcessorNode.#abandonController();
+    const reason = new Error(`the work of asynchronous processor "${this.#name}" was abandoned`);
+    this.#abandon.abort(reason);
+    this.#abandon = new AbortController();
+    for (const c of this.#attempts) c.abort(reason);
+    this.#attempts.clear();
     this.#keys.clear();
     this.#ready = [];
     this.#readyHead = 0;
@@ -108,13 +112,6 @@ export class AsyncProcessorNode
     this.#user.close?.();
   }
 
-  /** Every call in flight listens to it: as many listeners as `concurrency`, which is no leak. */
-  static #abandonController(): AbortController {
-    const controller = new AbortController();
-    setMaxListeners(0, controller.signal);
-    return controller;
-  }
-
   #startOrWait(work: AsyncWork): void {
     if (this.#running < this.#options.concurrency) this.#start(work);
     else this.#ready.push(work);
@@ -123,7 +120,7 @@ export class AsyncProcessorNode
   #start(work: AsyncWork): void {
     this.#running++;
     const abandoned = this.#abandon.signal;
-    const site = { nodeName: this.#name, taskId: this.#runner!.taskId, abandoned };
+    const site = { nodeName: this.#name, taskId: this.#runner!.taskId, abandoned, attempts: this.#attempts };
     callWithRetries(this.#user, work.record, this.#options, site).then(
       (outputs) => {
         work.outputs = outputs;
