@@ -175,12 +175,18 @@ describe('asynchronous processing on the broker', () => {
         service.resetTiming();
         const topology = enrichment(service, name, output, { concurrency });
         const streams = new KafkaStreams(topology, config(`${name}-app`));
+        const cpu0 = process.cpuUsage();
+        const wall0 = performance.now();
         await streams.start();
         try {
           await waitUntilCaughtUp(streams, topology, { timeoutMs: 120_000 });
         } finally {
           expect(await streams.close()).toBe(true);
         }
+        const cpu = process.cpuUsage(cpu0);
+        console.log(
+          `[async] cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms over ${(performance.now() - wall0).toFixed(0)} ms wall`,
+        );
         // Timed by the service, from its first request to its last answer: start-up and rebalance are not in it.
         const seconds = (service.lastAnswerAt - service.firstCallAt) / 1000;
         const rate = count / seconds;

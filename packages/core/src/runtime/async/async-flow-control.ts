@@ -5,7 +5,7 @@ import type { StreamTask } from '../stream-task.js';
 import { hasEffectsBeforeAsync } from './effects-before-async.js';
 
 /** How long a poll may wait while calls are in flight: their results are applied between polls. */
-const BUSY_POLL_MS = 2;
+const BUSY_POLL_MS = 10;
 
 /**
  * The run loop's side of asynchronous processing: pauses fetching for tasks whose asynchronous operators hold as
