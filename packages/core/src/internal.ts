@@ -36,7 +36,8 @@ export { internalTopicName, planTopics } from './topology/internal-topic-planner
 export type { TopicPlan } from './topology/internal-topic-planner.js';
 
 // Runtime internals shared with @kaskade/testing's TopologyTestDriver (same task code, no broker)
-export { StreamTask, changelogTopicName } from './runtime/stream-task.js';
+export { StreamTask } from './runtime/stream-task.js';
+export { changelogTopicName } from '@kaskade/state-store/internal';
 export { AsyncFlowControl } from './runtime/async/async-flow-control.js';
 export { resolveAsyncOptions } from './runtime/async/resolved-async-options.js';
 export type { TaskEnvironment } from './runtime/task-environment.js';

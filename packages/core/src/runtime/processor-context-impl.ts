@@ -9,7 +9,7 @@ import type {
   StateStore,
   TaskId,
 } from '@kaskade/processor-api';
-import type { AsyncTaskRunner } from './async/async-task-runner.js';
+import { AsyncTaskRunner } from './async/async-task-runner.js';
 import type { RuntimeNode } from './runtime-nodes.js';
 import type { StreamTask } from './stream-task.js';
 
@@ -103,6 +103,10 @@ export class ProcessorContextImpl implements ProcessorContext<unknown, unknown> 
 
   /** The task's asynchronous runner, made on first use: only topologies with asynchronous operators have one. */
   asyncRunner(): AsyncTaskRunner {
-    return this.#task.asyncRunner();
+    const task = this.#task;
+    return (task.asyncRunner ??= new AsyncTaskRunner(
+      task,
+      task.env.appConfigs['processingGuarantee'] === 'exactly_once_v2',
+    ));
   }
 }

@@ -150,7 +150,7 @@ export class TopologyTestDriver {
       const waits: Promise<void>[] = [];
       let inFlight = 0;
       for (const t of this.#tasks) {
-        const runner = t.asyncRunnerIfAny;
+        const runner = t.asyncRunner;
         if (runner === undefined || runner.inFlight === 0) continue;
         inFlight += runner.inFlight;
         waits.push(runner.whenCompleted());
@@ -169,7 +169,7 @@ export class TopologyTestDriver {
   /** Asynchronous work in flight over all tasks (records piped whose asynchronous step has not been applied yet). */
   get asyncInFlight(): number {
     let n = 0;
-    for (const t of this.#tasks) n += t.asyncRunnerIfAny?.inFlight ?? 0;
+    for (const t of this.#tasks) n += t.asyncRunner?.inFlight ?? 0;
     return n;
   }
 
@@ -297,7 +297,7 @@ export class TopologyTestDriver {
   #applyAsyncResults(): void {
     if (this.#processing) return;
     for (const t of this.#tasks) {
-      if (t.asyncRunnerIfAny === undefined) continue;
+      if (t.asyncRunner === undefined) continue;
       this.#processing = true;
       try {
         t.process(Number.POSITIVE_INFINITY);

@@ -1,3 +1,4 @@
+import type { Logger } from '../../config/logger.js';
 import type { KafkaConsumerClient } from '../../kafka/kafka-consumer-client.js';
 import type { TopicPartition } from '../../kafka/kafka-types.js';
 import type { Topology } from '../../topology/topology.js';
@@ -37,7 +38,7 @@ export class AsyncFlowControl {
    */
   async beforeCommit(tasks: readonly StreamTask[]): Promise<void> {
     if (!this.#exactlyOnce) return;
-    const waiting = tasks.filter((t) => (t.asyncRunnerIfAny?.inFlight ?? 0) > 0 && this.#mustQuiesce(t));
+    const waiting = tasks.filter((t) => (t.asyncRunner?.inFlight ?? 0) > 0 && this.#mustQuiesce(t));
     if (waiting.length === 0) return;
     let left = await AsyncFlowControl.settle(waiting, 60_000);
     while (left > 0) left = await AsyncFlowControl.settle(waiting, 60_000);
@@ -59,7 +60,7 @@ export class AsyncFlowControl {
     const pause: TopicPartition[] = [];
     const resume: TopicPartition[] = [];
     for (const task of tasks) {
-      const runner = task.asyncRunnerIfAny;
+      const runner = task.asyncRunner;
       if (runner === undefined) continue;
       if (runner.inFlight > 0) busy = true;
       const full = runner.saturated;
@@ -97,6 +98,16 @@ export class AsyncFlowControl {
     if (resume.length > 0 && !instancePaused) consumer.resume(resume);
   }
 
+  /** {@link settle}, saying in the log what was given up. */
+  static async drain(tasks: readonly StreamTask[], timeoutMs: number, logger: Logger): Promise<void> {
+    const left = await AsyncFlowControl.settle(tasks, timeoutMs);
+    if (left > 0) {
+      logger.warn(
+        `giving up ${left} asynchronous calls still in flight after ${timeoutMs} ms (their records are not committed and will be processed again)`,
+      );
+    }
+  }
+
   /**
    * Waits (up to `timeoutMs`) for the in-flight work of tasks, applying results as they come, before a commit that
    * gives the tasks up (rebalance, close). Work still running then is abandoned by the caller closing the task; its
@@ -108,7 +119,7 @@ export class AsyncFlowControl {
       let left = 0;
       const waits: Promise<void>[] = [];
       for (const task of tasks) {
-        const runner = task.asyncRunnerIfAny;
+        const runner = task.asyncRunner;
         if (runner === undefined || runner.closed) continue;
         task.process(0);
         if (runner.inFlight > 0) {

@@ -128,13 +128,12 @@ describe('AsyncTaskRunner', () => {
     const t = task(false, c.supplier, sent);
     t.addMessage(msg(0, 'a'));
     t.process(Number.POSITIVE_INFINITY);
-    t.abortUncommitted();
+    t.close();
     c.finish('a');
     await tick();
     t.process(0);
     expect(sent).toEqual([]);
-    expect(t.asyncRunnerIfAny!.inFlight).toBe(0);
-    t.close();
+    expect(t.asyncRunner!.inFlight).toBe(0);
   });
 
   it('should tell whether a record can have effects before its asynchronous step', () => {

@@ -1,6 +1,7 @@
 import { Headers, ProcessingError } from '@kaskade/processor-api';
 import type { TaskId } from '@kaskade/processor-api';
-import type { ConsumedMessage } from '../../kafka/kafka-types.js';
+import type { ConsumedMessage, TopicPartitionOffset } from '../../kafka/kafka-types.js';
+import type { RecordContext } from '../record-context.js';
 import type { AsyncWork } from './async-work.js';
 import { InFlightRecord, PartitionInFlight } from './in-flight-record.js';
 
@@ -8,12 +9,8 @@ import { InFlightRecord, PartitionInFlight } from './in-flight-record.js';
 export interface AsyncTaskHost {
   readonly id: TaskId;
   readonly idString: string;
-  currentNodeName: string;
-  currentTopic: string | undefined;
-  currentPartition: number;
-  currentOffset: number;
-  currentTimestamp: number;
-  currentMessage: ConsumedMessage | undefined;
+  /** The record being processed: set to a result's input record while it is forwarded. */
+  readonly context: RecordContext;
   commitNeeded: boolean;
   /**
    * A record's processing failed: ask the processing exception handler (throws when it says FAIL). `userError` is true
@@ -87,20 +84,20 @@ export class AsyncTaskRunner {
 
   /** The task's timestamp of the record being processed (what results are forwarded with as context). */
   get currentTimestamp(): number {
-    return this.#host.currentTimestamp;
+    return this.#host.context.timestamp;
   }
 
   /** The source record of what the task is processing now (undefined in a punctuation). */
   sourceOfCurrent(): InFlightRecord | undefined {
     if (this.#current !== undefined) return this.#current;
-    const host = this.#host;
-    const topic = host.currentTopic;
+    const host = this.#host.context;
+    const topic = host.topic;
     if (topic === undefined) return undefined;
     let p = this.#partitions.get(topic);
     if (p === undefined) this.#partitions.set(topic, (p = new PartitionInFlight()));
     const newest = p.newest;
-    if (newest !== undefined && newest.offset === host.currentOffset) return newest;
-    const record = new InFlightRecord(topic, host.currentPartition, host.currentOffset, host.currentMessage);
+    if (newest !== undefined && newest.offset === host.offset) return newest;
+    const record = new InFlightRecord(topic, host.partition, host.offset, host.message);
     p.add(record);
     return record;
   }
@@ -124,10 +121,14 @@ export class AsyncTaskRunner {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** The offset that may be committed for a partition whose next offset to read is `next`. */
-  committableOffset(topic: string, next: number): number {
-    const oldest = this.#partitions.get(topic)?.oldest;
-    return oldest !== undefined && oldest.offset < next ? oldest.offset : next;
+  /** Moves each partition's offset (next to read) back to its oldest record with unfinished work, if any. */
+  holdBack(offsets: TopicPartitionOffset[]): TopicPartitionOffset[] {
+    for (let i = 0; i < offsets.length; i++) {
+      const o = offsets[i]!;
+      const oldest = this.#partitions.get(o.topic)?.oldest;
+      if (oldest !== undefined && oldest.offset < o.offset) offsets[i] = { ...o, offset: oldest.offset };
+    }
+    return offsets;
   }
 
   /** Applies the results that arrived, on the task's loop. Throws when the exception handler says FAIL. */
@@ -183,32 +184,33 @@ export class AsyncTaskRunner {
   #apply(work: AsyncWork): void {
     if (this.#closed) return;
     const host = this.#host;
+    const context = host.context;
     const source = work.source;
     const saved = {
-      node: host.currentNodeName,
-      topic: host.currentTopic,
-      partition: host.currentPartition,
-      offset: host.currentOffset,
-      timestamp: host.currentTimestamp,
-      message: host.currentMessage,
+      node: context.nodeName,
+      topic: context.topic,
+      partition: context.partition,
+      offset: context.offset,
+      timestamp: context.timestamp,
+      message: context.message,
     };
     const previous = this.#current;
-    host.currentNodeName = work.node.name;
-    host.currentTopic = source?.topic;
-    host.currentPartition = source?.partition ?? -1;
-    host.currentOffset = source?.offset ?? -1;
-    host.currentTimestamp = work.timestamp;
-    host.currentMessage = source?.message;
+    context.nodeName = work.node.name;
+    context.topic = source?.topic;
+    context.partition = source?.partition ?? -1;
+    context.offset = source?.offset ?? -1;
+    context.timestamp = work.timestamp;
+    context.message = source?.message;
     this.#current = source;
     try {
       this.#forwardOrHandle(work);
     } finally {
-      host.currentNodeName = saved.node;
-      host.currentTopic = saved.topic;
-      host.currentPartition = saved.partition;
-      host.currentOffset = saved.offset;
-      host.currentTimestamp = saved.timestamp;
-      host.currentMessage = saved.message;
+      context.nodeName = saved.node;
+      context.topic = saved.topic;
+      context.partition = saved.partition;
+      context.offset = saved.offset;
+      context.timestamp = saved.timestamp;
+      context.message = saved.message;
       this.#current = previous;
     }
     if (this.#closed) return;
