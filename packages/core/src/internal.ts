@@ -42,3 +42,7 @@ export { AsyncFlowControl } from './runtime/async/async-flow-control.js';
 export { resolveAsyncOptions } from './runtime/async/resolved-async-options.js';
 export type { TaskEnvironment } from './runtime/task-environment.js';
 export type { RecordCollector } from './runtime/record-collector.js';
+
+// The producer side of the runtime, for broker tests of its transaction handling
+export { StreamsProducer } from './runtime/streams-producer.js';
+export { KafkaRecordCollector } from './runtime/kafka-record-collector.js';
