@@ -252,6 +252,7 @@ export class KafkaStreams {
     this.#paused = false;
     const consumer = this.#thread?.consumer;
     if (consumer?.connected) consumer.resume(consumer.assignments());
+    this.#thread?.asyncFlow?.resumedAll(); // tasks still full are paused again after the next batch
     this.config.logger.info('processing resumed');
   }
 

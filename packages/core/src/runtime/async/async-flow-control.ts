@@ -83,6 +83,11 @@ export class AsyncFlowControl {
     }
   }
 
+  /** Every assigned partition was resumed (the instance's `resume()`): none is paused here any more. */
+  resumedAll(): void {
+    this.#paused.clear();
+  }
+
   /** Partitions given up: their tasks are gone, so is the reason to pause them. */
   forget(partitions: readonly TopicPartition[]): void {
     for (const p of partitions) {
