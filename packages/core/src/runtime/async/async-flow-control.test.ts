@@ -49,9 +49,10 @@ describe('AsyncFlowControl', () => {
     const release: (() => void)[] = [];
     const topology = new Topology().addSource('src', 'in').addProcessor(
       'async',
-      asyncProcessor(
+      asyncProcessor<unknown, unknown, unknown, unknown>(
         () => ({
-          process: (r: Record<unknown, unknown>) => new Promise((resolve) => release.push(() => resolve([r]))),
+          process: (r: Record<unknown, unknown>) =>
+            new Promise<Record<unknown, unknown>[]>((resolve) => release.push(() => resolve([r]))),
         }),
         { concurrency: 2, maxInFlight: 2 },
       ),
