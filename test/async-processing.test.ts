@@ -267,7 +267,8 @@ describe('asynchronous processing on the broker', () => {
   }, 180_000);
 
   it('should lose and duplicate nothing under exactly-once when a rebalance comes while calls are in flight', async () => {
-    const service = new CustomerService(50);
+    // 4 tasks x 10 calls of 100 ms: 3000 records take about 8 s, so the second instance joins mid-way.
+    const service = new CustomerService(100);
     await service.start();
     const logger = recordingLogger();
     try {
@@ -276,7 +277,7 @@ describe('asynchronous processing on the broker', () => {
       await createTopics({ topic: `in-${name}`, partitions: 4 }, { topic: output, partitions: 4 });
       const input = keyedInput(3000, 300);
       await produce(`in-${name}`, input);
-      const topology = enrichment(service, name, output, { concurrency: 20 });
+      const topology = enrichment(service, name, output, { concurrency: 10 });
       // A short drain timeout: the first instance gives in-flight calls up at the rebalance (the next owner redoes them).
       const eos = { processingGuarantee: 'exactly_once_v2' as const, asyncDrainTimeoutMs: 30 };
       const first = new KafkaStreams(topology, config(`${name}-app`, { ...eos, instanceId: 'a', logger }));
