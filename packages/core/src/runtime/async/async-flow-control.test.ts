@@ -108,4 +108,43 @@ describe('AsyncFlowControl', () => {
     flow.assigned([{ topic: 'in', partition: 0 }], consumer, false);
     expect(calls).toEqual(['pause in-0', 'poll 10', 'pause in-0', 'resume in-0']);
   });
+
+  it('should, under exactly-once, let a commit wait for the calls of a task whose records have effects before them', async () => {
+    const slow = () =>
+      asyncProcessor<unknown, unknown, unknown, unknown>(() => ({
+        process: async (r: Record<unknown, unknown>) => {
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          return [r];
+        },
+      }));
+    const withAudit = new Topology()
+      .addSource('src', 'in')
+      .addSink('audit', 'audit', {}, 'src')
+      .addProcessor('async', slow(), 'src')
+      .addSink('out', 'out', {}, 'async');
+    const pure = new Topology()
+      .addSource('src', 'in')
+      .addProcessor('async', slow(), 'src')
+      .addSink('out', 'out', {}, 'async');
+    for (const [topology, waits] of [
+      [withAudit, true],
+      [pure, false],
+    ] as const) {
+      const task = new StreamTask({ subtopology: 0, partition: 0 }, topology.subtopologies()[0]!, topology, env());
+      task.initializeProcessors();
+      task.addMessage({
+        topic: 'in',
+        partition: 0,
+        offset: 0,
+        timestamp: 0,
+        key: Buffer.from('k'),
+        value: null,
+        size: 1,
+      });
+      task.process(Number.POSITIVE_INFINITY);
+      await new AsyncFlowControl(topology, 100, true).beforeCommit([task]);
+      expect(task.asyncRunner!.inFlight).toBe(waits ? 0 : 1);
+      task.close();
+    }
+  });
 });
