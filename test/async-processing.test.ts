@@ -38,6 +38,9 @@ class CustomerService {
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 256 });
   readonly attempts = new Map<string, number>();
   calls = 0;
+  /** Calls waiting for an answer now, and the most there ever were at once (since {@link resetTiming}). */
+  inFlight = 0;
+  peakInFlight = 0;
   firstCallAt = 0;
   lastAnswerAt = 0;
 
@@ -59,10 +62,21 @@ class CustomerService {
   /** GET /customers/<id>: the customer's name; rejects on a status other than 200 or when `signal` aborts. */
   lookup(id: string, seq: string, attempt: number, signal: AbortSignal): Promise<string> {
     this.calls++;
+    this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
     if (this.firstCallAt === 0) this.firstCallAt = performance.now();
     const k = `${id}#${seq}`;
     this.attempts.set(k, Math.max(attempt, this.attempts.get(k) ?? 0));
-    return new Promise((resolve, reject) => {
+    let done = false;
+    const settled =
+      <T>(f: (v: T) => void) =>
+      (v: T) => {
+        if (!done) this.inFlight--;
+        done = true;
+        f(v);
+      };
+    return new Promise<string>((resolve0, reject0) => {
+      const resolve = settled(resolve0);
+      const reject = settled(reject0);
       const req = request(
         {
           host: '127.0.0.1',
@@ -89,6 +103,8 @@ class CustomerService {
 
   resetTiming(): void {
     this.calls = 0;
+    this.inFlight = 0;
+    this.peakInFlight = 0;
     this.firstCallAt = 0;
     this.lastAnswerAt = 0;
   }
@@ -158,7 +174,9 @@ function expectPerKeyOrder(records: { key: string; value: string }[], perKey: Ma
 }
 
 describe('asynchronous processing on the broker', () => {
-  it('should enrich through a 20 ms HTTP service at least 40x faster with concurrency 100 than 1, keeping per-key order', async () => {
+  // Speed is not asserted in the suite (it depends on how busy the machine is): the test asserts the concurrency the
+  // service saw and logs the speed-up. `npm run measure:async` runs it alone and also asserts the speed-up of 40x.
+  it('should call a 20 ms HTTP service with up to `concurrency` calls at once, keeping per-key order', async () => {
     const service = new CustomerService(20);
     await service.start();
     try {
@@ -195,6 +213,8 @@ describe('asynchronous processing on the broker', () => {
           `[async] concurrency ${concurrency}: ${count} calls in ${seconds.toFixed(2)} s = ${rate.toFixed(0)}/s`,
         );
         expect(service.calls).toBe(count);
+        // Records of different keys overlap up to the limit, never beyond it (600 keys, so the limit is reached).
+        expect(service.peakInFlight).toBe(concurrency);
         const out = await readTopic(output, (all) => all.length >= count, { timeoutMs: 30_000 });
         const records = out.map((m) => ({ key: str(m.key)!, value: str(m.value)! }));
         expect(records).toHaveLength(count);
@@ -204,7 +224,8 @@ describe('asynchronous processing on the broker', () => {
         expectPerKeyOrder(records, perKey);
       }
       console.log(`[async] concurrency 100 / concurrency 1 = ${(rates[1]! / rates[0]!).toFixed(1)}x`);
-      expect(rates[1]! / rates[0]!).toBeGreaterThanOrEqual(40);
+      const minSpeedup = Number(process.env['KASKADE_ASYNC_MIN_SPEEDUP'] ?? '0');
+      if (minSpeedup > 0) expect(rates[1]! / rates[0]!).toBeGreaterThanOrEqual(minSpeedup);
     } finally {
       await service.close();
     }
