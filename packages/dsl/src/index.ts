@@ -24,6 +24,7 @@ export type {
   Merger,
   ForeachAction,
 } from './functions.js';
+export type { AsyncPredicate, AsyncValueMapper } from './async-functions.js';
 
 // Parameter objects
 export { Named } from './named.js';

@@ -122,6 +122,7 @@ export const streamsConfigSchema = z.strictObject({
     )
     .optional(),
   pollMs: integer(0).default(100),
+  asyncDrainTimeoutMs: integer(0).default(10_000),
   defaultKeySerde: z
     .custom<Serde<unknown>>(hasFunctions('serialize', 'deserialize'), {
       error: 'must be a Serde: an object with serialize and deserialize methods',

@@ -73,9 +73,7 @@ export class KafkaStreams {
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.config = parseStreamsConfig(config);
-    // Checked here, not when the thread that applies them is made at start: invalid configuration fails construction.
-    const byTopic = this.config.maxRecordsPerSecondByTopic;
-    if (byTopic !== undefined) TopicRateLimits.check(byTopic, topology);
+    TopicRateLimits.check(this.config.maxRecordsPerSecondByTopic, topology); // here, not at start: bad config fails now
     this.#topology = topology;
     this.#options = options;
     topology.subtopologies();
@@ -217,6 +215,7 @@ export class KafkaStreams {
       await this.#loop?.catch(() => undefined);
       if (!failed && !this.#error && this.#thread) {
         try {
+          await this.#thread.settleAsync(this.#thread.tasks.all());
           await this.#thread.committer.commit();
         } catch (e) {
           this.config.logger.error(`commit on close failed: ${(e as Error).message}`, { error: e });
@@ -255,6 +254,7 @@ export class KafkaStreams {
     this.#paused = false;
     const consumer = this.#thread?.consumer;
     if (consumer?.connected) consumer.resume(consumer.assignments());
+    this.#thread?.asyncFlow?.resumedAll(); // tasks still full are paused again after the next batch
     this.config.logger.info('processing resumed');
   }
 

@@ -2,6 +2,7 @@ import { Headers } from '@kaskade/processor-api';
 import type { RecordMetadata } from '@kaskade/processor-api';
 import type { RawSourceRecord } from '../errors/exception-handlers.js';
 import type { ConsumedMessage } from '../kafka/kafka-types.js';
+import { fromWireHeaders } from '../kafka/message-headers.js';
 
 /**
  * Where the record being processed came from, and which node has it now: one per task, updated as records and
@@ -20,11 +21,10 @@ export class RecordContext {
   /** Timestamp of the record being processed, or stream time in a punctuation. */
   timestamp = -1;
   /**
-   * The consumed message being processed and its deserialized headers (kept as the references they are, never
-   * copied per record): a production error hands them to its handler as the raw source record.
+   * The raw input message (asynchronous work keeps it for the processing exception handler and dead letters; a
+   * production error hands it to its handler as the raw source record).
    */
   message: ConsumedMessage | undefined = undefined;
-  headers: Headers = Headers.EMPTY;
 
   /** Topic, partition and offset of the input record, or null in a punctuation. */
   metadata(): RecordMetadata | null {
@@ -33,12 +33,13 @@ export class RecordContext {
 
   /**
    * The input record as consumed — raw key, value and headers — or undefined in a punctuation. Built only when asked
-   * (a production error), so the hot path pays nothing for it.
+   * (a production error), so the hot path pays nothing for it; the headers are read from the message again, as
+   * consumed (a processor may have changed the record's), and right for asynchronous results applied later too.
    */
   rawSource(): RawSourceRecord | undefined {
     const m = this.message;
     if (this.topic === undefined || m === undefined) return undefined;
-    return rawSourceRecord(m, this.headers);
+    return rawSourceRecord(m, m.headers === undefined ? Headers.EMPTY : fromWireHeaders(m.headers));
   }
 }
 

@@ -42,7 +42,8 @@ export class TopicRateLimits {
   }
 
   /** Checks that every limited topic is a source topic of the topology (at construction, naming the topic). */
-  static check(limits: { readonly [topic: string]: number }, topology: Topology): void {
+  static check(limits: { readonly [topic: string]: number } | undefined, topology: Topology): void {
+    if (limits === undefined) return;
     const internal = topology.internalTopics();
     const sources = new Set(topology.subtopologies().flatMap((s) => s.sourceTopics.filter((t) => !internal.has(t))));
     const issues = Object.keys(limits)

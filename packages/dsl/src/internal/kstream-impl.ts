@@ -26,6 +26,7 @@ import { erased, nameOrGenerate } from './args.js';
 import { BranchedKStreamImpl } from './branched-kstream-impl.js';
 import { deduplicateStream } from './deduplicate-stream.js';
 import { KGroupedStreamImpl } from './kgrouped-stream-impl.js';
+import { KStreamAsyncOperations } from './kstream-async-operations.js';
 import { KTableImpl } from './ktable-impl.js';
 import { KStreamFilter } from './processors/kstream-filter.js';
 import { KStreamFlatMap } from './processors/kstream-flat-map.js';
@@ -51,14 +52,14 @@ import { toSupplier } from './to-supplier.js';
  *
  * @see org.apache.kafka.streams.kstream.internals.KStreamImpl
  */
-export class KStreamImpl<K, V> implements KStream<K, V> {
+export class KStreamImpl<K, V> extends KStreamAsyncOperations<K, V> implements KStream<K, V> {
   readonly #props: StreamProps<K, V>;
 
   constructor(props: StreamProps<K, V>) {
+    super();
     this.#props = Object.freeze({ ...props });
   }
 
-  /** @internal The handle's state, for the other handles of this package. */
   internalProps(): StreamProps<K, V> {
     return this.#props;
   }
