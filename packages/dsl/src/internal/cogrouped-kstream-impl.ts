@@ -52,7 +52,10 @@ export class CogroupedKStreamImpl<K, VOut> implements CogroupedKStream<K, VOut> 
   }
 
   /** `KGroupedStream.cogroup(aggregator)`. */
-  static of<K, V, VOut>(props: GroupedStreamProps<K, V>, aggregator: Aggregator<K, V, VOut>): CogroupedKStream<K, VOut> {
+  static of<K, V, VOut>(
+    props: GroupedStreamProps<K, V>,
+    aggregator: Aggregator<K, V, VOut>,
+  ): CogroupedKStream<K, VOut> {
     return new CogroupedKStreamImpl<K, VOut>([pattern(props, aggregator)]);
   }
 
