@@ -43,6 +43,7 @@ export { Suppressed } from './suppressed.js';
 export { BufferConfig } from './buffer-config.js';
 export type { BufferFullStrategy } from './buffer-config.js';
 export { EmitStrategy } from './emit-strategy.js';
+export type { WindowCloseOptions } from './emit-strategy.js';
 
 // Windows
 export { TimeWindows } from './time-windows.js';

@@ -34,6 +34,8 @@ export interface AggregationSpec<K, VIn, KR, VA> extends AggregationArgs<K, VA> 
   readonly processor: (storeName: string) => ProcessorSupplier<K, VIn, KR, Change<VA>>;
   /** `EmitStrategy.onWindowClose()`: only a window's final result, once it closes. */
   readonly emitFinal?: boolean | undefined;
+  /** `EmitStrategy.onWindowClose({ wallClock: true })`: windows also close on the wall clock, checked this often. */
+  readonly wallClockCheckMs?: number | undefined;
 }
 
 /**
@@ -61,7 +63,8 @@ export class AggregationBuilder<K, VIn> {
     const table = resultTable(input.builder, spec, name, store);
     if (spec.emitFinal !== true) return table;
     const settings = settingsOf(erased(spec.materialized));
-    return table.suppressFinalResults(`${name}-emit-final`, `${store.storeName}-emit-final`, settings);
+    const bufferName = `${store.storeName}-emit-final`;
+    return table.suppressFinalResults(`${name}-emit-final`, bufferName, settings, spec.wallClockCheckMs);
   }
 }
 
