@@ -61,7 +61,8 @@ describe('state TTL on the real broker', () => {
     await produce(input, [
       ...old.map((key) => ({ key, value: 'x', timestamp: base })),
       { key: 'recent', value: 'x', timestamp: base + 50_000 },
-      // 40 writes at base + TTL + 1000: every old key is expired (base <= now - TTL) and each write sweeps two keys.
+      // 40 writes at base + TTL + 1000: every old key is expired (base <= now - TTL) and the sweeps (16 keys every 8th
+      // write) pass over the whole store twice.
       ...Array.from({ length: 40 }, () => ({ key: 'live', value: 'x', timestamp: base + TTL_MS + 1000 })),
     ]);
 

@@ -67,7 +67,7 @@ export class TimestampedKeyValueStoreBuilder<K, V> extends SuppliedStoreBuilder<
   /**
    * Expires a key once it has not been written for `ttlMs` of stream time: its stored timestamp (the timestamp of the
    * record that last wrote it) is at or before stream time - `ttlMs`. An expired key reads as absent at once and is
-   * deleted a few keys per write, with a tombstone in the changelog, so replicas and restored stores drop it too.
+   * deleted by a sweep of bounded work (16 keys every 8th write), with a tombstone in the changelog, so replicas and restored stores drop it too.
    * Stream time, not the wall clock, so that the result depends only on the input: a replay, a restore and the
    * TopologyTestDriver expire the same keys. Downstream processors are not told (as with window retention).
    *

@@ -3,10 +3,12 @@ import type { KeyValueBytesStore } from './key-value-bytes-store.js';
 import type { RawEntry, RawIterator } from './raw-iterator.js';
 
 /**
- * How many entries one write examines. Each write adds at most one entry and examines up to two, so the sweep keeps
- * ahead of the writes: it passes over the whole store once every n/2 writes, at a fixed cost per write.
+ * Every WRITES_PER_SWEEP-th write examines ENTRIES_PER_SWEEP entries: two per write on average, while each write adds
+ * at most one, so the sweep keeps ahead of the writes (a pass over n entries every n/2 writes) at a fixed cost per
+ * call. Batching opens one cursor per 8 writes instead of one per write.
  */
-const ENTRIES_PER_SWEEP = 2;
+const WRITES_PER_SWEEP = 8;
+const ENTRIES_PER_SWEEP = 2 * WRITES_PER_SWEEP;
 
 /**
  * Expires the entries of a timestamped key-value store that were not written for `ttlMs` of stream time: an entry
@@ -19,6 +21,7 @@ export class TtlSweeper {
   readonly ttlMs: number;
   /** Where the next sweep starts; undefined: at the first key. */
   #next: Buffer | undefined;
+  #writes = 0;
 
   constructor(ttlMs: number) {
     this.ttlMs = ttlMs;
@@ -29,8 +32,14 @@ export class TtlSweeper {
     return readInt64BE(storedValue, 0) <= nowMs - this.ttlMs;
   }
 
-  /** Deletes the expired ones among the next few entries; the tombstones carry the stream time. */
-  sweep(bytes: KeyValueBytesStore, nowMs: number): void {
+  /** After a write: every few writes, deletes the expired ones among the next entries (tombstones at stream time). */
+  afterWrite(bytes: KeyValueBytesStore, nowMs: number): void {
+    if (++this.#writes < WRITES_PER_SWEEP) return;
+    this.#writes = 0;
+    this.#sweep(bytes, nowMs);
+  }
+
+  #sweep(bytes: KeyValueBytesStore, nowMs: number): void {
     let expired: Buffer[] | undefined;
     const entries = bytes.range(this.#next, undefined, true, false);
     try {

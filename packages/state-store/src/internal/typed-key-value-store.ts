@@ -78,7 +78,7 @@ export class TypedKeyValueStore<K, V>
     }
     const timestamp = this.#timestampOf === undefined ? this.recordTimestampMs() : this.#timestampOf(value);
     bytes.put(keyBytes, this.serialize(this.#valueSerde, value, 'value'), timestamp);
-    this.#ttl?.sweep(bytes, this.streamTimeMs());
+    this.#ttl?.afterWrite(bytes, this.streamTimeMs());
   }
 
   putIfAbsent(key: K, value: V): V | undefined {

@@ -1,5 +1,5 @@
 // State TTL (Materialized.withTtl / TimestampedKeyValueStoreBuilder.withTtl): keys not written for the TTL in stream
-// time read as absent, restart their aggregate, and are deleted with changelog tombstones a few keys per write.
+// time read as absent, restart their aggregate, and are deleted with changelog tombstones by a sweep of bounded work per write.
 import { afterEach, describe, expect, it } from 'vitest';
 import { TopologyError } from '@kaskade/processor-api';
 import type { ValueAndTimestamp } from '@kaskade/processor-api';
@@ -58,24 +58,25 @@ describe('state TTL on key-value stores (stream time)', () => {
     expect(keys).toEqual(['d']);
   });
 
-  it('should delete expired keys with changelog tombstones, a few per write, so a restore drops them too', () => {
+  it('should delete expired keys with changelog tombstones, in batches every few writes, so a restore drops them too', () => {
     const d = countWithTtl(10);
     const input = d.createInputTopic('in', S, S);
     const changelog = d.createOutputTopic('test-driver-counts-changelog', S, L);
     for (const key of ['k1', 'k2', 'k3', 'k4']) input.pipeInput(key, 'x', 0);
     changelog.readKeyValuesToList();
-    // Stream time 100: all four expired. Each write examines two keys from where the last sweep stopped.
-    input.pipeInput('z', 'x', 100);
-    input.pipeInput('z', 'x', 100);
-    input.pipeInput('z', 'x', 100);
-    const records = changelog.readKeyValuesToList();
-    const tombstones = records.filter((r) => r.value === null).map((r) => r.key);
-    expect(tombstones.sort()).toEqual(['k1', 'k2', 'k3', 'k4']);
-    expect(records.filter((r) => r.value !== null)).toEqual([
+    // Stream time 100: all four expired. Every 8th write examines the next 16 keys from where the last sweep stopped:
+    // writes 5 to 7 leave them in the store (reads already hide them), the 8th deletes them.
+    for (let i = 0; i < 3; i++) input.pipeInput('z', 'x', 100);
+    expect(changelog.readKeyValuesToList()).toEqual([
       { key: 'z', value: 1 },
       { key: 'z', value: 2 },
       { key: 'z', value: 3 },
     ]);
+    input.pipeInput('z', 'x', 100);
+    const records = changelog.readKeyValuesToList();
+    const tombstones = records.filter((r) => r.value === null).map((r) => r.key);
+    expect(tombstones.sort()).toEqual(['k1', 'k2', 'k3', 'k4']);
+    expect(records.filter((r) => r.value !== null)).toEqual([{ key: 'z', value: 4 }]);
   });
 
   it('should refuse a TTL that is not a positive integer, and a TTL on window stores', () => {
