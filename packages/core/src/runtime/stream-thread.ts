@@ -10,7 +10,7 @@ import type { StreamTask } from './stream-task.js';
 import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
 import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
-import type { ConsumedMessage } from '../kafka/kafka-types.js';
+import type { ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import { composeRestoreListeners } from '../observability/restore-progress-tracker.js';
 import type { StreamsObservability } from '../observability/streams-observability.js';
@@ -82,6 +82,10 @@ export class StreamThread {
   #shutdown: Promise<void> | undefined;
   /** Backpressure and polling for asynchronous operators: made when the first task with one runs. */
   #asyncFlow: AsyncFlowControl | undefined;
+  // Rate limits and asynchronous backpressure pause partitions in the same consumer: neither resumes what the other
+  // still holds.
+  readonly #heldByAsync = (tp: TopicPartition): boolean => this.#asyncFlow?.holds(tp) ?? false;
+  readonly #heldByRateLimit = (topic: string): boolean => this.topicRateLimits?.holds(topic) ?? false;
 
   constructor(options: StreamThreadOptions) {
     const cfg = options.config;
@@ -226,7 +230,7 @@ export class StreamThread {
         if (control?.changed) await control.apply();
         if (eos && !committer.inTransaction) await committer.ensureTransaction();
         // Rate limits: a few calls per batch, none per record; without them the loop pays nothing.
-        this.topicRateLimits?.beforeBatch(consumer, Date.now(), host.isPaused());
+        this.topicRateLimits?.beforeBatch(consumer, Date.now(), host.isPaused(), this.#heldByAsync);
         const limit = this.rateLimiter ? await this.rateLimiter.permits(maxPoll) : maxPoll;
         const messages = await this.#consume(consumer, limit);
         this.rateLimiter?.taken(messages.length);
@@ -251,7 +255,7 @@ export class StreamThread {
           }
         }
         if (this.#asyncFlow || (this.#asyncFlow = this.#newAsyncFlow())) {
-          this.#asyncFlow.afterBatch(this.tasks.all(), consumer, host.isPaused());
+          this.#asyncFlow.afterBatch(this.tasks.all(), consumer, host.isPaused(), this.#heldByRateLimit);
         }
         collector.throwIfFailed();
         if (collector.backlogged) await collector.drain();

@@ -42,6 +42,21 @@ describe('TopicRateLimits', () => {
     expect(limits.throttledMsByTopic(1000)).toEqual({ slow: 500 });
   });
 
+  it('should not resume a partition another pause still holds, and say which topics it holds', () => {
+    const { calls, consumer: c } = consumer([
+      { topic: 'slow', partition: 0 },
+      { topic: 'slow', partition: 1 },
+    ]);
+    const limits = new TopicRateLimits({ slow: 100 }, 0);
+    expect(limits.holds('slow')).toBe(false);
+    limits.afterBatch(batch('slow', 100), c, 0); // 50 - 100 = -50 tokens: 500 ms of debt
+    expect(limits.holds('slow')).toBe(true);
+    expect(limits.holds('other')).toBe(false);
+    limits.beforeBatch(c, 500, false, (tp) => tp.partition === 1); // partition 1's task is saturated
+    expect(calls).toEqual(['pause slow-0,slow-1', 'resume slow-0']);
+    expect(limits.holds('slow')).toBe(false);
+  });
+
   it('should refuse a limit on a topic the topology does not read, naming it', () => {
     const topology = new Topology().addSource('src', 'orders').addSink('sink', 'out', {}, 'src');
     expect(() => TopicRateLimits.check({ orders: 10 }, topology)).not.toThrow();

@@ -1,6 +1,6 @@
 import { ConfigError } from '@kaskade/processor-api';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
-import type { ConsumedMessage } from '../kafka/kafka-types.js';
+import type { ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import type { Topology } from '../topology/topology.js';
 
 interface Bucket {
@@ -60,12 +60,20 @@ export class TopicRateLimits {
     }
   }
 
-  /** Before a batch: resumes the topics whose budget is back (not while the instance is paused by the user). */
-  beforeBatch(consumer: KafkaConsumerClient, nowMs: number, instancePaused: boolean): void {
+  /**
+   * Before a batch: resumes the topics whose budget is back (not while the instance is paused by the user), except
+   * partitions `heldElsewhere` says another pause still holds (a saturated task's asynchronous backpressure).
+   */
+  beforeBatch(
+    consumer: KafkaConsumerClient,
+    nowMs: number,
+    instancePaused: boolean,
+    heldElsewhere?: (tp: TopicPartition) => boolean,
+  ): void {
     if (instancePaused) return;
     for (const [topic, b] of this.#buckets) {
       if (b.pausedSinceMs === undefined || nowMs < b.resumeAtMs) continue;
-      consumer.resume(consumer.assignments().filter((tp) => tp.topic === topic));
+      consumer.resume(consumer.assignments().filter((tp) => tp.topic === topic && !heldElsewhere?.(tp)));
       b.throttledMs += nowMs - b.pausedSinceMs;
       b.pausedSinceMs = undefined;
     }
@@ -89,6 +97,11 @@ export class TopicRateLimits {
       b.resumeAtMs = nowMs + -b.tokens / b.ratePerMs;
       b.pausedSinceMs ??= nowMs;
     }
+  }
+
+  /** Whether the topic's partitions are paused for its budget: other pauses must not resume them. */
+  holds(topic: string): boolean {
+    return this.#buckets.get(topic)?.pausedSinceMs !== undefined;
   }
 
   /** Milliseconds each topic has been paused for its budget (`metrics().throttledMsByTopic`). */

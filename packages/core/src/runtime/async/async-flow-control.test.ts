@@ -109,6 +109,23 @@ describe('AsyncFlowControl', () => {
     expect(calls).toEqual(['pause in-0', 'poll 10', 'pause in-0', 'resume in-0']);
   });
 
+  it('should leave a partition paused while another pause (a topic rate limit) still holds its topic', () => {
+    const topology = new Topology().addSource('src', 'in');
+    const flow = new AsyncFlowControl(topology, 100, false);
+    const { consumer, calls } = fakeConsumer();
+    const runner = { inFlight: 0, saturated: true };
+    const task = {
+      asyncRunner: runner,
+      inputPartitions: () => [{ topic: 'in', partition: 0 }],
+    } as unknown as StreamTask;
+    flow.afterBatch([task], consumer, false);
+    expect(flow.holds({ topic: 'in', partition: 0 })).toBe(true);
+    runner.saturated = false;
+    flow.afterBatch([task], consumer, false, (topic) => topic === 'in');
+    expect(calls).toEqual(['pause in-0']);
+    expect(flow.holds({ topic: 'in', partition: 0 })).toBe(false);
+  });
+
   it('should, under exactly-once, let a commit wait for the calls of a task whose records have effects before them', async () => {
     const slow = () =>
       asyncProcessor<unknown, unknown, unknown, unknown>(() => ({

@@ -53,9 +53,15 @@ export class AsyncFlowControl {
 
   /**
    * After a batch: pause the partitions of saturated tasks, resume those of tasks that have room again (unless the
-   * whole instance is paused), and choose the next poll's timeout.
+   * whole instance is paused, or `heldElsewhere` says another pause — a topic's rate limit — still holds the topic),
+   * and choose the next poll's timeout.
    */
-  afterBatch(tasks: readonly StreamTask[], consumer: KafkaConsumerClient, instancePaused: boolean): void {
+  afterBatch(
+    tasks: readonly StreamTask[],
+    consumer: KafkaConsumerClient,
+    instancePaused: boolean,
+    heldElsewhere?: (topic: string) => boolean,
+  ): void {
     let busy = false;
     const pause: TopicPartition[] = [];
     const resume: TopicPartition[] = [];
@@ -71,7 +77,7 @@ export class AsyncFlowControl {
           pause.push(tp);
         } else if (!full && this.#paused.has(key)) {
           this.#paused.delete(key);
-          if (!instancePaused) resume.push(tp);
+          if (!instancePaused && !heldElsewhere?.(tp.topic)) resume.push(tp);
         }
       }
     }
@@ -81,6 +87,11 @@ export class AsyncFlowControl {
       this.#busy = busy;
       consumer.setPollTimeout(busy ? Math.min(BUSY_POLL_MS, this.#pollMs) : this.#pollMs);
     }
+  }
+
+  /** Whether this partition is paused here (its task is saturated): other pauses must not resume it. */
+  holds(tp: TopicPartition): boolean {
+    return this.#paused.has(`${tp.topic}:${tp.partition}`);
   }
 
   /** Every assigned partition was resumed (the instance's `resume()`): none is paused here any more. */
