@@ -52,8 +52,8 @@ export class RecordErrorHandler {
   handleDeserializationError(m: ConsumedMessage, headers: Headers, nodeName: string, e: unknown): void {
     const error = e instanceof Error ? e : new Error(String(e));
     const context = { taskId: this.#taskId, nodeName, topic: m.topic, partition: m.partition, offset: m.offset };
-    const response = this.#env.deserializationExceptionHandler.handle(context, rawSourceRecord(m, headers), error);
     const source = rawSourceRecord(m, headers);
+    const response = this.#env.deserializationExceptionHandler.handle(context, source, error);
     this.#applyResponse(
       response,
       m.timestamp,
