@@ -148,6 +148,26 @@ export class KafkaAdmin {
     });
   }
 
+  /**
+   * Deletes the records of each partition below the given offset (Kafka's DeleteRecords: the log start offset moves
+   * up to it). Resolves with the new log start offsets.
+   */
+  deleteRecords(offsets: readonly TopicPartitionOffset[]): Promise<TopicPartitionOffset[]> {
+    if (offsets.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#client.deleteRecords(
+        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+        { timeout: this.#timeoutMs, operationTimeout: this.#timeoutMs },
+        (err, res) => {
+          if (err) return reject(toKafkaError('deleteRecords', err));
+          const failed = res.find((r) => r.error);
+          if (failed) return reject(toKafkaError(`deleteRecords(${failed.topic}-${failed.partition})`, failed.error));
+          resolve(res.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.lowWatermark })));
+        },
+      );
+    });
+  }
+
   /** Partition counts of the given topics; a missing topic maps to undefined. */
   async partitionCounts(topics: readonly string[]): Promise<Map<string, number | undefined>> {
     const result = new Map<string, number | undefined>();

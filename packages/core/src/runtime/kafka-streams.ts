@@ -522,6 +522,7 @@ export class KafkaStreams {
       bootstrapServers: cfg.bootstrapServers,
       consumerConfig: cfg.consumerConfig,
       adminConfig: cfg.adminConfig,
+      producerConfig: cfg.producerConfig,
       replicationFactor: cfg.replicationFactor,
       logger: cfg.logger,
     });
@@ -532,6 +533,11 @@ export class KafkaStreams {
       logger: cfg.logger,
       tasks: this.#tasks,
       inputTopics: new Set([...this.#topicToSub.keys()].filter((t) => !internal.has(t))),
+      repartitionTopics: new Set([...this.#topicToSub.keys()].filter((t) => internal.has(t))),
+      appStateDir: join(cfg.stateDir, cfg.applicationId),
+      restore: async (tasks) => {
+        this.#restored += await this.#restorer!.restore(tasks);
+      },
       consumer: () => this.#consumer!,
       admin: () => (this.#admin ??= KafkaAdmin.create(cfg.bootstrapServers, cfg.adminConfig)),
       committer: () => this.#committer!,
