@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
+import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import { isInternalTopic } from '../tools/internal-topics.js';
 import type { ApplicationControlOptions } from './application-control.js';
+import { tombstoneChangelogs } from './changelog-tombstones.js';
 import { ControlKeys } from './control-commands.js';
 import type { DesiredState, PauseAck, RewindCommand, RewindTarget } from './control-commands.js';
 import { controlError, issuer, readControlTopic, writeControl } from './control-topic-io.js';
+
+/** Kafka's POLICY_VIOLATION: DeleteRecords on a topic with `cleanup.policy=compact`. */
+const POLICY_VIOLATION = 44;
 
 /** How long a stateful rewind waits, by default, for every member to acknowledge the pause. */
 export const DEFAULT_ACKNOWLEDGE_TIMEOUT_MS = 60_000;
@@ -17,8 +22,8 @@ export const DEFAULT_ACKNOWLEDGE_TIMEOUT_MS = 60_000;
  * 1. pause the application through the control topic and wait until every member of the group has acknowledged this
  *    pause — which each does after committing what it processed, so no output, changelog or repartition record is
  *    still on its way and nothing is processed until step 4;
- * 2. truncate every changelog and repartition topic of the application to its end (DeleteRecords), noting where
- *    each repartition partition was cut;
+ * 2. truncate every changelog and repartition topic of the application to its end (DeleteRecords; a compacted
+ *    changelog gets a tombstone per key instead), noting where each repartition partition was cut;
  * 3. write the rewind command (`state: 'rebuild'`, the cut offsets): each task's owner wipes the task's stores and
  *    commits, marked with the command's id, its input partitions at the target and its repartition partitions at
  *    the cut — once per task, also on an instance that gets the task later;
@@ -85,8 +90,9 @@ async function waitForAcknowledgements(
 }
 
 /**
- * Deletes every record of the application's changelog and repartition topics (each partition up to its end).
- * Returns where the topics that tasks read (repartition, foreign-key subscription topics) were cut.
+ * Deletes every record of the application's repartition topics and changelogs (each partition up to its end); a
+ * compacted changelog, which DeleteRecords may not truncate, gets a tombstone for every key instead. Returns where
+ * the topics that tasks read (repartition, foreign-key subscription topics) were cut.
  */
 async function truncateInternalTopics(options: ApplicationControlOptions): Promise<TopicPartitionOffset[]> {
   const admin = KafkaAdmin.create(options.bootstrapServers, options.clientConfig ?? {});
@@ -97,7 +103,18 @@ async function truncateInternalTopics(options: ApplicationControlOptions): Promi
       Array.from({ length: counts.get(topic) ?? 0 }, (_, partition) => ({ topic, partition })),
     );
     const ends = await admin.listOffsets(partitions, 'latest');
-    await admin.deleteRecords(ends.filter((e) => e.offset > 0));
+    const compacted: TopicPartitionOffset[] = [];
+    for (const topic of topics) {
+      const own = ends.filter((e) => e.topic === topic && e.offset > 0);
+      try {
+        await admin.deleteRecords(own);
+      } catch (e) {
+        if (!(e instanceof KafkaOperationError && e.kafkaCode === POLICY_VIOLATION && topic.endsWith('-changelog')))
+          throw e;
+        compacted.push(...own);
+      }
+    }
+    await tombstoneChangelogs(options, compacted);
     return ends.filter((e) => !e.topic.endsWith('-changelog'));
   } finally {
     admin.close();

@@ -1,0 +1,200 @@
+// A stateful rewind of a running application (`rewind --to-earliest --state rebuild`), on the real broker, with two
+// replicas: a count per key and a count per word behind a repartition (a downstream sub-topology with state of its
+// own). After the rewind — and more input — every count equals what a fresh application computes over the same
+// input; `--state keep` on the same setup gives the doubled counts, so the comparison can tell the two apart.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KafkaStreams, Serdes, describeApplication, rewindApplication } from '@kaskade/core';
+import type { ProcessingGuarantee } from '@kaskade/core';
+import { Consumed, Grouped, Materialized, Produced, StreamsBuilder } from '@kaskade/dsl';
+import { bootstrapServers, uniqueName } from './broker-context.js';
+import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const PARTITIONS = 3;
+const USERS = 30;
+const WORDS = 10;
+
+interface Topics {
+  readonly input: string;
+  readonly perUser: string;
+  readonly perWord: string;
+}
+
+function app(topics: Topics, applicationId: string, instanceId: string, guarantee: ProcessingGuarantee): KafkaStreams {
+  const builder = new StreamsBuilder();
+  const events = builder.stream(topics.input, Consumed.with(Serdes.String(), Serdes.String()));
+  events
+    .groupByKey()
+    .count(Materialized.as('per-user'))
+    .toStream()
+    .to(topics.perUser, Produced.with(Serdes.String(), Serdes.Int64()));
+  events
+    .groupBy((_user, word) => word, Grouped.with(Serdes.String(), Serdes.String()).withName('by-word'))
+    .count(Materialized.as('per-word'))
+    .toStream()
+    .to(topics.perWord, Produced.with(Serdes.String(), Serdes.Int64()));
+  const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-rebuild-'));
+  dirs.push(stateDir);
+  return new KafkaStreams(builder.build(), {
+    applicationId,
+    bootstrapServers: bootstrapServers(),
+    instanceId,
+    stateDir,
+    processingGuarantee: guarantee,
+    commitIntervalMs: 100,
+    logger: quiet,
+  });
+}
+
+/** Record i: user u(i % 30), word w(i*7 % 10) — every user and word occurs in every batch. */
+const batch = (from: number, n: number) =>
+  Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    return { key: `u${i % USERS}`, value: `w${(i * 7) % WORDS}`, partition: i % PARTITIONS };
+  });
+
+type Counts = { readonly perUser: Map<string, number>; readonly perWord: Map<string, number> };
+
+/** What a count computes over the records, `times` times over. */
+function countsOf(records: readonly { key: string; value: string }[][]): Counts {
+  const perUser = new Map<string, number>();
+  const perWord = new Map<string, number>();
+  for (const r of records.flat()) {
+    perUser.set(r.key, (perUser.get(r.key) ?? 0) + 1);
+    perWord.set(r.value, (perWord.get(r.value) ?? 0) + 1);
+  }
+  return { perUser, perWord };
+}
+
+/** The last count per key in a count's output topic (read_committed, to its end). */
+async function lastCounts(topic: string): Promise<Map<string, number>> {
+  const out = await readTopic(topic, () => false, { timeoutMs: 2500, isolation: 'read_committed' });
+  const last = new Map<string, number>();
+  for (const m of out) last.set(String(m.key), Number(m.value!.readBigInt64BE(0)));
+  return last;
+}
+
+const plain = (c: Counts) => ({
+  perUser: Object.fromEntries([...c.perUser].sort()),
+  perWord: Object.fromEntries([...c.perWord].sort()),
+});
+
+/** Waits until both outputs show `expected`, then checks they stay so (nothing counted late). */
+async function expectFinalCounts(topics: Topics, expected: Counts, what: string): Promise<Counts> {
+  let seen: Counts = { perUser: new Map(), perWord: new Map() };
+  const same = () => JSON.stringify(plain(seen)) === JSON.stringify(plain(expected));
+  try {
+    await eventually(
+      async () => {
+        seen = { perUser: await lastCounts(topics.perUser), perWord: await lastCounts(topics.perWord) };
+        return same();
+      },
+      120_000,
+      what,
+    );
+  } catch (e) {
+    expect(plain(seen), `${what}: ${(e as Error).message}`).toEqual(plain(expected));
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  seen = { perUser: await lastCounts(topics.perUser), perWord: await lastCounts(topics.perWord) };
+  expect(plain(seen)).toEqual(plain(expected));
+  return seen;
+}
+
+async function newTopics(prefix: string): Promise<Topics> {
+  const topics = {
+    input: uniqueName(`${prefix}-in`),
+    perUser: uniqueName(`${prefix}-user`),
+    perWord: uniqueName(`${prefix}-word`),
+  };
+  await createTopics(
+    { topic: topics.input, partitions: PARTITIONS },
+    { topic: topics.perUser, partitions: PARTITIONS },
+    { topic: topics.perWord, partitions: PARTITIONS },
+  );
+  return topics;
+}
+
+/**
+ * Two replicas count batch 1; the rewind to the earliest offsets is issued while they run; batch 2 follows at once.
+ * Returns the final counts and the outputs' topics.
+ */
+async function rewindWhileRunning(
+  prefix: string,
+  state: 'keep' | 'rebuild',
+  guarantee: ProcessingGuarantee,
+  expected: (first: Counts, both: Counts) => Counts,
+): Promise<{ topics: Topics; final: Counts; first: ReturnType<typeof batch>; second: ReturnType<typeof batch> }> {
+  const topics = await newTopics(prefix);
+  const appId = uniqueName(`${prefix}-app`);
+  const [first, second] = [batch(0, 600), batch(600, 300)];
+  await produce(topics.input, first);
+  const replicas = [app(topics, appId, 'a', guarantee), app(topics, appId, 'b', guarantee)];
+  try {
+    await Promise.all(replicas.map((r) => r.start()));
+    await eventually(
+      () => replicas.every((r) => r.state === 'RUNNING' && r.metrics().activeTasks.length > 0),
+      60_000,
+      'both replicas RUNNING with tasks',
+    );
+    await expectFinalCounts(topics, countsOf([first]), 'batch 1 counted');
+
+    const command = await rewindApplication({
+      applicationId: appId,
+      bootstrapServers: bootstrapServers(),
+      toEarliest: true,
+      state,
+      by: 'test',
+    });
+    expect(command.state).toBe(state);
+    await produce(topics.input, second);
+    const final = await expectFinalCounts(
+      topics,
+      expected(countsOf([first]), countsOf([first, second])),
+      `counts after the rewind (${state})`,
+    );
+    expect(replicas.map((r) => r.state)).toEqual(['RUNNING', 'RUNNING']);
+    expect(replicas.some((r) => r.isPaused())).toBe(false);
+    const status = await describeApplication({ applicationId: appId, bootstrapServers: bootstrapServers() });
+    expect(status.rewind?.id).toBe(command.id);
+    expect(status.desiredState?.paused).toBe(false);
+    return { topics, final, first, second };
+  } finally {
+    await Promise.all(replicas.map((r) => r.close()));
+  }
+}
+
+describe('rewind with state rebuild', () => {
+  it.each(['at_least_once', 'exactly_once_v2'] as const)(
+    'should count as a fresh application does after a rebuild of two running replicas (%s)',
+    async (guarantee) => {
+      const { final, first, second } = await rewindWhileRunning('rb', 'rebuild', guarantee, (_first, both) => both);
+      // A fresh application over the same input: the same counts, key for key.
+      const freshTopics = await newTopics('rb-fresh');
+      const freshApp = app(freshTopics, uniqueName('rb-fresh-app'), 'f', guarantee);
+      try {
+        await produce(freshTopics.input, [...first, ...second]);
+        await freshApp.start();
+        const freshCounts = await expectFinalCounts(freshTopics, countsOf([first, second]), 'the fresh application');
+        expect(plain(final)).toEqual(plain(freshCounts));
+        expect(final.perUser.size).toBe(USERS);
+        expect(final.perWord.size).toBe(WORDS);
+      } finally {
+        await freshApp.close();
+      }
+    },
+  );
+
+  it('should count the rewound records twice with state keep (the test tells the two apart)', async () => {
+    const { final } = await rewindWhileRunning('rk', 'keep', 'at_least_once', (first, both) => ({
+      perUser: new Map([...both.perUser].map(([k, n]) => [k, n + first.perUser.get(k)!])),
+      perWord: new Map([...both.perWord].map(([k, n]) => [k, n + first.perWord.get(k)!])),
+    }));
+    expect([...final.perUser.values()].reduce((a, b) => a + b)).toBe(600 * 2 + 300);
+  });
+});
