@@ -1,16 +1,32 @@
 // A stateful rewind of a running application (`rewind --to-earliest --state rebuild`), on the real broker, with two
 // replicas: a count per key and a count per word behind a repartition (a downstream sub-topology with state of its
 // own). After the rewind — and more input — every count equals what a fresh application computes over the same
-// input; `--state keep` on the same setup gives the doubled counts, so the comparison can tell the two apart.
+// input; `--state keep` on the same setup gives the doubled counts, so the comparison can tell the two apart. A
+// replica stopped during the rebuild comes back on its old state directory without reviving old counts, and a rebuild
+// whose issuer is killed in the middle is completed by issuing it again.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, Serdes, describeApplication, rewindApplication } from '@kaskade/core';
 import type { ProcessingGuarantee } from '@kaskade/core';
 import { Consumed, Grouped, Materialized, Produced, StreamsBuilder } from '@kaskade/dsl';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** `kaskade <args>` as a child process (from the workspace's sources). */
+function kaskadeChild(...args: string[]): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['--conditions=kaskade-source', '--import', 'tsx', 'packages/kaskade/src/cli/kaskade.ts', ...args],
+    { cwd: root, env: { ...process.env, KASKADE_BOOTSTRAP_SERVERS: bootstrapServers() }, stdio: 'ignore' },
+  );
+}
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const dirs: string[] = [];
@@ -25,7 +41,13 @@ interface Topics {
   readonly perWord: string;
 }
 
-function app(topics: Topics, applicationId: string, instanceId: string, guarantee: ProcessingGuarantee): KafkaStreams {
+function app(
+  topics: Topics,
+  applicationId: string,
+  instanceId: string,
+  guarantee: ProcessingGuarantee,
+  stateDir = mkdtempSync(join(tmpdir(), 'kaskade-rebuild-')),
+): KafkaStreams {
   const builder = new StreamsBuilder();
   const events = builder.stream(topics.input, Consumed.with(Serdes.String(), Serdes.String()));
   events
@@ -38,7 +60,6 @@ function app(topics: Topics, applicationId: string, instanceId: string, guarante
     .count(Materialized.as('per-word'))
     .toStream()
     .to(topics.perWord, Produced.with(Serdes.String(), Serdes.Int64()));
-  const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-rebuild-'));
   dirs.push(stateDir);
   return new KafkaStreams(builder.build(), {
     applicationId,
@@ -203,5 +224,73 @@ describe('rewind with state rebuild', () => {
       perWord: new Map([...both.perWord].map(([k, n]) => [k, n + first.perWord.get(k)!])),
     }));
     expect([...final.perUser.values()].reduce((a, b) => a + b)).toBe(600 * 2 + 300);
+  });
+
+  it('should rebuild a replica that was stopped during the rewind from nothing of its old local state', async () => {
+    const topics = await newTopics('rs');
+    const appId = uniqueName('rs-app');
+    const [first, second] = [batch(0, 600), batch(600, 300)];
+    await produce(topics.input, first);
+    const bDir = mkdtempSync(join(tmpdir(), 'kaskade-rebuild-'));
+    const a = app(topics, appId, 'a', 'at_least_once');
+    let b = app(topics, appId, 'b', 'at_least_once', bDir);
+    const running = [a, b];
+    try {
+      await Promise.all(running.map((r) => r.start()));
+      await eventually(() => a.metrics().activeTasks.length > 0 && b.metrics().activeTasks.length > 0, 60_000, 'tasks');
+      await expectFinalCounts(topics, countsOf([first]), 'batch 1 counted');
+      // b stops with its stores on disk (counts of batch 1); the rebuild happens without it.
+      await b.close();
+      running.pop();
+      await rewindApplication({
+        applicationId: appId,
+        bootstrapServers: bootstrapServers(),
+        toEarliest: true,
+        state: 'rebuild',
+        by: 'test',
+      });
+      await expectFinalCounts(topics, countsOf([first]), 'batch 1 counted again from empty state by a alone');
+      // b comes back on its old state directory and takes tasks over; batch 2 follows.
+      b = app(topics, appId, 'b', 'at_least_once', bDir);
+      running.push(b);
+      await b.start();
+      await eventually(() => b.metrics().activeTasks.length > 0, 60_000, 'b with tasks again');
+      await produce(topics.input, second);
+      await expectFinalCounts(topics, countsOf([first, second]), 'counts after b came back');
+    } finally {
+      await Promise.all(running.map((r) => r.close()));
+    }
+  });
+
+  it('should complete a rebuild whose issuer was killed in the middle when it is issued again', async () => {
+    const topics = await newTopics('rc');
+    const appId = uniqueName('rc-app');
+    const [first, second] = [batch(0, 600), batch(600, 300)];
+    await produce(topics.input, first);
+    const replicas = [app(topics, appId, 'a', 'exactly_once_v2'), app(topics, appId, 'b', 'exactly_once_v2')];
+    try {
+      await Promise.all(replicas.map((r) => r.start()));
+      await expectFinalCounts(topics, countsOf([first]), 'batch 1 counted');
+      // The CLI is killed as soon as the application is paused: somewhere between the pause and the resume.
+      const cli = kaskadeChild('rewind', '--application-id', appId, '--to-earliest', '--state', 'rebuild');
+      await eventually(() => replicas.every((r) => r.isPaused()), 30_000, 'the application paused by the CLI');
+      cli.kill('SIGKILL');
+      await new Promise((r) => cli.once('close', r));
+      const status = await describeApplication({ applicationId: appId, bootstrapServers: bootstrapServers() });
+      expect(status.desiredState?.paused).toBe(true);
+      // Issued again: done, and resumed (only the killed rewind had paused it).
+      await rewindApplication({
+        applicationId: appId,
+        bootstrapServers: bootstrapServers(),
+        toEarliest: true,
+        state: 'rebuild',
+        by: 'test',
+      });
+      await produce(topics.input, second);
+      await expectFinalCounts(topics, countsOf([first, second]), 'counts after the retried rebuild');
+      expect(replicas.some((r) => r.isPaused())).toBe(false);
+    } finally {
+      await Promise.all(replicas.map((r) => r.close()));
+    }
   });
 });

@@ -21,6 +21,8 @@ export interface DesiredState {
   /** When it was set (epoch ms) and by whom, for `kaskade status`. */
   readonly at: number;
   readonly by: string;
+  /** Set on the pause of a stateful rewind: a retried rewind resumes an application that only it had paused. */
+  readonly rebuild?: true;
 }
 
 /** Where a rewind moves each input partition. Durations are resolved to a timestamp when the command is issued. */

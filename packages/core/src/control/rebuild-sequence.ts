@@ -36,13 +36,14 @@ export async function rewindRebuildingState(
 ): Promise<RewindCommand> {
   const by = issuer(options);
   const before = (await readControlTopic(options)).get(ControlKeys.desiredState) as DesiredState | undefined;
-  const pause: DesiredState = { paused: true, at: Date.now(), by };
+  const pause: DesiredState = { paused: true, at: Date.now(), by, rebuild: true };
   await writeControl(options, ControlKeys.desiredState, pause);
   await waitForAcknowledgements(options, pause.at, options.acknowledgeTimeoutMs ?? DEFAULT_ACKNOWLEDGE_TIMEOUT_MS);
   const internalOffsets = await truncateInternalTopics(options);
   const command: RewindCommand = { id: randomUUID(), target, state: 'rebuild', internalOffsets, at: Date.now(), by };
   await writeControl(options, ControlKeys.rewind, command);
-  if (before?.paused !== true) {
+  // Paused before by someone else: left paused. Paused by a stateful rewind that did not finish: resumed.
+  if (before?.paused !== true || before.rebuild === true) {
     await writeControl(options, ControlKeys.desiredState, { paused: false, at: Date.now(), by } satisfies DesiredState);
   }
   return command;
