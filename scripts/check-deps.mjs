@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const order = ['processor-api', 'state-store', 'core', 'dsl', 'testing', 'kaskade'];
+const order = ['processor-api', 'state-store', 'core', 'dsl', 'schema-registry', 'testing', 'kaskade'];
 // Where `@kaskade/<pkg>/internal` may be imported from (besides the packages themselves).
 const internalImporters = ['test', 'bench'];
 const root = new URL('..', import.meta.url).pathname;

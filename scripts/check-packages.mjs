@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const packages = ['processor-api', 'state-store', 'core', 'dsl', 'testing', 'kaskade'];
+const packages = ['processor-api', 'state-store', 'core', 'dsl', 'schema-registry', 'testing', 'kaskade'];
 const out = mkdtempSync(join(tmpdir(), 'kaskade-packages-'));
 const failed = [];
 try {

@@ -2,7 +2,8 @@
 # Installs everything Kaskade needs on a fresh machine, idempotently:
 #   1. Debian packages that the Kafka client's native build links against (skipped when present),
 #   2. npm packages, building @confluentinc/kafka-javascript from source against those libraries,
-#   3. Apache Kafka's broker jars from Maven Central into a cache directory (see packages/testing/kafka/pom.xml).
+#   3. Apache Kafka's broker jars from Maven Central into a cache directory (see packages/testing/kafka/pom.xml),
+#   4. a schema registry (Apicurio Registry) built from Maven Central into that cache (packages/testing/schema-registry).
 # Caches: npm's cache, ~/.m2, $KASKADE_CACHE (default ~/.cache/kaskade) — a second run reuses all of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,4 +57,7 @@ console.error("[setup] kafka client features ok: " + need.join(", "));
 
 # 3. Kafka broker jars.
 bash packages/testing/kafka/resolve-kafka.sh >/dev/null
+
+# 4. The schema registry that the Avro broker tests start (test/schema-registry-avro.test.ts): built once, then cached.
+bash packages/testing/schema-registry/resolve-schema-registry.sh >/dev/null
 log "done in $(( $(date +%s) - start ))s"

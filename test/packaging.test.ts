@@ -30,7 +30,7 @@ import { createTopics, produce, readTopic } from './kafka-helpers.js';
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/packaging');
-const PACKAGES = ['processor-api', 'state-store', 'core', 'dsl', 'testing', 'kaskade'];
+const PACKAGES = ['processor-api', 'state-store', 'core', 'dsl', 'schema-registry', 'testing', 'kaskade'];
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 const CLIENT = '@confluentinc/kafka-javascript';
 
@@ -96,12 +96,13 @@ describe('installed packages', () => {
         '@kaskade/state-store',
         '@kaskade/core',
         '@kaskade/dsl',
+        '@kaskade/schema-registry',
         '@kaskade/testing',
       ],
       { cwd: app },
     );
     const resolved = stdout.trim().split('\n');
-    expect(resolved).toHaveLength(7);
+    expect(resolved).toHaveLength(8);
     for (const url of resolved)
       expect(url).toMatch(/\/node_modules\/(kaskade|@kaskade\/[a-z-]+)\/dist\/(index|testing)\.js$/);
     const shipped = (

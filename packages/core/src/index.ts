@@ -27,7 +27,7 @@ export { Int64Serde } from './serde/int64-serde.js';
 export { BigInt64Serde } from './serde/big-int64-serde.js';
 export { Float64Serde } from './serde/float64-serde.js';
 export { AvroSerde } from './serde/avro-serde.js';
-export type { AvroSchemaOrType } from './serde/avro-serde.js';
+export type { AvroSchemaOrType, AvroSerdeOptions, AvroWireFormat } from './serde/avro-serde.js';
 export { ZodSerde } from './serde/zod-serde.js';
 
 // Configuration

@@ -36,6 +36,11 @@ export { internalTopicName, planTopics } from './topology/internal-topic-planner
 export type { TopicPlan } from './topology/internal-topic-planner.js';
 
 // Runtime internals shared with @kaskade/testing's TopologyTestDriver (same task code, no broker)
-export { StreamTask, changelogTopicName } from './runtime/stream-task.js';
+export { StreamTask } from './runtime/stream-task.js';
+export { changelogTopicName } from '@kaskade/state-store/internal';
 export type { TaskEnvironment } from './runtime/task-environment.js';
 export type { RecordCollector } from './runtime/record-collector.js';
+
+// The producer side of the runtime, for broker tests of its transaction handling
+export { StreamsProducer } from './runtime/streams-producer.js';
+export { KafkaRecordCollector } from './runtime/kafka-record-collector.js';

@@ -45,8 +45,8 @@ export class StreamsBuilder {
     builder.addSource({
       name,
       topics: list,
-      keySerde: consumed?.keySerde as never,
-      valueSerde: consumed?.valueSerde as never,
+      keySerde: consumed?.keySerde,
+      valueSerde: consumed?.valueSerde,
       timestampExtractor: consumed?.timestampExtractor,
       offsetReset: consumed?.offsetResetPolicy,
     });
@@ -90,8 +90,8 @@ export class StreamsBuilder {
     builder.addSource({
       name: sourceName,
       topics: [topic],
-      keySerde: (consumed?.keySerde ?? keySerde) as never,
-      valueSerde: (consumed?.valueSerde ?? valueSerde) as never,
+      keySerde: consumed?.keySerde ?? keySerde,
+      valueSerde: consumed?.valueSerde ?? valueSerde,
       timestampExtractor: consumed?.timestampExtractor,
       offsetReset: consumed?.offsetResetPolicy,
     });
@@ -99,11 +99,11 @@ export class StreamsBuilder {
       builder,
       storeName,
       materialized as Materialized<unknown, unknown> | undefined,
-      (keySerde ?? builder.defaultSerde('key')) as never,
-      (valueSerde ?? builder.defaultSerde('value')) as never,
+      keySerde ?? builder.defaultSerde('key'),
+      valueSerde ?? builder.defaultSerde('value'),
     );
     const materialization = new SourceTableMaterialization(storeName, materialized?.storeName !== undefined);
-    builder.addProcessor(tableSourceName, new KTableSource<K, V>(materialization) as never, [sourceName], [], () =>
+    builder.addProcessor(tableSourceName, new KTableSource<K, V>(materialization), [sourceName], [], () =>
       materialization.storeNames(),
     );
     return new KTableImpl<K, V>({

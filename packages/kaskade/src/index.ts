@@ -5,3 +5,4 @@ export * from '@kaskade/processor-api';
 export * from '@kaskade/state-store';
 export * from '@kaskade/core';
 export * from '@kaskade/dsl';
+export * from '@kaskade/schema-registry';

@@ -12,5 +12,6 @@ export { SessionStoreBuilder } from './session-store-builder.js';
 export type { CachedStateStore, CacheFlushListener } from './cached-state-store.js';
 export type { ChangelogSink, ChangelogPartition } from './changelog-sink.js';
 export { TaskStateManager } from './task-state-manager.js';
+export { changelogTopicName } from './changelog-topic-name.js';
 export type { TaskStateManagerOptions, StoreChangelogPartition, RestoreRecord } from './task-state-manager.js';
 export { ValueAndTimestampSerde } from './value-and-timestamp-serde.js';

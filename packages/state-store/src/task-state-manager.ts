@@ -10,6 +10,7 @@ import {
   taskIdToString,
 } from '@kaskade/processor-api';
 import type { ChangelogPartition, ChangelogSink } from './changelog-sink.js';
+import { changelogTopicName } from './changelog-topic-name.js';
 import type { BytesStore, ChangelogRecord } from './internal/bytes-store.js';
 import { LmdbEnvironment } from './internal/lmdb-environment.js';
 import { RecordCache } from './internal/record-cache.js';
@@ -167,7 +168,7 @@ export class TaskStateManager {
         { context: { store: name, taskId: this.taskId } },
       );
     }
-    const defaultTopic = `${this.applicationId}-${name}-changelog`;
+    const defaultTopic = changelogTopicName(this.applicationId, name);
     const source =
       changelog ?? (builder.loggingEnabled ? { topic: defaultTopic, partition: this.#partition } : undefined);
     const changelogKey = source === undefined ? undefined : `${source.topic}:${source.partition}`;

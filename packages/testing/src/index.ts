@@ -7,6 +7,10 @@ export type { TestRecord, CapturedRecord } from './driver/test-record.js';
 export { startKafka } from './kafka/start-kafka.js';
 export type { KafkaCluster, KafkaNode, StartKafkaOptions } from './kafka/start-kafka.js';
 export { KafkaLauncherError } from './kafka/kafka-launcher-error.js';
+export { startSchemaRegistry } from './schema-registry/start-schema-registry.js';
+export type { SchemaRegistry, StartSchemaRegistryOptions } from './schema-registry/start-schema-registry.js';
+export { SchemaRegistryLauncherError } from './schema-registry/schema-registry-launcher-error.js';
+export type { SchemaRegistryLauncherErrorCode } from './schema-registry/schema-registry-launcher-error.js';
 export { describeTopicConfig } from './tools/describe-topic-config.js';
 export {
   createTopics,

@@ -23,8 +23,6 @@ export interface ControlHost {
   consumer(): KafkaConsumerClient;
   admin(): KafkaAdmin;
   committer(): CommitCoordinator;
-  /** Restores the stores of (re)opened tasks from their changelogs. */
-  restore(tasks: readonly StreamTask[]): Promise<void>;
   pause(): void;
   resume(): void;
 }

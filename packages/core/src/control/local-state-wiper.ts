@@ -9,7 +9,6 @@ export interface LocalStateHost {
   readonly logger: Logger;
   readonly tasks: TaskManager;
   readonly appStateDir: string;
-  restore(tasks: readonly StreamTask[]): Promise<void>;
 }
 
 /** The file in the application's state directory that names the last stateful rewind this instance has seen. */
@@ -67,13 +66,8 @@ export class LocalStateWiper {
     const host = this.#host;
     if (tasks.length === 0) return [];
     host.logger.info(`${why}: wiping the state of tasks ${tasks.map((t) => t.idString).join(', ')}`);
-    const fresh = tasks.map((t) => {
-      host.tasks.close(t, true);
-      rmSync(join(host.appStateDir, t.idString), { recursive: true, force: true });
-      return host.tasks.open(t.id.subtopology, t.id.partition);
-    });
-    await host.restore(fresh);
-    for (const t of fresh) t.initializeProcessors();
+    const fresh = tasks.map((t) => host.tasks.reopen(t, true));
+    await host.tasks.restoreAndInitialize(fresh);
     return fresh;
   }
 }

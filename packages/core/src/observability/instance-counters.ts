@@ -34,13 +34,13 @@ export class InstanceCounters {
    * `record-e2e-latency`) of the last record the task processed, sampled once per task and batch.
    */
   taskProcessed(task: StreamTask, nowMs: number): void {
-    const topic = task.currentTopic;
-    if (topic === undefined || task.currentTimestamp < 0) return;
+    const { topic, timestamp } = task.context;
+    if (topic === undefined || timestamp < 0) return;
     let child = this.#e2eByTopic.get(topic);
     if (child === undefined && !this.#e2eByTopic.has(topic)) {
       child = this.#e2e(topic);
       this.#e2eByTopic.set(topic, child);
     }
-    child?.observe(Math.max(0, nowMs - task.currentTimestamp) / 1000);
+    child?.observe(Math.max(0, nowMs - timestamp) / 1000);
   }
 }

@@ -4,22 +4,15 @@ import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import { retryKafka } from '../kafka/retry-kafka.js';
 import type { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
-import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { KafkaRecordCollector } from './kafka-record-collector.js';
+import { isFailedCommit, needsNewProducer } from './streams-producer.js';
+import { rewindCauseError } from './rewind-cause.js';
+import type { RewindCause } from './rewind-cause.js';
+import type { StreamsProducer } from './streams-producer.js';
 import type { StreamTask } from './stream-task.js';
 import type { TaskManager } from './task-manager.js';
 
-/** librdkafka codes that mean another producer with our transactional id (or a newer epoch) took over. */
-const FENCED_CODES = new Set([-144 /* _FENCED */, 90 /* PRODUCER_FENCED */, 47 /* INVALID_PRODUCER_EPOCH */]);
-/** librdkafka's "fatal error" state, which a fenced producer reports on every later call. */
-const FATAL = -150;
-/**
- * librdkafka's "erroneous state": the transactional producer was asked to do something its transaction state does not
- * allow (a record sent between an abort and the next begin, seen once while a corrupted store was being rebuilt under
- * load). Nothing of it was committed, so aborting and rewinding to the last commit is safe; repeats escalate.
- */
-const STATE = -172;
 /**
  * A failure that comes back after every abort and rewind is not going away: after this many in a row with the same
  * message (numbers aside), spread over at least `ESCALATE_AFTER_MS` (a broker bounce can take that long), the
@@ -28,28 +21,16 @@ const STATE = -172;
 const MAX_IDENTICAL_FAILURES = 5;
 const ESCALATE_AFTER_MS = 15_000;
 
-/** A Kafka error an exactly-once instance recovers from by aborting (or replacing the producer) and rewinding. */
-export function isTransactionError(e: unknown): e is KafkaOperationError {
-  return (
-    e instanceof KafkaOperationError &&
-    (e.fatal || e.txnRequiresAbort || FENCED_CODES.has(e.kafkaCode) || e.kafkaCode === FATAL || e.kafkaCode === STATE)
-  );
-}
-
 /** What the coordinator uses of the instance it commits for. */
 export interface CommitHost {
   readonly exactlyOnce: boolean;
   readonly logger: Logger;
   readonly tasks: TaskManager;
   readonly collector: KafkaRecordCollector;
+  readonly producer: StreamsProducer;
   consumer(): KafkaConsumerClient;
-  producer(): KafkaProducerClient;
   /** An admin client kept open for the instance's lifetime (offset look-ups at every exactly-once commit). */
   admin(): KafkaAdmin;
-  /** Disconnects the producer and makes, connects and (exactly-once) initializes a new one. */
-  replaceProducer(): Promise<void>;
-  /** Restores the stores of (re)opened tasks from their changelogs. */
-  restore(tasks: readonly StreamTask[]): Promise<void>;
   /**
    * Commit metadata to store with a partition's offset (the id of the last rewind applied to it), carried on every
    * commit so that the next owner knows. Undefined: none.
@@ -67,7 +48,6 @@ export class CommitCoordinator {
   readonly #host: CommitHost;
   /** Input offsets (next to read) committed last, per `topic:partition`. */
   readonly #lastCommitted = new Map<string, number>();
-  #inTransaction = false;
   /** The last recovery's failure (numbers masked), how often it came in a row, and since when. */
   #failureKey: string | undefined;
   #identicalFailures = 0;
@@ -81,14 +61,12 @@ export class CommitCoordinator {
   }
 
   get inTransaction(): boolean {
-    return this.#inTransaction;
+    return this.#host.producer.inTransaction;
   }
 
   /** Exactly-once: opens the transaction that the next records (output, changelog, offsets) belong to. */
-  async ensureTransaction(): Promise<void> {
-    if (!this.#host.exactlyOnce || this.#inTransaction) return;
-    await this.#host.producer().beginTransaction();
-    this.#inTransaction = true;
+  ensureTransaction(): Promise<void> {
+    return this.#host.producer.maybeBeginTransaction();
   }
 
   async commit(): Promise<void> {
@@ -108,21 +86,18 @@ export class CommitCoordinator {
     if (this.#host.exactlyOnce) {
       try {
         await this.ensureTransaction();
-        const producer = this.#host.producer();
-        await this.#retrying('sendOffsetsToTransaction', () =>
-          producer.sendOffsetsToTransaction(offsets, this.#host.consumer()),
-        );
-        await this.#retrying('commitTransaction', () => producer.commitTransaction());
-        this.#inTransaction = false;
+        await this.#host.producer.commitTransaction(offsets, this.#host.consumer());
       } catch (e) {
-        await this.recover(e);
+        if (isFailedCommit(e)) {
+          await this.rewind({ kind: 'transaction-failed', error: e });
+        }
         throw e;
       }
     } else {
       await retryKafka('commit', () => this.#host.consumer().commit(offsets), { logger: this.#host.logger });
     }
     for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
-    await this.#reviveTasks(tasks);
+    await this.#revive(tasks);
   }
 
   /** Partitions given up: the next owner commits them. */
@@ -131,13 +106,8 @@ export class CommitCoordinator {
   }
 
   /** Best effort, when the instance fails: abort the open transaction so readers are not held up. */
-  async abandon(): Promise<void> {
-    if (!this.#inTransaction) return;
-    this.#inTransaction = false;
-    await this.#host
-      .producer()
-      .abortTransaction(10_000)
-      .catch(() => undefined);
+  abandon(): Promise<void> {
+    return this.#host.producer.abandon();
   }
 
   /** Offsets (next to read) that moved since the last commit. */
@@ -182,16 +152,12 @@ export class CommitCoordinator {
       offsets = this.#offsetsToCommit(tasks);
       if (offsets.length === 0 && !collector.hasUncommittedRecords()) return;
       await collector.drain();
-      const producer = this.#host.producer();
-      const consumer = this.#host.consumer();
-      if (offsets.length > 0) {
-        await this.#retrying('sendOffsetsToTransaction', () => producer.sendOffsetsToTransaction(offsets, consumer));
-      }
-      await this.#retrying('commitTransaction', () => producer.commitTransaction());
-      this.#inTransaction = false;
+      await this.#host.producer.commitTransaction(offsets, this.#host.consumer());
       collector.throwIfFailed();
     } catch (e) {
-      await this.recover(e);
+      // Anything but a failed transaction (a bug, a refused record) stops the instance.
+      if (!isFailedCommit(e)) throw e;
+      await this.rewind({ kind: 'transaction-failed', error: e });
       return;
     }
     // Committed. What follows must never abort or rewind: a failure here (after the retries of a leader change) stops
@@ -209,81 +175,31 @@ export class CommitCoordinator {
     this.#failureKey = undefined;
   }
 
-  /** Retries an operation while librdkafka says the error is retriable. */
-  async #retrying(what: string, op: () => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await op();
-        return;
-      } catch (e) {
-        if (!(e instanceof KafkaOperationError) || !e.retriable || e.txnRequiresAbort || e.fatal || attempt >= 10)
-          throw e;
-        this.#host.logger.warn(`${what} failed (attempt ${attempt}), retrying: ${e.message}`);
-        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      }
-    }
-  }
-
   /**
-   * After a failed exactly-once transaction: abort it (abortable errors) or replace the producer (fenced or fatal
-   * errors), then rebuild the tasks from their last committed state and rewind the input to the committed offsets.
-   * Errors that are neither are rethrown: they stop the instance.
+   * Goes back to the last commit, for `cause` (see {@link RewindCause}): ends the open transaction (aborted, or its
+   * producer replaced when fenced or fatal), rebuilds the tasks from their last committed state and moves the input
+   * back to the committed offsets. At-least-once has no transaction: what follows the committed offsets is simply
+   * processed and sent again. Throws when the same failure keeps coming back (the instance fails).
    */
-  async recover(error: unknown): Promise<void> {
-    const e = error instanceof Error ? error : new Error(String(error));
-    const op = e instanceof KafkaOperationError ? e : undefined;
-    if (!op) throw e;
-    // A producer in an erroneous transaction state is replaced like a fenced one: its state cannot be trusted.
-    const fenced = op.fatal || FENCED_CODES.has(op.kafkaCode) || op.kafkaCode === FATAL || op.kafkaCode === STATE;
-    if (!fenced && !op.txnRequiresAbort && !op.retriable) throw e;
-    await this.#escalateIfRepeated(e);
+  async rewind(cause: RewindCause): Promise<void> {
+    const error = rewindCauseError(cause);
+    await this.#escalateIfRepeated(error);
     this.recoveries++;
-    const host = this.#host;
-    host.logger.warn(
-      `transaction failed (${fenced ? 'fenced or fatal: replacing the producer' : 'aborting'}), rewinding tasks to the last commit: ${op.message}`,
+    const { producer, collector, logger } = this.#host;
+    const endTransaction = cause.kind === 'records-refused' ? producer.inTransaction : this.#host.exactlyOnce;
+    const replace = endTransaction && error instanceof KafkaOperationError && needsNewProducer(error);
+    logger.warn(
+      `${endTransaction ? `${replace ? 'replacing the fenced or failed producer' : 'aborting the transaction'} (${cause.kind}), ` : ''}rewinding tasks to the last commit: ${error.message}`,
     );
-    if (fenced) await host.replaceProducer();
-    else {
-      await host
-        .producer()
-        .abortTransaction()
-        .catch(async (abortError: unknown) => {
-          host.logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
-          await host.replaceProducer();
-        });
+    if (endTransaction) {
+      await producer.abortOrReplace(error);
+      // Delivery reports of the failed transaction may still be on their way to JS; records the broker refused for
+      // good are learnt from them, and this rewind is the one they ask for.
+      if (cause.kind !== 'records-refused') await new Promise((r) => setTimeout(r, 20));
+      collector.resetAfterAbort();
     }
-    this.#inTransaction = false;
-    // Delivery reports of the failed transaction may still be on their way to JS; records the broker refused for good
-    // are learnt from them, and this rewind is the one they ask for.
-    await new Promise((r) => setTimeout(r, 20));
-    host.collector.resetAfterAbort();
-    host.collector.takeRewind();
-    await this.#reviveTasks(host.tasks.all());
-  }
-
-  /**
-   * The broker refused records for good (see `KafkaRecordCollector`): go back to the last commit — abort the open
-   * transaction under exactly-once; at-least-once simply sends again what follows the committed offsets — and process
-   * the input again, so the refused records reach the production exception handler with their source records.
-   */
-  async rewind(reason: Error): Promise<void> {
-    await this.#escalateIfRepeated(reason);
-    const host = this.#host;
-    host.logger.warn(`rewinding tasks to the last commit: ${reason.message}`);
-    this.recoveries++;
-    if (this.#host.exactlyOnce && this.#inTransaction) {
-      await host
-        .producer()
-        .abortTransaction()
-        .catch(async (abortError: unknown) => {
-          host.logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
-          await host.replaceProducer();
-        });
-      this.#inTransaction = false;
-      host.collector.resetAfterAbort();
-    }
-    host.collector.takeRewind();
-    await this.#reviveTasks(host.tasks.all());
+    collector.takeRewind();
+    await this.#revive(this.#host.tasks.all(), cause.kind === 'state-corrupted' ? cause.task : undefined);
   }
 
   /** Counts failures that repeat without a commit in between; throws (the instance fails) when they keep coming. */
@@ -308,24 +224,9 @@ export class CommitCoordinator {
     }
   }
 
-  /**
-   * Closes tasks without committing and opens them again: stores drop their uncommitted writes and catch up from the
-   * changelog's committed records, processors start fresh, and the input is read again from the committed offsets.
-   */
-  async #reviveTasks(tasks: readonly StreamTask[]): Promise<void> {
-    if (tasks.length === 0) return;
-    const host = this.#host;
-    const partitions = tasks.flatMap((t) => t.inputPartitions());
-    for (const t of tasks) host.tasks.close(t, true);
-    const fresh = tasks.map((t) => host.tasks.open(t.id.subtopology, t.id.partition));
-    await host.restore(fresh);
-    for (const t of fresh) t.initializeProcessors();
-    const consumer = host.consumer();
-    const retry = { logger: host.logger };
-    for (const c of await retryKafka('committed', () => consumer.committed(partitions), retry)) {
-      // No committed offset yet: back to where the reset policy starts (earliest by default).
-      const offset = c.offset >= 0 ? c.offset : -2;
-      await retryKafka('seek', () => consumer.seek({ topic: c.topic, partition: c.partition, offset }), retry);
+  /** Takes tasks back to their last commit (see `TaskManager.revive`), and learns the offsets committed for them. */
+  async #revive(tasks: readonly StreamTask[], wipe?: StreamTask): Promise<void> {
+    for (const c of await this.#host.tasks.revive(tasks, wipe)) {
       if (c.offset >= 0) this.#lastCommitted.set(`${c.topic}:${c.partition}`, c.offset);
       else this.#lastCommitted.delete(`${c.topic}:${c.partition}`);
     }

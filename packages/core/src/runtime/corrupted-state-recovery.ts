@@ -1,8 +1,5 @@
-import { rmSync } from 'node:fs';
 import { CorruptedStateError } from '@kaskade/processor-api';
 import type { Logger } from '../config/logger.js';
-import { KafkaOperationError } from '../kafka/kafka-client-error.js';
-import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import { ChangelogRestorer } from './changelog-restorer.js';
 import type { ChangelogRestorerOptions } from './changelog-restorer.js';
 import type { CommitCoordinator } from './commit-coordinator.js';
@@ -15,9 +12,6 @@ export interface CorruptedStateHost {
   readonly logger: Logger;
   readonly tasks: TaskManager;
   committer(): CommitCoordinator;
-  consumer(): KafkaConsumerClient;
-  /** Restores the stores of (re)opened tasks from their changelogs. */
-  restore(tasks: readonly StreamTask[]): Promise<void>;
 }
 
 /** A task whose state keeps getting corrupted (a failing disk) stops the instance instead of looping. */
@@ -58,31 +52,16 @@ export class CorruptedStateRecovery {
   /** Rebuilds `task` from its changelogs (see the class). Rethrows `error` when the task was rebuilt too often. */
   async rebuild(task: StreamTask, error: CorruptedStateError): Promise<void> {
     const host = this.#host;
-    const fresh = this.wipeAndReopen(task, error);
+    this.#countRebuild(task, error);
     const committer = host.committer();
     if (host.exactlyOnce && committer.inTransaction) {
-      // Aborts the transaction and reopens, restores and rewinds every task, the fresh one included.
-      await committer.recover(
-        new KafkaOperationError('state corrupted', { message: error.message, code: 0, isTxnRequiresAbort: true }),
-      );
+      // Aborts the transaction and revives every task, this one from an empty state directory.
+      await committer.rewind({ kind: 'state-corrupted', error, task });
       return;
     }
     // Exactly-once outside a transaction: the corruption broke the persisting of a committed transaction, which the
     // other tasks may have missed too; they catch up from their changelogs.
-    const others = host.exactlyOnce ? host.tasks.all().filter((t) => t !== fresh) : [];
-    const revived = [fresh];
-    for (const t of others) {
-      host.tasks.close(t, true);
-      revived.push(host.tasks.open(t.id.subtopology, t.id.partition));
-    }
-    await host.restore(revived);
-    for (const t of revived) t.initializeProcessors();
-    const consumer = host.consumer();
-    const partitions = revived.flatMap((t) => t.inputPartitions());
-    for (const c of await consumer.committed(partitions)) {
-      // No committed offset yet: back to where the reset policy starts (earliest by default).
-      await consumer.seek({ topic: c.topic, partition: c.partition, offset: c.offset >= 0 ? c.offset : -2 });
-    }
+    await host.tasks.revive(host.exactlyOnce ? host.tasks.all() : [task], task);
   }
 
   /**
@@ -90,7 +69,12 @@ export class CorruptedStateRecovery {
    * was rebuilt too often recently.
    */
   wipeAndReopen(task: StreamTask, error: CorruptedStateError): StreamTask {
-    const host = this.#host;
+    this.#countRebuild(task, error);
+    return this.#host.tasks.reopen(task, true);
+  }
+
+  /** Counts a rebuild of `task` and says why it happens; throws when the task was rebuilt too often recently. */
+  #countRebuild(task: StreamTask, error: CorruptedStateError): void {
     const now = Date.now();
     const recent = (this.#rebuilds.get(task.idString) ?? []).filter((t) => now - t < REBUILD_WINDOW_MS);
     if (recent.length >= MAX_REBUILDS) {
@@ -102,14 +86,11 @@ export class CorruptedStateRecovery {
     }
     this.#rebuilds.set(task.idString, [...recent, now]);
     const taskDir = task.stateManager?.taskDir;
-    host.logger.error(
+    this.#host.logger.error(
       `task ${task.idString}: ${error.message}; closing the task, deleting ${taskDir ?? 'its state'} and restoring ` +
         `its stores from their changelogs`,
       { error, taskId: task.idString, path: error.context['path'] },
     );
-    host.tasks.close(task, true);
-    if (taskDir !== undefined) rmSync(taskDir, { recursive: true, force: true });
-    return host.tasks.open(task.id.subtopology, task.id.partition);
   }
 }
 

@@ -5,10 +5,10 @@ import { UndeliverableRecordError } from '../errors/undeliverable-record-error.j
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import { topicPartitionName } from '../kafka/topic-partition-name.js';
 import { isTransientKafkaError } from '../kafka/retry-kafka.js';
-import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { DeliveryReport } from '../kafka/kafka-types.js';
 import { toWireHeaders } from '../kafka/message-headers.js';
 import type { RecordCollector } from './record-collector.js';
+import type { StreamsProducer } from './streams-producer.js';
 
 /** librdkafka's codes for messages purged from the queue (an aborted transaction). */
 const PURGED = new Set([-152 /* _PURGE_QUEUE */, -151 /* _PURGE_INFLIGHT */]);
@@ -47,7 +47,7 @@ interface Overflow {
  * @see org.apache.kafka.streams.processor.internals.RecordCollectorImpl
  */
 export class KafkaRecordCollector implements RecordCollector {
-  #producer: KafkaProducerClient | undefined;
+  readonly #producer: StreamsProducer;
   readonly #partitionCounts: Map<string, number>;
   readonly #productionHandler: ProductionExceptionHandler;
   readonly #changelogOffsets = new Map<string, number>();
@@ -83,19 +83,17 @@ export class KafkaRecordCollector implements RecordCollector {
   #rewind: ProductionError | undefined;
 
   constructor(
+    producer: StreamsProducer,
     productionHandler: ProductionExceptionHandler,
     partitionCounts: Map<string, number>,
     isChangelog: (topic: string) => boolean,
     options: { errorReportsOnly?: boolean } = {},
   ) {
+    this.#producer = producer;
     this.#trackWrittenChangelogs = options.errorReportsOnly === true;
     this.#productionHandler = productionHandler;
     this.#partitionCounts = partitionCounts;
     this.#isChangelog = isChangelog;
-  }
-
-  attach(producer: KafkaProducerClient): void {
-    this.#producer = producer;
   }
 
   /** To be passed as the producer's `onDelivery`. */
@@ -173,7 +171,7 @@ export class KafkaRecordCollector implements RecordCollector {
     headers: Headers,
   ): boolean {
     try {
-      return this.#producer!.produce(topic, partition, value, key, timestamp, toWireHeaders(headers));
+      return this.#producer.produce(topic, partition, value, key, timestamp, toWireHeaders(headers));
     } catch (e) {
       const error = e as Error;
       // Only what is wrong with this record; a fenced or failed producer is the transaction's business.
@@ -259,7 +257,9 @@ export class KafkaRecordCollector implements RecordCollector {
 
   /** Moves overflowed records into the producer, flushing as needed. */
   async drain(): Promise<void> {
-    const producer = this.#producer!;
+    const producer = this.#producer;
+    // Exactly-once: records held back while no transaction was open (see StreamsProducer) go into the next one.
+    if (this.#overflow.length > 0) await producer.maybeBeginTransaction();
     let i = 0;
     while (i < this.#overflow.length) {
       const r = this.#overflow[i]!;
@@ -274,7 +274,7 @@ export class KafkaRecordCollector implements RecordCollector {
   /** Waits for every record to be delivered, then raises the first fatal delivery error if any. */
   async flush(): Promise<void> {
     await this.drain();
-    await this.#producer!.flush();
+    await this.#producer.flush();
     await this.awaitDeliveryReports();
     this.throwIfFailed();
   }

@@ -3,27 +3,11 @@ import { UndeliverableRecordError } from '../errors/undeliverable-record-error.j
 import type { Processor, Serde, Record } from '@kaskade/processor-api';
 import type { SinkNodeDef, TopicNameExtractor } from '../topology/node-definitions.js';
 import type { RecordCollector } from './record-collector.js';
+import type { RecordContext } from './record-context.js';
+import type { RecordErrorHandler } from './record-error-handler.js';
 
-/** Whatever a node needs from its task while a record passes through. */
-export interface NodeHost {
-  currentNodeName: string;
-  readonly currentTopic: string | undefined;
-  readonly currentPartition: number;
-  readonly currentOffset: number;
-  /**
-   * A sink could not serialize a record (`origin` KEY or VALUE) or the record cannot be delivered: asks the production
-   * exception handler. Returns when the handler says CONTINUE (the record is dropped); throws when it says FAIL.
-   */
-  handleProductionError(
-    nodeName: string,
-    topic: string,
-    partition: number,
-    error: Error,
-    origin: 'KEY' | 'VALUE' | undefined,
-  ): void;
-  /** The task's counters (sinks count what they produce). */
-  readonly metrics: { produced: number };
-}
+/** Whatever a sink needs from its task while a record passes through: the record, the counters, the error handling. */
+export type NodeHost = Pick<RecordErrorHandler, 'context' | 'metrics' | 'handleProductionError'>;
 
 /** A node of a task's processor graph at run time. `process` runs synchronously, depth first. */
 export abstract class RuntimeNode {
@@ -45,7 +29,7 @@ export abstract class RuntimeNode {
   close(): void {}
 }
 
-/** Passes deserialized records to its children; deserialization happens in the task (see PartitionQueue). */
+/** Passes deserialized records to its children; deserialization happens at the head of a `RecordQueue`. */
 export class SourceRuntimeNode extends RuntimeNode {
   readonly keySerde: Serde<unknown>;
   readonly valueSerde: Serde<unknown>;
@@ -65,19 +49,19 @@ export class SourceRuntimeNode extends RuntimeNode {
 /** Runs a user processor. */
 export class ProcessorRuntimeNode extends RuntimeNode {
   processor: Processor<unknown, unknown, unknown, unknown> | undefined;
-  readonly #host: NodeHost;
+  readonly #context: RecordContext;
 
-  constructor(name: string, host: NodeHost) {
+  constructor(name: string, context: RecordContext) {
     super(name);
-    this.#host = host;
+    this.#context = context;
   }
 
   process(record: Record<unknown, unknown>): void {
-    const host = this.#host;
-    const previous = host.currentNodeName;
-    host.currentNodeName = this.name;
+    const context = this.#context;
+    const previous = context.nodeName;
+    context.nodeName = this.name;
     this.processor!.process(record);
-    host.currentNodeName = previous;
+    context.nodeName = previous;
   }
 
   override close(): void {
@@ -121,9 +105,9 @@ export class SinkRuntimeNode extends RuntimeNode {
       this.#topic ??
       this.#resolveTopic(
         this.#extractor!(record.key, record.value, {
-          topic: host.currentTopic,
-          partition: host.currentPartition,
-          offset: host.currentOffset,
+          topic: host.context.topic,
+          partition: host.context.partition,
+          offset: host.context.offset,
         }),
       );
     let key: Buffer | null = null;

@@ -2,51 +2,26 @@ import { join } from 'node:path';
 import {
   Headers,
   ProcessingError,
-  ProductionError,
   PunctuationType,
-  Record,
-  SerializationError,
   StreamsError,
   TopologyError,
   taskIdToString,
 } from '@kaskade/processor-api';
-import type {
-  Cancellable,
-  Punctuator,
-  RecordMetadata,
-  StateStore,
-  TaskId,
-  TimestampExtractor,
-} from '@kaskade/processor-api';
-import { TaskStateManager } from '@kaskade/state-store/internal';
-import type { HandlerResponse, RawSourceRecord, SourceRecordContext } from '../errors/exception-handlers.js';
-import { UndeliverableRecordError } from '../errors/undeliverable-record-error.js';
-import { ExtractRecordMetadataTimestamp } from '../time/extract-record-metadata-timestamp.js';
+import type { Cancellable, Punctuator, RecordMetadata, StateStore, TaskId } from '@kaskade/processor-api';
+import { TaskStateManager, changelogTopicName } from '@kaskade/state-store/internal';
 import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
-import { fromWireHeaders } from '../kafka/message-headers.js';
 import type { Topology } from '../topology/topology.js';
 import type { Subtopology } from '../topology/subtopology.js';
-import { PartitionQueue } from './partition-queue.js';
+import { RecordContext } from './record-context.js';
+import { RecordErrorHandler } from './record-error-handler.js';
+import { RecordDeserializer } from './record-deserializer.js';
+import { RecordQueue } from './record-queue.js';
 import { ProcessorContextImpl } from './processor-context-impl.js';
 import { PunctuationSchedule } from './punctuation-schedule.js';
 import { ProcessorRuntimeNode, SinkRuntimeNode, SourceRuntimeNode } from './runtime-nodes.js';
-import type { NodeHost, RuntimeNode } from './runtime-nodes.js';
+import type { RuntimeNode } from './runtime-nodes.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { TaskMetrics } from './task-metrics.js';
-
-const FAIL_RESPONSE: HandlerResponse = Object.freeze({ action: 'FAIL' });
-
-/** Name of a store's changelog topic, as Kafka Streams names it. */
-export function changelogTopicName(applicationId: string, storeName: string): string {
-  return `${applicationId}-${storeName}-changelog`;
-}
-
-interface SourceInfo {
-  readonly node: SourceRuntimeNode;
-  readonly extractor: TimestampExtractor;
-  /** The extractor uses the record's own timestamp: call it only for negative ones (no allocation per record). */
-  readonly ownTimestamp: boolean;
-}
 
 /**
  * One sub-topology working on one partition of its inputs. Owns its processor instances, its stores and its
@@ -55,17 +30,19 @@ interface SourceInfo {
  *
  * @see org.apache.kafka.streams.processor.internals.StreamTask
  */
-export class StreamTask implements NodeHost {
+export class StreamTask {
   readonly id: TaskId;
   readonly idString: string;
   readonly subtopology: Subtopology;
   readonly metrics = new TaskMetrics();
   readonly droppedByReason = new Map<string, number>();
-  readonly queues: PartitionQueue[] = [];
-  readonly #queueByTopic = new Map<string, PartitionQueue>();
+  readonly queues: RecordQueue[] = [];
+  readonly #queueByTopic = new Map<string, RecordQueue>();
+  /** The record being processed, read by nodes, contexts and stores. */
+  readonly context = new RecordContext();
+  readonly #errors: RecordErrorHandler;
   readonly #env: TaskEnvironment;
   readonly #topology: Topology;
-  readonly #sources: SourceInfo[] = [];
   readonly #nodes = new Map<string, RuntimeNode>();
   readonly #streamSchedule = new PunctuationSchedule();
   readonly #wallSchedule = new PunctuationSchedule();
@@ -81,20 +58,15 @@ export class StreamTask implements NodeHost {
   /** True when records were processed (or punctuations ran) since the last commit. */
   commitNeeded = false;
 
-  // NodeHost: the record being processed, read by contexts without allocating per record.
-  currentNodeName = '';
-  currentTopic: string | undefined = undefined;
-  currentPartition = -1;
-  currentOffset = -1;
-  /** Timestamp of the record being processed, or stream time in a punctuation. */
-  currentTimestamp = -1;
-
   constructor(id: TaskId, subtopology: Subtopology, topology: Topology, env: TaskEnvironment) {
     this.id = id;
     this.idString = taskIdToString(id);
     this.subtopology = subtopology;
     this.#topology = topology;
     this.#env = env;
+    this.#errors = new RecordErrorHandler(this.idString, id, env, this.context, this.metrics, (reason) =>
+      this.recordDropped(reason),
+    );
     this.#buildGraph();
   }
 
@@ -124,7 +96,7 @@ export class StreamTask implements NodeHost {
         collector.send(topic, partition, key, value, timestamp, Headers.EMPTY),
       logger: (message) => this.#env.logger.warn(`task ${this.idString}: ${message}`),
       // Changelog records carry the timestamp of the record that caused the write, as in Kafka Streams.
-      recordTimestampMs: () => this.currentTimestamp,
+      recordTimestampMs: () => this.context.timestamp,
       recordDropped: (store, reason) => this.recordDropped(`${reason} (store ${store})`),
     });
     for (const storeName of this.subtopology.storeNames) {
@@ -152,10 +124,10 @@ export class StreamTask implements NodeHost {
       }
       node.processor = processor;
       const context = new ProcessorContextImpl(this, node, this.#topology.storesOf(node.name));
-      this.currentNodeName = node.name;
+      this.context.nodeName = node.name;
       processor.init?.(context);
     }
-    this.currentNodeName = '';
+    this.context.nodeName = '';
     this.#processorsInitialized = true;
   }
 
@@ -170,14 +142,14 @@ export class StreamTask implements NodeHost {
     if (q) q.push(message);
   }
 
-  queueFor(topic: string): PartitionQueue | undefined {
+  queueFor(topic: string): RecordQueue | undefined {
     return this.#queueByTopic.get(topic);
   }
 
   /** Number of raw messages buffered across the task's partitions. */
   buffered(): number {
     let n = 0;
-    for (const q of this.queues) n += q.buffered + (q.headMessage ? 1 : 0);
+    for (const q of this.queues) n += q.buffered;
     return n;
   }
 
@@ -190,14 +162,14 @@ export class StreamTask implements NodeHost {
     const queues = this.queues;
     const single = queues.length === 1 ? queues[0]! : undefined;
     while (taken < max) {
-      let q: PartitionQueue | undefined;
+      let q: RecordQueue | undefined;
       if (single) {
-        if (single.headMessage === undefined && !this.#advanceHead(single)) break;
+        if (!single.hasHead()) break;
         q = single;
       } else {
         for (let i = 0; i < queues.length; i++) {
           const c = queues[i]!;
-          if (c.headMessage === undefined && !this.#advanceHead(c)) continue;
+          if (!c.hasHead()) continue;
           if (q === undefined || c.headTimestamp < q.headTimestamp) q = c;
         }
         if (q === undefined) break;
@@ -235,8 +207,7 @@ export class StreamTask implements NodeHost {
   }
 
   recordMetadata(): RecordMetadata | null {
-    if (this.currentTopic === undefined) return null;
-    return { topic: this.currentTopic, partition: this.currentPartition, offset: this.currentOffset };
+    return this.context.metadata();
   }
 
   recordDropped(reason: string): void {
@@ -316,11 +287,16 @@ export class StreamTask implements NodeHost {
             (def.options.keySerde as never) ?? env.defaultKeySerde,
             (def.options.valueSerde as never) ?? env.defaultValueSerde,
           );
-          const index = this.#sources.length;
+          const deserializer = new RecordDeserializer(node, this.#onDeserializationError);
           const extractor = def.options.timestampExtractor ?? env.defaultTimestampExtractor;
-          this.#sources.push({ node, extractor, ownTimestamp: extractor instanceof ExtractRecordMetadataTimestamp });
           for (const t of def.topics) {
-            const q = new PartitionQueue(env.resolveTopic(t), partition, index);
+            const q = new RecordQueue(
+              env.resolveTopic(t),
+              partition,
+              deserializer,
+              extractor,
+              this.#onInvalidTimestamp,
+            );
             this.queues.push(q);
             this.#queueByTopic.set(q.topic, q);
           }
@@ -328,7 +304,7 @@ export class StreamTask implements NodeHost {
           break;
         }
         case 'processor':
-          this.#nodes.set(def.name, new ProcessorRuntimeNode(def.name, this));
+          this.#nodes.set(def.name, new ProcessorRuntimeNode(def.name, this.context));
           break;
         case 'sink':
           this.#nodes.set(
@@ -338,7 +314,7 @@ export class StreamTask implements NodeHost {
               (def.options.keySerde as never) ?? env.defaultKeySerde,
               (def.options.valueSerde as never) ?? env.defaultValueSerde,
               env.collector,
-              this,
+              this.#errors,
               env.resolveTopic,
             ),
           );
@@ -351,64 +327,33 @@ export class StreamTask implements NodeHost {
     }
   }
 
-  /** Deserializes the next raw message of `q` into its head; skips (per handler) what cannot be used. */
-  #advanceHead(q: PartitionQueue): boolean {
-    for (;;) {
-      const m = q.poll();
-      if (m === undefined) return false;
-      const source = this.#sources[q.sourceIndex]!;
-      const headers = m.headers === undefined ? Headers.EMPTY : fromWireHeaders(m.headers);
-      let key: unknown;
-      let value: unknown;
-      try {
-        key = m.key == null ? null : source.node.keySerde.deserialize(q.topic, m.key as Buffer, headers);
-        value = m.value == null ? null : source.node.valueSerde.deserialize(q.topic, m.value, headers);
-      } catch (e) {
-        this.#handleDeserializationError(m, headers, source.node.name, e);
-        q.committableOffset = m.offset + 1;
-        continue;
-      }
-      let ts = m.timestamp ?? -1;
-      if (!source.ownTimestamp || ts < 0) {
-        ts = source.extractor.extract(
-          { topic: q.topic, partition: q.partition, offset: m.offset, timestamp: ts, key, value, headers },
-          q.partitionTime,
-        );
-      }
-      if (!(ts >= 0)) {
-        // A negative timestamp means "skip" (the failing extractor throws instead).
-        this.recordDropped('invalid-timestamp');
-        this.#env.logger.warn(
-          `task ${this.idString}: skipping record ${q.topic}-${q.partition}@${m.offset} with invalid timestamp ${ts}`,
-        );
-        q.committableOffset = m.offset + 1;
-        continue;
-      }
-      q.head = new Record(key, value, ts, headers);
-      q.headTimestamp = ts;
-      q.headMessage = m;
-      return true;
-    }
-  }
+  readonly #onDeserializationError = (m: ConsumedMessage, headers: Headers, nodeName: string, e: unknown): void => {
+    this.#errors.handleDeserializationError(m, headers, nodeName, e);
+  };
 
-  #processHead(q: PartitionQueue): void {
-    const record = q.head as Record<unknown, unknown>;
-    const m = q.headMessage!;
-    q.head = undefined;
-    q.headMessage = undefined;
+  readonly #onInvalidTimestamp = (m: ConsumedMessage, ts: number): void => {
+    this.recordDropped('invalid-timestamp');
+    this.#env.logger.warn(
+      `task ${this.idString}: skipping record ${m.topic}-${m.partition}@${m.offset} with invalid timestamp ${ts}`,
+    );
+  };
+
+  #processHead(q: RecordQueue): void {
     const ts = q.headTimestamp;
-    if (ts > q.partitionTime) q.partitionTime = ts;
+    const record = q.takeHead();
+    const m = q.lastMessage!;
     if (ts > this.streamTime) this.streamTime = ts;
-    this.currentTopic = q.topic;
-    this.currentPartition = q.partition;
-    this.currentOffset = m.offset;
-    this.currentTimestamp = ts;
-    const source = this.#sources[q.sourceIndex]!.node;
-    this.currentNodeName = source.name;
+    const context = this.context;
+    context.topic = q.topic;
+    context.partition = q.partition;
+    context.offset = m.offset;
+    context.timestamp = ts;
+    const source = q.deserializer.source;
+    context.nodeName = source.name;
     try {
       source.process(record);
     } catch (e) {
-      this.#handleProcessingError(m, record.headers, e);
+      this.#errors.handleProcessingError(m, record.headers, e);
     }
     q.committableOffset = m.offset + 1;
     this.metrics.processed++;
@@ -417,10 +362,11 @@ export class StreamTask implements NodeHost {
   }
 
   #runPunctuator(nodeName: string, punctuator: Punctuator, timestamp: number): void {
-    const prevTopic = this.currentTopic;
-    this.currentTopic = undefined;
-    this.currentTimestamp = timestamp;
-    this.currentNodeName = nodeName;
+    const context = this.context;
+    const prevTopic = context.topic;
+    context.topic = undefined;
+    context.timestamp = timestamp;
+    context.nodeName = nodeName;
     this.metrics.punctuations++;
     this.commitNeeded = true;
     try {
@@ -436,142 +382,7 @@ export class StreamTask implements NodeHost {
             },
           );
     } finally {
-      this.currentTopic = prevTopic;
+      context.topic = prevTopic;
     }
-  }
-
-  #raw(m: ConsumedMessage, headers: Headers): RawSourceRecord {
-    return {
-      topic: m.topic,
-      partition: m.partition,
-      offset: m.offset,
-      timestamp: m.timestamp ?? -1,
-      key: (m.key as Buffer | null | undefined) ?? null,
-      value: m.value,
-      headers,
-    };
-  }
-
-  #handleDeserializationError(m: ConsumedMessage, headers: Headers, nodeName: string, e: unknown): void {
-    const error = e instanceof Error ? e : new Error(String(e));
-    const context = { taskId: this.id, nodeName, topic: m.topic, partition: m.partition, offset: m.offset };
-    const response = this.#env.deserializationExceptionHandler.handle(context, this.#raw(m, headers), error);
-    const source = { topic: m.topic, partition: m.partition, offset: m.offset };
-    this.#applyResponse(
-      response,
-      m.timestamp,
-      () => {
-        throw new SerializationError(
-          `cannot deserialize record ${m.topic}-${m.partition}@${m.offset} (source "${nodeName}", task ${this.idString}): ${error.message}`,
-          {
-            cause: error,
-            context: {
-              topic: m.topic,
-              partition: m.partition,
-              offset: m.offset,
-              taskId: this.idString,
-              node: nodeName,
-            },
-          },
-        );
-      },
-      source,
-    );
-  }
-
-  #handleProcessingError(m: ConsumedMessage, headers: Headers, e: unknown): void {
-    const error = e instanceof Error ? e : new Error(String(e));
-    const nodeName = this.currentNodeName;
-    if (error instanceof StreamsError && !(error instanceof SerializationError)) {
-      // Errors of the framework itself (a missing store, a closed store) are not the record's fault.
-      throw error;
-    }
-    const context = { taskId: this.id, nodeName, topic: m.topic, partition: m.partition, offset: m.offset };
-    const response = this.#env.processingExceptionHandler.handle(context, this.#raw(m, headers), error);
-    this.#applyResponse(response, m.timestamp, () => {
-      throw new ProcessingError(
-        `processor "${nodeName}" failed on record ${m.topic}-${m.partition}@${m.offset} (task ${this.idString}): ${error.message}`,
-        {
-          cause: error,
-          context: { topic: m.topic, partition: m.partition, offset: m.offset, taskId: this.idString, node: nodeName },
-        },
-      );
-    });
-  }
-
-  #applyResponse(
-    response: HandlerResponse,
-    timestamp: number | undefined,
-    fail: () => never,
-    source?: SourceRecordContext,
-  ): void {
-    this.#sendDeadLetters(response, timestamp, source);
-    if (response.action === 'FAIL') fail();
-    this.metrics.skippedRecords++;
-  }
-
-  #sendDeadLetters(response: HandlerResponse, timestamp: number | undefined, source?: SourceRecordContext): void {
-    for (const r of response.deadLetterRecords ?? []) {
-      try {
-        this.#env.collector.send(r.topic, -1, r.key, r.value, timestamp ?? this.#env.wallClockMs(), r.headers);
-      } catch (e) {
-        if (!(e instanceof UndeliverableRecordError)) throw e;
-        // A dead letter that cannot be delivered is a production error like any other (and is not counted as sent).
-        this.handleProductionError(this.currentNodeName, r.topic, -1, e, undefined, source);
-        continue;
-      }
-      this.metrics.deadLettered++;
-    }
-  }
-
-  /** See {@link NodeHost.handleProductionError}. */
-  handleProductionError(
-    nodeName: string,
-    topic: string,
-    partition: number,
-    error: Error,
-    origin: 'KEY' | 'VALUE' | undefined,
-    sourceRecord?: SourceRecordContext,
-  ): void {
-    const handler = this.#env.productionExceptionHandler;
-    // A dead letter of a record that failed deserialization names that record; everything else the current one.
-    const source =
-      sourceRecord ??
-      (this.currentTopic === undefined
-        ? undefined
-        : { topic: this.currentTopic, partition: this.currentPartition, offset: this.currentOffset });
-    const context = {
-      topic,
-      ...(partition >= 0 ? { partition } : {}),
-      taskId: this.id,
-      nodeName,
-      ...(source ? { sourceRecord: source } : {}),
-    };
-    let response: HandlerResponse;
-    if (origin === undefined) response = handler ? handler.handle(context, error) : FAIL_RESPONSE;
-    else response = handler?.handleSerializationException?.(context, error, origin) ?? FAIL_RESPONSE;
-    const where = source
-      ? `record ${source.topic}-${source.partition}@${source.offset} (task ${this.idString})`
-      : `a punctuation of "${nodeName}" (task ${this.idString})`;
-    if (response.action === 'FAIL') {
-      // A ProductionError, not a SerializationError: the processing exception handler must not see it (KIP-399).
-      throw new ProductionError(`sink "${nodeName}" failed on ${where}: ${error.message}`, {
-        cause: error,
-        context: {
-          topic,
-          partition,
-          taskId: this.idString,
-          node: nodeName,
-          ...(source
-            ? { sourceTopic: source.topic, sourcePartition: source.partition, sourceOffset: source.offset }
-            : {}),
-        },
-      });
-    }
-    this.#env.logger.warn(
-      `task ${this.idString}: dropping the output of ${where} to ${topic} (production handler said CONTINUE): ${error.message}`,
-    );
-    this.recordDropped(origin === undefined ? 'production-error' : 'serialization-error');
-    this.#sendDeadLetters(response, this.currentTimestamp, source);
   }
 }

@@ -1,5 +1,8 @@
+import { rmSync } from 'node:fs';
 import type { Logger } from '../config/logger.js';
-import type { ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
+import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
+import { retryKafka } from '../kafka/retry-kafka.js';
 import type { Topology } from '../topology/topology.js';
 import { StreamTask } from './stream-task.js';
 import type { TaskEnvironment } from './task-environment.js';
@@ -14,17 +17,9 @@ export interface TaskTotals {
   droppedByReason: Map<string, number>;
 }
 
-/**
- * The tasks of one instance: creates and closes them, routes consumed messages to them, and keeps the counters of
- * closed tasks so the instance's metrics never go backwards.
- *
- * @see org.apache.kafka.streams.processor.internals.TaskManager
- */
-export class TaskManager {
-  readonly #tasks = new Map<string, StreamTask>();
-  /** topic → task per partition: two lookups per message, no allocation. */
-  readonly #routing = new Map<string, (StreamTask | undefined)[]>();
-  readonly #closed: TaskTotals = {
+/** Totals of no task. */
+export function emptyTaskTotals(): TaskTotals {
+  return {
     processed: 0,
     skippedRecords: 0,
     droppedRecords: 0,
@@ -32,13 +27,51 @@ export class TaskManager {
     punctuations: 0,
     droppedByReason: new Map(),
   };
-  readonly #topology: Topology;
-  readonly #env: () => TaskEnvironment;
-  readonly #logger: Logger;
+}
 
-  constructor(topology: Topology, env: () => TaskEnvironment, logger: Logger) {
+/** Adds a task's counters to `totals`. */
+function addCounters(totals: TaskTotals, task: StreamTask): void {
+  const m = task.metrics;
+  totals.processed += m.processed;
+  totals.skippedRecords += m.skippedRecords;
+  totals.droppedRecords += m.droppedRecords;
+  totals.deadLettered += m.deadLettered;
+  totals.punctuations += m.punctuations;
+  for (const [r, n] of task.droppedByReason) totals.droppedByReason.set(r, (totals.droppedByReason.get(r) ?? 0) + n);
+}
+
+/** What the task manager uses of the instance. */
+export interface TaskManagerHost {
+  /** Made at start: tasks are only opened after it. */
+  env(): TaskEnvironment;
+  /**
+   * Restores the stores of (re)opened tasks from their changelogs; returns how many records it applied. A task found
+   * corrupted while restoring is rebuilt and takes the old one's place in `tasks`.
+   */
+  restore(tasks: StreamTask[]): Promise<number>;
+  consumer(): KafkaConsumerClient;
+}
+
+/**
+ * The tasks of one instance: creates, restores, revives and closes them, routes consumed messages to them, and keeps
+ * the counters of closed tasks so the instance's metrics never go backwards.
+ *
+ * @see org.apache.kafka.streams.processor.internals.TaskManager
+ */
+export class TaskManager {
+  readonly #tasks = new Map<string, StreamTask>();
+  /** topic → task per partition: two lookups per message, no allocation. */
+  readonly #routing = new Map<string, (StreamTask | undefined)[]>();
+  readonly #closed = emptyTaskTotals();
+  readonly #topology: Topology;
+  readonly #host: TaskManagerHost;
+  readonly #logger: Logger;
+  /** Changelog records applied by restoration, over the instance's lifetime. */
+  restoredRecords = 0;
+
+  constructor(topology: Topology, host: TaskManagerHost, logger: Logger) {
     this.#topology = topology;
-    this.#env = env;
+    this.#host = host;
     this.#logger = logger;
   }
 
@@ -65,7 +98,7 @@ export class TaskManager {
       { subtopology, partition },
       this.#topology.subtopologies()[subtopology]!,
       this.#topology,
-      this.#env(),
+      this.#host.env(),
     );
     this.#tasks.set(task.idString, task);
     for (const tp of task.inputPartitions()) {
@@ -79,13 +112,7 @@ export class TaskManager {
   /** Closes a task; `dirty` drops what it did since its last commit (its stores roll back). */
   close(task: StreamTask, dirty: boolean): void {
     if (dirty) task.abortUncommitted();
-    const c = this.#closed;
-    c.processed += task.metrics.processed;
-    c.skippedRecords += task.metrics.skippedRecords;
-    c.droppedRecords += task.metrics.droppedRecords;
-    c.deadLettered += task.metrics.deadLettered;
-    c.punctuations += task.metrics.punctuations;
-    for (const [r, n] of task.droppedByReason) c.droppedByReason.set(r, (c.droppedByReason.get(r) ?? 0) + n);
+    addCounters(this.#closed, task);
     try {
       task.close();
     } catch (e) {
@@ -96,6 +123,50 @@ export class TaskManager {
       const byPartition = this.#routing.get(p.topic);
       if (byPartition?.[p.partition] === task) byPartition[p.partition] = undefined;
     }
+  }
+
+  /**
+   * Restores the stores of opened tasks and then initializes their processors (so `init` sees restored state); returns
+   * how many changelog records were applied. A task rebuilt while restoring takes the old one's place in `tasks`.
+   */
+  async restoreAndInitialize(tasks: StreamTask[]): Promise<number> {
+    const restored = await this.#host.restore(tasks);
+    this.restoredRecords += restored;
+    for (const t of tasks) t.initializeProcessors();
+    return restored;
+  }
+
+  /**
+   * Closes a task without committing and opens it again, not yet restored; `wipe` also deletes its state directory,
+   * so that its stores are rebuilt from their changelogs from the start.
+   */
+  reopen(task: StreamTask, wipe = false): StreamTask {
+    const taskDir = task.stateManager?.taskDir;
+    this.close(task, true);
+    if (wipe && taskDir !== undefined) rmSync(taskDir, { recursive: true, force: true });
+    return this.open(task.id.subtopology, task.id.partition);
+  }
+
+  /**
+   * Takes tasks back to their last commit: closes them without committing and opens them again — stores drop their
+   * uncommitted writes and catch up from the changelog's committed records (`wipe`: from the start), processors start
+   * fresh — and moves the consumer back to the committed offsets of their input. Returns those offsets (-1: none
+   * committed; the reset policy's start is read again).
+   */
+  async revive(tasks: readonly StreamTask[], wipe?: StreamTask): Promise<TopicPartitionOffset[]> {
+    if (tasks.length === 0) return [];
+    const partitions = tasks.flatMap((t) => t.inputPartitions());
+    const fresh = tasks.map((t) => this.reopen(t, t === wipe));
+    await this.restoreAndInitialize(fresh);
+    const consumer = this.#host.consumer();
+    const retry = { logger: this.#logger };
+    const committed = await retryKafka('committed', () => consumer.committed(partitions), retry);
+    for (const c of committed) {
+      // No committed offset yet: back to where the reset policy starts (earliest by default).
+      const offset = c.offset >= 0 ? c.offset : -2;
+      await retryKafka('seek', () => consumer.seek({ topic: c.topic, partition: c.partition, offset }), retry);
+    }
+    return committed;
   }
 
   closeAll(dirty: boolean): void {
@@ -123,14 +194,7 @@ export class TaskManager {
   totals(): TaskTotals {
     const c = this.#closed;
     const t: TaskTotals = { ...c, droppedByReason: new Map(c.droppedByReason) };
-    for (const task of this.#tasks.values()) {
-      t.processed += task.metrics.processed;
-      t.skippedRecords += task.metrics.skippedRecords;
-      t.droppedRecords += task.metrics.droppedRecords;
-      t.deadLettered += task.metrics.deadLettered;
-      t.punctuations += task.metrics.punctuations;
-      for (const [r, n] of task.droppedByReason) t.droppedByReason.set(r, (t.droppedByReason.get(r) ?? 0) + n);
-    }
+    for (const task of this.#tasks.values()) addCounters(t, task);
     return t;
   }
 }

@@ -1,4 +1,5 @@
 import { TopologyError } from '@kaskade/processor-api';
+import { changelogTopicName } from '@kaskade/state-store/internal';
 import type { NewTopicSpec } from '../kafka/kafka-types.js';
 import type { Topology } from './topology.js';
 
@@ -111,7 +112,7 @@ export function planTopics(
         storeType?: string;
       };
       if (!builder.loggingEnabled) continue;
-      const topic = `${applicationId}-${storeName}-changelog`;
+      const topic = changelogTopicName(applicationId, storeName);
       changelogTopics.add(topic);
       const defaults: { [k: string]: string } = builder.changelogConfig
         ? builder.changelogConfig()

@@ -26,7 +26,7 @@ export class BranchedKStreamImpl<K, V> implements BranchedKStream<K, V> {
   private constructor(source: StreamProps<K, V>, splitterName: string) {
     this.#source = source;
     this.#splitterName = splitterName;
-    source.builder.addProcessor(splitterName, new KStreamBranch<K, V>(this.#branches) as never, [source.name]);
+    source.builder.addProcessor(splitterName, new KStreamBranch<K, V>(this.#branches), [source.name]);
   }
 
   static create<K, V>(source: StreamProps<K, V>, splitterName: string): BranchedKStreamImpl<K, V> {
@@ -74,7 +74,7 @@ export class BranchedKStreamImpl<K, V> implements BranchedKStream<K, V> {
     const builder = this.#source.builder;
     // Kafka Streams takes a counter value per branch; doing the same keeps later generated names identical.
     builder.newProcessorName('KSTREAM-BRANCHCHILD-');
-    builder.addProcessor(childName, new KStreamPassThrough<K, V>() as never, [this.#splitterName]);
+    builder.addProcessor(childName, new KStreamPassThrough<K, V>(), [this.#splitterName]);
     const stream = new KStreamImpl<K, V>({ ...this.#source, name: childName });
     if (branched?.chainFunction) {
       const out = branched.chainFunction(stream);

@@ -10,13 +10,14 @@ import { DefaultSerde } from './serde/default-serde.js';
 /** Suffix of repartition topics, as in Kafka Streams. */
 export const REPARTITION_TOPIC_SUFFIX = '-repartition';
 
-/** Options of one repartition step (sink to and source from an internal topic). */
-export interface RepartitionOptions {
+/** Options of one repartition step (sink to and source from an internal topic) for records of key K and value V. */
+export interface RepartitionOptions<K, V> {
   readonly parentName: string;
   /** The topic's base name; `-repartition` is appended unless present. */
   readonly topicName: string;
-  readonly keySerde: Serde<unknown> | undefined;
-  readonly valueSerde: Serde<unknown> | undefined;
+  readonly keySerde: Serde<K> | undefined;
+  readonly valueSerde: Serde<V> | undefined;
+  /** Erased as the sink node keeps it (the operations check it against their record types). */
   readonly partitioner?: StreamPartitioner<unknown, unknown> | undefined;
   readonly partitions?: number | undefined;
   /**
@@ -75,9 +76,13 @@ export class InternalStreamsBuilder {
     for (const topic of props.topics) this.#topicsRead.set(topic, props.name);
   }
 
-  addProcessor(
+  /**
+   * Adds a processor reading from `parentNames`. Typed by the supplier's record types: the graph keeps suppliers as
+   * `ProcessorSupplier<unknown, ...>` (the node's parents decide what it receives, checked by each operation).
+   */
+  addProcessor<KIn, VIn, KOut, VOut>(
     name: string,
-    supplier: ProcessorSupplier<never, never, unknown, unknown>,
+    supplier: ProcessorSupplier<KIn, VIn, KOut, VOut>,
     parentNames: readonly string[],
     storeNames: readonly string[] = [],
     lateStoreNames?: () => readonly string[],
@@ -96,7 +101,7 @@ export class InternalStreamsBuilder {
       ProcessorNode.create({
         name,
         parentNames,
-        supplier: supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+        supplier,
         storeNames,
         lateStoreNames,
       }),
@@ -133,7 +138,7 @@ export class InternalStreamsBuilder {
    * a null-key filter, a sink and a source, named as Kafka Streams names them. Asking again for the same topic from
    * the same parent returns the existing source, so a re-keyed stream used twice is repartitioned once.
    */
-  repartition(options: RepartitionOptions): string {
+  repartition<K, V>(options: RepartitionOptions<K, V>): string {
     const topic = options.topicName.endsWith(REPARTITION_TOPIC_SUFFIX)
       ? options.topicName
       : options.topicName + REPARTITION_TOPIC_SUFFIX;

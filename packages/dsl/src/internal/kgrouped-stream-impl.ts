@@ -1,5 +1,5 @@
 import { TopologyError } from '@kaskade/processor-api';
-import type { ProcessorSupplier, Serde } from '@kaskade/processor-api';
+import type { Serde } from '@kaskade/processor-api';
 import { Serdes } from '@kaskade/core';
 import type { Aggregator, Initializer, Reducer } from '../functions.js';
 import type { KGroupedStream } from '../kgrouped-stream.js';
@@ -11,14 +11,15 @@ import { SessionWindows } from '../session-windows.js';
 import { SlidingWindows } from '../sliding-windows.js';
 import type { TimeWindowedKStream } from '../time-windowed-kstream.js';
 import { TimeWindows } from '../time-windows.js';
-import { erased, namedAndMaterialized, nameOrGenerate } from './args.js';
+import type { AggregateFunctions } from './aggregate-functions.js';
+import { aggregating, counting, reducing } from './aggregate-functions.js';
+import { keyValueAggregateStore } from './aggregate-store.js';
+import { AggregationBuilder } from './aggregation-builder.js';
+import { aggregationArgs, nameOrGenerate } from './args.js';
+import type { AggregationArgs } from './args.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
-import { keyValueStoreGetter } from './ktable-value-getter.js';
-import { KTableImpl } from './ktable-impl.js';
 import { KStreamAggregate } from './processors/kstream-aggregate.js';
-import { KStreamReduce } from './processors/kstream-reduce.js';
 import { SessionWindowedKStreamImpl } from './session-windowed-kstream-impl.js';
-import { addTimestampedKeyValueStore } from './store-factory.js';
 import { TimeWindowedKStreamImpl } from './time-windowed-kstream-impl.js';
 
 /** What a grouped stream knows: the stream's props plus the grouping's name (it names the repartition topic). */
@@ -32,56 +33,50 @@ export interface GroupedStreamProps<K, V> {
 }
 
 /**
- * Reads the grouped stream for an aggregation: the stream itself, or — when its key was changed — a repartition topic
- * named after the grouping (`Grouped.as`) or else after the aggregation's store. Aggregations of one named grouping
- * share its topic.
+ * The aggregation builder of a grouped stream (windowed or not). Names in Kafka Streams' order: store, processor,
+ * then the repartition topic's nodes. The aggregation reads the stream itself, or — when its key was changed — a
+ * repartition topic named after the grouping (`Grouped.as`) or else after the aggregation's store; aggregations of one
+ * named grouping share its topic.
  *
  * @see org.apache.kafka.streams.kstream.internals.GroupedStreamAggregateBuilder
  */
-export function aggregationParent<K, V>(props: GroupedStreamProps<K, V>, storeName: string): string {
-  if (!props.repartitionRequired) return props.name;
-  return props.builder.repartition({
-    parentName: props.name,
-    topicName: props.groupedName ?? storeName,
-    keySerde: props.keySerde as never,
-    valueSerde: props.valueSerde as never,
+function groupedStreamAggregationBuilder<K, V>(props: GroupedStreamProps<K, V>): AggregationBuilder<K, V> {
+  const builder = props.builder;
+  return new AggregationBuilder<K, V>({
+    builder,
+    keySerde: props.keySerde,
+    connect: (named, prefix, storeName) => {
+      const name = nameOrGenerate(builder, named, prefix);
+      if (!props.repartitionRequired) return { name, parent: props.name };
+      const parent = builder.repartition({
+        parentName: props.name,
+        topicName: props.groupedName ?? storeName,
+        keySerde: props.keySerde,
+        valueSerde: props.valueSerde,
+      });
+      return { name, parent };
+    },
   });
 }
 
 /** @see org.apache.kafka.streams.kstream.internals.KGroupedStreamImpl */
 export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
   readonly #props: GroupedStreamProps<K, V>;
+  readonly #aggregations: AggregationBuilder<K, V>;
 
   constructor(props: GroupedStreamProps<K, V>) {
     this.#props = Object.freeze({ ...props });
+    this.#aggregations = groupedStreamAggregationBuilder(this.#props);
   }
 
   count(first?: Named | Materialized<K, number>, second?: Materialized<K, number>): KTable<K, number> {
-    const [named, materialized] = namedAndMaterialized(first, second, 'count');
-    return this.#aggregate(
-      named,
-      materialized,
-      'KSTREAM-AGGREGATE-',
-      materialized?.valueSerde ?? Serdes.Int64(),
-      (store) =>
-        new KStreamAggregate<K, V, number>(
-          store,
-          () => 0,
-          (_k, _v, n) => n + 1,
-        ),
-    );
+    return this.#aggregate(aggregationArgs(first, second, 'count', 'KSTREAM-AGGREGATE-', Serdes.Int64()), counting());
   }
 
   reduce(reducer: Reducer<V>, first?: Named | Materialized<K, V>, second?: Materialized<K, V>): KTable<K, V> {
     if (typeof reducer !== 'function') throw new TopologyError('reduce() needs a reducer function');
-    const [named, materialized] = namedAndMaterialized(first, second, 'reduce');
-    return this.#aggregate(
-      named,
-      materialized,
-      'KSTREAM-REDUCE-',
-      materialized?.valueSerde ?? this.#props.valueSerde,
-      (store) => new KStreamReduce<K, V>(store, reducer),
-    );
+    const args = aggregationArgs(first, second, 'reduce', 'KSTREAM-REDUCE-', this.#props.valueSerde);
+    return this.#aggregate(args, reducing(reducer));
   }
 
   aggregate<VA>(
@@ -93,14 +88,8 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     if (typeof initializer !== 'function' || typeof aggregator !== 'function') {
       throw new TopologyError('aggregate() needs an initializer and an aggregator function');
     }
-    const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    return this.#aggregate(
-      named,
-      materialized,
-      'KSTREAM-AGGREGATE-',
-      materialized?.valueSerde,
-      (store) => new KStreamAggregate<K, V, VA>(store, initializer, aggregator),
-    );
+    const args = aggregationArgs(first, second, 'aggregate', 'KSTREAM-AGGREGATE-');
+    return this.#aggregate(args, aggregating(initializer, aggregator));
   }
 
   windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
@@ -109,42 +98,19 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     windows: TimeWindows | SlidingWindows | SessionWindows,
   ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     if (windows instanceof TimeWindows || windows instanceof SlidingWindows) {
-      return new TimeWindowedKStreamImpl<K, V>(this.#props, windows, undefined);
+      return new TimeWindowedKStreamImpl<K, V>(this.#props, this.#aggregations, windows, undefined);
     }
-    if (windows instanceof SessionWindows) return new SessionWindowedKStreamImpl<K, V>(this.#props, windows, undefined);
+    if (windows instanceof SessionWindows) {
+      return new SessionWindowedKStreamImpl<K, V>(this.#props, this.#aggregations, windows, undefined);
+    }
     throw new TopologyError('windowedBy() needs TimeWindows, SlidingWindows or SessionWindows');
   }
 
-  #aggregate<VA>(
-    named: Named | undefined,
-    materialized: Materialized<K, VA> | undefined,
-    prefix: string,
-    valueSerde: Serde<VA> | undefined,
-    supplier: (storeName: string) => ProcessorSupplier<K, V, K, unknown>,
-  ): KTable<K, VA> {
-    const p = this.#props;
-    const builder = p.builder;
-    // Names in Kafka Streams' order: store, processor, then the repartition topic's nodes.
-    const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
-    const name = nameOrGenerate(builder, named, prefix);
-    const keySerde = materialized?.keySerde ?? p.keySerde;
-    const parent = aggregationParent(p, storeName);
-    addTimestampedKeyValueStore(
-      builder,
-      storeName,
-      erased(materialized),
-      (keySerde ?? builder.defaultSerde('key')) as never,
-      (valueSerde ?? builder.defaultSerde('value')) as never,
-    );
-    builder.addProcessor(name, supplier(storeName) as never, [parent], [storeName]);
-    return new KTableImpl<K, VA>({
-      builder,
-      name,
-      keySerde,
-      valueSerde,
-      valueGetter: keyValueStoreGetter(storeName),
-      storeName,
-      window: undefined,
+  #aggregate<VA>(args: AggregationArgs<K, VA>, functions: AggregateFunctions<K, V, VA>): KTable<K, VA> {
+    return this.#aggregations.build({
+      ...args,
+      store: keyValueAggregateStore(),
+      processor: (storeName) => new KStreamAggregate(storeName, functions),
     });
   }
 }

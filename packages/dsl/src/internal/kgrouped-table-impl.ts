@@ -1,19 +1,21 @@
 import { TopologyError } from '@kaskade/processor-api';
-import type { ProcessorSupplier, Serde } from '@kaskade/processor-api';
+import type { Serde } from '@kaskade/processor-api';
 import { Serdes } from '@kaskade/core';
 import type { Aggregator, Initializer, Reducer } from '../functions.js';
 import type { KGroupedTable } from '../kgrouped-table.js';
 import type { KTable } from '../ktable.js';
 import type { Materialized } from '../materialized.js';
 import type { Named } from '../named.js';
-import { erased, namedAndMaterialized } from './args.js';
+import type { TableAggregateFunctions } from './aggregate-functions.js';
+import { tableAggregating, tableCounting, tableReducing } from './aggregate-functions.js';
+import { keyValueAggregateStore } from './aggregate-store.js';
+import { AggregationBuilder } from './aggregation-builder.js';
+import type { Change } from './change.js';
+import { aggregationArgs } from './args.js';
+import type { AggregationArgs } from './args.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
-import { keyValueStoreGetter } from './ktable-value-getter.js';
-import { KTableImpl } from './ktable-impl.js';
 import { KTableAggregate } from './processors/ktable-aggregate.js';
-import { KTableReduce } from './processors/ktable-reduce.js';
 import { ChangeSerde } from './serde/change-serde.js';
-import { addTimestampedKeyValueStore } from './store-factory.js';
 
 export interface GroupedTableProps<K, V> {
   readonly builder: InternalStreamsBuilder;
@@ -32,25 +34,40 @@ export interface GroupedTableProps<K, V> {
  */
 export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
   readonly #props: GroupedTableProps<K, V>;
+  readonly #aggregations: AggregationBuilder<K, Change<V>>;
 
   constructor(props: GroupedTableProps<K, V>) {
-    this.#props = Object.freeze({ ...props });
+    const p = Object.freeze({ ...props });
+    const builder = p.builder;
+    this.#props = p;
+    this.#aggregations = new AggregationBuilder<K, Change<V>>({
+      builder,
+      keySerde: p.keySerde,
+      // Names in Kafka Streams' order: store, sink, source, processor; a given name still takes the counter values
+      // (KGroupedTableImpl.doAggregate).
+      connect: (named, prefix, storeName, keySerde) => {
+        const generatedSink = builder.newProcessorName('KSTREAM-SINK-');
+        const generatedSource = builder.newProcessorName('KSTREAM-SOURCE-');
+        const generatedName = builder.newProcessorName(prefix);
+        const parent = builder.repartition({
+          parentName: p.name,
+          topicName: p.groupedName ?? storeName,
+          keySerde,
+          valueSerde: new ChangeSerde(p.valueSerde ?? builder.defaultSerde<V>('value')),
+          table: {
+            sinkName: named ? `${named.name}-sink` : generatedSink,
+            sourceName: named ? `${named.name}-source` : generatedSource,
+          },
+        });
+        return { name: named?.name ?? generatedName, parent };
+      },
+    });
   }
 
   count(first?: Named | Materialized<K, number>, second?: Materialized<K, number>): KTable<K, number> {
-    const [named, materialized] = namedAndMaterialized(first, second, 'count');
     return this.#aggregate(
-      named,
-      materialized,
-      'KTABLE-AGGREGATE-',
-      materialized?.valueSerde ?? Serdes.Int64(),
-      (store) =>
-        new KTableAggregate<K, V, number>(
-          store,
-          () => 0,
-          (_k, _v, n) => n + 1,
-          (_k, _v, n) => n - 1,
-        ),
+      aggregationArgs(first, second, 'count', 'KTABLE-AGGREGATE-', Serdes.Int64()),
+      tableCounting(),
     );
   }
 
@@ -63,14 +80,8 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
     if (typeof adder !== 'function' || typeof subtractor !== 'function') {
       throw new TopologyError('KGroupedTable.reduce() needs an adder and a subtractor function');
     }
-    const [named, materialized] = namedAndMaterialized(first, second, 'reduce');
-    return this.#aggregate(
-      named,
-      materialized,
-      'KTABLE-REDUCE-',
-      materialized?.valueSerde ?? this.#props.valueSerde,
-      (store) => new KTableReduce<K, V>(store, adder, subtractor),
-    );
+    const args = aggregationArgs(first, second, 'reduce', 'KTABLE-REDUCE-', this.#props.valueSerde);
+    return this.#aggregate(args, tableReducing(adder, subtractor));
   }
 
   aggregate<VA>(
@@ -83,59 +94,17 @@ export class KGroupedTableImpl<K, V> implements KGroupedTable<K, V> {
     if (typeof initializer !== 'function' || typeof adder !== 'function' || typeof subtractor !== 'function') {
       throw new TopologyError('KGroupedTable.aggregate() needs an initializer, an adder and a subtractor function');
     }
-    const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    return this.#aggregate(
-      named,
-      materialized,
-      'KTABLE-AGGREGATE-',
-      materialized?.valueSerde,
-      (store) => new KTableAggregate<K, V, VA>(store, initializer, adder, subtractor),
-    );
+    const args = aggregationArgs(first, second, 'aggregate', 'KTABLE-AGGREGATE-');
+    return this.#aggregate(args, tableAggregating(initializer, adder, subtractor));
   }
 
-  #aggregate<VA>(
-    named: Named | undefined,
-    materialized: Materialized<K, VA> | undefined,
-    prefix: string,
-    valueSerde: Serde<VA> | undefined,
-    supplier: (storeName: string) => ProcessorSupplier<K, never, K, unknown>,
-  ): KTable<K, VA> {
-    const p = this.#props;
-    const builder = p.builder;
-    // Names in Kafka Streams' order: store, sink, source, processor; a given name still takes the counter values
-    // (KGroupedTableImpl.doAggregate). The store is named after KTABLE-AGGREGATE- for reduce too.
-    const storeName = materialized?.storeName ?? builder.newStoreName('KTABLE-AGGREGATE-');
-    const generatedSink = builder.newProcessorName('KSTREAM-SINK-');
-    const generatedSource = builder.newProcessorName('KSTREAM-SOURCE-');
-    const generatedName = builder.newProcessorName(prefix);
-    const sinkName = named ? `${named.name}-sink` : generatedSink;
-    const sourceName = named ? `${named.name}-source` : generatedSource;
-    const name = named?.name ?? generatedName;
-    const keySerde = materialized?.keySerde ?? p.keySerde;
-    const changeSerde = new ChangeSerde((p.valueSerde ?? builder.defaultSerde('value')) as Serde<V>);
-    const parent = builder.repartition({
-      parentName: p.name,
-      topicName: p.groupedName ?? storeName,
-      keySerde: keySerde as never,
-      valueSerde: changeSerde as never,
-      table: { sinkName, sourceName },
-    });
-    addTimestampedKeyValueStore(
-      builder,
-      storeName,
-      erased(materialized),
-      (keySerde ?? builder.defaultSerde('key')) as never,
-      (valueSerde ?? builder.defaultSerde('value')) as never,
-    );
-    builder.addProcessor(name, supplier(storeName) as never, [parent], [storeName]);
-    return new KTableImpl<K, VA>({
-      builder,
-      name,
-      keySerde,
-      valueSerde,
-      valueGetter: keyValueStoreGetter(storeName),
-      storeName,
-      window: undefined,
+  #aggregate<VA>(args: AggregationArgs<K, VA>, functions: TableAggregateFunctions<K, V, VA>): KTable<K, VA> {
+    return this.#aggregations.build({
+      ...args,
+      // The store is named after KTABLE-AGGREGATE- for reduce too.
+      storePrefix: 'KTABLE-AGGREGATE-',
+      store: keyValueAggregateStore(),
+      processor: (storeName) => new KTableAggregate(storeName, functions),
     });
   }
 }

@@ -1,6 +1,7 @@
 import { TopologyError } from '@kaskade/processor-api';
 import type {
   FixedKeyProcessor,
+  Serde,
   FixedKeyProcessorSupplier,
   KeyValue,
   ProcessorSupplier,
@@ -34,6 +35,7 @@ import { KStreamMapValues } from './processors/kstream-map-values.js';
 import { KStreamPassThrough } from './processors/kstream-pass-through.js';
 import { KStreamPeek } from './processors/kstream-peek.js';
 import { KStreamSelectKey } from './processors/kstream-select-key.js';
+import type { InternalJoiner } from './internal-joiner.js';
 import { KTableSource } from './processors/ktable-source.js';
 import { SourceTableMaterialization } from './source-table-materialization.js';
 import { addTimestampedKeyValueStore } from './store-factory.js';
@@ -136,8 +138,8 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       name,
       parentNames: [parent],
       topic: topic as string | TopicNameExtractor<unknown, unknown>,
-      keySerde: (produced?.keySerde ?? keySerde) as never,
-      valueSerde: (produced?.valueSerde ?? valueSerde) as never,
+      keySerde: produced?.keySerde ?? keySerde,
+      valueSerde: produced?.valueSerde ?? valueSerde,
       partitioner: produced?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
     });
   }
@@ -150,8 +152,8 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const sourceName = p.builder.repartition({
       parentName: p.name,
       topicName: name,
-      keySerde: keySerde as never,
-      valueSerde: valueSerde as never,
+      keySerde: keySerde,
+      valueSerde: valueSerde,
       partitioner: repartitioned?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
       partitions: repartitioned?.numberOfPartitions,
     });
@@ -177,11 +179,11 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
       p.builder,
       storeName,
       erased(materialized),
-      (keySerde ?? p.builder.defaultSerde('key')) as never,
-      (valueSerde ?? p.builder.defaultSerde('value')) as never,
+      keySerde ?? p.builder.defaultSerde('key'),
+      valueSerde ?? p.builder.defaultSerde('value'),
     );
     const materialization = new SourceTableMaterialization(storeName, materialized?.storeName !== undefined);
-    p.builder.addProcessor(name, new KTableSource<K, V>(materialization) as never, [parent], [], () =>
+    p.builder.addProcessor(name, new KTableSource<K, V>(materialization), [parent], [], () =>
       materialization.storeNames(),
     );
     return new KTableImpl<K, V>({
@@ -206,7 +208,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const named = namedOrStore instanceof Named ? namedOrStore : undefined;
     const stores = typeof namedOrStore === 'string' ? [namedOrStore, ...storeNames] : storeNames;
     const name = nameOrGenerate(p.builder, named, 'KSTREAM-PROCESSOR-');
-    p.builder.addProcessor(name, toSupplier(supplier, 'process') as never, [p.name], stores);
+    p.builder.addProcessor(name, toSupplier(supplier, 'process'), [p.name], stores);
     return new KStreamImpl<KR, VR>({
       builder: p.builder,
       name,
@@ -226,7 +228,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const stores = typeof namedOrStore === 'string' ? [namedOrStore, ...storeNames] : storeNames;
     const name = nameOrGenerate(p.builder, named, 'KSTREAM-PROCESSVALUES-');
     // A fixed-key processor runs on the same context as any processor; its typing only forbids changing the key.
-    p.builder.addProcessor(name, toSupplier(supplier as never, 'processValues') as never, [p.name], stores);
+    p.builder.addProcessor(name, toSupplier(supplier, 'processValues'), [p.name], stores);
     return new KStreamImpl<K, VR>({ ...p, name, valueSerde: undefined });
   }
 
@@ -246,7 +248,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const p = this.#props;
     // As in Kafka Streams, a named grouping names the key selector too.
     const name = grouped?.name ?? p.builder.newProcessorName('KSTREAM-KEY-SELECT-');
-    p.builder.addProcessor(name, new KStreamSelectKey(selector) as never, [p.name]);
+    p.builder.addProcessor(name, new KStreamSelectKey(selector), [p.name]);
     return new KGroupedStreamImpl<KR, V>({
       builder: p.builder,
       name,
@@ -263,7 +265,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     windowsOrJoined?: JoinWindows | Joined<K, V, VO>,
     streamJoined?: StreamJoined<K, V, VO>,
   ): KStream<K, VR> {
-    return this.#join(other, joiner as never, windowsOrJoined, streamJoined, false, false, 'join');
+    return this.#join(other, joiner, windowsOrJoined, streamJoined, false, false, 'join');
   }
 
   leftJoin<VO, VR>(
@@ -272,7 +274,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     windowsOrJoined?: JoinWindows | Joined<K, V, VO>,
     streamJoined?: StreamJoined<K, V, VO>,
   ): KStream<K, VR> {
-    return this.#join(other, joiner as never, windowsOrJoined, streamJoined, true, false, 'leftJoin');
+    return this.#join(other, joiner, windowsOrJoined, streamJoined, true, false, 'leftJoin');
   }
 
   outerJoin<VO, VR>(
@@ -283,12 +285,12 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   ): KStream<K, VR> {
     if (other instanceof KTableImpl)
       throw new TopologyError('outerJoin: a stream can only be outer-joined with a stream');
-    return this.#join(other, joiner as never, windows, streamJoined, true, true, 'outerJoin');
+    return this.#join(other, joiner, windows, streamJoined, true, true, 'outerJoin');
   }
 
   #join<VO, VR>(
     other: KStream<K, VO> | KTable<K, VO>,
-    joiner: (value: unknown, other: unknown, key: K) => VR,
+    joiner: InternalJoiner<V | null, VO | null, VR, K>,
     windowsOrJoined: JoinWindows | Joined<K, V, VO> | undefined,
     streamJoined: StreamJoined<K, V, VO> | undefined,
     leftOuter: boolean,
@@ -312,7 +314,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
 
   #joinTable<VT, VR>(
     table: KTableImpl<K, VT>,
-    joiner: (value: unknown, other: unknown, key: K) => VR,
+    joiner: InternalJoiner<V, VT | null, VR, K>,
     joined: Joined<K, V, VT> | undefined,
     leftJoin: boolean,
   ): KStream<K, VR> {
@@ -328,12 +330,8 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
     const name = joined?.name ?? generated;
     const getter = t.valueGetter;
     // Connecting the table's stores puts the join into the table's sub-topology: both inputs must be co-partitioned.
-    p.builder.addProcessor(
-      name,
-      new KStreamKTableJoin<K, V, VT, VR>(getter, joiner, leftJoin) as never,
-      [parent],
-      getter.storeNames,
-    );
+    const join = new KStreamKTableJoin<K, V, VT, VR>(getter, joiner, leftJoin);
+    p.builder.addProcessor(name, join, [parent], getter.storeNames);
     return new KStreamImpl<K, VR>({
       builder: p.builder,
       name,
@@ -344,27 +342,27 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   }
 
   /** This stream's node, or — when its key was changed — the source of a repartition topic `<topicBase>-repartition`. */
-  #repartitionedParent(topicBase: string, keySerde: unknown, valueSerde: unknown): string {
+  #repartitionedParent(topicBase: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): string {
     const p = this.#props;
     if (!p.repartitionRequired) return p.name;
     return p.builder.repartition({
       parentName: p.name,
       topicName: topicBase,
-      keySerde: keySerde as never,
-      valueSerde: valueSerde as never,
+      keySerde: keySerde,
+      valueSerde: valueSerde,
     });
   }
 
   /** @internal Repartitions for a join when needed, returning the stream to join. */
-  repartitionedForJoin(topicBase: string, keySerde: unknown, valueSerde: unknown): KStreamImpl<K, V> {
+  repartitionedForJoin(topicBase: string, keySerde?: Serde<K>, valueSerde?: Serde<V>): KStreamImpl<K, V> {
     const p = this.#props;
     if (!p.repartitionRequired) return this;
     const name = this.#repartitionedParent(topicBase, keySerde, valueSerde);
     return new KStreamImpl<K, V>({
       builder: p.builder,
       name,
-      keySerde: keySerde as never,
-      valueSerde: valueSerde as never,
+      keySerde: keySerde,
+      valueSerde: valueSerde,
       repartitionRequired: false,
     });
   }
@@ -377,7 +375,7 @@ export class KStreamImpl<K, V> implements KStream<K, V> {
   ): KStream<KR, VR> {
     const p = this.#props;
     const name = nameOrGenerate(p.builder, named, prefix);
-    p.builder.addProcessor(name, supplier as never, [p.name]);
+    p.builder.addProcessor(name, supplier, [p.name]);
     return new KStreamImpl<KR, VR>({ ...(p as unknown as StreamProps<KR, VR>), name, ...changes });
   }
 }

@@ -73,7 +73,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     const valueSerde = materialized?.valueSerde;
     const keySerde = materialized?.keySerde ?? p.keySerde;
     if (storeName !== undefined) this.#addStore(storeName, erased(materialized), keySerde, valueSerde);
-    p.builder.addProcessor(name, supplier as never, [p.name], storeName === undefined ? [] : [storeName]);
+    p.builder.addProcessor(name, supplier, [p.name], storeName === undefined ? [] : [storeName]);
     return new KTableImpl<K, VR>({
       builder: p.builder,
       name,
@@ -94,7 +94,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     const mapper = typeof first === 'function' ? first : undefined;
     const named = first instanceof Named ? first : second;
     const name = nameOrGenerate(p.builder, named, 'KTABLE-TOSTREAM-');
-    p.builder.addProcessor(name, new KTableToStream<K, V, K>(undefined) as never, [p.name]);
+    p.builder.addProcessor(name, new KTableToStream<K, V, K>(undefined), [p.name]);
     const stream = new KStreamImpl<K, V | null>({
       builder: p.builder,
       name,
@@ -113,7 +113,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     const name = grouped?.name ?? generated;
     // The repartition map subtracts old values from the old group: the parent must send them (and so keep them).
     p.oldValues?.enableSendingOldValues(true);
-    p.builder.addProcessor(name, new KTableRepartitionMap<K, V, KR, VR>(selector) as never, [p.name]);
+    p.builder.addProcessor(name, new KTableRepartitionMap<K, V, KR, VR>(selector), [p.name]);
     return new KGroupedTableImpl<KR, VR>({
       builder: p.builder,
       name,
@@ -129,7 +129,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     first?: Named | Materialized<K, VR>,
     second?: Materialized<K, VR>,
   ): KTable<K, VR> {
-    return this.#join(other, joiner as never, first, second, false, false, 'join');
+    return this.#join(other, joiner, first, second, false, false, 'join');
   }
 
   leftJoin<VO, VR>(
@@ -138,7 +138,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     first?: Named | Materialized<K, VR>,
     second?: Materialized<K, VR>,
   ): KTable<K, VR> {
-    return this.#join(other, joiner as never, first, second, true, false, 'leftJoin');
+    return this.#join(other, joiner, first, second, true, false, 'leftJoin');
   }
 
   outerJoin<VO, VR>(
@@ -147,7 +147,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     first?: Named | Materialized<K, VR>,
     second?: Materialized<K, VR>,
   ): KTable<K, VR> {
-    return this.#join(other, joiner as never, first, second, true, true, 'outerJoin');
+    return this.#join(other, joiner, first, second, true, true, 'outerJoin');
   }
 
   suppress(suppressed: Suppressed): KTable<K, V> {
@@ -214,7 +214,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       keySerde as Serde<unknown>,
       new BufferedChangeSerde(valueSerde) as Serde<unknown>,
     );
-    p.builder.addProcessor(name, new KTableSuppress<K, V>(storeName, spec, keySerde) as never, [p.name], [storeName]);
+    p.builder.addProcessor(name, new KTableSuppress<K, V>(storeName, spec, keySerde), [p.name], [storeName]);
     // Lookups (joins) read through to the unsuppressed table: they may see values not emitted yet.
     return new KTableImpl<K, V>({ ...p, name, storeName: undefined });
   }
@@ -236,7 +236,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     const keySerde = materialized?.keySerde ?? p.keySerde;
     const valueSerde = materialized?.valueSerde ?? p.valueSerde;
     if (storeName !== undefined) this.#addStore(storeName, erased(materialized), keySerde, valueSerde);
-    p.builder.addProcessor(name, supplier as never, [p.name], storeName === undefined ? [] : [storeName]);
+    p.builder.addProcessor(name, supplier, [p.name], storeName === undefined ? [] : [storeName]);
     return new KTableImpl<K, V>({
       ...p,
       name,
@@ -284,20 +284,20 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     // co-partitioned.
     builder.addProcessor(
       thisName,
-      new KTableKTableJoin<K>(otherGetter, joiner, thisMode, true) as never,
+      new KTableKTableJoin<K>(otherGetter, joiner, thisMode, true),
       [p.name],
       otherGetter.storeNames,
     );
     builder.addProcessor(
       otherName,
-      new KTableKTableJoin<K>(thisGetter, joiner, otherMode, false) as never,
+      new KTableKTableJoin<K>(thisGetter, joiner, otherMode, false),
       [o.name],
       thisGetter.storeNames,
     );
     if (storeName !== undefined) this.#addStore(storeName, erased(materialized), keySerde, valueSerde);
     builder.addProcessor(
       mergeName,
-      new KTableKTableJoinMerger<K, VR>(storeName) as never,
+      new KTableKTableJoinMerger<K, VR>(storeName),
       [thisName, otherName],
       storeName === undefined ? [] : [storeName],
     );
@@ -326,8 +326,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       b,
       storeName,
       materialized,
-      (keySerde ?? b.defaultSerde('key')) as never,
-      (valueSerde ?? b.defaultSerde('value')) as never,
+      keySerde ?? b.defaultSerde('key'),
+      valueSerde ?? b.defaultSerde('value'),
     );
   }
 }

@@ -1,71 +1,30 @@
 import { TopologyError } from '@kaskade/processor-api';
-import type { Serde, Windowed } from '@kaskade/processor-api';
-import { Serdes } from '@kaskade/core';
-import { EmitStrategy } from '../emit-strategy.js';
-import type { Aggregator, Initializer, Merger, Reducer } from '../functions.js';
+import type { Windowed } from '@kaskade/processor-api';
+import type { EmitStrategy } from '../emit-strategy.js';
+import type { Aggregator, Initializer, Merger } from '../functions.js';
 import type { KTable } from '../ktable.js';
 import type { Materialized } from '../materialized.js';
 import type { Named } from '../named.js';
 import type { SessionWindowedKStream } from '../session-windowed-kstream.js';
 import type { SessionWindows } from '../session-windows.js';
-import { SessionWindowedSerde } from '../windowed-serdes.js';
-import { erased, namedAndMaterialized, nameOrGenerate } from './args.js';
-import type { GroupedStreamProps } from './kgrouped-stream-impl.js';
-import { aggregationParent } from './kgrouped-stream-impl.js';
-import { sessionStoreGetter } from './ktable-value-getter.js';
-import { KTableImpl } from './ktable-impl.js';
+import { AbstractWindowedKStream } from './abstract-windowed-kstream.js';
+import type { WindowedAggregateFunctions } from './aggregate-functions.js';
+import { sessionAggregateStore } from './aggregate-store.js';
+import { aggregationArgs } from './args.js';
+import type { AggregationArgs } from './args.js';
 import { KStreamSessionWindowAggregate } from './processors/kstream-session-window-aggregate.js';
-import { addSessionStore, settingsOf } from './store-factory.js';
 
 /**
  * Session-windowed aggregations: one aggregate per key and session, in a session store.
  *
  * @see org.apache.kafka.streams.kstream.internals.SessionWindowedKStreamImpl
  */
-export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<K, V> {
-  readonly #props: GroupedStreamProps<K, V>;
-  readonly #windows: SessionWindows;
-  readonly #emitStrategy: EmitStrategy | undefined;
-
-  constructor(props: GroupedStreamProps<K, V>, windows: SessionWindows, emitStrategy: EmitStrategy | undefined) {
-    this.#props = props;
-    this.#windows = windows;
-    this.#emitStrategy = emitStrategy;
-  }
-
-  emitStrategy(strategy: EmitStrategy): SessionWindowedKStream<K, V> {
-    if (!(strategy instanceof EmitStrategy)) throw new TopologyError('emitStrategy() needs an EmitStrategy');
-    return new SessionWindowedKStreamImpl(this.#props, this.#windows, strategy);
-  }
-
-  count(first?: Named | Materialized<K, number>, second?: Materialized<K, number>): KTable<Windowed<K>, number> {
-    const [named, materialized] = namedAndMaterialized(first, second, 'count');
-    return this.#aggregate<number>(
-      named,
-      materialized,
-      'KSTREAM-AGGREGATE-',
-      materialized?.valueSerde ?? Serdes.Int64(),
-      () => 0,
-      (_k, _v, n) => n + 1,
-      (_k, a, b) => a + b,
-    );
-  }
-
-  reduce(reducer: Reducer<V>, first?: Named | Materialized<K, V>, second?: Materialized<K, V>): KTable<Windowed<K>, V> {
-    if (typeof reducer !== 'function') throw new TopologyError('reduce() needs a reducer function');
-    const [named, materialized] = namedAndMaterialized(first, second, 'reduce');
-    // As Kafka Streams: no initial value; merging folds one session's aggregate into the other's.
-    const add = (agg: V | null, v: V): V => (agg === null ? v : reducer(agg, v));
-    const table = this.#aggregate<V | null>(
-      named,
-      materialized as Materialized<K, V | null> | undefined,
-      'KSTREAM-REDUCE-',
-      (materialized?.valueSerde ?? this.#props.valueSerde) as Serde<V | null> | undefined,
-      () => null,
-      (_k, v, agg) => add(agg, v),
-      (_k, a, b) => (b === null ? a : add(a, b)),
-    );
-    return table as KTable<Windowed<K>, V>;
+export class SessionWindowedKStreamImpl<K, V>
+  extends AbstractWindowedKStream<K, V, SessionWindows, SessionWindowedKStream<K, V>>
+  implements SessionWindowedKStream<K, V>
+{
+  protected withEmitStrategy(strategy: EmitStrategy): SessionWindowedKStream<K, V> {
+    return new SessionWindowedKStreamImpl(this.props, this.aggregations, this.windows, strategy);
   }
 
   aggregate<VA>(
@@ -78,67 +37,20 @@ export class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<
     if (typeof initializer !== 'function' || typeof aggregator !== 'function' || typeof merger !== 'function') {
       throw new TopologyError('aggregate() on session windows needs an initializer, an aggregator and a merger');
     }
-    const [named, materialized] = namedAndMaterialized(first, second, 'aggregate');
-    return this.#aggregate(
-      named,
-      materialized,
-      'KSTREAM-AGGREGATE-',
-      materialized?.valueSerde,
-      initializer,
-      aggregator,
-      merger,
-    );
+    const args = aggregationArgs(first, second, 'aggregate', 'KSTREAM-AGGREGATE-');
+    return this.aggregateWith(args, { initializer, aggregator, merger });
   }
 
-  #aggregate<VA>(
-    named: Named | undefined,
-    materialized: Materialized<K, VA> | undefined,
-    prefix: string,
-    valueSerde: Serde<VA> | undefined,
-    initializer: Initializer<VA>,
-    aggregator: Aggregator<K, V, VA>,
-    merger: Merger<K, VA>,
+  protected aggregateWith<VA>(
+    args: AggregationArgs<K, VA>,
+    functions: WindowedAggregateFunctions<K, V, VA>,
   ): KTable<Windowed<K>, VA> {
-    const p = this.#props;
-    const builder = p.builder;
-    const windows = this.#windows;
-    const storeName = materialized?.storeName ?? builder.newStoreName(prefix);
-    const name = nameOrGenerate(builder, named, prefix);
-    const keySerde = materialized?.keySerde ?? p.keySerde;
-    const parent = aggregationParent(p, storeName);
-    // Kafka Streams' retention, gap + grace: a session is on time while its end >= stream time - grace - gap, and the
-    // store hides sessions ending at or before the store's observed time - retention. A record that could only merge
-    // with a hidden session starts a new one (and is late if that ends too early), exactly as in Kafka Streams.
-    const retentionMs = Math.max(windows.inactivityGapMs + windows.graceMs, materialized?.retentionMs ?? 0);
-    const innerKeySerde = (keySerde ?? builder.defaultSerde('key')) as Serde<K>;
-    addSessionStore(
-      builder,
-      storeName,
-      erased(materialized),
-      retentionMs,
-      innerKeySerde as Serde<unknown>,
-      (valueSerde ?? builder.defaultSerde('value')) as Serde<unknown>,
-    );
-    builder.addProcessor(
-      name,
-      new KStreamSessionWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, merger) as never,
-      [parent],
-      [storeName],
-    );
-    const table = new KTableImpl<Windowed<K>, VA>({
-      builder,
-      name,
-      keySerde: new SessionWindowedSerde(innerKeySerde),
-      valueSerde,
-      valueGetter: sessionStoreGetter(storeName),
-      storeName,
-      window: { graceMs: windows.graceMs, endInclusive: true },
-    });
-    if (this.#emitStrategy?.type !== 'on-window-close') return table;
-    return table.suppressFinalResults(
-      `${name}-emit-final`,
-      `${storeName}-emit-final`,
-      settingsOf(erased(materialized)),
+    const windows = this.windows;
+    const { initializer, aggregator, merger } = functions;
+    return this.build(
+      args,
+      sessionAggregateStore(windows),
+      (storeName) => new KStreamSessionWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, merger),
     );
   }
 }

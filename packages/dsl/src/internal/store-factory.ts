@@ -117,7 +117,7 @@ export function addWindowStore(
   const b = options.retainDuplicates
     ? Stores.windowStoreBuilder(supplier, keySerde, valueSerde)
     : Stores.timestampedWindowStoreBuilder(supplier, keySerde, valueSerde);
-  builder.addStore(configure(b as never, settings) as unknown as StoreBuilder<StateStore>);
+  builder.addStore(configure(b, settings) as unknown as StoreBuilder<StateStore>);
 }
 
 /** Adds a session store. */

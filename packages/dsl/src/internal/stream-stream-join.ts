@@ -128,21 +128,11 @@ export function joinStreams<K, V, VO, VR>(
   const outer = outerStoreName === undefined ? [] : [outerStoreName];
   const l = left.internalProps();
   const r = right.internalProps();
-  builder.addProcessor(
-    thisWindowedName,
-    new KStreamJoinWindow<K, V>(thisStoreName) as never,
-    [l.name],
-    [thisStoreName],
-  );
-  builder.addProcessor(
-    otherWindowedName,
-    new KStreamJoinWindow<K, VO>(otherStoreName) as never,
-    [r.name],
-    [otherStoreName],
-  );
-  builder.addProcessor(joinThisName, joinThis as never, [thisWindowedName], [otherStoreName, ...outer]);
-  builder.addProcessor(joinOtherName, joinOther as never, [otherWindowedName], [thisStoreName, ...outer]);
-  builder.addProcessor(mergeName, new KStreamPassThrough() as never, [joinThisName, joinOtherName]);
+  builder.addProcessor(thisWindowedName, new KStreamJoinWindow<K, V>(thisStoreName), [l.name], [thisStoreName]);
+  builder.addProcessor(otherWindowedName, new KStreamJoinWindow<K, VO>(otherStoreName), [r.name], [otherStoreName]);
+  builder.addProcessor(joinThisName, joinThis, [thisWindowedName], [otherStoreName, ...outer]);
+  builder.addProcessor(joinOtherName, joinOther, [otherWindowedName], [thisStoreName, ...outer]);
+  builder.addProcessor(mergeName, new KStreamPassThrough(), [joinThisName, joinOtherName]);
   return new KStreamImpl<K, VR>({
     builder,
     name: mergeName,

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Serde, StateStore, StoreBuilder } from '@kaskade/processor-api';
+import { changelogTopicName } from '../changelog-topic-name.js';
 import { Stores } from '../stores.js';
 import type {
   KeyValueBytesStoreSupplier,
@@ -151,7 +152,7 @@ export class Harness {
 }
 
 export function changelogTopic(store: string): string {
-  return `${APP}-${store}-changelog`;
+  return changelogTopicName(APP, store);
 }
 
 export function changelogKey(store: string): string {

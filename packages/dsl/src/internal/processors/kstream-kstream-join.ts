@@ -6,11 +6,12 @@ import type {
   Record,
   WindowStore,
 } from '@kaskade/processor-api';
+import type { InternalJoiner } from '../internal-joiner.js';
 import { ContextualProcessor } from '../contextual-processor.js';
 import type { JoinSideValues, TimestampedKeyAndJoinSide } from '../serde/outer-join-serdes.js';
 
 /** The user's joiner with both sides in place: (left value or null, right value or null, key). */
-export type NormalizedJoiner<K> = (left: unknown, right: unknown, key: K) => unknown;
+export type NormalizedJoiner<K> = InternalJoiner<unknown, unknown, unknown, K>;
 
 /** Stream time and the oldest pending outer record, shared by the two join processors of one task. */
 interface TimeTracker {

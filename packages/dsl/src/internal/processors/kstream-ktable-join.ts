@@ -1,4 +1,5 @@
 import type { Processor, ProcessorContext, ProcessorSupplier, Record } from '@kaskade/processor-api';
+import type { InternalJoiner } from '../internal-joiner.js';
 import { ContextualProcessor } from '../contextual-processor.js';
 import type { KTableValueGetter, KTableValueGetterSupplier } from '../ktable-value-getter.js';
 
@@ -12,14 +13,10 @@ import type { KTableValueGetter, KTableValueGetterSupplier } from '../ktable-val
  */
 export class KStreamKTableJoin<K, V, VT, VR> implements ProcessorSupplier<K, V, K, VR> {
   readonly #table: KTableValueGetterSupplier<K, VT>;
-  readonly #joiner: (value: V, tableValue: VT | null, key: K) => VR;
+  readonly #joiner: InternalJoiner<V, VT | null, VR, K>;
   readonly #leftJoin: boolean;
 
-  constructor(
-    table: KTableValueGetterSupplier<K, VT>,
-    joiner: (value: V, tableValue: VT | null, key: K) => VR,
-    leftJoin: boolean,
-  ) {
+  constructor(table: KTableValueGetterSupplier<K, VT>, joiner: InternalJoiner<V, VT | null, VR, K>, leftJoin: boolean) {
     this.#table = table;
     this.#joiner = joiner;
     this.#leftJoin = leftJoin;
@@ -32,14 +29,10 @@ export class KStreamKTableJoin<K, V, VT, VR> implements ProcessorSupplier<K, V, 
 
 class KStreamKTableJoinProcessor<K, V, VT, VR> extends ContextualProcessor<K, V, K, VR> {
   readonly #getter: KTableValueGetter<K, VT>;
-  readonly #joiner: (value: V, tableValue: VT | null, key: K) => VR;
+  readonly #joiner: InternalJoiner<V, VT | null, VR, K>;
   readonly #leftJoin: boolean;
 
-  constructor(
-    getter: KTableValueGetter<K, VT>,
-    joiner: (value: V, tableValue: VT | null, key: K) => VR,
-    leftJoin: boolean,
-  ) {
+  constructor(getter: KTableValueGetter<K, VT>, joiner: InternalJoiner<V, VT | null, VR, K>, leftJoin: boolean) {
     super();
     this.#getter = getter;
     this.#joiner = joiner;

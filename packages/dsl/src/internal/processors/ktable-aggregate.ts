@@ -5,60 +5,44 @@ import type {
   Record,
   TimestampedKeyValueStore,
 } from '@kaskade/processor-api';
-import type { Aggregator, Initializer } from '../../functions.js';
+import type { TableAggregateFunctions } from '../aggregate-functions.js';
 import type { Change } from '../change.js';
 import { change } from '../change.js';
 import { ContextualProcessor } from '../contextual-processor.js';
 import { TupleForwarder } from '../tuple-forwarder.js';
 
 /**
- * `KGroupedTable.count` / `aggregate`: for each update, subtracts the old value from the key's aggregate and adds the
- * new one. The aggregate stays (it is not deleted when it reaches its initial value), as in Kafka Streams.
+ * `KGroupedTable.count` / `aggregate` / `reduce`: for each update, subtracts the old value from the key's aggregate
+ * and adds the new one (a key without an aggregate starts from `functions.first`). An aggregate stays when it reaches
+ * its initial value, as in Kafka Streams; a reduce whose aggregate becomes null deletes the key.
  *
  * @see org.apache.kafka.streams.kstream.internals.KTableAggregate
+ * @see org.apache.kafka.streams.kstream.internals.KTableReduce
  */
 export class KTableAggregate<K, V, VA> implements ProcessorSupplier<K, Change<V>, K, Change<VA>> {
   readonly #storeName: string;
-  readonly #initializer: Initializer<VA>;
-  readonly #adder: Aggregator<K, V, VA>;
-  readonly #subtractor: Aggregator<K, V, VA>;
+  readonly #functions: TableAggregateFunctions<K, V, VA>;
 
-  constructor(
-    storeName: string,
-    initializer: Initializer<VA>,
-    adder: Aggregator<K, V, VA>,
-    subtractor: Aggregator<K, V, VA>,
-  ) {
+  constructor(storeName: string, functions: TableAggregateFunctions<K, V, VA>) {
     this.#storeName = storeName;
-    this.#initializer = initializer;
-    this.#adder = adder;
-    this.#subtractor = subtractor;
+    this.#functions = functions;
   }
 
   get(): Processor<K, Change<V>, K, Change<VA>> {
-    return new KTableAggregateProcessor(this.#storeName, this.#initializer, this.#adder, this.#subtractor);
+    return new KTableAggregateProcessor(this.#storeName, this.#functions);
   }
 }
 
 class KTableAggregateProcessor<K, V, VA> extends ContextualProcessor<K, Change<V>, K, Change<VA>> {
   readonly #storeName: string;
-  readonly #initializer: Initializer<VA>;
-  readonly #adder: Aggregator<K, V, VA>;
-  readonly #subtractor: Aggregator<K, V, VA>;
+  readonly #functions: TableAggregateFunctions<K, V, VA>;
   #store!: TimestampedKeyValueStore<K, VA>;
   #forwarder!: TupleForwarder<K, VA>;
 
-  constructor(
-    storeName: string,
-    initializer: Initializer<VA>,
-    adder: Aggregator<K, V, VA>,
-    subtractor: Aggregator<K, V, VA>,
-  ) {
+  constructor(storeName: string, functions: TableAggregateFunctions<K, V, VA>) {
     super();
     this.#storeName = storeName;
-    this.#initializer = initializer;
-    this.#adder = adder;
-    this.#subtractor = subtractor;
+    this.#functions = functions;
   }
 
   override init(context: ProcessorContext<K, Change<VA>>): void {
@@ -73,18 +57,24 @@ class KTableAggregateProcessor<K, V, VA> extends ContextualProcessor<K, Change<V
       this.context.recordDropped('null-key');
       return;
     }
+    const fns = this.#functions;
     const old = this.#store.get(key);
     const oldAgg = old === undefined ? null : old.value;
     let timestamp = record.timestamp;
     let agg = oldAgg;
     const { newValue, oldValue } = record.value;
     if (oldValue !== null && agg !== null) {
-      agg = this.#subtractor(key, oldValue, agg);
+      agg = fns.subtract(key, oldValue, agg);
       timestamp = Math.max(record.timestamp, old!.timestamp);
     }
     if (newValue !== null) {
-      agg = this.#adder(key, newValue, agg === null ? this.#initializer() : agg);
+      agg = agg === null ? fns.first(key, newValue) : fns.add(key, newValue, agg);
       if (old !== undefined) timestamp = Math.max(record.timestamp, old.timestamp);
+    }
+    if (fns.deleteOnNull && agg == null) {
+      this.#store.delete(key);
+      this.#forwarder.maybeForward(record.withValue(change<VA>(null, oldAgg)).withTimestamp(timestamp));
+      return;
     }
     if (agg === null) return;
     this.#store.put(key, { value: agg, timestamp });

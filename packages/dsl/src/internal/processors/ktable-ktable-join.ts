@@ -1,6 +1,7 @@
 import type { Processor, ProcessorContext, ProcessorSupplier, Record, ValueAndTimestamp } from '@kaskade/processor-api';
 import type { Change } from '../change.js';
 import { change } from '../change.js';
+import type { InternalJoiner } from '../internal-joiner.js';
 import { ContextualProcessor } from '../contextual-processor.js';
 import type { KTableValueGetter, KTableValueGetterSupplier } from '../ktable-value-getter.js';
 
@@ -16,7 +17,7 @@ export type TableJoinMode =
   | 'outer';
 
 /** The user's joiner with both sides in place: (left value or null, right value or null, key). */
-export type TableJoiner<K> = (left: unknown, right: unknown, key: K) => unknown;
+export type TableJoiner<K> = InternalJoiner<unknown, unknown, unknown, K>;
 
 /**
  * One side of a table-table join: for each update of this table, looks up the other table's current value and

@@ -1,0 +1,340 @@
+import { join } from 'node:path';
+import { ProductionError } from '@kaskade/processor-api';
+import type { StreamsConfig } from '../config/streams-config.js';
+import type { ControlApplier } from '../control/control-applier.js';
+import { KafkaAdmin } from '../kafka/kafka-admin.js';
+import type { ClientDiagnostics } from '../kafka/client-diagnostics.js';
+import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
+import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
+import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
+import type { ConsumedMessage } from '../kafka/kafka-types.js';
+import { isTransientKafkaError } from '../kafka/retry-kafka.js';
+import { composeRestoreListeners } from '../observability/restore-progress-tracker.js';
+import type { StreamsObservability } from '../observability/streams-observability.js';
+import type { Topology } from '../topology/topology.js';
+import type { StateRestoreListener } from './changelog-restorer.js';
+import { CommitCoordinator } from './commit-coordinator.js';
+import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
+import { KafkaRecordCollector } from './kafka-record-collector.js';
+import type { PreparedTopics } from './prepare-topics.js';
+import { StreamsRebalanceListener } from './streams-rebalance-listener.js';
+import { StreamsProducer, isTransactionError } from './streams-producer.js';
+import type { StreamsState } from './streams-state.js';
+import type { TaskEnvironment } from './task-environment.js';
+import { TaskManager } from './task-manager.js';
+
+/** What the thread uses of the `KafkaStreams` instance that runs it. */
+export interface StreamThreadHost {
+  state(): StreamsState;
+  setState(to: StreamsState): void;
+  isPaused(): boolean;
+  /** The application's control topic, when `applicationControl` is on (made after the thread). */
+  control(): ControlApplier | undefined;
+}
+
+/** What a thread is made of: the prepared topics, and the instance's configuration, listeners and seams. */
+export interface StreamThreadOptions {
+  readonly config: StreamsConfig;
+  readonly topology: Topology;
+  readonly topics: PreparedTopics;
+  readonly observability: StreamsObservability | undefined;
+  readonly diagnostics: ClientDiagnostics;
+  readonly restoreListener: StateRestoreListener | undefined;
+  readonly producerFactory: ((options: ProducerClientOptions) => KafkaProducerClient) | undefined;
+  readonly host: StreamThreadHost;
+}
+
+/**
+ * The instance's processing: one consumer in the application's group, the poll loop that routes records to the tasks,
+ * runs them and their punctuations and schedules commits, and the rebalance callbacks, handled between batches. Owns
+ * the Kafka clients, the tasks and the commit protocol; `KafkaStreams` around it owns the lifecycle.
+ *
+ * @see org.apache.kafka.streams.processor.internals.StreamThread
+ */
+export class StreamThread {
+  readonly tasks: TaskManager;
+  readonly consumer: KafkaConsumerClient;
+  readonly producer: StreamsProducer;
+  readonly collector: KafkaRecordCollector;
+  readonly committer: CommitCoordinator;
+  readonly #config: StreamsConfig;
+  readonly #options: StreamThreadOptions;
+  readonly #host: StreamThreadHost;
+  readonly #restorer: CorruptionTolerantRestorer;
+  readonly #corruption: CorruptedStateRecovery;
+  readonly #rebalance: StreamsRebalanceListener;
+  readonly #env: TaskEnvironment;
+  readonly #rebalances: RebalanceEvent[] = [];
+  /** When each event of `#rebalances` arrived. */
+  readonly #rebalanceArrivals: number[] = [];
+  #admin: KafkaAdmin | undefined;
+  #stopRequested = false;
+  #stopped = false;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(options: StreamThreadOptions) {
+    const cfg = options.config;
+    const { topics, observability: obs, host } = options;
+    const plan = topics.plan;
+    const eos = cfg.processingGuarantee === 'exactly_once_v2';
+    this.#config = cfg;
+    this.#options = options;
+    this.#host = host;
+    this.tasks = new TaskManager(
+      options.topology,
+      { env: () => this.#env, restore: (tasks) => this.#restorer.restore(tasks), consumer: () => this.consumer },
+      cfg.logger,
+    );
+    this.producer = new StreamsProducer({
+      exactlyOnce: eos,
+      logger: cfg.logger,
+      create: () => this.#createProducerClient(eos),
+    });
+    this.collector = new KafkaRecordCollector(
+      this.producer,
+      cfg.productionExceptionHandler,
+      new Map(plan.partitionCounts),
+      (t) => plan.changelogTopics.has(t),
+      { errorReportsOnly: eos },
+    );
+    const totalTasks = [...plan.tasksPerSubtopology.values()].reduce((a, b) => a + b, 0);
+    this.#env = {
+      applicationId: cfg.applicationId,
+      appConfigs: cfg as unknown as { [key: string]: unknown },
+      defaultKeySerde: cfg.defaultKeySerde,
+      defaultValueSerde: cfg.defaultValueSerde,
+      defaultTimestampExtractor: cfg.defaultTimestampExtractor,
+      deserializationExceptionHandler: cfg.deserializationExceptionHandler,
+      processingExceptionHandler: cfg.processingExceptionHandler,
+      productionExceptionHandler: cfg.productionExceptionHandler,
+      collector: this.collector,
+      wallClockMs: Date.now,
+      appStateDir: join(cfg.stateDir, cfg.applicationId),
+      cacheMaxBytesPerTask: Math.floor(cfg.cacheMaxBytes / Math.max(1, totalTasks)),
+      resolveTopic: topics.resolveTopic,
+      logger: cfg.logger,
+    };
+    this.consumer = new KafkaConsumerClient({
+      bootstrapServers: cfg.bootstrapServers,
+      groupId: cfg.applicationId,
+      clientId: `${cfg.applicationId}-${cfg.instanceId}-consumer`,
+      isolationLevel: eos ? 'read_committed' : 'read_uncommitted',
+      pollTimeoutMs: cfg.pollMs,
+      autoOffsetReset: 'earliest',
+      config: obs ? obs.clientConfig(cfg.consumerConfig) : cfg.consumerConfig,
+      onRebalance: (e) => this.#onRebalance(e),
+      onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
+      onLog: options.diagnostics.onLog,
+      ...(obs ? { onStatistics: obs.statistics.onConsumerStats } : {}),
+    });
+    const listener = options.restoreListener;
+    this.#restorer = new CorruptionTolerantRestorer({
+      bootstrapServers: cfg.bootstrapServers,
+      applicationId: cfg.applicationId,
+      recovery: () => this.#corruption,
+      readCommitted: eos,
+      config: cfg.consumerConfig,
+      adminConfig: cfg.adminConfig,
+      logger: cfg.logger,
+      ...(obs ? { listener: composeRestoreListeners(obs.restoreListener, listener) } : listener ? { listener } : {}),
+    });
+    this.committer = new CommitCoordinator({
+      exactlyOnce: eos,
+      logger: cfg.logger,
+      tasks: this.tasks,
+      collector: this.collector,
+      producer: this.producer,
+      consumer: () => this.consumer,
+      admin: () => this.admin(),
+      offsetMetadata: (topic, partition) => host.control()?.metadataOf(topic, partition),
+    });
+    this.#corruption = new CorruptedStateRecovery({
+      exactlyOnce: eos,
+      logger: cfg.logger,
+      tasks: this.tasks,
+      committer: () => this.committer,
+    });
+    this.#rebalance = new StreamsRebalanceListener({
+      config: cfg,
+      tasks: this.tasks,
+      committer: this.committer,
+      consumer: this.consumer,
+      topicToSubtopology: topics.topicToSubtopology,
+      resetPolicies: topics.resetPolicies,
+      lastStoreOpenMs: () => this.#restorer.lastStoreOpenMs,
+      isPaused: () => host.isPaused(),
+      control: () => host.control(),
+    });
+  }
+
+  /** An admin client kept open for the thread's lifetime (offset look-ups at every exactly-once commit, rewinds). */
+  admin(): KafkaAdmin {
+    return (this.#admin ??= KafkaAdmin.create(this.#config.bootstrapServers, this.#config.adminConfig));
+  }
+
+  /** Connects the producer (exactly-once: fencing older ones with its transactional id) and the consumer. */
+  async connect(): Promise<void> {
+    await Promise.all([this.producer.connect(), this.consumer.connect()]);
+  }
+
+  /** Joins the group: rebalances follow, handled by the loop. */
+  subscribe(): void {
+    this.#rebalance.waiting();
+    this.consumer.subscribe([...this.#options.topics.topicToSubtopology.keys()]);
+  }
+
+  /** Ends the loop after the batch under way. */
+  requestStop(): void {
+    this.#stopRequested = true;
+  }
+
+  /**
+   * The poll loop, until {@link requestStop}. Rejects with the error that must stop the instance; what it recovers
+   * from (a failed transaction, refused records, a corrupted store) it handles itself.
+   */
+  async run(): Promise<void> {
+    const cfg = this.#config;
+    const consumer = this.consumer;
+    const collector = this.collector;
+    const committer = this.committer;
+    const eos = this.producer.exactlyOnce;
+    const maxPoll = cfg.maxPollRecords;
+    const host = this.#host;
+    // Metrics: a few numbers per batch and per commit, never per record.
+    const counters = this.#options.observability?.counters;
+    while (!this.#stopRequested) {
+      try {
+        if (this.#rebalances.length > 0) await this.#handleRebalances();
+        const control = host.control();
+        if (control?.changed) await control.apply();
+        if (eos && !committer.inTransaction) await committer.ensureTransaction();
+        const messages = await this.#consume(consumer, maxPoll);
+        if (this.#stopRequested && messages.length === 0) break;
+        this.tasks.route(messages);
+        if (messages.length > 0) this.#rebalance.recordsArrived();
+        let commitRequested = false;
+        const now = Date.now();
+        // Paused: records already fetched wait in their tasks' queues; nothing runs until resume().
+        if (!host.isPaused()) {
+          const started = counters ? performance.now() : 0;
+          for (const task of this.tasks.all()) {
+            const taken = task.process(Number.POSITIVE_INFINITY);
+            if (counters && taken > 0) counters.taskProcessed(task, now);
+            task.punctuateWallClock(now);
+            if (task.commitRequested) commitRequested = true;
+          }
+          if (counters) {
+            counters.processSeconds += (performance.now() - started) / 1000;
+            counters.batches++;
+          }
+        }
+        collector.throwIfFailed();
+        if (collector.backlogged) await collector.drain();
+        if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) {
+          const started = counters ? performance.now() : 0;
+          await committer.commit();
+          counters?.commitDone((performance.now() - started) / 1000);
+        }
+      } catch (e) {
+        // Records the broker refused for good (back to the last commit, to hand each to the production handler) or
+        // did not take in time (back to the last commit, to send them again).
+        if (e instanceof ProductionError && collector.rewindRequested) {
+          await committer.rewind({ kind: 'records-refused', error: e });
+          continue;
+        }
+        // Exactly-once: a fenced or failed producer (even when it fails a send in the middle of a batch) aborts the
+        // transaction and rewinds the tasks; everything else stops the instance.
+        if (await this.#corruption.rebuildIfCorrupted(e)) continue; // a corrupted store is never a bad record
+        if (!eos || !isTransactionError(e)) throw e;
+        await committer.rewind({ kind: 'transaction-failed', error: e });
+      }
+      if (host.state() === 'REBALANCING' && this.#rebalances.length === 0 && this.tasks.size > 0) {
+        host.setState('RUNNING');
+      }
+    }
+  }
+
+  /**
+   * Closes the tasks (committed ones stay as they are; what was not committed is dropped), answers the rebalances that
+   * are still queued and disconnects the clients.
+   */
+  shutdown(): Promise<void> {
+    return (this.#shutdown ??= this.#shutDown());
+  }
+
+  async #shutDown(): Promise<void> {
+    this.#stopped = true;
+    this.tasks.closeAll(false);
+    // Rebalances that arrived while stopping are answered now; the group moves on without us.
+    this.#rebalanceArrivals.length = 0;
+    for (const e of this.#rebalances.splice(0)) this.#onRebalance(e);
+    await Promise.all([
+      this.consumer.disconnect().catch(() => undefined),
+      this.producer.close(),
+      this.#restorer.close().catch(() => undefined),
+    ]);
+    this.#admin?.close();
+    this.#admin = undefined;
+  }
+
+  #createProducerClient(eos: boolean): KafkaProducerClient {
+    const cfg = this.#config;
+    const obs = this.#options.observability;
+    const options: ProducerClientOptions = {
+      bootstrapServers: cfg.bootstrapServers,
+      clientId: `${cfg.applicationId}-${cfg.instanceId}-producer`,
+      // Kafka Streams' exactly-once setting: a crashed instance's open transaction is aborted by the broker within
+      // 10 s, so read_committed readers are not held up longer than that.
+      config: {
+        partitioner: 'murmur2_random',
+        // Exactly-once: a failed send fails the transaction, so per-record delivery reports (the binding hands them
+        // to JS one object each) are only needed for errors.
+        ...(eos ? { 'transaction.timeout.ms': 10_000, 'delivery.report.only.error': true } : {}),
+        ...(obs ? obs.clientConfig(cfg.producerConfig) : cfg.producerConfig),
+      },
+      ...(eos ? { transactionalId: `${cfg.applicationId}-${cfg.instanceId}` } : {}),
+      onDelivery: this.collector.onDelivery,
+      onError: (e) => cfg.logger.warn(`producer: ${e.message}`),
+      onLog: this.#options.diagnostics.onLog,
+      ...(obs ? { onStatistics: obs.statistics.onProducerStats } : {}),
+    };
+    return this.#options.producerFactory?.(options) ?? new KafkaProducerClient(options);
+  }
+
+  /** One batch; a transient consume error (a broker restarting, a leader moving) is logged and gives no records. */
+  async #consume(consumer: KafkaConsumerClient, max: number): Promise<readonly ConsumedMessage[]> {
+    try {
+      return await consumer.consumeBatch(max);
+    } catch (e) {
+      if (!isTransientKafkaError(e)) throw e;
+      this.#config.logger.warn(`consume failed, polling again: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 100));
+      return [];
+    }
+  }
+
+  #onRebalance(event: RebalanceEvent): void {
+    // While the loop runs, rebalances are handled between batches (after committing what was processed). Once it
+    // has stopped (close, error) nobody would handle them and leaving the group would wait forever: give up at once.
+    if (this.#stopped) {
+      if (event.kind === 'assign') this.consumer.assign(event.partitions, event.protocol);
+      else this.consumer.unassign(event.partitions, event.protocol);
+      return;
+    }
+    this.#rebalances.push(event);
+    this.#rebalanceArrivals.push(Date.now());
+  }
+
+  async #handleRebalances(): Promise<void> {
+    const counters = this.#options.observability?.counters;
+    while (this.#rebalances.length > 0) {
+      const event = this.#rebalances.shift()!;
+      const arrivedAt = this.#rebalanceArrivals.shift() ?? Date.now();
+      if (counters) counters.rebalances++;
+      if (this.#host.state() === 'RUNNING') this.#host.setState('REBALANCING');
+      if (event.kind === 'revoke') await this.#rebalance.onRevoked(event);
+      else await this.#rebalance.onAssigned(event, arrivedAt);
+    }
+  }
+}

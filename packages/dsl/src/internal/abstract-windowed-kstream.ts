@@ -1,0 +1,77 @@
+import { TopologyError } from '@kaskade/processor-api';
+import type { ProcessorSupplier, Windowed } from '@kaskade/processor-api';
+import { Serdes } from '@kaskade/core';
+import { EmitStrategy } from '../emit-strategy.js';
+import type { Reducer } from '../functions.js';
+import type { KTable } from '../ktable.js';
+import type { Materialized } from '../materialized.js';
+import type { Named } from '../named.js';
+import type { WindowedAggregateFunctions } from './aggregate-functions.js';
+import { windowedCounting, windowedReducing } from './aggregate-functions.js';
+import type { AggregateStore } from './aggregate-store.js';
+import type { Change } from './change.js';
+import type { AggregationBuilder } from './aggregation-builder.js';
+import { aggregationArgs } from './args.js';
+import type { AggregationArgs } from './args.js';
+import type { GroupedStreamProps } from './kgrouped-stream-impl.js';
+
+/**
+ * What time-, sliding- and session-windowed streams (handle type W, windows WS) share: `emitStrategy`, `count` and
+ * `reduce` (as aggregates, see WindowedAggregateFunctions), and building an aggregation on the window kind's store
+ * and processor. `EmitStrategy.onWindowClose()` puts a final results suppression behind it (see AggregationBuilder).
+ * It imports the grouped stream's modules for types only: the subclasses extend it while those modules load.
+ */
+export abstract class AbstractWindowedKStream<K, V, WS, W> {
+  protected readonly props: GroupedStreamProps<K, V>;
+  protected readonly aggregations: AggregationBuilder<K, V>;
+  protected readonly windows: WS;
+  protected readonly emitStrategyOrDefault: EmitStrategy | undefined;
+
+  constructor(
+    props: GroupedStreamProps<K, V>,
+    aggregations: AggregationBuilder<K, V>,
+    windows: WS,
+    emitStrategy: EmitStrategy | undefined,
+  ) {
+    this.props = props;
+    this.aggregations = aggregations;
+    this.windows = windows;
+    this.emitStrategyOrDefault = emitStrategy;
+  }
+
+  emitStrategy(strategy: EmitStrategy): W {
+    if (!(strategy instanceof EmitStrategy)) throw new TopologyError('emitStrategy() needs an EmitStrategy');
+    return this.withEmitStrategy(strategy);
+  }
+
+  /** The same windowed stream with another emit strategy. */
+  protected abstract withEmitStrategy(strategy: EmitStrategy): W;
+
+  count(first?: Named | Materialized<K, number>, second?: Materialized<K, number>): KTable<Windowed<K>, number> {
+    const args = aggregationArgs(first, second, 'count', 'KSTREAM-AGGREGATE-', Serdes.Int64());
+    return this.aggregateWith(args, windowedCounting());
+  }
+
+  reduce(reducer: Reducer<V>, first?: Named | Materialized<K, V>, second?: Materialized<K, V>): KTable<Windowed<K>, V> {
+    if (typeof reducer !== 'function') throw new TopologyError('reduce() needs a reducer function');
+    const args = aggregationArgs(first, second, 'reduce', 'KSTREAM-REDUCE-', this.props.valueSerde);
+    // The aggregates are V once a window has a value; null only stands for "no value yet" inside the processor.
+    const table = this.aggregateWith(args as AggregationArgs<K, V | null>, windowedReducing(reducer));
+    return table as KTable<Windowed<K>, V>;
+  }
+
+  /** The window kind's aggregation: its store and processor, built by the grouping's AggregationBuilder. */
+  protected abstract aggregateWith<VA>(
+    args: AggregationArgs<K, VA>,
+    functions: WindowedAggregateFunctions<K, V, VA>,
+  ): KTable<Windowed<K>, VA>;
+
+  protected build<VA>(
+    args: AggregationArgs<K, VA>,
+    store: AggregateStore<K, Windowed<K>, VA>,
+    processor: (storeName: string) => ProcessorSupplier<K, V, Windowed<K>, Change<VA>>,
+  ): KTable<Windowed<K>, VA> {
+    const emitFinal = this.emitStrategyOrDefault?.type === 'on-window-close';
+    return this.aggregations.build({ ...args, store, processor, emitFinal });
+  }
+}
