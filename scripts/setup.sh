@@ -29,6 +29,12 @@ for tool in java mvn node npm; do
   command -v "$tool" >/dev/null || { log "missing required tool: $tool (Kaskade needs Node.js 20+, OpenJDK 17+ and Maven)"; exit 1; }
 done
 
+# 4, started now: building the schema registry is mostly Maven downloads (about 230 MB into an empty ~/.m2), which
+#    overlap the CPU-bound npm install below; cached, it is a marker-file check.
+registry_log=$(mktemp)
+bash packages/testing/schema-registry/resolve-schema-registry.sh >/dev/null 2>"$registry_log" &
+registry_pid=$!
+
 # 2. npm packages. CKJS_LINKING must be in the environment (an .npmrc setting does not reach the native build),
 #    and nodedir=/usr points node-gyp at the installed headers instead of a download.
 export CKJS_LINKING=dynamic
@@ -59,5 +65,10 @@ console.error("[setup] kafka client features ok: " + need.join(", "));
 bash packages/testing/kafka/resolve-kafka.sh >/dev/null
 
 # 4. The schema registry that the Avro broker tests start (test/schema-registry-avro.test.ts): built once, then cached.
-bash packages/testing/schema-registry/resolve-schema-registry.sh >/dev/null
+if ! wait "$registry_pid"; then
+  cat "$registry_log" >&2
+  log "building the schema registry failed"
+  exit 1
+fi
+rm -f "$registry_log"
 log "done in $(( $(date +%s) - start ))s"

@@ -1,4 +1,5 @@
-// Long-running exactly-once verification (npm run verify:eos -- --records N --replicas R --kills K).
+// Long-running exactly-once verification (npm run verify:eos -- --records N --replicas R --kills K [--async]).
+// --async puts an asynchronous processor in front of the echo and the repartition topic.
 // Uses KASKADE_BOOTSTRAP_SERVERS, or starts a local broker. The last line states records, kills, duplicates and losses.
 import { parseArgs } from 'node:util';
 import { startKafka } from '@kaskade/testing';
@@ -9,6 +10,7 @@ const { values } = parseArgs({
     records: { type: 'string', default: '100000' },
     replicas: { type: 'string', default: '3' },
     kills: { type: 'string', default: '10' },
+    async: { type: 'boolean', default: false },
   },
 });
 const configured = process.env['KASKADE_BOOTSTRAP_SERVERS'];
@@ -20,6 +22,7 @@ try {
     records: Number(values.records),
     replicas: Number(values.replicas),
     kills: Number(values.kills),
+    asyncStage: values.async,
     log: (line) => console.log(line),
   });
   for (const e of result.errors) console.log(`[verify] ERROR ${e}`);

@@ -1,19 +1,20 @@
 // One processing replica of the exactly-once verification, as its own process:
-//   node --conditions=kaskade-source --import tsx test/eos/eos-replica.ts <bootstrap> <applicationId> <instanceId> <stateDir> <topicPrefix>
+//   node --conditions=kaskade-source --import tsx test/eos/eos-replica.ts <bootstrap> <applicationId> <instanceId> <stateDir> <topicPrefix> [async]
 // The instance id is stable across restarts, so a restarted replica fences its own zombie transaction at once.
 import { KafkaStreams } from '@kaskade/core';
 import { eosTopology } from './eos-topology.js';
 
-const [bootstrapServers, applicationId, instanceId, stateDir, prefix] = process.argv.slice(2) as [
+const [bootstrapServers, applicationId, instanceId, stateDir, prefix, stage] = process.argv.slice(2) as [
   string,
   string,
   string,
   string,
   string,
+  string | undefined,
 ];
 const say = (event: object) => process.stdout.write(`${JSON.stringify({ pid: process.pid, instanceId, ...event })}\n`);
 const streams = new KafkaStreams(
-  eosTopology((t) => `${prefix}-${t}`),
+  eosTopology((t) => `${prefix}-${t}`, { asyncStage: stage === 'async' }),
   {
     applicationId,
     bootstrapServers,

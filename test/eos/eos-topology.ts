@@ -2,8 +2,11 @@
 //   data ──► echo                                   (a copy of every input record)
 //   data ──► <app>-data-repartition ──► per-key aggregate ──► sum, min, max, cnt
 // The aggregate keeps { sum, min, max, count } per key in one logged store and forwards each to its own topic.
+// With `asyncStage`, every input record first passes an asynchronous processor (a call of 0-4 ms, 20 at a time per
+// task) before the echo and the repartition topic: in-flight calls run across commits and are lost with SIGKILL.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KeyValueStore, ProcessorContext, Record } from '@kaskade/processor-api';
-import { Serdes, Topology } from '@kaskade/core';
+import { Serdes, Topology, asyncProcessor } from '@kaskade/core';
 import { Stores } from '@kaskade/state-store';
 
 export const EOS_TOPICS = ['data', 'echo', 'sum', 'min', 'max', 'cnt'] as const;
@@ -16,14 +19,28 @@ interface Aggregate {
   count: number;
 }
 
-export function eosTopology(topic: (name: EosTopic) => string): Topology {
+export function eosTopology(topic: (name: EosTopic) => string, options: { asyncStage?: boolean } = {}): Topology {
   const S = Serdes.String();
   const I = Serdes.Int64();
-  return new Topology()
+  const t = new Topology()
     .addInternalTopic('data-repartition')
-    .addSource('data', topic('data'), { keySerde: S, valueSerde: I })
-    .addSink('echo', topic('echo'), { keySerde: S, valueSerde: I }, 'data')
-    .addSink('to-repartition', 'data-repartition', { keySerde: S, valueSerde: I }, 'data')
+    .addSource('data', topic('data'), { keySerde: S, valueSerde: I });
+  const head = options.asyncStage ? 'async-stage' : 'data';
+  if (options.asyncStage) {
+    const call = asyncProcessor<string, number, string, number>(
+      () => ({
+        process: async (r) => {
+          await sleep(Math.floor(Math.random() * 5));
+          return [r];
+        },
+      }),
+      { concurrency: 20 },
+    );
+    t.addProcessor('async-stage', call, 'data');
+  }
+  return t
+    .addSink('echo', topic('echo'), { keySerde: S, valueSerde: I }, head)
+    .addSink('to-repartition', 'data-repartition', { keySerde: S, valueSerde: I }, head)
     .addSource('from-repartition', 'data-repartition', { keySerde: S, valueSerde: I })
     .addProcessor(
       'aggregate',

@@ -21,6 +21,8 @@ export interface EosVerificationOptions {
   readonly kills: number;
   readonly partitions?: number;
   readonly keys?: number;
+  /** Puts an asynchronous processor in front of the echo and the repartition topic (see eos-topology.ts). */
+  readonly asyncStage?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -87,6 +89,7 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
         r.instanceId,
         r.stateDir,
         id,
+        ...(options.asyncStage ? ['async'] : []),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );

@@ -69,6 +69,7 @@ export type {
 
 // Runtime
 export { KafkaStreams } from './runtime/kafka-streams.js';
+export { asyncProcessor } from './runtime/async/async-processor.js';
 export type { StreamsMetrics, KafkaStreamsOptions } from './runtime/kafka-streams.js';
 export type { StreamsState, StateChange } from './runtime/streams-state.js';
 export { QueryableStoreTypes } from './runtime/queryable-store-types.js';

@@ -38,6 +38,8 @@ export type { TopicPlan } from './topology/internal-topic-planner.js';
 // Runtime internals shared with @kaskade/testing's TopologyTestDriver (same task code, no broker)
 export { StreamTask } from './runtime/stream-task.js';
 export { changelogTopicName } from '@kaskade/state-store/internal';
+export { AsyncFlowControl } from './runtime/async/async-flow-control.js';
+export { resolveAsyncOptions } from './runtime/async/resolved-async-options.js';
 export type { TaskEnvironment } from './runtime/task-environment.js';
 export type { RecordCollector } from './runtime/record-collector.js';
 

@@ -7,7 +7,10 @@ export { StreamsBuilder } from './streams-builder.js';
 export type { KStream } from './kstream.js';
 export type { KTable } from './ktable.js';
 export type { BranchedKStream } from './branched-kstream.js';
+export type { CogroupedKStream } from './cogrouped-kstream.js';
 export type { KGroupedStream } from './kgrouped-stream.js';
+export type { SessionWindowedCogroupedKStream } from './session-windowed-cogrouped-kstream.js';
+export type { TimeWindowedCogroupedKStream } from './time-windowed-cogrouped-kstream.js';
 export type { KGroupedTable } from './kgrouped-table.js';
 export type { TimeWindowedKStream } from './time-windowed-kstream.js';
 export type { SessionWindowedKStream } from './session-windowed-kstream.js';
@@ -24,6 +27,7 @@ export type {
   Merger,
   ForeachAction,
 } from './functions.js';
+export type { AsyncPredicate, AsyncValueMapper } from './async-functions.js';
 
 // Parameter objects
 export { Named } from './named.js';
@@ -40,6 +44,7 @@ export { Suppressed } from './suppressed.js';
 export { BufferConfig } from './buffer-config.js';
 export type { BufferFullStrategy } from './buffer-config.js';
 export { EmitStrategy } from './emit-strategy.js';
+export type { WindowCloseOptions } from './emit-strategy.js';
 
 // Windows
 export { TimeWindows } from './time-windows.js';

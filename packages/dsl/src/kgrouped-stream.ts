@@ -1,3 +1,4 @@
+import type { CogroupedKStream } from './cogrouped-kstream.js';
 import type { Aggregator, Initializer, Reducer } from './functions.js';
 import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
@@ -30,6 +31,11 @@ export interface KGroupedStream<K, V> {
     named?: Named | Materialized<K, VA>,
     materialized?: Materialized<K, VA>,
   ): KTable<K, VA>;
+  /**
+   * Starts a cogrouped aggregation: this stream's values folded by `aggregator`, other grouped streams added with
+   * `CogroupedKStream.cogroup`, the aggregation made by its `aggregate(initializer)`.
+   */
+  cogroup<VOut>(aggregator: Aggregator<K, V, VOut>): CogroupedKStream<K, VOut>;
   /** Aggregates per key and time window (tumbling, hopping or sliding). */
   windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   /** Aggregates per key and session. */

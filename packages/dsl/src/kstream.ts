@@ -1,10 +1,12 @@
 import type {
+  AsyncProcessingOptions,
   FixedKeyProcessorSupplier,
   FixedKeyProcessor,
   KeyValue,
   ProcessorSupplierLike,
 } from '@kaskade/processor-api';
 import type { TopicNameExtractor } from '@kaskade/core';
+import type { AsyncPredicate, AsyncValueMapper } from './async-functions.js';
 import type { BranchedKStream } from './branched-kstream.js';
 import type { ForeachAction, KeyValueMapper, Predicate, ValueJoiner, ValueMapper } from './functions.js';
 import type { Grouped } from './grouped.js';
@@ -37,16 +39,45 @@ import type { StreamJoined } from './stream-joined.js';
 export interface KStream<K, V> {
   /** Keeps the records for which `predicate` is true. */
   filter(predicate: Predicate<K, V>, named?: Named): KStream<K, V>;
+  /**
+   * Keeps the records for which the asynchronous `predicate` resolves to true. Same key, one call at a time per key,
+   * up to `options.concurrency` calls per task; see `asyncProcessor` in `@kaskade/core` for the guarantees.
+   */
+  filterAsync(predicate: AsyncPredicate<K, V>, options?: AsyncProcessingOptions, named?: Named): KStream<K, V>;
   /** Keeps the records for which `predicate` is false. */
   filterNot(predicate: Predicate<K, V>, named?: Named): KStream<K, V>;
   /** A new key and value per record (marks the stream for repartitioning). */
   map<KR, VR>(mapper: KeyValueMapper<K, V, KeyValue<KR, VR>>, named?: Named): KStream<KR, VR>;
   /** A new value per record; the key stays, so no repartitioning. */
   mapValues<VR>(mapper: ValueMapper<V, VR, K>, named?: Named): KStream<K, VR>;
+  /**
+   * A new value per record from an asynchronous call (a lookup, an HTTP request). Results leave in per-key input order;
+   * different keys run concurrently up to `options.concurrency` per task; failures after `options.retries` go to the
+   * processing exception handler.
+   *
+   * ```ts
+   * orders.mapValuesAsync(async (order, _id, { signal }) => ({ ...order, customer: await lookup(order, signal) }), {
+   *   concurrency: 100,
+   *   timeoutMs: 2_000,
+   *   retries: 3,
+   * });
+   * ```
+   */
+  mapValuesAsync<VR>(
+    mapper: AsyncValueMapper<V, VR, K>,
+    options?: AsyncProcessingOptions,
+    named?: Named,
+  ): KStream<K, VR>;
   /** Zero or more records per record (marks the stream for repartitioning). */
   flatMap<KR, VR>(mapper: KeyValueMapper<K, V, Iterable<KeyValue<KR, VR>>>, named?: Named): KStream<KR, VR>;
   /** Zero or more values per record, same key. */
   flatMapValues<VR>(mapper: ValueMapper<V, Iterable<VR>, K>, named?: Named): KStream<K, VR>;
+  /** Zero or more values per record from an asynchronous call, same key; see {@link mapValuesAsync}. */
+  flatMapValuesAsync<VR>(
+    mapper: AsyncValueMapper<V, Iterable<VR>, K>,
+    options?: AsyncProcessingOptions,
+    named?: Named,
+  ): KStream<K, VR>;
   /** A new key per record (marks the stream for repartitioning). */
   selectKey<KR>(mapper: KeyValueMapper<K, V, KR>, named?: Named): KStream<KR, V>;
   /** Calls `action` for each record and passes the record on. */

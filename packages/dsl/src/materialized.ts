@@ -25,6 +25,7 @@ interface MaterializedProps<K, V> {
   readonly logConfig: Readonly<{ [key: string]: string }>;
   readonly cachingEnabled: boolean;
   readonly retentionMs?: number | undefined;
+  readonly ttlMs?: number | undefined;
 }
 
 const DEFAULTS: MaterializedProps<never, never> = Object.freeze({
@@ -71,11 +72,16 @@ export class Materialized<K, V> {
   readonly cachingEnabled: boolean;
   /** @internal */
   readonly retentionMs: number | undefined;
+  /** @internal */
+  readonly ttlMs: number | undefined;
 
   private constructor(props: MaterializedProps<K, V>) {
     if (props.storeName !== undefined) checkName(props.storeName, 'Materialized store');
     if (props.retentionMs !== undefined && !(Number.isSafeInteger(props.retentionMs) && props.retentionMs >= 0)) {
       throw new TopologyError(`Materialized retention must be an integer >= 0 (ms), got ${props.retentionMs}`);
+    }
+    if (props.ttlMs !== undefined && !(Number.isSafeInteger(props.ttlMs) && props.ttlMs > 0)) {
+      throw new TopologyError(`Materialized TTL must be an integer > 0 (ms), got ${String(props.ttlMs)}`);
     }
     this.storeName = props.storeName;
     this.storeSupplier = props.storeSupplier;
@@ -86,6 +92,7 @@ export class Materialized<K, V> {
     this.logConfig = props.logConfig;
     this.cachingEnabled = props.cachingEnabled;
     this.retentionMs = props.retentionMs;
+    this.ttlMs = props.ttlMs;
     Object.freeze(this);
   }
 
@@ -147,6 +154,20 @@ export class Materialized<K, V> {
     return new Materialized<K, V>({ ...this.#props(), retentionMs });
   }
 
+  /**
+   * Expires a key of a key-value store (a table or a non-windowed aggregation) once it has not been written for
+   * `ttlMs` of stream time: it reads as absent (an aggregation starts the key afresh) and is deleted with a tombstone
+   * in the changelog, so replicas and restored stores agree. Stream time, so a replay expires the same keys; window
+   * and session stores refuse it (they expire by retention). See `TimestampedKeyValueStoreBuilder.withTtl`.
+   *
+   * ```ts
+   * clicks.groupByKey().count(Materialized.as('recent-clicks').withTtl(24 * 3_600_000));
+   * ```
+   */
+  withTtl(ttlMs: number): Materialized<K, V> {
+    return new Materialized<K, V>({ ...this.#props(), ttlMs });
+  }
+
   /** LMDB on disk (default) or memory; ignored when a store supplier was given. */
   withStoreType(storeType: MaterializedStoreType): Materialized<K, V> {
     return new Materialized<K, V>({ ...this.#props(), storeType });
@@ -163,6 +184,7 @@ export class Materialized<K, V> {
       logConfig: this.logConfig,
       cachingEnabled: this.cachingEnabled,
       retentionMs: this.retentionMs,
+      ttlMs: this.ttlMs,
     };
   }
 }

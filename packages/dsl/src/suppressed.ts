@@ -1,5 +1,6 @@
 import { TopologyError } from '@kaskade/processor-api';
 import type { BufferConfig } from './buffer-config.js';
+import { checkWallClockInterval, DEFAULT_WALL_CLOCK_CHECK_MS } from './emit-strategy.js';
 import { checkName } from './named.js';
 
 interface SuppressedProps {
@@ -9,6 +10,7 @@ interface SuppressedProps {
   readonly name?: string | undefined;
   readonly loggingEnabled: boolean;
   readonly logConfig: Readonly<{ [key: string]: string }>;
+  readonly wallClockCheckMs?: number | undefined;
 }
 
 /**
@@ -37,6 +39,8 @@ export class Suppressed {
   readonly loggingEnabled: boolean;
   /** @internal */
   readonly logConfig: Readonly<{ [key: string]: string }>;
+  /** `withWallClockClose`: windows also close on the wall clock, checked this often (ms). @internal */
+  readonly wallClockCheckMs: number | undefined;
 
   private constructor(props: SuppressedProps) {
     if (props.name !== undefined) checkName(props.name, 'Suppressed');
@@ -46,6 +50,7 @@ export class Suppressed {
     this.name = props.name;
     this.loggingEnabled = props.loggingEnabled;
     this.logConfig = props.logConfig;
+    this.wallClockCheckMs = props.wallClockCheckMs;
     Object.freeze(this);
   }
 
@@ -82,6 +87,20 @@ export class Suppressed {
     });
   }
 
+  /**
+   * `untilWindowCloses` only: a window also closes once wall-clock time passes its end + grace, checked every
+   * `checkIntervalMs` (default 1000), so the final result of a quiet partition is not held back until the next record.
+   * Record timestamps must be wall-clock times. A later update of a window closed this way is dropped (counted as
+   * `window-closed`), so each window still has one final result.
+   */
+  withWallClockClose(checkIntervalMs: number = DEFAULT_WALL_CLOCK_CHECK_MS): Suppressed {
+    if (this.kind !== 'until-window-closes') {
+      throw new TopologyError('Suppressed.withWallClockClose applies to untilWindowCloses, not untilTimeLimit');
+    }
+    checkWallClockInterval(checkIntervalMs, 'Suppressed.withWallClockClose');
+    return new Suppressed({ ...this.#props(), wallClockCheckMs: checkIntervalMs });
+  }
+
   /** Names the suppression processor; its buffer store is `<name>-store`. */
   withName(name: string): Suppressed {
     return new Suppressed({ ...this.#props(), name });
@@ -104,6 +123,7 @@ export class Suppressed {
       name: this.name,
       loggingEnabled: this.loggingEnabled,
       logConfig: this.logConfig,
+      wallClockCheckMs: this.wallClockCheckMs,
     };
   }
 }

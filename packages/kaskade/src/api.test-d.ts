@@ -54,6 +54,26 @@ describe('DSL inference', () => {
     ).toEqualTypeOf<KTable<Windowed<string>, number>>();
   });
 
+  it("should type each cogrouped stream's aggregator by its own values and key the result like the grouping", () => {
+    const co = clicks
+      .groupByKey()
+      .cogroup<number>((_k, click, total) => total + click.ms)
+      .cogroup(words.groupByKey(), (_k, word, total) => {
+        expectTypeOf(word).toEqualTypeOf<string>();
+        return total + word.length;
+      });
+    expectTypeOf(co.aggregate(() => 0)).toEqualTypeOf<KTable<string, number>>();
+    expectTypeOf(co.windowedBy(TimeWindows.ofSizeWithNoGrace(60_000)).aggregate(() => 0)).toEqualTypeOf<
+      KTable<Windowed<string>, number>
+    >();
+    expectTypeOf(
+      co.windowedBy(SessionWindows.ofInactivityGapWithNoGrace(1_000)).aggregate(
+        () => 0,
+        (_k, a, b) => a + b,
+      ),
+    ).toEqualTypeOf<KTable<Windowed<string>, number>>();
+  });
+
   it('should type the parameters of joiners from both sides', () => {
     const windows = JoinWindows.ofTimeDifferenceWithNoGrace(1_000);
     const joined = words.join(

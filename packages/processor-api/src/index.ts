@@ -19,6 +19,13 @@ export type {
   ConnectedStoreProvider,
 } from './processor.js';
 export type { ProcessorContext, FixedKeyProcessorContext } from './processor-context.js';
+export type {
+  AsyncProcessor,
+  AsyncProcessorSupplier,
+  AsyncAttempt,
+  AsyncBackoff,
+  AsyncProcessingOptions,
+} from './async-processor.js';
 export type { StateStore } from './store/state-store.js';
 export type { KeyValue, KeyValueIterator } from './store/key-value.js';
 export type {
@@ -45,3 +52,4 @@ export {
   IllegalStateError,
 } from './errors/streams-error.js';
 export type { ErrorContext, StreamsErrorOptions } from './errors/streams-error.js';
+export { AsyncProcessingError } from './errors/async-processing-error.js';

@@ -11,6 +11,8 @@ export interface BuilderSettings {
   readonly logging: boolean;
   readonly logConfig: Readonly<{ [key: string]: string }>;
   readonly caching: boolean;
+  /** Time to live of key-value entries in stream time (TimestampedKeyValueStoreBuilder.withTtl). */
+  readonly ttlMs?: number | undefined;
 }
 
 /** Logging on (with the default topic configs), caching off: the defaults of Kafka Streams' store builders. */
@@ -47,6 +49,16 @@ export abstract class AbstractStoreBuilder<T extends StateStore> implements Stor
 
   get logConfig(): Readonly<{ [key: string]: string }> {
     return this.#settings.logConfig;
+  }
+
+  /** The entries' time to live in stream time, if set (`withTtl`). */
+  get ttlMs(): number | undefined {
+    return this.#settings.ttlMs;
+  }
+
+  /** A new builder like this one, with a time to live (checked by the subclass that offers it). */
+  protected withTtlSetting(ttlMs: number): this {
+    return this.withSettings({ ...this.#settings, ttlMs });
   }
 
   get cachingEnabled(): boolean {

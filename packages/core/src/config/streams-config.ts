@@ -49,6 +49,11 @@ export interface StreamsConfig {
   /** How long one poll waits for records when none are buffered, in ms. Default: 100. */
   readonly pollMs: number;
   /**
+   * How long a rebalance or `close()` waits for asynchronous operators' in-flight calls before giving them up (their
+   * records are not committed; the next owner processes them), in ms. Default: 10 000.
+   */
+  readonly asyncDrainTimeoutMs: number;
+  /**
    * The key serde of sources, sinks and stores that name none. Default: `Serdes.Bytes()` (Kafka Streams has no default;
    * bytes pass through whatever arrives, and a non-Buffer key fails clearly at the sink).
    */

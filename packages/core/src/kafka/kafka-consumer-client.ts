@@ -222,6 +222,11 @@ export class KafkaConsumerClient {
     if (partitions.length) this.#consumer.resume(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
   }
 
+  /** How long the next `consume` waits for a first message (asynchronous work in flight polls briefly). */
+  setPollTimeout(ms: number): void {
+    this.#consumer.setDefaultConsumeTimeout(ms);
+  }
+
   /** The consumer's position (next offset to fetch) in a partition, or undefined when it has none yet. */
   position(topic: string, partition: number): number | undefined {
     const p = this.#consumer.position([{ topic, partition }])[0];

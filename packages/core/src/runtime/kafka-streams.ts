@@ -213,6 +213,7 @@ export class KafkaStreams {
       await this.#loop?.catch(() => undefined);
       if (!failed && !this.#error && this.#thread) {
         try {
+          await this.#thread.settleAsync(this.#thread.tasks.all());
           await this.#thread.committer.commit();
         } catch (e) {
           this.config.logger.error(`commit on close failed: ${(e as Error).message}`, { error: e });
@@ -251,6 +252,7 @@ export class KafkaStreams {
     this.#paused = false;
     const consumer = this.#thread?.consumer;
     if (consumer?.connected) consumer.resume(consumer.assignments());
+    this.#thread?.asyncFlow?.resumedAll(); // tasks still full are paused again after the next batch
     this.config.logger.info('processing resumed');
   }
 

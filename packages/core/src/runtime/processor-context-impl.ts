@@ -9,6 +9,7 @@ import type {
   StateStore,
   TaskId,
 } from '@kaskade/processor-api';
+import { AsyncTaskRunner } from './async/async-task-runner.js';
 import type { RuntimeNode } from './runtime-nodes.js';
 import type { StreamTask } from './stream-task.js';
 
@@ -93,5 +94,19 @@ export class ProcessorContextImpl implements ProcessorContext<unknown, unknown> 
 
   appConfigs(): Readonly<{ [key: string]: unknown }> {
     return this.#task.env.appConfigs;
+  }
+
+  /** The node this context belongs to (asynchronous processors name themselves with it). */
+  get nodeName(): string {
+    return this.#node.name;
+  }
+
+  /** The task's asynchronous runner, made on first use: only topologies with asynchronous operators have one. */
+  asyncRunner(): AsyncTaskRunner {
+    const task = this.#task;
+    return (task.asyncRunner ??= new AsyncTaskRunner(
+      task,
+      task.env.appConfigs['processingGuarantee'] === 'exactly_once_v2',
+    ));
   }
 }

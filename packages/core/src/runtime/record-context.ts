@@ -1,4 +1,5 @@
 import type { RecordMetadata } from '@kaskade/processor-api';
+import type { ConsumedMessage } from '../kafka/kafka-types.js';
 
 /**
  * Where the record being processed came from, and which node has it now: one per task, updated as records and
@@ -16,6 +17,8 @@ export class RecordContext {
   offset = -1;
   /** Timestamp of the record being processed, or stream time in a punctuation. */
   timestamp = -1;
+  /** The raw input message (asynchronous work keeps it for the processing exception handler and dead letters). */
+  message: ConsumedMessage | undefined = undefined;
 
   /** Topic, partition and offset of the input record, or null in a punctuation. */
   metadata(): RecordMetadata | null {

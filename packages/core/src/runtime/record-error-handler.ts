@@ -76,11 +76,15 @@ export class RecordErrorHandler {
     );
   }
 
-  /** A processor failed on the record: asks the processing exception handler; throws when it says FAIL. */
-  handleProcessingError(m: ConsumedMessage, headers: Headers, e: unknown): void {
+  /**
+   * A processor failed on the record: asks the processing exception handler; throws when it says FAIL. `userError`:
+   * the failure of an asynchronous call (an `AsyncProcessingError`), which the handler sees although it is a
+   * `StreamsError`.
+   */
+  handleProcessingError(m: ConsumedMessage, headers: Headers, e: unknown, userError = false): void {
     const error = e instanceof Error ? e : new Error(String(e));
     const nodeName = this.context.nodeName;
-    if (error instanceof StreamsError && !(error instanceof SerializationError)) {
+    if (!userError && error instanceof StreamsError && !(error instanceof SerializationError)) {
       // Errors of the framework itself (a missing store, a closed store) are not the record's fault.
       throw error;
     }

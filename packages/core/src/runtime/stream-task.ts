@@ -12,6 +12,7 @@ import { TaskStateManager, changelogTopicName } from '@kaskade/state-store/inter
 import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { Topology } from '../topology/topology.js';
 import type { Subtopology } from '../topology/subtopology.js';
+import type { AsyncTaskRunner } from './async/async-task-runner.js';
 import { RecordContext } from './record-context.js';
 import { RecordErrorHandler } from './record-error-handler.js';
 import { RecordDeserializer } from './record-deserializer.js';
@@ -51,6 +52,8 @@ export class StreamTask {
   /** Drop counters as of the last commit, restored when uncommitted work is dropped. */
   #droppedAtCommit: { count: number; byReason: ReadonlyMap<string, number> } = { count: 0, byReason: new Map() };
   #closed = false;
+  /** Asynchronous operators' work, made by the first one's context; undefined in topologies without them. */
+  asyncRunner: AsyncTaskRunner | undefined;
 
   /** Largest timestamp processed; never goes backwards. */
   streamTime = -1;
@@ -161,7 +164,9 @@ export class StreamTask {
     let taken = 0;
     const queues = this.queues;
     const single = queues.length === 1 ? queues[0]! : undefined;
+    this.asyncRunner?.applyCompletions();
     while (taken < max) {
+      if (this.asyncRunner?.saturated) break;
       let q: RecordQueue | undefined;
       if (single) {
         if (!single.hasHead()) break;
@@ -225,7 +230,7 @@ export class StreamTask {
     for (const q of this.queues) {
       if (q.committableOffset >= 0) out.push({ topic: q.topic, partition: q.partition, offset: q.committableOffset });
     }
-    return out;
+    return this.asyncRunner ? this.asyncRunner.holdBack(out) : out; // never past unfinished asynchronous work
   }
 
   /** First half of a commit: push cached store writes into the write buffers and the changelog. */
@@ -261,6 +266,7 @@ export class StreamTask {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.asyncRunner?.abandon(); // its records were not committed: the next owner processes them
     let first: unknown;
     for (const node of this.#nodes.values()) {
       try {
@@ -271,6 +277,11 @@ export class StreamTask {
     }
     this.#stateManager?.close();
     if (first) throw first;
+  }
+
+  /** See {@link AsyncTaskHost.handleProcessingFailure}. */
+  handleProcessingFailure(m: ConsumedMessage, headers: Headers, error: unknown, userError: boolean): void {
+    this.#errors.handleProcessingError(m, headers, error, userError);
   }
 
   // ---- internals ----
@@ -348,6 +359,7 @@ export class StreamTask {
     context.partition = q.partition;
     context.offset = m.offset;
     context.timestamp = ts;
+    context.message = m;
     const source = q.deserializer.source;
     context.nodeName = source.name;
     try {

@@ -5,6 +5,8 @@ import type { ControlApplier } from '../control/control-applier.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { ClientDiagnostics } from '../kafka/client-diagnostics.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import { AsyncFlowControl } from './async/async-flow-control.js';
+import type { StreamTask } from './stream-task.js';
 import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
 import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
@@ -72,6 +74,8 @@ export class StreamThread {
   #stopRequested = false;
   #stopped = false;
   #shutdown: Promise<void> | undefined;
+  /** Backpressure and polling for asynchronous operators: made when the first task with one runs. */
+  #asyncFlow: AsyncFlowControl | undefined;
 
   constructor(options: StreamThreadOptions) {
     const cfg = options.config;
@@ -165,6 +169,8 @@ export class StreamThread {
       lastStoreOpenMs: () => this.#restorer.lastStoreOpenMs,
       isPaused: () => host.isPaused(),
       control: () => host.control(),
+      asyncFlow: () => this.#asyncFlow,
+      settleAsync: (tasks) => this.settleAsync(tasks),
     });
   }
 
@@ -229,10 +235,14 @@ export class StreamThread {
             counters.batches++;
           }
         }
+        if (this.#asyncFlow || (this.#asyncFlow = this.#newAsyncFlow())) {
+          this.#asyncFlow.afterBatch(this.tasks.all(), consumer, host.isPaused());
+        }
         collector.throwIfFailed();
         if (collector.backlogged) await collector.drain();
         if (commitRequested || now - committer.lastCommitMs >= cfg.commitIntervalMs) {
           const started = counters ? performance.now() : 0;
+          await this.#asyncFlow?.beforeCommit(this.tasks.all());
           await committer.commit();
           counters?.commitDone((performance.now() - started) / 1000);
         }
@@ -300,6 +310,25 @@ export class StreamThread {
       ...(obs ? { onStatistics: obs.statistics.onProducerStats } : {}),
     };
     return this.#options.producerFactory?.(options) ?? new KafkaProducerClient(options);
+  }
+
+  /** The asynchronous operators' flow control, once a task has one. */
+  get asyncFlow(): AsyncFlowControl | undefined {
+    return this.#asyncFlow;
+  }
+
+  /** Before a commit that gives tasks up (rebalance, close): lets their asynchronous calls finish, up to the timeout. */
+  async settleAsync(tasks: readonly StreamTask[]): Promise<void> {
+    if (this.#asyncFlow === undefined) return;
+    // Results forwarded while settling are sent: under exactly-once, into the transaction this commit closes.
+    if (this.producer.exactlyOnce) await this.committer.ensureTransaction();
+    await AsyncFlowControl.drain(tasks, this.#config.asyncDrainTimeoutMs, this.#config.logger);
+  }
+
+  /** Made once a task has an asynchronous operator (a loop over the tasks per batch until then, none after). */
+  #newAsyncFlow(): AsyncFlowControl | undefined {
+    if (!this.tasks.all().some((t) => t.asyncRunner !== undefined)) return undefined;
+    return new AsyncFlowControl(this.#options.topology, this.#config.pollMs, this.producer.exactlyOnce);
   }
 
   /** One batch; a transient consume error (a broker restarting, a leader moving) is logged and gives no records. */

@@ -3,6 +3,7 @@ import type { ControlApplier } from '../control/control-applier.js';
 import type { KafkaConsumerClient, RebalanceEvent } from '../kafka/kafka-consumer-client.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { CommitCoordinator } from './commit-coordinator.js';
+import type { AsyncFlowControl } from './async/async-flow-control.js';
 import { RebalanceTimer } from './rebalance-timer.js';
 import { startOffsets } from './start-offsets.js';
 import type { StreamTask } from './stream-task.js';
@@ -22,6 +23,9 @@ export interface RebalanceListenerHost {
   lastStoreOpenMs(): number;
   isPaused(): boolean;
   control(): ControlApplier | undefined;
+  /** Asynchronous operators: backpressure state, and letting in-flight calls finish before a commit. */
+  asyncFlow(): AsyncFlowControl | undefined;
+  settleAsync(tasks: readonly StreamTask[]): Promise<void>;
 }
 
 /**
@@ -56,6 +60,7 @@ export class StreamsRebalanceListener {
     if (!event.lost && affected.length > 0) {
       // Commit before giving partitions up, so the next owner starts where this one stopped.
       const commitStart = Date.now();
+      await this.#host.settleAsync(affected);
       await committer.commit();
       this.#timer.revocationCommitted(Date.now() - commitStart);
     }
@@ -66,6 +71,7 @@ export class StreamsRebalanceListener {
     }
     consumer.unassign(event.partitions, event.protocol);
     committer.forget(event.partitions);
+    this.#host.asyncFlow()?.forget(event.partitions);
     this.#host.control()?.forget(event.partitions);
     this.#timer.waiting();
   }
@@ -105,6 +111,7 @@ export class StreamsRebalanceListener {
       consumer.assign(event.partitions, event.protocol);
     }
     if (this.#host.isPaused()) consumer.pause(event.partitions);
+    this.#host.asyncFlow()?.assigned(event.partitions, consumer, this.#host.isPaused());
     config.logger.info(`assigned ${event.partitions.length} partitions; active tasks: ${tasks.ids().join(', ')}`);
     this.#timer.assigned({
       arrivedAt,

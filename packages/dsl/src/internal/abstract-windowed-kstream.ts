@@ -72,6 +72,7 @@ export abstract class AbstractWindowedKStream<K, V, WS, W> {
     processor: (storeName: string) => ProcessorSupplier<K, V, Windowed<K>, Change<VA>>,
   ): KTable<Windowed<K>, VA> {
     const emitFinal = this.emitStrategyOrDefault?.type === 'on-window-close';
-    return this.aggregations.build({ ...args, store, processor, emitFinal });
+    const wallClockCheckMs = this.emitStrategyOrDefault?.wallClockCheckMs;
+    return this.aggregations.build({ ...args, store, processor, emitFinal, wallClockCheckMs });
   }
 }

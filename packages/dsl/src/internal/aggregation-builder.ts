@@ -2,11 +2,12 @@ import type { ProcessorSupplier, Serde } from '@kaskade/processor-api';
 import type { KTable } from '../ktable.js';
 import type { Named } from '../named.js';
 import type { AggregateStore } from './aggregate-store.js';
-import { erased } from './args.js';
+import { erased, nameOrGenerate } from './args.js';
 import type { AggregationArgs } from './args.js';
 import type { Change } from './change.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KTableImpl } from './ktable-impl.js';
+import { KStreamPassThrough } from './processors/kstream-pass-through.js';
 import { settingsOf } from './store-factory.js';
 
 /** Where a grouping's aggregations read from: a grouped stream (maybe repartitioned) or a re-grouped table. */
@@ -33,6 +34,8 @@ export interface AggregationSpec<K, VIn, KR, VA> extends AggregationArgs<K, VA> 
   readonly processor: (storeName: string) => ProcessorSupplier<K, VIn, KR, Change<VA>>;
   /** `EmitStrategy.onWindowClose()`: only a window's final result, once it closes. */
   readonly emitFinal?: boolean | undefined;
+  /** `EmitStrategy.onWindowClose({ wallClock: true })`: windows also close on the wall clock, checked this often. */
+  readonly wallClockCheckMs?: number | undefined;
 }
 
 /**
@@ -52,22 +55,100 @@ export class AggregationBuilder<K, VIn> {
   }
 
   build<KR, VA>(spec: AggregationSpec<K, VIn, KR, VA>): KTable<KR, VA> {
-    const builder = this.#input.builder;
-    const materialized = erased(spec.materialized);
-    const storeName = spec.materialized?.storeName ?? builder.newStoreName(spec.storePrefix ?? spec.prefix);
-    const keySerde = spec.materialized?.keySerde ?? this.#input.keySerde;
-    const { name, parent } = this.#input.connect(spec.named, spec.prefix, storeName, keySerde);
-    const storeKeySerde = keySerde ?? builder.defaultSerde<K>('key');
-    spec.store.add(builder, storeName, materialized, storeKeySerde, spec.valueSerde ?? builder.defaultSerde('value'));
-    builder.addProcessor(name, spec.processor(storeName), [parent], [storeName]);
-    const table = new KTableImpl<KR, VA>({
-      builder,
-      name,
-      valueSerde: spec.valueSerde,
-      storeName,
-      ...spec.store.table(storeName, keySerde, storeKeySerde),
-    });
+    const input = this.#input;
+    const store = nameStore(input.builder, spec, spec.storePrefix ?? spec.prefix, input.keySerde);
+    const { name, parent } = input.connect(spec.named, spec.prefix, store.storeName, store.keySerde);
+    addStore(input.builder, spec, store);
+    input.builder.addProcessor(name, spec.processor(store.storeName), [parent], [store.storeName]);
+    const table = resultTable(input.builder, spec, name, store);
     if (spec.emitFinal !== true) return table;
-    return table.suppressFinalResults(`${name}-emit-final`, `${storeName}-emit-final`, settingsOf(materialized));
+    const settings = settingsOf(erased(spec.materialized));
+    const bufferName = `${store.storeName}-emit-final`;
+    return table.suppressFinalResults(`${name}-emit-final`, bufferName, settings, spec.wallClockCheckMs);
   }
+}
+
+/** One grouped stream of a cogroup: the node it is read from, and its processor writing the shared store. */
+export interface CogroupedPart<K, KR, VA> {
+  /** The node the processor reads, after adding the repartition topic (named `topicName` unless grouped by name). */
+  readonly parent: (topicName: string) => string;
+  readonly processor: (storeName: string) => ProcessorSupplier<K, unknown, KR, Change<VA>>;
+}
+
+/** `CogroupedKStream.aggregate` (windowed or not): several grouped streams, one store, one result table. */
+export interface CogroupedAggregationSpec<K, KR, VA> extends AggregationArgs<K, VA> {
+  readonly builder: InternalStreamsBuilder;
+  readonly keySerde: Serde<K> | undefined;
+  readonly store: AggregateStore<K, KR, VA>;
+  readonly parts: readonly CogroupedPart<K, KR, VA>[];
+}
+
+/**
+ * Builds a cogrouped aggregation as Kafka Streams' CogroupedStreamAggregateBuilder does, in its naming order: the
+ * store, every repartition topic (named after the store unless the grouping is named), one processor per grouped
+ * stream (`<name>-cogroup-agg-<i>` or `COGROUPKSTREAM-AGGREGATE-<n>`), all writing the one store, then the merge node
+ * (`<name>-cogroup-merge` or `COGROUPKSTREAM-MERGE-<n>`) that passes their updates on as the result table.
+ *
+ * @see org.apache.kafka.streams.kstream.internals.CogroupedStreamAggregateBuilder
+ */
+export function buildCogroupedAggregation<K, KR, VA>(spec: CogroupedAggregationSpec<K, KR, VA>): KTable<KR, VA> {
+  const builder = spec.builder;
+  const store = nameStore(builder, spec, spec.prefix, spec.keySerde);
+  const parents = spec.parts.map((part) => part.parent(store.storeName));
+  addStore(builder, spec, store);
+  const named = spec.named?.name;
+  // A given name still takes the counter values, as in Kafka Streams (NamedInternal.suffixWithOrElseGet).
+  const names = spec.parts.map((part, i) => {
+    const generated = nameOrGenerate(builder, undefined, spec.prefix);
+    const name = named === undefined ? generated : `${named}-cogroup-agg-${i}`;
+    builder.addProcessor(name, part.processor(store.storeName), [parents[i]!], [store.storeName]);
+    return name;
+  });
+  const generated = nameOrGenerate(builder, undefined, 'COGROUPKSTREAM-MERGE-');
+  const mergeName = named === undefined ? generated : `${named}-cogroup-merge`;
+  builder.addProcessor(mergeName, new KStreamPassThrough(), names);
+  return resultTable(builder, spec, mergeName, store);
+}
+
+interface NamedStore<K> {
+  readonly storeName: string;
+  /** As known (undefined: the app default). */
+  readonly keySerde: Serde<K> | undefined;
+  /** The one the store is given. */
+  readonly storeKeySerde: Serde<K>;
+}
+
+function nameStore<K, VA>(
+  builder: InternalStreamsBuilder,
+  args: AggregationArgs<K, VA>,
+  prefix: string,
+  inputKeySerde: Serde<K> | undefined,
+): NamedStore<K> {
+  const storeName = args.materialized?.storeName ?? builder.newStoreName(prefix);
+  const keySerde = args.materialized?.keySerde ?? inputKeySerde;
+  return { storeName, keySerde, storeKeySerde: keySerde ?? builder.defaultSerde<K>('key') };
+}
+
+function addStore<K, KR, VA>(
+  builder: InternalStreamsBuilder,
+  spec: AggregationArgs<K, VA> & { readonly store: AggregateStore<K, KR, VA> },
+  store: NamedStore<K>,
+): void {
+  const valueSerde = spec.valueSerde ?? builder.defaultSerde<VA>('value');
+  spec.store.add(builder, store.storeName, erased(spec.materialized), store.storeKeySerde, valueSerde);
+}
+
+function resultTable<K, KR, VA>(
+  builder: InternalStreamsBuilder,
+  spec: AggregationArgs<K, VA> & { readonly store: AggregateStore<K, KR, VA> },
+  name: string,
+  store: NamedStore<K>,
+): KTableImpl<KR, VA> {
+  return new KTableImpl<KR, VA>({
+    builder,
+    name,
+    valueSerde: spec.valueSerde,
+    storeName: store.storeName,
+    ...spec.store.table(store.storeName, store.keySerde, store.storeKeySerde),
+  });
 }

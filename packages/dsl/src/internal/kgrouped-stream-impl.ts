@@ -2,6 +2,7 @@ import { TopologyError } from '@kaskade/processor-api';
 import type { Serde } from '@kaskade/processor-api';
 import { Serdes } from '@kaskade/core';
 import type { Aggregator, Initializer, Reducer } from '../functions.js';
+import type { CogroupedKStream } from '../cogrouped-kstream.js';
 import type { KGroupedStream } from '../kgrouped-stream.js';
 import type { KTable } from '../ktable.js';
 import type { Materialized } from '../materialized.js';
@@ -16,6 +17,7 @@ import { aggregating, counting, reducing } from './aggregate-functions.js';
 import { keyValueAggregateStore } from './aggregate-store.js';
 import { AggregationBuilder } from './aggregation-builder.js';
 import { aggregationArgs, nameOrGenerate } from './args.js';
+import { CogroupedKStreamImpl } from './cogrouped-kstream-impl.js';
 import type { AggregationArgs } from './args.js';
 import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { KStreamAggregate } from './processors/kstream-aggregate.js';
@@ -47,15 +49,22 @@ function groupedStreamAggregationBuilder<K, V>(props: GroupedStreamProps<K, V>):
     keySerde: props.keySerde,
     connect: (named, prefix, storeName) => {
       const name = nameOrGenerate(builder, named, prefix);
-      if (!props.repartitionRequired) return { name, parent: props.name };
-      const parent = builder.repartition({
-        parentName: props.name,
-        topicName: props.groupedName ?? storeName,
-        keySerde: props.keySerde,
-        valueSerde: props.valueSerde,
-      });
-      return { name, parent };
+      return { name, parent: groupedStreamParent(props, storeName) };
     },
+  });
+}
+
+/**
+ * The node a grouping's aggregation reads: the stream itself, or — when its key was changed — a repartition topic
+ * named after the grouping (`Grouped.as`) or else `topicName` (the aggregation's store).
+ */
+export function groupedStreamParent<K, V>(props: GroupedStreamProps<K, V>, topicName: string): string {
+  if (!props.repartitionRequired) return props.name;
+  return props.builder.repartition({
+    parentName: props.name,
+    topicName: props.groupedName ?? topicName,
+    keySerde: props.keySerde,
+    valueSerde: props.valueSerde,
   });
 }
 
@@ -90,6 +99,15 @@ export class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     }
     const args = aggregationArgs(first, second, 'aggregate', 'KSTREAM-AGGREGATE-');
     return this.#aggregate(args, aggregating(initializer, aggregator));
+  }
+
+  cogroup<VOut>(aggregator: Aggregator<K, V, VOut>): CogroupedKStream<K, VOut> {
+    return CogroupedKStreamImpl.of(this.#props, aggregator);
+  }
+
+  /** @internal What `CogroupedKStream.cogroup(other, …)` reads the other grouping with. */
+  internalProps(): GroupedStreamProps<K, V> {
+    return this.#props;
   }
 
   windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;

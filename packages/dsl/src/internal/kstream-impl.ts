@@ -24,6 +24,7 @@ import type { StreamJoined } from '../stream-joined.js';
 import { erased, nameOrGenerate } from './args.js';
 import { BranchedKStreamImpl } from './branched-kstream-impl.js';
 import { KGroupedStreamImpl } from './kgrouped-stream-impl.js';
+import { KStreamAsyncOperations } from './kstream-async-operations.js';
 import { KTableImpl } from './ktable-impl.js';
 import { KStreamFilter } from './processors/kstream-filter.js';
 import { KStreamFlatMap } from './processors/kstream-flat-map.js';
@@ -47,14 +48,14 @@ import { joinStreams } from './stream-stream-join.js';
  *
  * @see org.apache.kafka.streams.kstream.internals.KStreamImpl
  */
-export class KStreamImpl<K, V> implements KStream<K, V> {
+export class KStreamImpl<K, V> extends KStreamAsyncOperations<K, V> implements KStream<K, V> {
   readonly #props: StreamProps<K, V>;
 
   constructor(props: StreamProps<K, V>) {
+    super();
     this.#props = Object.freeze({ ...props });
   }
 
-  /** @internal The handle's state, for the other handles of this package. */
   internalProps(): StreamProps<K, V> {
     return this.#props;
   }

@@ -170,7 +170,8 @@ export class KTableImpl<K, V> implements KTable<K, V> {
           'Suppressed.untilWindowCloses needs the result of a windowed aggregation (windowedBy(...).count/reduce/aggregate)',
         );
       }
-      return this.#suppress(name, storeName, settings, this.#finalResultsSpec(suppressed.bufferConfig));
+      const spec = this.#finalResultsSpec(suppressed.bufferConfig, suppressed.wallClockCheckMs);
+      return this.#suppress(name, storeName, settings, spec);
     }
     return this.#suppress(name, storeName, settings, {
       bufferTime: (_key, recordTimestamp) => recordTimestamp,
@@ -181,16 +182,24 @@ export class KTableImpl<K, V> implements KTable<K, V> {
   }
 
   /** @internal EmitStrategy.onWindowClose: final results of a windowed aggregation. */
-  suppressFinalResults(name: string, storeName: string, settings: StoreSettings): KTable<K, V> {
+  suppressFinalResults(
+    name: string,
+    storeName: string,
+    settings: StoreSettings,
+    wallClockCheckMs: number | undefined,
+  ): KTable<K, V> {
     return this.#suppress(
       name,
       storeName,
       { ...settings, cachingEnabled: false, storeType: 'in-memory' },
-      this.#finalResultsSpec(BufferConfig.unbounded()),
+      this.#finalResultsSpec(BufferConfig.unbounded(), wallClockCheckMs),
     );
   }
 
-  #finalResultsSpec(bufferConfig: SuppressionSpec<K>['bufferConfig']): SuppressionSpec<K> {
+  #finalResultsSpec(
+    bufferConfig: SuppressionSpec<K>['bufferConfig'],
+    wallClockCheckMs: number | undefined,
+  ): SuppressionSpec<K> {
     const window = this.#props.window!;
     // A window's results are final once no record can update it any more: for time windows [start, end) once
     // end + grace <= stream time; session and sliding windows include their end and close one ms later.
@@ -200,6 +209,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       waitMs: window.graceMs,
       dropTombstones: true,
       bufferConfig,
+      wallClockCheckMs,
     };
   }
 

@@ -40,6 +40,16 @@ function configure<B extends Configurable<B>>(builder: B, settings: StoreSetting
   return b;
 }
 
+/** Window and session stores expire by retention; a TTL there is a mistake worth naming. */
+function refuseTtl(storeName: string, materialized: Materialized<unknown, unknown> | undefined, kind: string): void {
+  if (materialized?.ttlMs !== undefined) {
+    throw new TopologyError(
+      `store "${storeName}": Materialized.withTtl applies to key-value stores; a ${kind} store expires by retention (withRetention)`,
+      { context: { store: storeName } },
+    );
+  }
+}
+
 function wrongSupplier(storeName: string, expected: string, got: string): never {
   throw new TopologyError(`store "${storeName}" needs a ${expected} store supplier, got a ${got} one`, {
     context: { store: storeName },
@@ -61,7 +71,8 @@ export function addTimestampedKeyValueStore(
     (materialized?.storeType === 'in-memory'
       ? Stores.inMemoryKeyValueStore(storeName)
       : Stores.persistentKeyValueStore(storeName));
-  const b = Stores.timestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  const plain = Stores.timestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  const b = materialized?.ttlMs === undefined ? plain : plain.withTtl(materialized.ttlMs);
   builder.addStore(configure(b, settingsOf(materialized)) as unknown as StoreBuilder<StateStore>);
 }
 
@@ -91,6 +102,7 @@ export function addWindowStore(
   keySerde: Serde<unknown>,
   valueSerde: Serde<unknown>,
 ): void {
+  refuseTtl(storeName, materialized, 'window');
   const given = materialized?.storeSupplier;
   let supplier: WindowBytesStoreSupplier;
   if (given !== undefined) {
@@ -129,6 +141,7 @@ export function addSessionStore(
   keySerde: Serde<unknown>,
   valueSerde: Serde<unknown>,
 ): void {
+  refuseTtl(storeName, materialized, 'session');
   const given = materialized?.storeSupplier;
   let supplier: SessionBytesStoreSupplier;
   if (given !== undefined) {

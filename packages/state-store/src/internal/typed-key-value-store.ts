@@ -8,6 +8,7 @@ import { EMPTY_ITERATOR } from './raw-iterator.js';
 import type { StoreInitContext } from './store-context.js';
 import { MemoryTableBackend } from './table-backend.js';
 import type { TableConfig } from './table.js';
+import { TtlSweeper } from './ttl-sweeper.js';
 import { TypedStore } from './typed-store.js';
 
 export interface TypedKeyValueStoreOptions<K, V> {
@@ -18,6 +19,8 @@ export interface TypedKeyValueStoreOptions<K, V> {
   readonly caching: boolean;
   /** When set, values are ValueAndTimestamp and this gives their timestamp. */
   readonly timestampOf?: (value: V) => number;
+  /** Expires entries not written for this long in stream time (timestamped stores only; see TtlSweeper). */
+  readonly ttlMs?: number | undefined;
 }
 
 const identity = (bytes: Buffer): Buffer => bytes;
@@ -31,6 +34,7 @@ export class TypedKeyValueStore<K, V>
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
   readonly #timestampOf: ((value: V) => number) | undefined;
+  readonly #ttl: TtlSweeper | undefined;
   readonly #decodeKey = (entry: RawEntry): K => this.deserialize(this.#keySerde, entry.key, 'key');
   readonly #decodeValue = (entry: RawEntry): V => this.deserialize(this.#valueSerde, entry.value, 'value');
   protected readonly toChangelogKey = identity;
@@ -47,6 +51,7 @@ export class TypedKeyValueStore<K, V>
     this.#keySerde = options.keySerde;
     this.#valueSerde = options.valueSerde;
     this.#timestampOf = options.timestampOf;
+    this.#ttl = options.ttlMs === undefined ? undefined : new TtlSweeper(options.ttlMs);
   }
 
   protected createBytesStore(context: StoreInitContext, config: TableConfig): KeyValueBytesStore {
@@ -58,6 +63,7 @@ export class TypedKeyValueStore<K, V>
     const bytes = this.bytes();
     this.checkKey(key);
     const value = bytes.get(this.serialize(this.#keySerde, key, 'key'));
+    if (value !== undefined && this.#ttl?.isExpired(value, this.streamTimeMs()) === true) return undefined;
     return value === undefined ? undefined : this.deserialize(this.#valueSerde, value, 'value');
   }
 
@@ -72,6 +78,7 @@ export class TypedKeyValueStore<K, V>
     }
     const timestamp = this.#timestampOf === undefined ? this.recordTimestampMs() : this.#timestampOf(value);
     bytes.put(keyBytes, this.serialize(this.#valueSerde, value, 'value'), timestamp);
+    this.#ttl?.afterWrite(bytes, this.streamTimeMs());
   }
 
   putIfAbsent(key: K, value: V): V | undefined {
@@ -141,7 +148,8 @@ export class TypedKeyValueStore<K, V>
     return this.#iterator(source);
   }
 
-  #iterator(source: RawIterator): KeyValueIterator<K, V> {
+  #iterator(raw: RawIterator): KeyValueIterator<K, V> {
+    const source = this.#ttl === undefined ? raw : this.#ttl.unexpired(raw, this.streamTimeMs());
     return this.iterators.create(source, this.#decodeKey, this.#decodeValue);
   }
 }

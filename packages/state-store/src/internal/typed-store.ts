@@ -27,6 +27,7 @@ export abstract class TypedStore<B extends BytesStore> implements InitializableS
   /** Topic name handed to serdes. */
   protected topic = '';
   protected recordTimestampMs: () => number = () => 0;
+  protected streamTimeMs: () => number = () => 0;
   #bytes: B | undefined;
   #config: TableConfig | undefined;
   #closed = false;
@@ -48,6 +49,7 @@ export abstract class TypedStore<B extends BytesStore> implements InitializableS
     }
     this.topic = context.serdeTopic;
     this.recordTimestampMs = context.recordTimestampMs;
+    this.streamTimeMs = context.streamTimeMs;
     const caching = this.options.caching && this.cachingSupported();
     if (this.options.caching && !caching) {
       context.log(`store "${this.name}": caching is not supported with retained duplicates and is disabled`);

@@ -130,6 +130,49 @@ export class TopologyTestDriver {
     this.#drainAndCommit();
   }
 
+  /**
+   * Waits until the asynchronous operators of the topology have finished every record piped so far, forwarding their
+   * results (and whatever those cause downstream) as they arrive, as the runtime's loop does. Rejects with an
+   * `IllegalStateError` when work is still in flight after `timeoutMs` (default 10 s). Topologies without asynchronous
+   * operators settle at once.
+   *
+   * ```ts
+   * input.pipeInput('k', 'v');
+   * await driver.settle();
+   * expect(output.readValuesToList()).toEqual(['enriched v']);
+   * ```
+   */
+  async settle(timeoutMs = 10_000): Promise<void> {
+    this.#checkOpen();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      this.#applyAsyncResults();
+      const waits: Promise<void>[] = [];
+      let inFlight = 0;
+      for (const t of this.#tasks) {
+        const runner = t.asyncRunner;
+        if (runner === undefined || runner.inFlight === 0) continue;
+        inFlight += runner.inFlight;
+        waits.push(runner.whenCompleted());
+      }
+      if (inFlight === 0) return;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new IllegalStateError(`settle(): ${inFlight} asynchronous calls still in flight after ${timeoutMs} ms`);
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([...waits, new Promise<void>((r) => (timer = setTimeout(r, remaining)))]);
+      clearTimeout(timer);
+    }
+  }
+
+  /** Asynchronous work in flight over all tasks (records piped whose asynchronous step has not been applied yet). */
+  get asyncInFlight(): number {
+    let n = 0;
+    for (const t of this.#tasks) n += t.asyncRunner?.inFlight ?? 0;
+    return n;
+  }
+
   /** The driver's wall-clock time. */
   get wallClockMs(): number {
     return this.#wallClock;
@@ -245,6 +288,24 @@ export class TopologyTestDriver {
     list.push({ topic, partition: 0, key, value, timestamp, headers: headers ?? Headers.EMPTY });
     // A topic the topology reads itself (a repartition topic) feeds its reader after the current record is done.
     if (this.#taskByTopic.has(topic)) this.#pending.push(this.#message(topic, key, value, timestamp, headers));
+  }
+
+  /**
+   * Applies the asynchronous results that arrived (and takes input that waited while an operator was full), then
+   * processes what they caused.
+   */
+  #applyAsyncResults(): void {
+    if (this.#processing) return;
+    for (const t of this.#tasks) {
+      if (t.asyncRunner === undefined) continue;
+      this.#processing = true;
+      try {
+        t.process(Number.POSITIVE_INFINITY);
+      } finally {
+        this.#processing = false;
+      }
+    }
+    this.#drainAndCommit();
   }
 
   /** Processes pending records (and whatever they cause) to the end, then commits every task. */

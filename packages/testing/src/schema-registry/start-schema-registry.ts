@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onProcessExit } from '../kafka/internal/exit-cleanup.js';
 import { findJava } from '../kafka/internal/kafka-distribution.js';
+import { startWatchdog } from '../kafka/internal/kafka-node-process.js';
 import { SchemaRegistryLauncherError } from './schema-registry-launcher-error.js';
 
 /** A running schema registry on loopback, started by {@link startSchemaRegistry}. */
@@ -55,8 +56,7 @@ const LOG_TAIL_LINES = 40;
  * on first use (packages/testing/schema-registry; `npm run setup` does it ahead of time) and caches the build under
  * `$KASKADE_CACHE` (default `~/.cache/kaskade`).
  *
- * The JVM dies with the calling process on a normal exit or SIGINT/SIGTERM: call {@link SchemaRegistry.stop} to end it
- * earlier. Failures are {@link SchemaRegistryLauncherError}s.
+ * The JVM dies with the calling process, even if it is killed: call {@link SchemaRegistry.stop} to end it earlier. Failures are {@link SchemaRegistryLauncherError}s.
  *
  * ```ts
  * const registry = await startSchemaRegistry();
@@ -104,6 +104,8 @@ export async function startSchemaRegistry(options: StartSchemaRegistryOptions = 
   ];
   const jvm = spawn(java, args, { cwd: dir, stdio: ['ignore', out, out] });
   closeSync(out);
+  // Exit handlers cover an orderly end of this process; the watchdog also covers SIGKILL.
+  if (jvm.pid !== undefined) startWatchdog(jvm.pid, dir);
   const exited = new Promise<{ code: number | null; signal: string | null; error?: Error }>((resolve) => {
     jvm.once('exit', (code, signal) => resolve({ code, signal }));
     jvm.once('error', (error) => resolve({ code: null, signal: null, error }));

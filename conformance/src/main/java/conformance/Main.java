@@ -23,6 +23,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.CogroupedKStream;
 import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
@@ -110,6 +112,44 @@ public final class Main {
         t.toStream().map((k, v) -> KeyValue.pair(w(k), v == null ? null : v.toString())).to("out", Produced.with(S, S));
     }
 
+    /** Three grouped streams: a and b by key, c re-keyed (so it reads a repartition topic). */
+    static CogroupedKStream<String, String> cogroupThree(final StreamsBuilder b) {
+        final KGroupedStream<String, String> ga = b.stream("a", Consumed.with(S, S)).groupByKey();
+        final KGroupedStream<String, String> gb = b.stream("b", Consumed.with(S, S)).groupByKey();
+        final KGroupedStream<String, String> gc = b.stream("c", Consumed.with(S, S))
+            .groupBy((k, v) -> k, Grouped.with(S, S));
+        return ga.<String>cogroup((k, v, agg) -> agg + "a" + v)
+            .cogroup(gb, (k, v, agg) -> agg + "b" + v)
+            .cogroup(gc, (k, v, agg) -> agg + "c" + v);
+    }
+
+    static void windowedStrOut(final KTable<Windowed<String>, String> t) {
+        t.toStream().map((k, v) -> KeyValue.pair(w(k), v)).to("out", Produced.with(S, S));
+    }
+
+    static final Consumer<StreamsBuilder> COGROUP_THREE = b -> cogroupThree(b)
+        .aggregate(() -> "", Materialized.with(S, S)).toStream().to("out", Produced.with(S, S));
+    static final Consumer<StreamsBuilder> COGROUP_NAMED = b -> cogroupThree(b)
+        .aggregate(() -> "", Named.as("co"), Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("co-store")
+            .withKeySerde(S).withValueSerde(S)).toStream().to("out", Produced.with(S, S));
+    static final Consumer<StreamsBuilder> COGROUP_TUMBLING = b -> windowedStrOut(cogroupThree(b)
+        .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+        .aggregate(() -> "", Materialized.with(S, S)));
+    static final Consumer<StreamsBuilder> COGROUP_SLIDING = b -> windowedStrOut(cogroupThree(b)
+        .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+        .aggregate(() -> "", Materialized.with(S, S)));
+    static final Consumer<StreamsBuilder> COGROUP_SESSION = b -> windowedStrOut(cogroupThree(b)
+        .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+        .aggregate(() -> "", (k, x, y) -> x + "|" + y, Materialized.with(S, S)));
+
+    static In[] cogroupInputs() {
+        return new In[] {
+            in("a", "k", "1", 1), in("b", "k", "2", 3), in("c", "k", "3", 5), in("a", "j", "4", 12),
+            in("c", "k", "5", 14), in("b", "k", "6", 30), in("a", "k", "7", 8), in("c", "j", "8", 40),
+            in("a", "k", "9", 24),
+        };
+    }
+
     public static void main(final String[] args) {
         defineDescribes();
         defineRuns();
@@ -121,6 +161,11 @@ public final class Main {
     }
 
     static void defineDescribes() {
+        describe("cogroup-three", COGROUP_THREE);
+        describe("cogroup-named", COGROUP_NAMED);
+        describe("cogroup-tumbling-window", COGROUP_TUMBLING);
+        describe("cogroup-sliding-window", COGROUP_SLIDING);
+        describe("cogroup-session-window", COGROUP_SESSION);
         describe("word-count", b -> b.stream("text", Consumed.with(S, S))
             .flatMapValues(line -> List.of(line.split(" ")))
             .groupBy((k, word) -> word, Grouped.with(S, S))
@@ -368,6 +413,10 @@ public final class Main {
 
     static void defineRuns() {
         defineExamples();
+        run("cogroup-three-run", COGROUP_THREE, cogroupInputs());
+        run("cogroup-tumbling-window-run", COGROUP_TUMBLING, cogroupInputs());
+        run("cogroup-sliding-window-run", COGROUP_SLIDING, cogroupInputs());
+        run("cogroup-session-window-run", COGROUP_SESSION, cogroupInputs());
         // 1. Session windows: late only when sessionEnd < observedStreamTime - grace - gap.
         run("session-lateness-no-grace", b -> windowedOut(b.stream("in", Consumed.with(S, S)).groupByKey()
                 .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(Duration.ofMillis(10))).count()),

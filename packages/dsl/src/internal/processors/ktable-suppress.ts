@@ -1,12 +1,5 @@
-import { StreamsError } from '@kaskade/processor-api';
-import type {
-  KeyValueStore,
-  Processor,
-  ProcessorContext,
-  ProcessorSupplier,
-  Record,
-  Serde,
-} from '@kaskade/processor-api';
+import { PunctuationType, Record, StreamsError } from '@kaskade/processor-api';
+import type { KeyValueStore, Processor, ProcessorContext, ProcessorSupplier, Serde } from '@kaskade/processor-api';
 import type { BufferConfig } from '../../buffer-config.js';
 import type { Change } from '../change.js';
 import { change } from '../change.js';
@@ -22,6 +15,11 @@ export interface SuppressionSpec<K> {
   /** Final results drop tombstones (a merged-away session never closes as a result). */
   readonly dropTombstones: boolean;
   readonly bufferConfig: BufferConfig;
+  /**
+   * Final results only: also close windows on the wall clock, checked every this many ms — an entry is due once
+   * wall-clock time - waitMs reaches its buffer time, even when no record advances stream time.
+   */
+  readonly wallClockCheckMs?: number | undefined;
 }
 
 interface IndexEntry<K> {
@@ -68,6 +66,8 @@ class KTableSuppressProcessor<K, V> extends ContextualProcessor<K, Change<V>, K,
   #seq = 0;
   #bytes = 0;
   #observedStreamTime = -1;
+  /** Windows whose buffer time is at or before this were closed by the wall clock (-Infinity: none). */
+  #wallClockClosed = -Infinity;
 
   constructor(storeName: string, spec: SuppressionSpec<K>, keySerde: Serde<K>) {
     super();
@@ -93,10 +93,22 @@ class KTableSuppressProcessor<K, V> extends ContextualProcessor<K, Change<V>, K,
     }
     restored.sort((a, b) => a.bufferTime - b.bufferTime || a.seq - b.seq);
     this.#ordered = restored;
+    const checkMs = this.#spec.wallClockCheckMs;
+    if (checkMs !== undefined) {
+      // Windows already past their close on the wall clock at start stay closed; their pending results go out at the
+      // first check. One punctuation per task, not per record: nothing on the hot path but a comparison.
+      this.#wallClockClosed = context.currentSystemTimeMs() - this.#spec.waitMs;
+      context.schedule(checkMs, PunctuationType.WALL_CLOCK_TIME, (now) => this.#closeOnWallClock(now));
+    }
   }
 
   process(record: Record<K, Change<V>>): void {
     this.#observedStreamTime = Math.max(this.#observedStreamTime, record.timestamp);
+    if (this.#spec.bufferTime(record.key, record.timestamp) <= this.#wallClockClosed) {
+      // Its window was closed (and its result emitted) on the wall clock: a later update must not emit it twice.
+      this.context.recordDropped('window-closed');
+      return;
+    }
     this.#buffer(record);
     this.#enforceConstraints(record);
   }
@@ -142,7 +154,16 @@ class KTableSuppressProcessor<K, V> extends ContextualProcessor<K, Change<V>, K,
     for (let e = this.#peek(); e !== undefined && over(); e = this.#peek()) this.#emit(e, record);
   }
 
-  #emit(entry: IndexEntry<K>, current: Record<K, Change<V>>): void {
+  /** Emits every entry whose window closed by wall-clock time `nowMs`. */
+  #closeOnWallClock(nowMs: number): void {
+    this.#wallClockClosed = Math.max(this.#wallClockClosed, nowMs - this.#spec.waitMs);
+    for (let e = this.#peek(); e !== undefined && e.bufferTime <= this.#wallClockClosed; e = this.#peek()) {
+      this.#emit(e, undefined);
+    }
+  }
+
+  /** `current`: the record being processed (its headers go along), undefined in a punctuation. */
+  #emit(entry: IndexEntry<K>, current: Record<K, Change<V>> | undefined): void {
     this.#head++;
     this.#byId.delete(entry.id);
     this.#bytes -= entry.bytes;
@@ -153,7 +174,11 @@ class KTableSuppressProcessor<K, V> extends ContextualProcessor<K, Change<V>, K,
     }
     if (buffered === undefined) return;
     if (buffered.change.newValue === null && this.#spec.dropTombstones) return;
-    this.context.forward(current.withKey(entry.key).withValue(buffered.change).withTimestamp(buffered.recordTimestamp));
+    this.context.forward(
+      current === undefined
+        ? new Record(entry.key, buffered.change, buffered.recordTimestamp)
+        : current.withKey(entry.key).withValue(buffered.change).withTimestamp(buffered.recordTimestamp),
+    );
   }
 
   #peek(): IndexEntry<K> | undefined {

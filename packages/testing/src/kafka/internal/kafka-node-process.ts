@@ -185,7 +185,11 @@ export class KafkaNodeProcess {
   }
 }
 
-function startWatchdog(jvmPid: number, nodeDir: string): ChildProcess {
+/**
+ * A bash process that SIGKILLs the JVM `jvmPid` and removes `nodeDir` when this process dies, even by SIGKILL (which
+ * no exit handler sees); it ends by itself once the JVM has ended. Also used by the schema-registry launcher.
+ */
+export function startWatchdog(jvmPid: number, nodeDir: string): ChildProcess {
   const watchdog = spawn(
     'bash',
     ['-c', WATCHDOG_SCRIPT, 'kaskade-kafka-watchdog', String(process.pid), String(jvmPid), nodeDir],
