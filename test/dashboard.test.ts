@@ -2,14 +2,15 @@
 /// <reference lib="dom.iterable" />
 // The dashboard of a three-replica application in headless Chromium (Debian's `chromium`, installed by
 // scripts/setup.sh, driven by puppeteer-core): every processor of the topology, every task across the three
-// instances, non-zero throughput; "Pause all" stops the output on the broker. The screenshot is saved under .cache/.
+// instances, non-zero throughput; "Pause all" stops the output on the broker — also of a replica that is nobody's peer
+// (through the control topic); "Rewind" writes the command. The screenshot is saved under .cache/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KafkaStreams, Serdes } from '@kaskade/core';
+import { KafkaStreams, Serdes, describeApplication } from '@kaskade/core';
 import { KafkaAdmin, KafkaProducerClient } from '@kaskade/core/internal';
 import { Consumed, Grouped, Materialized, Named, Produced, StreamsBuilder } from '@kaskade/dsl';
 import { bootstrapServers, uniqueName } from './broker-context.js';
@@ -169,13 +170,35 @@ describe('dashboard in a real browser', () => {
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png') as `${string}.png`, fullPage: true });
 
+      // A fourth replica that no server lists as a peer (and that has no server): "Pause all" reaches it too, through
+      // the application's control topic.
+      const hiddenDir = mkdtempSync(join(tmpdir(), 'kaskade-dash-'));
+      dirs.push(hiddenDir);
+      const hidden = new KafkaStreams(topology, {
+        applicationId: appId,
+        bootstrapServers: bootstrapServers(),
+        instanceId: 'replica-hidden',
+        stateDir: hiddenDir,
+        commitIntervalMs: 200,
+        logger: quiet,
+      });
+      replicas.push(hidden);
+      await hidden.start();
+      await eventually(
+        () => replicas.every((r) => r.state === 'RUNNING') && hidden.metrics().activeTasks.length > 0,
+        90_000,
+        'the hidden replica RUNNING with tasks',
+      );
+
       // Pause all replicas from the browser; the broker sees no more output while input keeps coming.
       await page.type('#token', token);
       await page.click('#pause-all');
       await page.waitForFunction(() => document.getElementById('control-result')!.dataset.status === '200', {
         timeout: 10_000,
       });
-      expect(replicas.map((r) => r.isPaused())).toEqual([true, true, true]);
+      // The replicas apply the control topic within a poll interval (250 ms) and a batch.
+      await eventually(() => replicas.every((r) => r.isPaused()), 5_000, 'every replica paused');
+      expect(replicas.map((r) => r.isPaused())).toEqual([true, true, true, true]);
       await new Promise((r) => setTimeout(r, 1000)); // output of the batch in flight when pause arrived
       const frozen = await endTotal(output, 6);
       const inputBefore = await endTotal(input, 6);
@@ -189,6 +212,17 @@ describe('dashboard in a real browser', () => {
 
       await page.click('#resume-all');
       await eventually(async () => (await endTotal(output, 6)) > frozen, 30_000, 'output after resume');
+      await eventually(() => replicas.every((r) => !r.isPaused()), 5_000, 'every replica resumed');
+
+      // Rewind from the browser: the command reaches the control topic, with the state chosen in the page.
+      await page.select('#rewind-state', 'keep');
+      await page.click('#rewind-all');
+      await page.waitForFunction(() => document.getElementById('control-result')!.dataset.status === '200', {
+        timeout: 10_000,
+      });
+      const status = await describeApplication({ applicationId: appId, bootstrapServers: bootstrapServers() });
+      expect(status.rewind).toMatchObject({ state: 'keep', target: { kind: 'earliest' } });
+      expect(status.rewind?.by).toContain('/api/control');
     } finally {
       await browser.close();
       await input$.stop();

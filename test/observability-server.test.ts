@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@kaskade/processor-api';
-import { KafkaStreams, ObservabilityServerError, Serdes } from '@kaskade/core';
+import { KafkaStreams, ObservabilityServerError, QueryableStoreTypes, Serdes } from '@kaskade/core';
 import { KafkaAdmin } from '@kaskade/core/internal';
 import type { InstanceStatusJson } from '@kaskade/core';
 import { Consumed, Materialized, Produced, StreamsBuilder } from '@kaskade/dsl';
@@ -129,19 +129,26 @@ describe('observability server', () => {
       expect(status.topology.nodes.map((n) => n.name)).toContain('KSTREAM-SOURCE-0000000000');
       expect(status.topology.description).toContain('Sub-topology: 0');
 
-      // Control: refused without or with a wrong token; rewind is not built yet.
-      const control = (action: string, token?: string) =>
+      // Control: refused without or with a wrong token; a rewind with bad input is refused, naming the field.
+      const control = (action: string, token?: string, more: { [k: string]: unknown } = {}) =>
         fetch(`${url}/api/control`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify({ action }),
+          body: JSON.stringify({ action, ...more }),
         });
       expect((await control('pause')).status).toBe(401);
       expect((await control('pause', 'wrong')).status).toBe(401);
       expect(streams.isPaused()).toBe(false);
-      const rewind = await control('rewind', 's3cret');
-      expect(rewind.status).toBe(501);
-      expect(((await rewind.json()) as { error: string }).error).toContain('rewind');
+      const refused = async (more: { [k: string]: unknown }, pattern: RegExp) => {
+        const res = await control('rewind', 's3cret', more);
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { error: string }).error).toMatch(pattern);
+      };
+      await refused({ state: 'wipe' }, /'state' must be 'keep' or 'rebuild'/);
+      await refused({ toDatetime: 'yesterday' }, /'yesterday' is not an ISO-8601 date-time/);
+      await refused({ toEarliest: true, byDuration: 'PT1H' }, /give one rewind target/);
+      await refused({ toOfset: [] }, /unknown field\(s\) toOfset/);
+      await refused({ toOffsets: [{ topic: input, partition: 'x', offset: 0 }] }, /'toOffsets' must be an array/);
       expect((await control('explode', 's3cret')).status).toBe(400);
 
       expect((await control('pause', 's3cret')).status).toBe(200);
@@ -162,6 +169,21 @@ describe('observability server', () => {
 
       expect((await control('resume', 's3cret')).status).toBe(200);
       await eventually(async () => streams.metrics().processed === 600, 60_000, '600 processed');
+
+      // A stateful rewind through the server, as `kaskade rewind --to-earliest --state rebuild` does: every record
+      // is processed again and the counts are those of the input, not doubled.
+      const rewind = await control('rewind', 's3cret', { toEarliest: true, state: 'rebuild' });
+      expect(rewind.status).toBe(200);
+      const answer = (await rewind.json()) as { scope: string; command: { state: string; target: { kind: string } } };
+      expect(answer).toMatchObject({
+        scope: 'application',
+        command: { state: 'rebuild', target: { kind: 'earliest' } },
+      });
+      await eventually(async () => streams.metrics().processed === 1200, 60_000, '1200 processed');
+      const counts = streams.store('counts', QueryableStoreTypes.keyValueStore<string, number>());
+      const all = [...counts.all()];
+      expect(all).toHaveLength(30);
+      expect(all.every((kv) => kv.value === 20)).toBe(true);
     } finally {
       await streams.close();
     }

@@ -1,9 +1,10 @@
 import type { Logger } from '../config/logger.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
 import type { ClientConfig, ConsumedMessage } from '../kafka/kafka-types.js';
 import { ControlKeys, controlTopicName } from './control-commands.js';
-import type { DesiredState, RewindCommand } from './control-commands.js';
+import type { DesiredState, PauseAck, RewindCommand } from './control-commands.js';
 
 /** What an instance needs to read its application's control topic. */
 export interface ControlChannelOptions {
@@ -12,6 +13,8 @@ export interface ControlChannelOptions {
   readonly bootstrapServers: string;
   readonly consumerConfig: ClientConfig;
   readonly adminConfig: ClientConfig;
+  /** Settings of the small producer that writes this instance's pause acknowledgements. */
+  readonly producerConfig: ClientConfig;
   readonly replicationFactor: number;
   readonly logger: Logger;
   /** How often to look for new commands, in ms. */
@@ -26,6 +29,8 @@ export interface ControlChannelOptions {
 export class ControlChannel {
   readonly #options: ControlChannelOptions;
   #consumer: KafkaConsumerClient | undefined;
+  /** Made at the first acknowledgement: an application never paused pays nothing for it. */
+  #producer: KafkaProducerClient | undefined;
   #timer: NodeJS.Timeout | undefined;
   #polling = false;
   #closed = false;
@@ -107,12 +112,54 @@ export class ControlChannel {
     }
   }
 
+  /** The client id of the instance's group consumer, which is how the group (and an acknowledgement) names it. */
+  get memberClientId(): string {
+    return `${this.#options.applicationId}-${this.#options.instanceId}-consumer`;
+  }
+
+  /**
+   * Tells whoever paused the application that this instance has paused and committed (see {@link PauseAck}). A
+   * failure is logged, not thrown: the issuer waits for the acknowledgement and names the instance if it never comes.
+   */
+  async acknowledgePause(pausedAt: number): Promise<void> {
+    const o = this.#options;
+    const ack: PauseAck = { clientId: this.memberClientId, pausedAt, at: Date.now() };
+    let failed: Error | undefined;
+    try {
+      if (!this.#producer) {
+        const producer = new KafkaProducerClient({
+          bootstrapServers: o.bootstrapServers,
+          clientId: `${o.applicationId}-${o.instanceId}-control-ack`,
+          config: o.producerConfig,
+          onDelivery: (r) => {
+            if (r.error) failed ??= r.error;
+          },
+        });
+        await producer.connect();
+        this.#producer = producer;
+      }
+      this.#producer.produce(
+        this.topic,
+        0,
+        Buffer.from(JSON.stringify(ack)),
+        Buffer.from(`${ControlKeys.pauseAckPrefix}${ack.clientId}`),
+        ack.at,
+      );
+      await this.#producer.flush();
+      if (failed) throw failed;
+    } catch (e) {
+      o.logger.warn(`control topic ${this.topic}: could not acknowledge the pause: ${(e as Error).message}`);
+    }
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
     while (this.#polling) await new Promise((r) => setTimeout(r, 10));
     await this.#consumer?.disconnect().catch(() => undefined);
     this.#consumer = undefined;
+    await this.#producer?.disconnect().catch(() => undefined);
+    this.#producer = undefined;
   }
 }
 

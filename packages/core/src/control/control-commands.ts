@@ -9,8 +9,11 @@ export function controlTopicName(applicationId: string): string {
   return `${applicationId}-control`;
 }
 
-/** The record keys of the control topic. Compaction keeps the latest value of each. */
-export const ControlKeys = { desiredState: 'desired-state', rewind: 'rewind' } as const;
+/**
+ * The record keys of the control topic. Compaction keeps the latest value of each. Acknowledgements of a pause are
+ * keyed `pause-ack:<consumer client id>`, one per instance (see {@link PauseAck}).
+ */
+export const ControlKeys = { desiredState: 'desired-state', rewind: 'rewind', pauseAckPrefix: 'pause-ack:' } as const;
 
 /** Whether the application should be processing. */
 export interface DesiredState {
@@ -18,6 +21,8 @@ export interface DesiredState {
   /** When it was set (epoch ms) and by whom, for `kaskade status`. */
   readonly at: number;
   readonly by: string;
+  /** Set on the pause of a stateful rewind: a retried rewind resumes an application that only it had paused. */
+  readonly rebuild?: true;
 }
 
 /** Where a rewind moves each input partition. Durations are resolved to a timestamp when the command is issued. */
@@ -25,6 +30,20 @@ export type RewindTarget =
   | { readonly kind: 'earliest' }
   | { readonly kind: 'timestamp'; readonly timestampMs: number }
   | { readonly kind: 'offsets'; readonly offsets: readonly TopicPartitionOffset[] };
+
+/**
+ * An instance's answer to a pause: it has stopped processing and committed everything it processed (under
+ * exactly-once: its transaction is committed), so its output, changelog and repartition records are all written. A
+ * stateful rewind waits for one from every member of the group before it truncates anything.
+ */
+export interface PauseAck {
+  /** The consumer's client id, as the group lists the member. */
+  readonly clientId: string;
+  /** The `at` of the desired state it acknowledges. */
+  readonly pausedAt: number;
+  /** When it had committed (epoch ms). */
+  readonly at: number;
+}
 
 /**
  * Reprocess the input from a point. Whichever instance owns a partition applies it once: it commits the new offset
@@ -35,10 +54,13 @@ export interface RewindCommand {
   readonly id: string;
   readonly target: RewindTarget;
   /**
-   * `keep`: reprocess on top of the current state (for idempotent or stateless steps). `rebuild` (wipe stores,
-   * truncate changelogs) is not built yet and is refused when issued.
+   * `keep`: reprocess on top of the current state (for idempotent or stateless steps). `rebuild`: the changelogs and
+   * repartition topics were truncated before the command was issued; each task wipes its stores and reads its
+   * repartition partitions from `internalOffsets`, once (marked like the input partitions).
    */
-  readonly state: 'keep';
+  readonly state: 'keep' | 'rebuild';
+  /** `rebuild`: where each repartition partition was truncated (its end when the application was paused). */
+  readonly internalOffsets?: readonly TopicPartitionOffset[];
   readonly at: number;
   readonly by: string;
 }

@@ -19,6 +19,7 @@ export async function startApplicationControl(
     bootstrapServers: config.bootstrapServers,
     consumerConfig: config.consumerConfig,
     adminConfig: config.adminConfig,
+    producerConfig: config.producerConfig,
     replicationFactor: config.replicationFactor,
     logger: config.logger,
   });

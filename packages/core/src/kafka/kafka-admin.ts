@@ -148,6 +148,26 @@ export class KafkaAdmin {
     });
   }
 
+  /**
+   * Deletes the records of each partition below the given offset (Kafka's DeleteRecords: the log start offset moves
+   * up to it). Resolves with the new log start offsets.
+   */
+  deleteRecords(offsets: readonly TopicPartitionOffset[]): Promise<TopicPartitionOffset[]> {
+    if (offsets.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#client.deleteRecords(
+        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
+        { timeout: this.#timeoutMs, operationTimeout: this.#timeoutMs },
+        (err, res) => {
+          if (err) return reject(toKafkaError('deleteRecords', err));
+          const failed = res.find((r) => r.error);
+          if (failed) return reject(toKafkaError(`deleteRecords(${failed.topic}-${failed.partition})`, failed.error));
+          resolve(res.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.lowWatermark })));
+        },
+      );
+    });
+  }
+
   /** Partition counts of the given topics; a missing topic maps to undefined. */
   async partitionCounts(topics: readonly string[]): Promise<Map<string, number | undefined>> {
     const result = new Map<string, number | undefined>();
@@ -196,6 +216,29 @@ export class KafkaAdmin {
             isr: p.isr.map((n) => n.id),
           })),
         );
+      });
+    });
+  }
+
+  /**
+   * Each topic's id (hex), which Kafka assigns when the topic is created: a topic deleted and created again under
+   * the same name has another. A missing topic is left out.
+   */
+  topicIds(topics: readonly string[]): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    if (topics.length === 0) return Promise.resolve(ids);
+    return new Promise((resolve, reject) => {
+      this.#client.describeTopics([...topics], { timeout: this.#timeoutMs }, (err, res) => {
+        if (err) return reject(toKafkaError('describeTopics', err));
+        // The two 64-bit halves (the declared `base64str` is named `base64` at run time in 1.10.1).
+        for (const d of res) {
+          if (!d.error && d.topicId) {
+            const { mostSignificantBits: hi, leastSignificantBits: lo } = d.topicId;
+            if (hi !== 0n || lo !== 0n)
+              ids.set(d.name, `${BigInt.asUintN(64, hi).toString(16)}-${BigInt.asUintN(64, lo).toString(16)}`);
+          }
+        }
+        resolve(ids);
       });
     });
   }

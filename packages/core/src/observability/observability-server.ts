@@ -5,6 +5,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../config/logger.js';
 import type { ServerConfig } from '../config/streams-config.js';
+import { ApplicationActionError } from './application-actions.js';
+import type { ApplicationActions } from './application-actions.js';
 import { ObservabilityServerError } from './observability-error.js';
 
 /** What the server serves; `StreamsObservability` provides it. */
@@ -17,6 +19,8 @@ export interface ServedInstance {
   status(): unknown;
   pause(): void;
   resume(): void;
+  /** Pause, resume and rewind of every replica, through the application's control topic. */
+  readonly application: ApplicationActions;
   /** Extra GET routes (the dashboard and its assets): path → handler, or undefined for 404. */
   page?(path: string, res: ServerResponse): Promise<boolean> | boolean;
 }
@@ -28,7 +32,8 @@ const PEER_TIMEOUT_MS = 2_000;
 /**
  * The HTTP server of one instance (node:http, no framework): Prometheus' `/metrics`, Kubernetes-style
  * `/health/live` and `/health/ready`, `/api/status` (JSON) and `/api/control` (POST `{"action":"pause"|"resume"}`,
- * with `Authorization: Bearer <token>`; `"all": true` forwards it to every peer), `/api/application` (this instance's
+ * with `Authorization: Bearer <token>`; `"all": true` pauses or resumes every replica through the application's
+ * control topic; `{"action":"rewind", ...}` rewinds the application as `kaskade rewind` does), `/api/application` (this instance's
  * status and its peers', for the dashboard) and the dashboard at `/`. Bound to loopback unless `host` says otherwise.
  */
 export class ObservabilityServer {
@@ -123,32 +128,47 @@ export class ObservabilityServer {
     if (!bearerMatches(req.headers.authorization, token)) {
       return send(res, 401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
     }
-    let action: unknown;
-    let all = false;
+    let body: { [key: string]: unknown };
     try {
-      const body = JSON.parse(await readBody(req)) as { action?: unknown; all?: unknown };
-      action = body.action;
-      all = body.all === true;
+      const parsed = JSON.parse(await readBody(req)) as unknown;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      body = parsed as { [key: string]: unknown };
     } catch (e) {
       return send(res, 400, { error: `the body must be JSON such as {"action":"pause"}: ${(e as Error).message}` });
     }
-    switch (action) {
-      case 'pause':
-      case 'resume': {
-        if (action === 'pause') this.#instance.pause();
-        else this.#instance.resume();
-        const peers = all ? await this.#forward(action, req.headers.authorization!) : [];
-        const failed = peers.filter((p) => p.status !== 200);
-        return send(res, failed.length > 0 ? 502 : 200, { action, paused: action === 'pause', peers });
+    const action = body['action'];
+    // `all`: every replica of the application, through its control topic (also those that are not peers);
+    // otherwise this instance only. A rewind is always application-wide.
+    const all = body['all'] === true;
+    const app = this.#instance.application;
+    try {
+      switch (action) {
+        case 'pause':
+        case 'resume': {
+          if (all) {
+            const desiredState = action === 'pause' ? await app.pause() : await app.resume();
+            return send(res, 200, { action, scope: 'application', paused: desiredState.paused, desiredState });
+          }
+          if (action === 'pause') this.#instance.pause();
+          else this.#instance.resume();
+          return send(res, 200, { action, scope: 'instance', paused: action === 'pause' });
+        }
+        case 'rewind': {
+          const command = await app.rewind(body);
+          return send(res, 200, { action, scope: 'application', command });
+        }
+        default:
+          return send(res, 400, {
+            error: `unknown action ${JSON.stringify(action)}: expected "pause", "resume" or "rewind"`,
+          });
       }
-      case 'rewind':
-        return send(res, 501, {
-          error: 'rewind is not implemented yet (it needs the control topic of the replay work)',
-        });
-      default:
-        return send(res, 400, {
-          error: `unknown action ${JSON.stringify(action)}: expected "pause", "resume" or "rewind"`,
-        });
+    } catch (e) {
+      if (!(e instanceof ApplicationActionError)) throw e;
+      return send(res, e.status, {
+        error: e.message,
+        code: e.code,
+        ...(e.context.field ? { field: e.context.field } : {}),
+      });
     }
   }
 
@@ -169,32 +189,6 @@ export class ObservabilityServer {
     );
     return [self, ...others];
   }
-
-  /** Sends a control action to every peer with the same authorization (replicas share the token). */
-  #forward(action: string, authorization: string): Promise<PeerControlResult[]> {
-    return Promise.all(
-      (this.#config.peers ?? []).map(async (url) => {
-        try {
-          const res = await fetch(new URL('/api/control', url), {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization },
-            body: JSON.stringify({ action }),
-            signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
-          });
-          return res.ok ? { url, status: res.status } : { url, status: res.status, error: await res.text() };
-        } catch (e) {
-          return { url, status: 0, error: (e as Error).message };
-        }
-      }),
-    );
-  }
-}
-
-export interface PeerControlResult {
-  readonly url: string;
-  /** HTTP status of the peer's answer, 0 when it could not be reached. */
-  readonly status: number;
-  readonly error?: string;
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {

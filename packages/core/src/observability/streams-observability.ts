@@ -3,6 +3,7 @@ import type { Logger } from '../config/logger.js';
 import type { StreamsConfig } from '../config/streams-config.js';
 import type { ClientConfig } from '../kafka/kafka-types.js';
 import type { StateRestoreListener } from '../runtime/changelog-restorer.js';
+import { applicationActions } from './application-actions.js';
 import { ClientStatistics } from './client-statistics.js';
 import type { InstanceCounters } from './instance-counters.js';
 import { instanceStatus, isReady } from './instance-status.js';
@@ -66,6 +67,12 @@ export class StreamsObservability {
         status: () => this.status(),
         pause: () => instance.pause(),
         resume: () => instance.resume(),
+        application: applicationActions({
+          applicationId: config.applicationId,
+          bootstrapServers: config.bootstrapServers,
+          clientConfig: config.adminConfig,
+          by: `${config.applicationId}-${config.instanceId} (/api/control)`,
+        }),
         page: serveDashboardAsset,
       });
     }

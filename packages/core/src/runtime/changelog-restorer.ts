@@ -7,6 +7,7 @@ import type { ClientConfig, ConsumedMessage, TopicPartition } from '../kafka/kaf
 import { RestoreProgressLog } from './restore-progress-log.js';
 import type { StreamTask } from './stream-task.js';
 import { checkChangelogContinuity } from './check-changelog-continuity.js';
+import { checkChangelogTopicId, recordChangelogTopicIds } from './changelog-topic-ids.js';
 
 /** Progress of one changelog partition's restoration, as reported to a restore listener. */
 export interface RestoreProgress {
@@ -86,9 +87,11 @@ export class ChangelogRestorer {
     if (partitions.length === 0) return 0;
     const consumer = await this.#client();
     const bounds = await this.#bounds(partitions.map(({ cp }) => ({ topic: cp.topic, partition: cp.partition })));
+    const topicIds = await this.#admin!.topicIds([...new Set(partitions.map(({ cp }) => cp.topic))]);
     for (const [i, { task, cp }] of partitions.entries()) {
       const { low, high } = bounds[i]!;
       checkChangelogContinuity(task, cp, low, high);
+      checkChangelogTopicId(task, cp, topicIds);
       const start = Math.max(cp.committedOffset === undefined ? low : cp.committedOffset + 1, low);
       if (start >= high) continue;
       jobs.push({
@@ -102,6 +105,8 @@ export class ChangelogRestorer {
         done: false,
       });
     }
+    // From here on the stores hold (or will hold) records of these topics.
+    for (const task of tasks) recordChangelogTopicIds(task, topicIds);
     if (jobs.length === 0) return 0;
     const listener = this.#options.listener;
     for (const j of jobs) listener?.onRestoreStart?.(this.#progress(j, 0));

@@ -10,7 +10,7 @@ import type { StreamTask } from './stream-task.js';
  * is (the instance's corrupted-state recovery), as Kafka Streams does for a checkpoint out of the log's range.
  *
  * A recreated changelog that has already grown past the store's offset cannot be told from the original by offsets
- * alone; the reset tool deletes local state too when given the state directory.
+ * alone: `checkChangelogTopicId` tells it by the topic's id.
  */
 export function checkChangelogContinuity(
   task: StreamTask,

@@ -337,6 +337,8 @@ export class KafkaStreams {
           logger: cfg.logger,
           tasks: thread.tasks,
           inputTopics: new Set([...topics.topicToSubtopology.keys()].filter((t) => !internal.has(t))),
+          repartitionTopics: new Set([...topics.topicToSubtopology.keys()].filter((t) => internal.has(t))),
+          appStateDir: join(cfg.stateDir, cfg.applicationId),
           consumer: () => thread.consumer,
           admin: () => thread.admin(),
           committer: () => thread.committer,

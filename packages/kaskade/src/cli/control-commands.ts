@@ -41,6 +41,14 @@ interface RewindFlags extends ConnectionOptions {
   readonly byDuration?: string;
   readonly toOffset?: readonly { topic: string; partition: number; offset: number }[];
   readonly state: 'keep' | 'rebuild';
+  readonly acknowledgeTimeout: number;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive number of ms, got '${value}'`);
+  return n;
 }
 
 const TARGETS = ['toEarliest', 'toDatetime', 'byDuration', 'toOffset'];
@@ -61,7 +69,8 @@ export function rewindCommand(io: CliIo): Command {
     .description(
       'Rewind a running application (every replica, through its control topic): each input partition is moved to ' +
         'the target once by its owner and processed again from there. Stateful steps reprocess on top of their ' +
-        'state (--state keep, the default)',
+        'state (--state keep, the default), or from empty state (--state rebuild: the application is paused, every ' +
+        'replica acknowledges, changelogs and repartition topics are truncated, stores wiped, and it resumes)',
     )
     .addOption(new Option('--to-earliest', 'to the earliest offsets (the default)').conflicts(others('toEarliest')))
     .addOption(
@@ -80,15 +89,27 @@ export function rewindCommand(io: CliIo): Command {
         .conflicts(others('toOffset')),
     )
     .addOption(
-      new Option('--state <mode>', "'keep': reprocess on top of the state; 'rebuild' is not built yet")
+      new Option(
+        '--state <mode>',
+        "'keep': reprocess on top of the state; 'rebuild': wipe every store and reprocess as a new application would",
+      )
         .choices(['keep', 'rebuild'])
         .default('keep'),
+    )
+    .addOption(
+      new Option(
+        '--acknowledge-timeout <ms>',
+        '--state rebuild: how long to wait for every replica to acknowledge the pause',
+      )
+        .argParser(positiveInteger)
+        .default(60_000),
     );
   withConnectionOptions(command);
   return command.action(async (flags: RewindFlags) => {
     const options: RewindApplicationOptions = {
       ...connection(flags),
       state: flags.state,
+      acknowledgeTimeoutMs: flags.acknowledgeTimeout,
       ...(flags.toDatetime !== undefined ? { toDatetime: flags.toDatetime } : {}),
       ...(flags.byDuration !== undefined ? { byDuration: flags.byDuration } : {}),
       ...(flags.toOffset !== undefined ? { toOffsets: flags.toOffset } : {}),
@@ -100,6 +121,11 @@ export function rewindCommand(io: CliIo): Command {
         : command.target.kind === 'earliest'
           ? 'the earliest offsets'
           : command.target.offsets.map((o) => `${o.topic}-${o.partition}@${o.offset}`).join(', ');
-    io.out(`rewind ${command.id} of application '${flags.applicationId}' issued: to ${target}`);
+    const state =
+      command.state === 'rebuild'
+        ? '; state rebuilt from there (every replica paused and acknowledged, changelogs and repartition topics ' +
+          'truncated, stores wiped; resumed unless it was paused before)'
+        : '';
+    io.out(`rewind ${command.id} of application '${flags.applicationId}' issued: to ${target}${state}`);
   });
 }

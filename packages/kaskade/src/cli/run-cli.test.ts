@@ -37,6 +37,8 @@ describe('kaskade CLI (no broker)', () => {
       [['reset', '--bootstrap-servers', 'x'], /required option '--application-id <id>' not specified/],
       [['reset', ...conn, '--from-file', '/no/such/file.csv'], /cannot read '\/no\/such\/file.csv'/],
       [['frobnicate'], /unknown command 'frobnicate'/],
+      [['rewind', ...conn, '--state', 'wipe'], /argument 'wipe' is invalid. Allowed choices are keep, rebuild/],
+      [['rewind', ...conn, '--state', 'rebuild', '--acknowledge-timeout', '0'], /expected a positive number of ms/],
     ];
     for (const [argv, message] of cases) {
       const r = await cli(...argv);

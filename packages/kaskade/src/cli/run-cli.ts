@@ -7,7 +7,14 @@ import { statusCommand } from './status-command.js';
 import { pauseCommand, resumeCommand, rewindCommand } from './control-commands.js';
 
 /** Reasons of an ApplicationResetError that are the user's input, not the cluster's state. */
-const BAD_INPUT_REASONS = new Set(['unknown-application', 'unknown-topic', 'bad-offsets', 'bad-target', 'unsupported']);
+const BAD_INPUT_REASONS = new Set([
+  'unknown-application',
+  'unknown-topic',
+  'bad-offsets',
+  'bad-target',
+  'bad-state',
+  'unsupported',
+]);
 
 /**
  * Runs the `kaskade` command line with `argv` (without `node` and the script) and resolves to its exit code: 0 done,

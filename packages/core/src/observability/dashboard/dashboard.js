@@ -1,5 +1,6 @@
 // Kaskade's dashboard: polls /api/application (this instance and its peers), draws the topology laid out by dagre,
-// charts throughput and lag with uPlot, lists instances with their tasks, and sends pause/resume to every replica.
+// charts throughput and lag with uPlot, lists instances with their tasks, and sends pause, resume and rewind to every
+// replica (through the control topic).
 /* global dagre, uPlot */
 (() => {
   'use strict';
@@ -188,10 +189,18 @@
   for (const id of ['pause-all', 'resume-all', 'rewind-all']) {
     $(id).addEventListener('click', async (ev) => {
       const action = ev.currentTarget.dataset.action;
+      // Application-wide: the server writes the command to the control topic, which every replica reads.
+      const from = $('rewind-from').value.trim();
+      const command =
+        action === 'rewind'
+          ? { action, state: $('rewind-state').value, ...(from ? { toDatetime: from } : { toEarliest: true }) }
+          : { action, all: true };
+      $('control-result').textContent = `${action}: …`;
+      delete $('control-result').dataset.status;
       const res = await fetch('/api/control', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${$('token').value}` },
-        body: JSON.stringify({ action, all: true }),
+        body: JSON.stringify(command),
       });
       const body = await res.json().catch(() => ({}));
       $('control-result').textContent = res.ok ? `${action}: done` : `${action}: ${res.status} ${body.error ?? ''}`;
