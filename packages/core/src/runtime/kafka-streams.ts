@@ -22,7 +22,6 @@ import type { StreamsMetrics } from './streams-metrics.js';
 import { withinStartDeadline } from './start-deadline.js';
 import { prepareTopics } from './prepare-topics.js';
 import { StreamThread } from './stream-thread.js';
-import { TopicRateLimits } from './topic-rate-limits.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
 import type { StreamsObservability } from '../observability/streams-observability.js';
@@ -73,10 +72,9 @@ export class KafkaStreams {
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.config = parseStreamsConfig(config);
-    TopicRateLimits.check(this.config.maxRecordsPerSecondByTopic, topology); // here, not at start: bad config fails now
     this.#topology = topology;
     this.#options = options;
-    topology.subtopologies();
+    StreamThread.check(this.config, topology);
     this.#stores = new QueryableStoreProvider(
       topology,
       () => this.state,

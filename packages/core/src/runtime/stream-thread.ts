@@ -188,6 +188,15 @@ export class StreamThread {
     });
   }
 
+  /**
+   * What the thread will need, checked when the instance is constructed rather than at start (invalid configuration
+   * fails construction): a valid topology, and rate limits only on its source topics.
+   */
+  static check(config: StreamsConfig, topology: Topology): void {
+    topology.subtopologies();
+    TopicRateLimits.check(config.maxRecordsPerSecondByTopic, topology);
+  }
+
   /** An admin client kept open for the thread's lifetime (offset look-ups at every exactly-once commit, rewinds). */
   admin(): KafkaAdmin {
     return (this.#admin ??= KafkaAdmin.create(this.#config.bootstrapServers, this.#config.adminConfig));
