@@ -3,6 +3,7 @@ import { ConfigError } from '@kaskade/processor-api';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import { Topology } from '../topology/topology.js';
+import { KafkaStreams } from './kafka-streams.js';
 import { TopicRateLimits } from './topic-rate-limits.js';
 
 /** The consumer calls the limits make: which partitions were paused and resumed. */
@@ -64,5 +65,14 @@ describe('TopicRateLimits', () => {
     expect(() => TopicRateLimits.check({ order: 10 }, topology)).toThrow(
       /maxRecordsPerSecondByTopic\.order: "order" is not a source topic of the topology \(sources: orders\)/,
     );
+  });
+
+  it('should make KafkaStreams construction fail on a limit for a topic the topology does not read', () => {
+    const topology = new Topology().addSource('src', 'orders').addSink('sink', 'out', {}, 'src');
+    const config = { applicationId: 'rate-check', bootstrapServers: 'localhost:9092' };
+    expect(() => new KafkaStreams(topology, { ...config, maxRecordsPerSecondByTopic: { order: 10 } })).toThrow(
+      /maxRecordsPerSecondByTopic\.order: "order" is not a source topic/,
+    );
+    expect(new KafkaStreams(topology, { ...config, maxRecordsPerSecondByTopic: { orders: 10 } }).state).toBe('CREATED');
   });
 });
