@@ -16,8 +16,10 @@ export interface ProcessorMetadataContext {
 export function processorMetadataContext(context: ProcessorContext<unknown, unknown>): ProcessorMetadataContext {
   const c = context as Partial<ProcessorMetadataContext>;
   if (typeof c.processorMetadataForKey !== 'function' || typeof c.addProcessorMetadataKeyValue !== 'function') {
-    throw new IllegalStateError('this processor needs a task context with processor metadata (the runtime or the driver)', {
-    });
+    throw new IllegalStateError(
+      'this processor needs a task context with processor metadata (the runtime or the driver)',
+      {},
+    );
   }
   return c as ProcessorMetadataContext;
 }

@@ -1,4 +1,11 @@
-import type { ProcessorContext, Record, ValueAndTimestamp, Windowed, WindowStore } from '@kaskade/processor-api';
+import type {
+  KeyValue,
+  ProcessorContext,
+  Record,
+  ValueAndTimestamp,
+  Windowed,
+  WindowStore,
+} from '@kaskade/processor-api';
 import { processorMetadataContext } from '@kaskade/core/internal';
 import type { ProcessorMetadataContext } from '@kaskade/core/internal';
 import type { Change } from '../change.js';
@@ -60,18 +67,23 @@ export class WindowCloseEmitter<K, VA> {
     // Windows starting after the last emitted close time's bound were not closed then (time 0 on the first emit).
     const lower = last === undefined ? 0 : Math.max(0, last - this.#closedAfterStart) + 1;
     if (lower > upper) return; // no window closed since
+    const closed: KeyValue<Windowed<K>, ValueAndTimestamp<VA>>[] = [];
     const iterator = this.#store.fetchAll(lower, upper);
     try {
-      for (const kv of iterator) {
-        this.#context.forward(
-          record
-            .withKey<Windowed<K>>(kv.key)
-            .withValue(change<VA>(kv.value.value, null))
-            .withTimestamp(kv.value.timestamp),
-        );
-      }
+      for (const kv of iterator) closed.push(kv);
     } finally {
       iterator.close();
+    }
+    // By window start, then key, as from Kafka Streams' time-ordered store (the store gives segment, key, time; the
+    // sort is stable, and windows of one start share a segment, so their keys stay in order).
+    closed.sort((x, y) => x.key.window.start - y.key.window.start);
+    for (const kv of closed) {
+      this.#context.forward(
+        record
+          .withKey<Windowed<K>>(kv.key)
+          .withValue(change<VA>(kv.value.value, null))
+          .withTimestamp(kv.value.timestamp),
+      );
     }
     this.#lastEmitCloseTime = closeTime;
     this.#metadata.addProcessorMetadataKeyValue(this.#storeName, closeTime);
