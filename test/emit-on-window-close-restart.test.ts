@@ -130,14 +130,23 @@ async function restartInTheMiddle(guarantee: Guarantee): Promise<void> {
   const all = [...first, ...second];
   const allWindows = closedWindows(all);
   if (guarantee === 'exactly_once_v2') {
-    // Killed while it works on the second half: once some of its windows are committed, with more to come.
+    // Killed while it works on the second half: once some of its windows are committed, with more records arriving
+    // (its open transaction, with whatever it emitted since the last commit, is aborted) and more after the kill.
     await produce(
       input,
-      second.map((r) => ({ ...r, value: 'v' })),
+      records(base, 60, 90).map((r) => ({ ...r, value: 'v' })),
     );
     await read(firstWindows.size + 1);
+    await produce(
+      input,
+      records(base, 90, 100).map((r) => ({ ...r, value: 'v' })),
+    );
     a.child.kill('SIGKILL');
     await exited(a);
+    await produce(
+      input,
+      records(base, 100, 120).map((r) => ({ ...r, value: 'v' })),
+    );
   } else {
     // Closed cleanly (it commits, with the processor metadata), then the second half arrives while it is down.
     a.child.kill('SIGTERM');
