@@ -104,6 +104,38 @@ describe('suppress', () => {
     ]);
   });
 
+  it('should throttle emitStrategy(onWindowClose) to once per second of wall-clock time by default', () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream('in', Consumed.with(S, S))
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeAndGrace(10, 5))
+      .emitStrategy(EmitStrategy.onWindowClose())
+      .count()
+      .toStream()
+      .map((k, v) => ({ key: windowed(k), value: v }))
+      .to('out', Produced.with(S, Serdes.Int64()));
+    driver = new TopologyTestDriver(builder.build(), { initialWallClockTimeMs: 1_000_000 });
+    const output = driver.createOutputTopic('out', S, Serdes.Int64());
+    // The first record takes the emission slot (nothing closed yet); within the next second of wall-clock time nothing
+    // is emitted, though [0, 10) closed (stream time 15 = end + grace).
+    pipe(driver, [
+      ['a', 1],
+      ['b', 15],
+    ]);
+    expect(output.readKeyValuesToList()).toEqual([]);
+    driver.advanceWallClockTime(999);
+    pipe(driver, [['b', 15]]);
+    expect(output.readKeyValuesToList()).toEqual([]);
+    // A second later the next record emits every window closed meanwhile, once.
+    driver.advanceWallClockTime(1);
+    pipe(driver, [['b', 15]]);
+    expect(output.readKeyValuesToList()).toEqual([{ key: 'a@0/10', value: 1 }]);
+    driver.advanceWallClockTime(1000);
+    pipe(driver, [['b', 16]]);
+    expect(output.readKeyValuesToList()).toEqual([]);
+  });
+
   it('should emit the final session and drop the tombstones of merged-away sessions', () => {
     const builder = new StreamsBuilder();
     const out: string[] = [];
