@@ -186,18 +186,19 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       name,
       storeName,
       { ...settings, cachingEnabled: false, storeType: 'in-memory' },
-      this.#finalResultsSpec(BufferConfig.unbounded()),
+      this.#finalResultsSpec(BufferConfig.unbounded(), this.#props.window!.sessionGapMs ?? 0),
     );
   }
 
-  #finalResultsSpec(bufferConfig: SuppressionSpec<K>['bufferConfig']): SuppressionSpec<K> {
+  /** `extraWaitMs`: beyond grace (emit-on-window-close of sessions waits their gap too). */
+  #finalResultsSpec(bufferConfig: SuppressionSpec<K>['bufferConfig'], extraWaitMs = 0): SuppressionSpec<K> {
     const window = this.#props.window!;
     // A window's results are final once no record can update it any more: for time windows [start, end) once
     // end + grace <= stream time; session and sliding windows include their end and close one ms later.
     const extra = window.endInclusive ? 1 : 0;
     return {
       bufferTime: (key) => (key as unknown as Windowed<unknown>).window.end + extra,
-      waitMs: window.graceMs,
+      waitMs: window.graceMs + extraWaitMs,
       dropTombstones: true,
       bufferConfig,
     };

@@ -404,6 +404,21 @@ describe('emit on window close from the aggregate processor (AbstractKStreamTime
     expect(run(build, expected, noThrottle)).toEqual(expected);
   });
 
+  it('should emit closed session windows once each (end + gap + grace <= stream time)', () => {
+    const windows = SessionWindows.ofInactivityGapAndGrace(5, 2);
+    const expected = [
+      'in a=v@1 ->',
+      'in a=v@4 ->',
+      'in b=v@6 ->',
+      'in a=v@12 -> a@1/4=2@4',
+      'in b=v@20 -> b@6/6=1@6 a@12/12=1@12',
+      'in a=v@40 -> b@20/20=1@20',
+    ];
+    const build = (b: StreamsBuilder) =>
+      windowedOut(inputStream(b).windowedBy(windows).emitStrategy(onWindowClose).count());
+    expect(run(build, expected, noThrottle)).toEqual(expected);
+  });
+
   it('should emit at most once per emit interval of wall-clock time, checked at every record (default 1 s)', () => {
     const windows = TimeWindows.ofSizeAndGrace(10, 5);
     const expected = ['in a=v@1 ->', 'in a=v@20 ->', 'in a=v@40 ->'];
