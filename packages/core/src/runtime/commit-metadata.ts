@@ -38,14 +38,15 @@ export function commitMetadataFor(task: StreamTask, rewind: string | undefined):
 
 /**
  * Reads the processor metadata committed with the tasks' input offsets into the new tasks, before their processors
- * are initialized (one `committed` call for all of them).
+ * are initialized (one `committed` call for all of them, none when they are all stateless).
  */
 export async function loadProcessorMetadata(
   tasks: readonly StreamTask[],
   consumer: KafkaConsumerClient,
   logger: Logger,
 ): Promise<void> {
-  const partitions = tasks.flatMap((t) => t.inputPartitions());
+  // Only stateful processors (the windowed aggregations) keep processor metadata: stateless tasks skip the look-up.
+  const partitions = tasks.filter((t) => t.subtopology.storeNames.length > 0).flatMap((t) => t.inputPartitions());
   if (partitions.length === 0) return;
   const committed = await retryKafka('committed', () => consumer.committed(partitions), { logger });
   for (const c of committed) {
