@@ -42,6 +42,10 @@ export { changelogTopicName } from '@kaskade/state-store/internal';
 export { AsyncFlowControl } from './runtime/async/async-flow-control.js';
 export { resolveAsyncOptions } from './runtime/async/resolved-async-options.js';
 export type { TaskEnvironment } from './runtime/task-environment.js';
+export { ProcessorMetadata, processorMetadataOf } from './runtime/processor-metadata.js';
+export { decodeCommitMetadata, encodeCommitMetadata } from './runtime/commit-metadata.js';
+export { processorMetadataContext } from './runtime/processor-metadata-context.js';
+export type { ProcessorMetadataContext } from './runtime/processor-metadata-context.js';
 export type { RecordCollector } from './runtime/record-collector.js';
 
 // The producer side of the runtime, for broker tests of its transaction handling

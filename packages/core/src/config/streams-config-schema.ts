@@ -123,6 +123,11 @@ export const streamsConfigSchema = z.strictObject({
     .optional(),
   pollMs: integer(0).default(100),
   asyncDrainTimeoutMs: integer(0).default(10_000),
+  /**
+   * `EmitStrategy.onWindowClose()`: the least wall-clock time between two emissions of closed windows by one windowed
+   * aggregation (Kafka Streams' internal `__emit.interval.ms.kstreams.windowed.aggregation__`); 0: at every record.
+   */
+  emitOnWindowCloseIntervalMs: integer(0).default(1000),
   defaultKeySerde: z
     .custom<Serde<unknown>>(hasFunctions('serialize', 'deserialize'), {
       error: 'must be a Serde: an object with serialize and deserialize methods',

@@ -65,6 +65,8 @@ export interface StreamsConfig {
    * records are not committed; the next owner processes them), in ms. Default: 10 000.
    */
   readonly asyncDrainTimeoutMs: number;
+  /** `EmitStrategy.onWindowClose()`: least wall-clock ms between two emissions of one aggregation (default 1000). */
+  readonly emitOnWindowCloseIntervalMs: number;
   /**
    * The key serde of sources, sinks and stores that name none. Default: `Serdes.Bytes()` (Kafka Streams has no default;
    * bytes pass through whatever arrives, and a non-Buffer key fails clearly at the sink).

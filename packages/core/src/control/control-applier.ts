@@ -1,3 +1,4 @@
+import { decodeCommitMetadata } from '../runtime/commit-metadata.js';
 import type { Logger } from '../config/logger.js';
 import type { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
@@ -150,7 +151,7 @@ export class ControlApplier {
     const committed = await this.#host.consumer().committed(candidates);
     let todo: TopicPartition[] = [];
     for (const c of committed) {
-      if (c.metadata === meta) this.#metadata.set(key(c), meta);
+      if (decodeCommitMetadata(c.metadata).rewind === meta) this.#metadata.set(key(c), meta);
       else todo.push({ topic: c.topic, partition: c.partition });
     }
     if (todo.length === 0) return;

@@ -7,6 +7,8 @@ import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { KafkaRecordCollector } from './kafka-record-collector.js';
 import { isFailedCommit, needsNewProducer } from './streams-producer.js';
+import { commitMetadataFor } from './commit-metadata.js';
+import { existingProcessorMetadata } from './processor-metadata.js';
 import { rewindCauseError } from './rewind-cause.js';
 import type { RewindCause } from './rewind-cause.js';
 import type { StreamsProducer } from './streams-producer.js';
@@ -115,9 +117,11 @@ export class CommitCoordinator {
     const offsets: TopicPartitionOffset[] = [];
     const metadataOf = this.#host.offsetMetadata;
     for (const t of tasks) {
+      // Processor metadata that changed is committed even where the offset did not move.
+      const metadataChanged = existingProcessorMetadata(t)?.needsCommit === true;
       for (const o of t.committableOffsets()) {
-        if (this.#lastCommitted.get(`${o.topic}:${o.partition}`) === o.offset) continue;
-        const metadata = metadataOf?.call(this.#host, o.topic, o.partition);
+        if (this.#lastCommitted.get(`${o.topic}:${o.partition}`) === o.offset && !metadataChanged) continue;
+        const metadata = commitMetadataFor(t, metadataOf?.call(this.#host, o.topic, o.partition));
         offsets.push(metadata === undefined ? o : { ...o, metadata });
       }
     }
@@ -137,7 +141,7 @@ export class CommitCoordinator {
       for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
     }
     const changelogOffsets = collector.changelogOffsets();
-    for (const t of tasks) t.postCommit(changelogOffsets);
+    for (const t of tasks) committed(t, changelogOffsets);
     this.commits++;
     this.#failureKey = undefined;
   }
@@ -170,7 +174,7 @@ export class CommitCoordinator {
     collector.markCommitted();
     for (const o of offsets) this.#lastCommitted.set(`${o.topic}:${o.partition}`, o.offset);
     const changelogOffsets = collector.changelogOffsets();
-    for (const t of tasks) t.postCommit(changelogOffsets);
+    for (const t of tasks) committed(t, changelogOffsets);
     this.commits++;
     this.#failureKey = undefined;
   }
@@ -231,4 +235,11 @@ export class CommitCoordinator {
       else this.#lastCommitted.delete(`${c.topic}:${c.partition}`);
     }
   }
+}
+
+/** A task's commit is done: stores persist, and its processor metadata is as committed. */
+function committed(task: StreamTask, changelogOffsets: ReadonlyMap<string, number>): void {
+  task.postCommit(changelogOffsets);
+  const metadata = existingProcessorMetadata(task);
+  if (metadata !== undefined) metadata.needsCommit = false;
 }

@@ -10,6 +10,7 @@ import type {
   TaskId,
 } from '@kaskade/processor-api';
 import { AsyncTaskRunner } from './async/async-task-runner.js';
+import { existingProcessorMetadata, processorMetadataOf } from './processor-metadata.js';
 import type { RuntimeNode } from './runtime-nodes.js';
 import type { StreamTask } from './stream-task.js';
 
@@ -94,6 +95,16 @@ export class ProcessorContextImpl implements ProcessorContext<unknown, unknown> 
 
   appConfigs(): Readonly<{ [key: string]: unknown }> {
     return this.#task.env.appConfigs;
+  }
+
+  /** The task's processor metadata under `key` (committed with its offsets), undefined when never set. */
+  processorMetadataForKey(key: string): number | undefined {
+    return existingProcessorMetadata(this.#task)?.get(key);
+  }
+
+  /** Sets the task's processor metadata under `key`; committed with the task's next offsets. */
+  addProcessorMetadataKeyValue(key: string, value: number): void {
+    processorMetadataOf(this.#task).set(key, value);
   }
 
   /** The node this context belongs to (asynchronous processors name themselves with it). */

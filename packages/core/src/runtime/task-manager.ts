@@ -1,3 +1,4 @@
+import { loadProcessorMetadata } from './commit-metadata.js';
 import { rmSync } from 'node:fs';
 import type { Logger } from '../config/logger.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
@@ -132,6 +133,7 @@ export class TaskManager {
   async restoreAndInitialize(tasks: StreamTask[]): Promise<number> {
     const restored = await this.#host.restore(tasks);
     this.restoredRecords += restored;
+    await loadProcessorMetadata(tasks, this.#host.consumer(), this.#logger);
     for (const t of tasks) t.initializeProcessors();
     return restored;
   }

@@ -84,7 +84,7 @@ export function sessionAggregateStore<K, VA>(windows: SessionWindows): Aggregate
     table: (storeName, _keySerde, storeKeySerde) => ({
       keySerde: new SessionWindowedSerde(storeKeySerde),
       valueGetter: sessionStoreGetter(storeName),
-      window: { graceMs: windows.graceMs, endInclusive: true },
+      window: { graceMs: windows.graceMs, endInclusive: true, sessionGapMs: windows.inactivityGapMs },
     }),
   };
 }

@@ -192,13 +192,15 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       name,
       storeName,
       { ...settings, cachingEnabled: false, storeType: 'in-memory' },
-      this.#finalResultsSpec(BufferConfig.unbounded(), wallClockCheckMs),
+      this.#finalResultsSpec(BufferConfig.unbounded(), wallClockCheckMs, this.#props.window!.sessionGapMs ?? 0),
     );
   }
 
+  /** `extraWaitMs`: beyond grace (emit-on-window-close of sessions waits their gap too). */
   #finalResultsSpec(
     bufferConfig: SuppressionSpec<K>['bufferConfig'],
     wallClockCheckMs: number | undefined,
+    extraWaitMs = 0,
   ): SuppressionSpec<K> {
     const window = this.#props.window!;
     // A window's results are final once no record can update it any more: for time windows [start, end) once
@@ -206,7 +208,7 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     const extra = window.endInclusive ? 1 : 0;
     return {
       bufferTime: (key) => (key as unknown as Windowed<unknown>).window.end + extra,
-      waitMs: window.graceMs,
+      waitMs: window.graceMs + extraWaitMs,
       dropTombstones: true,
       bufferConfig,
       wallClockCheckMs,

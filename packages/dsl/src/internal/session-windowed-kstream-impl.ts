@@ -51,6 +51,7 @@ export class SessionWindowedKStreamImpl<K, V>
       args,
       sessionAggregateStore(windows),
       (storeName) => new KStreamSessionWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, merger),
+      true,
     );
   }
 }

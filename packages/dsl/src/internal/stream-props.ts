@@ -20,6 +20,11 @@ export interface WindowInfo {
   readonly graceMs: number;
   /** Session and sliding windows include their end; time windows do not. */
   readonly endInclusive: boolean;
+  /**
+   * Session windows: the inactivity gap. `EmitStrategy.onWindowClose()` emits a session once stream time passes its
+   * end + gap + grace (a later record within the gap could still extend it), as Kafka Streams does.
+   */
+  readonly sessionGapMs?: number;
 }
 
 /** What a KTable handle knows. */

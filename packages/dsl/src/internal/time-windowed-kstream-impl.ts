@@ -17,9 +17,9 @@ import { KStreamSlidingWindowAggregate } from './processors/kstream-sliding-wind
 import { KStreamWindowAggregate } from './processors/kstream-window-aggregate.js';
 
 /**
- * Time-windowed (tumbling, hopping) or sliding-windowed aggregations. `EmitStrategy.onWindowClose()` puts a final
- * results suppression behind the aggregation (named `<aggregation>-emit-final`, its buffer store
- * `<store>-emit-final`), so only one result per window is emitted, once the window closes.
+ * Time-windowed (tumbling, hopping) or sliding-windowed aggregations. With `EmitStrategy.onWindowClose()` the
+ * aggregate processor emits each window's final result itself, once the window closes, as in Kafka Streams: no extra
+ * processor or store.
  *
  * @see org.apache.kafka.streams.kstream.internals.TimeWindowedKStreamImpl
  * @see org.apache.kafka.streams.kstream.internals.SlidingWindowedKStreamImpl
@@ -51,10 +51,11 @@ export class TimeWindowedKStreamImpl<K, V>
     { initializer, aggregator }: Pick<WindowedAggregateFunctions<K, V, VA>, 'initializer' | 'aggregator'>,
   ): KTable<Windowed<K>, VA> {
     const windows = this.windows;
+    const emitFinal = this.processorEmitsFinal;
     return this.build(args, windowAggregateStore(windows), (storeName) =>
       windows instanceof SlidingWindows
-        ? new KStreamSlidingWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator)
-        : new KStreamWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator),
+        ? new KStreamSlidingWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, emitFinal)
+        : new KStreamWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, emitFinal),
     );
   }
 }

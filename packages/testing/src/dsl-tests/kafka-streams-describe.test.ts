@@ -8,6 +8,7 @@ import {
   Branched,
   BufferConfig,
   Consumed,
+  EmitStrategy,
   Grouped,
   JoinWindows,
   Joined,
@@ -141,6 +142,16 @@ const cases: { readonly [name: string]: (b: StreamsBuilder) => void } = {
         .windowedBy(TimeWindows.ofSizeAndGrace(10, 5))
         .count()
         .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded())),
+    ),
+  // The aggregate processor emits the final results itself: no extra processor or store (KIP-825).
+  'emit-on-window-close': (b) =>
+    windowedKeys(
+      b
+        .stream('in', Consumed.with(S, S))
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeAndGrace(10, 5))
+        .emitStrategy(EmitStrategy.onWindowClose())
+        .count(),
     ),
   'split-unnamed': (b) => {
     const branches = b

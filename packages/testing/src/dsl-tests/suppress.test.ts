@@ -86,7 +86,9 @@ describe('suppress', () => {
       .toStream()
       .map((k, v) => ({ key: windowed(k), value: v }))
       .to('out', Produced.with(S, Serdes.Int64()));
-    driver = new TopologyTestDriver(builder.build());
+    // The aggregate processor emits final results at most once a second of wall-clock time by default (as Kafka
+    // Streams does; the conformance case emit-on-window-close-throttled): the driver's clock stands still, so no throttle.
+    driver = new TopologyTestDriver(builder.build(), { emitOnWindowCloseIntervalMs: 0 });
     pipe(driver, [
       ['a', 1],
       ['a', 3],
@@ -100,6 +102,38 @@ describe('suppress', () => {
       { key: 'a@0/10', value: 2 },
       { key: 'b@0/10', value: 1 },
     ]);
+  });
+
+  it('should throttle emitStrategy(onWindowClose) to once per second of wall-clock time by default', () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream('in', Consumed.with(S, S))
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeAndGrace(10, 5))
+      .emitStrategy(EmitStrategy.onWindowClose())
+      .count()
+      .toStream()
+      .map((k, v) => ({ key: windowed(k), value: v }))
+      .to('out', Produced.with(S, Serdes.Int64()));
+    driver = new TopologyTestDriver(builder.build(), { initialWallClockTimeMs: 1_000_000 });
+    const output = driver.createOutputTopic('out', S, Serdes.Int64());
+    // The first record takes the emission slot (nothing closed yet); within the next second of wall-clock time nothing
+    // is emitted, though [0, 10) closed (stream time 15 = end + grace).
+    pipe(driver, [
+      ['a', 1],
+      ['b', 15],
+    ]);
+    expect(output.readKeyValuesToList()).toEqual([]);
+    driver.advanceWallClockTime(999);
+    pipe(driver, [['b', 15]]);
+    expect(output.readKeyValuesToList()).toEqual([]);
+    // A second later the next record emits every window closed meanwhile, once.
+    driver.advanceWallClockTime(1);
+    pipe(driver, [['b', 15]]);
+    expect(output.readKeyValuesToList()).toEqual([{ key: 'a@0/10', value: 1 }]);
+    driver.advanceWallClockTime(1000);
+    pipe(driver, [['b', 16]]);
+    expect(output.readKeyValuesToList()).toEqual([]);
   });
 
   it('should emit the final session and drop the tombstones of merged-away sessions', () => {

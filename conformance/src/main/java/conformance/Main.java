@@ -74,6 +74,11 @@ public final class Main {
     }
 
     static void run(final String name, final Consumer<StreamsBuilder> build, final In... inputs) {
+        run(name, new Properties(), build, inputs);
+    }
+
+    /** As run, with extra configuration (e.g. the emit interval of emit-on-window-close). */
+    static void run(final String name, final Properties extra, final Consumer<StreamsBuilder> build, final In... inputs) {
         CASES.put(name, () -> {
             final StreamsBuilder b = new StreamsBuilder();
             build.accept(b);
@@ -83,6 +88,7 @@ public final class Main {
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
             props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
             props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+            props.putAll(extra);
             try (TopologyTestDriver d = new TopologyTestDriver(b.build(), props)) {
                 final Map<String, TestInputTopic<String, String>> topics = new LinkedHashMap<>();
                 final var out = d.createOutputTopic("out", S.deserializer(), S.deserializer());
@@ -505,5 +511,34 @@ public final class Main {
         run("table-table-left-join-null-key", b -> b.table("l", Consumed.with(S, S))
                 .leftJoin(b.table("r", Consumed.with(S, S)), (x, y) -> x + "+" + y).toStream().to("out", Produced.with(S, S)),
             in("l", null, "L1", 1), in("l", "a", "L2", 2));
+        // 8. Emit on window close (KIP-825): the aggregate processor emits each closed window once, from its store.
+        //    The wall-clock throttle is off (interval 0): the driver's clock does not move.
+        final Properties noThrottle = new Properties();
+        noThrottle.put("__emit.interval.ms.kstreams.windowed.aggregation__", 0L);
+        run("emit-on-window-close-time", noThrottle, b -> windowedOut(b.stream("in", Consumed.with(S, S)).groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+                .emitStrategy(EmitStrategy.onWindowClose()).count()),
+            in("in", "a", "v", 1), in("in", "a", "v", 3), in("in", "b", "v", 4), in("in", "a", "v", 12),
+            in("in", "b", "v", 15), in("in", "a", "v", 14), in("in", "c", "v", 16), in("in", "c", "v", 24),
+            in("in", "a", "v", 26), in("in", "b", "v", 60), in("in", "a", "v", 61));
+        run("emit-on-window-close-hopping", noThrottle, b -> windowedOut(b.stream("in", Consumed.with(S, S)).groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(2)).advanceBy(Duration.ofMillis(5)))
+                .emitStrategy(EmitStrategy.onWindowClose()).count()),
+            in("in", "a", "v", 1), in("in", "a", "v", 6), in("in", "b", "v", 9), in("in", "a", "v", 13),
+            in("in", "b", "v", 17), in("in", "a", "v", 22), in("in", "a", "v", 40));
+        run("emit-on-window-close-sliding", noThrottle, b -> windowedOut(b.stream("in", Consumed.with(S, S)).groupByKey()
+                .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+                .emitStrategy(EmitStrategy.onWindowClose()).count()),
+            in("in", "a", "v", 1), in("in", "a", "v", 5), in("in", "b", "v", 8), in("in", "a", "v", 14),
+            in("in", "a", "v", 22), in("in", "b", "v", 30), in("in", "a", "v", 60));
+        run("emit-on-window-close-session", noThrottle, b -> windowedOut(b.stream("in", Consumed.with(S, S)).groupByKey()
+                .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(5), Duration.ofMillis(2)))
+                .emitStrategy(EmitStrategy.onWindowClose()).count()),
+            in("in", "a", "v", 1), in("in", "a", "v", 4), in("in", "b", "v", 6), in("in", "a", "v", 12),
+            in("in", "b", "v", 20), in("in", "a", "v", 40));
+        run("emit-on-window-close-throttled", b -> windowedOut(b.stream("in", Consumed.with(S, S)).groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+                .emitStrategy(EmitStrategy.onWindowClose()).count()),
+            in("in", "a", "v", 1), in("in", "a", "v", 20), in("in", "a", "v", 40));
     }
 }

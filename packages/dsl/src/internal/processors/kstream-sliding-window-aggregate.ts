@@ -15,6 +15,7 @@ import type { Change } from '../change.js';
 import { change } from '../change.js';
 import { ContextualProcessor } from '../contextual-processor.js';
 import { TupleForwarder } from '../tuple-forwarder.js';
+import { WindowCloseEmitter } from './window-close-emitter.js';
 
 /**
  * Aggregation over sliding windows, Kafka Streams' algorithm (KIP-450): windows of size d = time difference, both
@@ -34,21 +35,30 @@ export class KStreamSlidingWindowAggregate<K, V, VA> implements ProcessorSupplie
   readonly #windows: SlidingWindows;
   readonly #initializer: Initializer<VA>;
   readonly #aggregator: Aggregator<K, V, VA>;
+  readonly #emitOnWindowClose: boolean;
 
   constructor(
     storeName: string,
     windows: SlidingWindows,
     initializer: Initializer<VA>,
     aggregator: Aggregator<K, V, VA>,
+    emitOnWindowClose = false,
   ) {
     this.#storeName = storeName;
     this.#windows = windows;
     this.#initializer = initializer;
     this.#aggregator = aggregator;
+    this.#emitOnWindowClose = emitOnWindowClose;
   }
 
   get(): Processor<K, V, Windowed<K>, Change<VA>> {
-    return new SlidingWindowAggregateProcessor(this.#storeName, this.#windows, this.#initializer, this.#aggregator);
+    return new SlidingWindowAggregateProcessor(
+      this.#storeName,
+      this.#windows,
+      this.#initializer,
+      this.#aggregator,
+      this.#emitOnWindowClose,
+    );
   }
 }
 
@@ -65,14 +75,19 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
   #record!: Record<K, V>;
   /** The windows of the record being processed, reused from record to record. */
   readonly #windows: KeyValue<number, ValueAndTimestamp<VA>>[] = [];
+  readonly #emitOnWindowClose: boolean;
+  /** Only with `EmitStrategy.onWindowClose()`: updates are not forwarded, closed windows are. */
+  #emitter: WindowCloseEmitter<K, VA> | undefined;
 
   constructor(
     storeName: string,
     windows: SlidingWindows,
     initializer: Initializer<VA>,
     aggregator: Aggregator<K, V, VA>,
+    emitOnWindowClose: boolean,
   ) {
     super();
+    this.#emitOnWindowClose = emitOnWindowClose;
     this.#storeName = storeName;
     this.#diff = windows.timeDifferenceMs;
     this.#grace = windows.graceMs;
@@ -84,6 +99,10 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
     super.init(context);
     this.#store = context.getStateStore<WindowStore<K, ValueAndTimestamp<VA>>>(this.#storeName);
     this.#forwarder = new TupleForwarder(this.#store, context, 'timestamped');
+    if (this.#emitOnWindowClose) {
+      // A sliding window is closed once its end (start + time difference, inclusive) is before the close time.
+      this.#emitter = new WindowCloseEmitter(context, this.#storeName, this.#store, this.#diff + 1);
+    }
   }
 
   process(record: Record<K, V>): void {
@@ -105,6 +124,7 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
     this.#record = record;
     if (t < this.#diff) this.#processEarly(record.key, record.value, t, closeTime);
     else this.#processReverse(record.key, record.value, t, closeTime);
+    this.#emitter?.maybeEmit(record, closeTime);
   }
 
   /**
@@ -251,6 +271,7 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
   #createCurrentRecordRightWindow(t: number, rightWinAgg: ValueAndTimestamp<VA>, key: K): void {
     const window: Window = { start: t + 1, end: t + 1 + this.#diff };
     this.#store.put(key, rightWinAgg, window.start);
+    if (this.#emitter !== undefined) return;
     this.#forwarder.maybeForward(
       this.#record
         .withKey<Windowed<K>>({ key, window })
@@ -276,6 +297,7 @@ class SlidingWindowAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V
     const newAgg = this.#aggregator(key, value, oldAgg);
     const newTimestamp = Math.max(t, aggAndTs.timestamp);
     this.#store.put(key, { value: newAgg, timestamp: newTimestamp }, window.start);
+    if (this.#emitter !== undefined) return;
     this.#forwarder.maybeForward(
       this.#record
         .withKey<Windowed<K>>({ key, window })
