@@ -3,64 +3,13 @@
 // record, after each input (TopologyTestDriver, no caching on either side). Each expected line reads
 // `<input topic> <key>=<value>@<timestamp> -> <outputs>`; the inputs are taken from those lines.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Windowed } from '@kaskade/processor-api';
-import {
-  Consumed,
-  EmitStrategy,
-  Grouped,
-  JoinWindows,
-  Materialized,
-  Produced,
-  SessionWindows,
-  SlidingWindows,
-  StreamsBuilder,
-  TimeWindows,
-} from '@kaskade/dsl';
-import type { KTable } from '@kaskade/dsl';
-import { TopologyTestDriver } from '../driver/topology-test-driver.js';
-import type { TopologyTestDriverConfig } from '../driver/topology-test-driver.js';
+import type { StreamsBuilder } from '@kaskade/dsl';
+import { Consumed, Grouped, JoinWindows, Materialized, Produced, SessionWindows, SlidingWindows } from '@kaskade/dsl';
 import { S } from './dsl-test-helpers.js';
+import { closeDriver, currentDriver, inputStream, run, str, windowedOut } from './conformance-driver.js';
 
-let driver: TopologyTestDriver | undefined;
-afterEach(() => {
-  driver?.close();
-  driver = undefined;
-});
+afterEach(closeDriver);
 
-const str = (v: unknown): string => (v === null || v === undefined ? 'null' : String(v));
-const LINE = /^(\S+) (.*?)=(.*?)@(\d+) ->/;
-
-/** Builds the topology, pipes the inputs named by `expected` one by one, and returns the same kind of lines. */
-function run(
-  build: (b: StreamsBuilder) => void,
-  expected: readonly string[],
-  config: TopologyTestDriverConfig = {},
-): string[] {
-  const builder = new StreamsBuilder();
-  build(builder);
-  driver = new TopologyTestDriver(builder.build(), config);
-  const out = driver.createOutputTopic('out', S, S);
-  const lines: string[] = [];
-  for (const line of expected) {
-    const [, topic, key, value, ts] = LINE.exec(line)!;
-    const k = key === 'null' ? null : key!;
-    const v = value === 'null' ? null : value!;
-    driver.createInputTopic(topic!, S, S).pipeInput(k, v, Number(ts));
-    const outputs = out.readRecordsToList().map((r) => ` ${str(r.key)}=${str(r.value)}@${r.timestamp}`);
-    lines.push(`${topic} ${str(k)}=${str(v)}@${ts} ->${outputs.join('')}`);
-  }
-  return lines;
-}
-
-/** `key@start/end` = count, as the Java side writes windowed counts. */
-function windowedOut(table: KTable<Windowed<string>, number>): void {
-  table
-    .toStream()
-    .map((k, v) => ({ key: `${k.key}@${k.window.start}/${k.window.end}`, value: v === null ? null : String(v) }))
-    .to('out', Produced.with(S, S));
-}
-
-const inputStream = (b: StreamsBuilder) => b.stream('in', Consumed.with(S, S)).groupByKey();
 const joinWindows = JoinWindows.ofTimeDifferenceAndGrace(10, 5);
 const joiner = (x: string | null, y: string | null) => `${str(x)}+${str(y)}`;
 
@@ -77,7 +26,7 @@ describe('session windows close grace + gap after their end (KStreamSessionWindo
     ];
     const session = SessionWindows.ofInactivityGapWithNoGrace(10);
     expect(run((b) => windowedOut(inputStream(b).windowedBy(session).count()), expected)).toEqual(expected);
-    expect(driver!.metrics().droppedByReason.late).toBe(2);
+    expect(currentDriver().metrics().droppedByReason.late).toBe(2);
   });
 
   it('should aggregate a record exactly one gap after a session end at stream time - grace, with grace', () => {
@@ -93,7 +42,7 @@ describe('session windows close grace + gap after their end (KStreamSessionWindo
     ];
     const session = SessionWindows.ofInactivityGapAndGrace(10, 5);
     expect(run((b) => windowedOut(inputStream(b).windowedBy(session).count()), expected)).toEqual(expected);
-    expect(driver!.metrics().droppedByReason.late).toBe(4);
+    expect(currentDriver().metrics().droppedByReason.late).toBe(4);
   });
 });
 
@@ -330,7 +279,7 @@ describe('KIP-962: null keys in left and outer joins', () => {
         inner,
       ),
     ).toEqual(inner);
-    driver!.close();
+    closeDriver();
     const tables = ['l null=L1@1 ->', 'l a=L2@2 -> a=L2+null@2'];
     expect(
       run(
@@ -343,87 +292,5 @@ describe('KIP-962: null keys in left and outer joins', () => {
         tables,
       ),
     ).toEqual(tables);
-  });
-});
-
-// The wall-clock throttle of emit-on-window-close is off on both sides (Kafka Streams'
-// __emit.interval.ms.kstreams.windowed.aggregation__ = 0): the drivers' clocks stand still.
-const noThrottle = { emitOnWindowCloseIntervalMs: 0 };
-const onWindowClose = EmitStrategy.onWindowClose();
-
-describe('emit on window close from the aggregate processor (AbstractKStreamTimeWindowAggregateProcessor, KIP-825)', () => {
-  it('should emit each closed tumbling window once, by window start then key, and not windows expired from the store', () => {
-    const windows = TimeWindows.ofSizeAndGrace(10, 5);
-    const expected = [
-      'in a=v@1 ->',
-      'in a=v@3 ->',
-      'in b=v@4 ->',
-      'in a=v@12 ->',
-      'in b=v@15 -> a@0/10=2@3 b@0/10=1@4',
-      'in a=v@14 ->',
-      'in c=v@16 ->',
-      'in c=v@24 ->',
-      'in a=v@26 -> a@10/20=2@14 b@10/20=1@15 c@10/20=1@16',
-      'in b=v@60 ->',
-      'in a=v@61 ->',
-    ];
-    const build = (b: StreamsBuilder) =>
-      windowedOut(inputStream(b).windowedBy(windows).emitStrategy(onWindowClose).count());
-    expect(run(build, expected, noThrottle)).toEqual(expected);
-  });
-
-  it('should emit closed hopping windows once each', () => {
-    const windows = TimeWindows.ofSizeAndGrace(10, 2).advanceBy(5);
-    const expected = [
-      'in a=v@1 ->',
-      'in a=v@6 ->',
-      'in b=v@9 ->',
-      'in a=v@13 -> a@0/10=2@6 b@0/10=1@9',
-      'in b=v@17 -> a@5/15=2@13 b@5/15=1@9',
-      'in a=v@22 -> a@10/20=1@13 b@10/20=1@17',
-      'in a=v@40 ->',
-    ];
-    const build = (b: StreamsBuilder) =>
-      windowedOut(inputStream(b).windowedBy(windows).emitStrategy(onWindowClose).count());
-    expect(run(build, expected, noThrottle)).toEqual(expected);
-  });
-
-  it('should emit closed sliding windows once each (end before the close time)', () => {
-    const windows = SlidingWindows.ofTimeDifferenceAndGrace(10, 5);
-    const expected = [
-      'in a=v@1 ->',
-      'in a=v@5 ->',
-      'in b=v@8 ->',
-      'in a=v@14 ->',
-      'in a=v@22 -> a@0/10=2@5 b@0/10=1@8 a@2/12=1@5 a@4/14=2@14 a@6/16=1@14',
-      'in b=v@30 -> a@12/22=2@22',
-      'in a=v@60 ->',
-    ];
-    const build = (b: StreamsBuilder) =>
-      windowedOut(inputStream(b).windowedBy(windows).emitStrategy(onWindowClose).count());
-    expect(run(build, expected, noThrottle)).toEqual(expected);
-  });
-
-  it('should emit closed session windows once each (end + gap + grace <= stream time)', () => {
-    const windows = SessionWindows.ofInactivityGapAndGrace(5, 2);
-    const expected = [
-      'in a=v@1 ->',
-      'in a=v@4 ->',
-      'in b=v@6 ->',
-      'in a=v@12 -> a@1/4=2@4',
-      'in b=v@20 -> b@6/6=1@6 a@12/12=1@12',
-      'in a=v@40 -> b@20/20=1@20',
-    ];
-    const build = (b: StreamsBuilder) =>
-      windowedOut(inputStream(b).windowedBy(windows).emitStrategy(onWindowClose).count());
-    expect(run(build, expected, noThrottle)).toEqual(expected);
-  });
-
-  it('should emit at most once per emit interval of wall-clock time, checked at every record (default 1 s)', () => {
-    const windows = TimeWindows.ofSizeAndGrace(10, 5);
-    const expected = ['in a=v@1 ->', 'in a=v@20 ->', 'in a=v@40 ->'];
-    const build = (b: StreamsBuilder) =>
-      windowedOut(inputStream(b).windowedBy(windows).emitStrategy(onWindowClose).count());
-    expect(run(build, expected)).toEqual(expected);
   });
 });
