@@ -107,6 +107,7 @@ export const streamsConfigSchema = z.strictObject({
   cacheMaxBytes: integer(0).default(10 * 1024 * 1024),
   maxPollRecords: integer(1).default(1000),
   pollMs: integer(0).default(100),
+  maxTaskIdleMs: integer(-1).default(0),
   asyncDrainTimeoutMs: integer(0).default(10_000),
   defaultKeySerde: z
     .custom<Serde<unknown>>(hasFunctions('serialize', 'deserialize'), {

@@ -49,6 +49,14 @@ export interface StreamsConfig {
   /** How long one poll waits for records when none are buffered, in ms. Default: 100. */
   readonly pollMs: number;
   /**
+   * Task idling (Kafka Streams' `max.task.idle.ms`, KIP-695): how long a task with several input partitions waits for
+   * data on a partition that has none buffered, once that partition is known to be caught up, before it processes
+   * the others without it. While such a partition is known to have records on the broker not yet fetched (or its lag
+   * is not known yet), the task always waits, so that joins over a backlog see records in timestamp order. Default: 0
+   * (wait only while records are known to be on their way); -1: never wait (process whatever is buffered).
+   */
+  readonly maxTaskIdleMs: number;
+  /**
    * How long a rebalance or `close()` waits for asynchronous operators' in-flight calls before giving them up (their
    * records are not committed; the next owner processes them), in ms. Default: 10 000.
    */
