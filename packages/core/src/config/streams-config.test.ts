@@ -70,6 +70,14 @@ describe('parseStreamsConfig', () => {
       expect(config.logger[method]).toBeTypeOf('function');
   });
 
+  it('should default maxTaskIdleMs to 0 (Kafka Streams), take -1 (never wait) and refuse less', () => {
+    expect(parseStreamsConfig(minimal).maxTaskIdleMs).toBe(0);
+    expect(parseStreamsConfig({ ...minimal, maxTaskIdleMs: -1 }).maxTaskIdleMs).toBe(-1);
+    expect(parseStreamsConfig({ ...minimal, maxTaskIdleMs: 500 }).maxTaskIdleMs).toBe(500);
+    expect(() => parseStreamsConfig({ ...minimal, maxTaskIdleMs: -2 })).toThrowError(/maxTaskIdleMs: must be >= -1/);
+    expect(() => parseStreamsConfig({ ...minimal, maxTaskIdleMs: 0.5 })).toThrowError(ConfigError);
+  });
+
   it('should default commitIntervalMs to 100 under exactly_once_v2', () => {
     expect(parseStreamsConfig({ ...minimal, processingGuarantee: 'exactly_once_v2' }).commitIntervalMs).toBe(100);
   });

@@ -33,6 +33,8 @@ export class PartitionGroup {
   readonly #lags: FetchedLags | undefined;
   /** Per queue: the wall-clock time its idling ends, -1 while it is not idling. */
   readonly #idleDeadlines: number[];
+  /** True while some partition has an idle deadline. */
+  #idleStarted = false;
   /** Times the task processed while a caught-up partition had nothing buffered. */
   enforcedProcessing = 0;
 
@@ -59,7 +61,12 @@ export class PartitionGroup {
       }
       if (oldest === undefined || q.headTimestamp < oldest.headTimestamp) oldest = q;
     }
-    if (oldest === undefined || !empty || queues.length === 1) return oldest;
+    if (!empty) {
+      // Every partition has data: idling that had started is over (Kafka Streams clears it on this path too).
+      if (this.#idleStarted) this.#clearDeadlines();
+      return oldest;
+    }
+    if (oldest === undefined || queues.length === 1) return oldest;
     return this.readyToProcess(wallClockMs) ? oldest : undefined;
   }
 
@@ -88,11 +95,19 @@ export class PartitionGroup {
         return false;
       }
       // Caught up: wait maxTaskIdleMs from now for more data to show up.
-      if (deadlines[i]! < 0) deadlines[i] = wallClockMs + this.#maxTaskIdleMs;
+      if (deadlines[i]! < 0) {
+        deadlines[i] = wallClockMs + this.#maxTaskIdleMs;
+        this.#idleStarted = true;
+      }
       if (wallClockMs < deadlines[i]!) return false;
       enforced = true;
     }
     if (enforced && queued) this.enforcedProcessing++;
     return queued;
+  }
+
+  #clearDeadlines(): void {
+    this.#idleDeadlines.fill(-1);
+    this.#idleStarted = false;
   }
 }
