@@ -1,0 +1,99 @@
+// Task idling on the real broker (KIP-695): a co-partitioned stream-table join over a backlog produced in full before
+// the application starts. Every customer (the table) is older than every order (the stream), so Kafka Streams, which
+// processes a task's partitions in timestamp order and waits for a partition known to have unfetched records, joins
+// every order. With maxTaskIdleMs -1 (never wait) the task runs ahead with the orders it has whenever the customer
+// partition's buffer runs dry, and orders whose customer is not loaded yet find nothing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Consumed, KafkaStreams, Produced, Serdes, StreamsBuilder } from 'kaskade';
+import type { Topology } from 'kaskade';
+import { waitUntilCaughtUp } from 'kaskade/testing';
+import { bootstrapServers, uniqueName } from './broker-context.js';
+import { createTopics, produce, readTopic } from './kafka-helpers.js';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const S = Serdes.String();
+const N = 600;
+
+function joinTopology(orders: string, customers: string, out: string): Topology {
+  const builder = new StreamsBuilder();
+  const table = builder.table(customers, Consumed.with(S, S));
+  builder
+    .stream(orders, Consumed.with(S, S))
+    .join(table, (order: string, customer: string) => `${order}@${customer.slice(0, 8)}`)
+    .to(out, Produced.with(S, S));
+  return builder.build();
+}
+
+/** Runs the join over the backlog to its end; returns how many orders it joined. */
+async function joinedOrders(maxTaskIdleMs: number | undefined): Promise<number> {
+  const orders = uniqueName('idle-orders');
+  const customers = uniqueName('idle-customers');
+  const out = uniqueName('idle-out');
+  await createTopics(
+    { topic: orders, partitions: 2 },
+    { topic: customers, partitions: 2 },
+    { topic: out, partitions: 2 },
+  );
+  // Customers at t = 1000.., orders at t = 1 000 000..: in event time every customer comes first. Customer values
+  // are large and orders small, so each fetch brings few customers and many orders.
+  await produce(
+    orders,
+    Array.from({ length: N }, (_, i) => ({ key: `c${i}`, value: `o${i}`, timestamp: 1_000_000 + i })),
+  );
+  await produce(
+    customers,
+    Array.from({ length: N }, (_, i) => ({
+      key: `c${i}`,
+      value: `customer${i}`.padEnd(1000, '.'),
+      timestamp: 1000 + i,
+    })),
+  );
+  const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-idle-'));
+  dirs.push(stateDir);
+  const topology = joinTopology(orders, customers, out);
+  const streams = new KafkaStreams(topology, {
+    applicationId: uniqueName('idle-app'),
+    bootstrapServers: bootstrapServers(),
+    stateDir,
+    commitIntervalMs: 100,
+    maxPollRecords: 50,
+    consumerConfig: { 'max.partition.fetch.bytes': 4096 },
+    logger: quiet,
+    ...(maxTaskIdleMs === undefined ? {} : { maxTaskIdleMs }),
+  });
+  await streams.start();
+  try {
+    await waitUntilCaughtUp(streams, topology);
+    expect(streams.metrics().processed).toBe(2 * N);
+  } finally {
+    expect(await streams.close()).toBe(true);
+  }
+  // Everything the application wrote is committed: read until the count stops growing.
+  let last = -1;
+  const joined = await readTopic(
+    out,
+    (all) => {
+      const done = all.length === last;
+      last = all.length;
+      return done && all.length > 0;
+    },
+    { timeoutMs: 20_000 },
+  );
+  return joined.length;
+}
+
+describe('task idling (maxTaskIdleMs) on the real broker', () => {
+  it('should join every order over a backlog with the default, as Kafka Streams does, and not with -1', async () => {
+    const withIdling = await joinedOrders(undefined);
+    const withoutIdling = await joinedOrders(-1);
+    console.log(`task idling: ${withIdling} of ${N} orders joined with the default (0), ${withoutIdling} with -1`);
+    expect(withIdling).toBe(N);
+    expect(withoutIdling).toBeLessThan(N);
+  });
+});
