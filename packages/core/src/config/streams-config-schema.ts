@@ -153,6 +153,7 @@ export const streamsConfigSchema = z.strictObject({
     .string({ error: 'must be a non-empty string' })
     .min(1, 'must be a non-empty string')
     .default(() => `${os.hostname()}-${process.pid}`),
+  staticMembership: z.boolean({ error: 'must be true or false' }).default(false),
   clientConfig: clientConfig,
   consumerConfig: clientConfig,
   producerConfig: clientConfig,

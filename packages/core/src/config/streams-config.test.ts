@@ -78,6 +78,27 @@ describe('parseStreamsConfig', () => {
     expect(() => parseStreamsConfig({ ...minimal, maxTaskIdleMs: 0.5 })).toThrowError(ConfigError);
   });
 
+  it('should take static membership only with an explicit instanceId, and keep group.instance.id to itself', () => {
+    expect(parseStreamsConfig(minimal).staticMembership).toBe(false);
+    const config = parseStreamsConfig({ ...minimal, instanceId: 'orders-0', staticMembership: true });
+    expect(config).toMatchObject({ staticMembership: true, instanceId: 'orders-0' });
+    expect(parseStreamsConfig(config)).toEqual(config);
+    expect(() => parseStreamsConfig({ ...minimal, staticMembership: true })).toThrowError(
+      /staticMembership: needs an instanceId that stays the same across restarts/,
+    );
+    expect(() =>
+      parseStreamsConfig({
+        ...minimal,
+        instanceId: 'orders-0',
+        staticMembership: true,
+        consumerConfig: { 'group.instance.id': 'x' },
+      }),
+    ).toThrowError(/consumerConfig\.group\.instance\.id: must not be set with staticMembership/);
+    expect(() => parseStreamsConfig({ ...minimal, staticMembership: 'yes' })).toThrowError(
+      /staticMembership: must be true or false/,
+    );
+  });
+
   it('should default commitIntervalMs to 100 under exactly_once_v2', () => {
     expect(parseStreamsConfig({ ...minimal, processingGuarantee: 'exactly_once_v2' }).commitIntervalMs).toBe(100);
   });

@@ -99,6 +99,13 @@ export interface StreamsConfig {
    */
   readonly instanceId: string;
   /**
+   * Static group membership (KIP-345): the consumer joins with `group.instance.id` = {@link instanceId}, so an instance
+   * restarted within the consumer's `session.timeout.ms` (default 45 s) gets its tasks back and no other instance
+   * sees a rebalance. Needs an explicit, stable `instanceId`. The price: a static member that stops does not leave
+   * the group, so when an instance is removed for good its tasks move only after the session timeout. Default: false.
+   */
+  readonly staticMembership: boolean;
+  /**
    * librdkafka properties for every client Kaskade creates (consumers, producer, admin clients): the place for
    * settings all of them need, such as `security.protocol` and `sasl.*`/`ssl.*`. Precedence, lowest first: Kaskade's
    * defaults, then `clientConfig`, then the client's own `consumerConfig`/`producerConfig`/`adminConfig`. Kaskade's

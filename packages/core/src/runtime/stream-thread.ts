@@ -105,7 +105,9 @@ export class StreamThread {
     );
     // Task idling: lags from the consumer's statistics, only when some task has several input partitions.
     const idling = taskIdlingFor(cfg.maxTaskIdleMs, topics.topicToSubtopology, eos);
-    const consumerConfig = idling ? withIdlingStatistics(cfg.consumerConfig) : cfg.consumerConfig;
+    let consumerConfig = idling ? withIdlingStatistics(cfg.consumerConfig) : cfg.consumerConfig;
+    // Static membership: a restart within the session timeout takes the member's place (and tasks) back.
+    if (cfg.staticMembership) consumerConfig = { ...consumerConfig, 'group.instance.id': cfg.instanceId };
     const onConsumerStats = composeStatistics(obs?.statistics.onConsumerStats, idling?.lags.onStatistics);
     const totalTasks = [...plan.tasksPerSubtopology.values()].reduce((a, b) => a + b, 0);
     this.#env = {
