@@ -35,8 +35,6 @@ export class PartitionGroup {
   readonly #idleDeadlines: number[];
   /** True while some partition has an idle deadline. */
   #idleStarted = false;
-  /** Times the task processed while a caught-up partition had nothing buffered. */
-  enforcedProcessing = 0;
 
   constructor(queues: readonly RecordQueue[], idling: TaskIdling | undefined) {
     this.#queues = queues;
@@ -79,7 +77,6 @@ export class PartitionGroup {
     if (this.#maxTaskIdleMs < 0 || lags === undefined) return true;
     const queues = this.#queues;
     const deadlines = this.#idleDeadlines;
-    let enforced = false;
     let queued = false;
     for (let i = 0; i < queues.length; i++) {
       const q = queues[i]!;
@@ -100,9 +97,8 @@ export class PartitionGroup {
         this.#idleStarted = true;
       }
       if (wallClockMs < deadlines[i]!) return false;
-      enforced = true;
+      // Idled long enough: the task goes on without this partition (Kafka Streams' "enforced processing").
     }
-    if (enforced && queued) this.enforcedProcessing++;
     return queued;
   }
 
