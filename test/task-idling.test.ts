@@ -77,7 +77,7 @@ async function joinedOrders(
   await streams.start();
   try {
     await waitUntilCaughtUp(streams, topology);
-    expect(streams.metrics().processed).toBe(2 * N);
+    expect(streams.metrics().processed).toBe((options.repartition ? 3 : 2) * N); // the orders twice when re-keyed
   } finally {
     expect(await streams.close()).toBe(true);
   }
@@ -107,5 +107,9 @@ describe('task idling (maxTaskIdleMs) on the real broker', () => {
 
   it('should join every order under exactly-once too (read_committed: lags measured to the last stable offset)', async () => {
     expect(await joinedOrders(undefined, { exactlyOnce: true })).toBe(N);
+  });
+
+  it('should join every order when the join reads a repartition topic the application writes', async () => {
+    expect(await joinedOrders(undefined, { repartition: true })).toBe(N);
   });
 });
