@@ -31,6 +31,10 @@ export function parseStreamsConfig(input: unknown): StreamsConfig {
     throw new ConfigError(`invalid configuration:\n${formatIssueList(issues)}`, issues, { cause: result.error });
   }
   const parsed = result.data;
+  const membershipIssues = staticMembershipIssues(input, parsed);
+  if (membershipIssues.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${formatIssueList(membershipIssues)}`, membershipIssues);
+  }
   const logger = parsed.logger ?? consoleLogger();
   const handlerOptions = { logger, deadLetterQueueTopic: parsed.deadLetterQueueTopic };
   const config: StreamsConfig = {
@@ -53,6 +57,31 @@ export function parseStreamsConfig(input: unknown): StreamsConfig {
     logger,
   };
   return Object.freeze(config);
+}
+
+/** Static membership needs a stable instance id of the user's, and owns `group.instance.id`. */
+function staticMembershipIssues(
+  input: unknown,
+  parsed: { staticMembership: boolean; clientConfig?: object; consumerConfig?: object },
+): Issue[] {
+  if (!parsed.staticMembership) return [];
+  const issues: Issue[] = [];
+  if ((input as { instanceId?: unknown }).instanceId === undefined) {
+    issues.push({
+      field: 'staticMembership',
+      message:
+        'needs an instanceId that stays the same across restarts: set instanceId (the default, <hostname>-<pid>, changes with every process)',
+    });
+  }
+  for (const where of ['clientConfig', 'consumerConfig'] as const) {
+    if (parsed[where] !== undefined && 'group.instance.id' in parsed[where]) {
+      issues.push({
+        field: `${where}.group.instance.id`,
+        message: 'must not be set with staticMembership: Kaskade sets it to instanceId',
+      });
+    }
+  }
+  return issues;
 }
 
 function resolveHandler<H extends DeserializationExceptionHandler | ProcessingExceptionHandler>(

@@ -122,6 +122,7 @@ export const streamsConfigSchema = z.strictObject({
     )
     .optional(),
   pollMs: integer(0).default(100),
+  maxTaskIdleMs: integer(-1).default(0),
   asyncDrainTimeoutMs: integer(0).default(10_000),
   /**
    * `EmitStrategy.onWindowClose()`: the least wall-clock time between two emissions of closed windows by one windowed
@@ -172,6 +173,7 @@ export const streamsConfigSchema = z.strictObject({
     .string({ error: 'must be a non-empty string' })
     .min(1, 'must be a non-empty string')
     .default(() => `${os.hostname()}-${process.pid}`),
+  staticMembership: z.boolean({ error: 'must be true or false' }).default(false),
   clientConfig: clientConfig,
   consumerConfig: clientConfig,
   producerConfig: clientConfig,

@@ -70,6 +70,35 @@ describe('parseStreamsConfig', () => {
       expect(config.logger[method]).toBeTypeOf('function');
   });
 
+  it('should default maxTaskIdleMs to 0 (Kafka Streams), take -1 (never wait) and refuse less', () => {
+    expect(parseStreamsConfig(minimal).maxTaskIdleMs).toBe(0);
+    expect(parseStreamsConfig({ ...minimal, maxTaskIdleMs: -1 }).maxTaskIdleMs).toBe(-1);
+    expect(parseStreamsConfig({ ...minimal, maxTaskIdleMs: 500 }).maxTaskIdleMs).toBe(500);
+    expect(() => parseStreamsConfig({ ...minimal, maxTaskIdleMs: -2 })).toThrowError(/maxTaskIdleMs: must be >= -1/);
+    expect(() => parseStreamsConfig({ ...minimal, maxTaskIdleMs: 0.5 })).toThrowError(ConfigError);
+  });
+
+  it('should take static membership only with an explicit instanceId, and keep group.instance.id to itself', () => {
+    expect(parseStreamsConfig(minimal).staticMembership).toBe(false);
+    const config = parseStreamsConfig({ ...minimal, instanceId: 'orders-0', staticMembership: true });
+    expect(config).toMatchObject({ staticMembership: true, instanceId: 'orders-0' });
+    expect(parseStreamsConfig(config)).toEqual(config);
+    expect(() => parseStreamsConfig({ ...minimal, staticMembership: true })).toThrowError(
+      /staticMembership: needs an instanceId that stays the same across restarts/,
+    );
+    expect(() =>
+      parseStreamsConfig({
+        ...minimal,
+        instanceId: 'orders-0',
+        staticMembership: true,
+        consumerConfig: { 'group.instance.id': 'x' },
+      }),
+    ).toThrowError(/consumerConfig\.group\.instance\.id: must not be set with staticMembership/);
+    expect(() => parseStreamsConfig({ ...minimal, staticMembership: 'yes' })).toThrowError(
+      /staticMembership: must be true or false/,
+    );
+  });
+
   it('should default commitIntervalMs to 100 under exactly_once_v2', () => {
     expect(parseStreamsConfig({ ...minimal, processingGuarantee: 'exactly_once_v2' }).commitIntervalMs).toBe(100);
   });

@@ -61,6 +61,14 @@ export interface StreamsConfig {
   /** How long one poll waits for records when none are buffered, in ms. Default: 100. */
   readonly pollMs: number;
   /**
+   * Task idling (Kafka Streams' `max.task.idle.ms`, KIP-695): how long a task with several input partitions waits for
+   * data on a partition that has none buffered, once that partition is known to be caught up, before it processes
+   * the others without it. While such a partition is known to have records on the broker not yet fetched (or its lag
+   * is not known yet), the task always waits, so that joins over a backlog see records in timestamp order. Default: 0
+   * (wait only while records are known to be on their way); -1: never wait (process whatever is buffered).
+   */
+  readonly maxTaskIdleMs: number;
+  /**
    * How long a rebalance or `close()` waits for asynchronous operators' in-flight calls before giving them up (their
    * records are not committed; the next owner processes them), in ms. Default: 10 000.
    */
@@ -104,6 +112,13 @@ export interface StreamsConfig {
    * `<hostname>-<pid>`.
    */
   readonly instanceId: string;
+  /**
+   * Static group membership (KIP-345): the consumer joins with `group.instance.id` = {@link instanceId}, so an instance
+   * restarted within the consumer's `session.timeout.ms` (default 45 s) gets its tasks back and no other instance
+   * sees a rebalance. Needs an explicit, stable `instanceId`. The price: a static member that stops does not leave
+   * the group, so when an instance is removed for good its tasks move only after the session timeout. Default: false.
+   */
+  readonly staticMembership: boolean;
   /**
    * librdkafka properties for every client Kaskade creates (consumers, producer, admin clients): the place for
    * settings all of them need, such as `security.protocol` and `sasl.*`/`ssl.*`. Precedence, lowest first: Kaskade's

@@ -50,8 +50,12 @@ export class RecordQueue {
     this.#onInvalidTimestamp = onInvalidTimestamp;
   }
 
+  /** Offset after the last message pushed (-1: none since creation or {@link clear}): what task idling compares. */
+  fetchedPosition = -1;
+
   push(message: ConsumedMessage): void {
     this.#messages.push(message);
+    this.fetchedPosition = message.offset + 1;
   }
 
   /** Messages buffered, the head included. */
@@ -87,6 +91,7 @@ export class RecordQueue {
     this.#head = undefined;
     this.#headMessage = undefined;
     this.headTimestamp = -1;
+    this.fetchedPosition = -1;
   }
 
   #updateHead(): boolean {

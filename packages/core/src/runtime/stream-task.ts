@@ -17,6 +17,7 @@ import { RecordContext } from './record-context.js';
 import { RecordErrorHandler } from './record-error-handler.js';
 import { RecordDeserializer } from './record-deserializer.js';
 import { RecordQueue } from './record-queue.js';
+import { PartitionGroup } from './partition-group.js';
 import { ProcessorContextImpl } from './processor-context-impl.js';
 import { PunctuationSchedule } from './punctuation-schedule.js';
 import { ProcessorRuntimeNode, SinkRuntimeNode, SourceRuntimeNode } from './runtime-nodes.js';
@@ -39,6 +40,7 @@ export class StreamTask {
   readonly droppedByReason = new Map<string, number>();
   readonly queues: RecordQueue[] = [];
   readonly #queueByTopic = new Map<string, RecordQueue>();
+  #group: PartitionGroup | undefined;
   /** The record being processed, read by nodes, contexts and stores. */
   readonly context = new RecordContext();
   readonly #errors: RecordErrorHandler;
@@ -162,23 +164,13 @@ export class StreamTask {
    */
   process(max: number): number {
     let taken = 0;
-    const queues = this.queues;
-    const single = queues.length === 1 ? queues[0]! : undefined;
+    const group = (this.#group ??= new PartitionGroup(this.queues, this.#env.idling));
+    const now = this.#env.wallClockMs();
     this.asyncRunner?.applyCompletions();
     while (taken < max) {
       if (this.asyncRunner?.saturated) break;
-      let q: RecordQueue | undefined;
-      if (single) {
-        if (!single.hasHead()) break;
-        q = single;
-      } else {
-        for (let i = 0; i < queues.length; i++) {
-          const c = queues[i]!;
-          if (!c.hasHead()) continue;
-          if (q === undefined || c.headTimestamp < q.headTimestamp) q = c;
-        }
-        if (q === undefined) break;
-      }
+      const q = group.next(now); // the oldest head, when the task is ready to process (task idling)
+      if (q === undefined) break;
       taken++;
       this.#processHead(q);
     }

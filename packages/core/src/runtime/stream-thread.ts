@@ -17,6 +17,7 @@ import type { StreamsObservability } from '../observability/streams-observabilit
 import type { Topology } from '../topology/topology.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
 import { CommitCoordinator } from './commit-coordinator.js';
+import { composeStatistics, taskIdlingFor, withIdlingStatistics } from './consumer-lags.js';
 import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { PreparedTopics } from './prepare-topics.js';
@@ -116,6 +117,12 @@ export class StreamThread {
       (t) => plan.changelogTopics.has(t),
       { errorReportsOnly: eos },
     );
+    // Task idling: lags from the consumer's statistics, only when some task has several input partitions.
+    const idling = taskIdlingFor(cfg.maxTaskIdleMs, topics.topicToSubtopology, eos);
+    let consumerConfig = idling ? withIdlingStatistics(cfg.consumerConfig) : cfg.consumerConfig;
+    // Static membership: a restart within the session timeout takes the member's place (and tasks) back.
+    if (cfg.staticMembership) consumerConfig = { ...consumerConfig, 'group.instance.id': cfg.instanceId };
+    const onConsumerStats = composeStatistics(obs?.statistics.onConsumerStats, idling?.lags.onStatistics);
     const totalTasks = [...plan.tasksPerSubtopology.values()].reduce((a, b) => a + b, 0);
     this.#env = {
       applicationId: cfg.applicationId,
@@ -132,6 +139,7 @@ export class StreamThread {
       cacheMaxBytesPerTask: Math.floor(cfg.cacheMaxBytes / Math.max(1, totalTasks)),
       resolveTopic: topics.resolveTopic,
       logger: cfg.logger,
+      ...(idling ? { idling } : {}),
     };
     this.consumer = new KafkaConsumerClient({
       bootstrapServers: cfg.bootstrapServers,
@@ -140,11 +148,11 @@ export class StreamThread {
       isolationLevel: eos ? 'read_committed' : 'read_uncommitted',
       pollTimeoutMs: cfg.pollMs,
       autoOffsetReset: 'earliest',
-      config: obs ? obs.clientConfig(cfg.consumerConfig) : cfg.consumerConfig,
+      config: obs ? obs.clientConfig(consumerConfig) : consumerConfig,
       onRebalance: (e) => this.#onRebalance(e),
       onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
       onLog: options.diagnostics.onLog,
-      ...(obs ? { onStatistics: obs.statistics.onConsumerStats } : {}),
+      ...(onConsumerStats ? { onStatistics: onConsumerStats } : {}),
     });
     const listener = options.restoreListener;
     this.#restorer = new CorruptionTolerantRestorer({

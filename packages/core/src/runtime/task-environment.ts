@@ -6,6 +6,7 @@ import type {
   ProductionExceptionHandler,
 } from '../errors/exception-handlers.js';
 import type { RecordCollector } from './record-collector.js';
+import type { TaskIdling } from './partition-group.js';
 
 /**
  * What a task needs from the process it runs in. The runtime (`KafkaStreams`) and the `TopologyTestDriver` each
@@ -29,4 +30,6 @@ export interface TaskEnvironment {
   /** Maps a topic name as written in the topology to the real topic (internal topics get the application prefix). */
   readonly resolveTopic: (name: string) => string;
   readonly logger: Logger;
+  /** Task idling (`maxTaskIdleMs` and the partitions' lags); absent: tasks never wait for a partition. */
+  readonly idling?: TaskIdling;
 }

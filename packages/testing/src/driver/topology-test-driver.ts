@@ -75,6 +75,9 @@ export class TopologyTestDriver {
       cacheMaxBytesPerTask: this.config.cacheMaxBytes,
       resolveTopic: this.#resolve,
       logger: this.config.logger,
+      // As in Kafka Streams' driver, every piped record is fetched at once: lags are 0, so a task with several input
+      // partitions waits only for maxTaskIdleMs (of the driver's wall clock) when one of them has nothing buffered.
+      idling: { maxTaskIdleMs: this.config.maxTaskIdleMs, lags: { fetchedLag: () => 0 } },
     };
     for (const sub of topology.subtopologies()) {
       const task = new StreamTask({ subtopology: sub.id, partition: 0 }, sub, topology, env);
@@ -128,6 +131,7 @@ export class TopologyTestDriver {
     this.#checkOpen();
     this.#wallClock += ms;
     for (const t of this.#tasks) t.punctuateWallClock(this.#wallClock);
+    this.#processIdled();
     this.#drainAndCommit();
   }
 
@@ -307,6 +311,17 @@ export class TopologyTestDriver {
       }
     }
     this.#drainAndCommit();
+  }
+
+  /** Records that task idling held back (maxTaskIdleMs > 0), once the wall clock has moved. */
+  #processIdled(): void {
+    if (this.#processing) return;
+    this.#processing = true;
+    try {
+      for (const t of this.#tasks) if (t.buffered() > 0) t.process(Number.POSITIVE_INFINITY);
+    } finally {
+      this.#processing = false;
+    }
   }
 
   /** Processes pending records (and whatever they cause) to the end, then commits every task. */
