@@ -8,8 +8,7 @@ import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import { AsyncFlowControl } from './async/async-flow-control.js';
 import type { StreamTask } from './stream-task.js';
 import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
-import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
-import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
+import type { KafkaProducerClient, ProducerClientOptions } from '../kafka/kafka-producer-client.js';
 import type { ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import { composeRestoreListeners } from '../observability/restore-progress-tracker.js';
@@ -22,6 +21,7 @@ import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { PreparedTopics } from './prepare-topics.js';
 import { RecordRateLimiter } from './record-rate-limiter.js';
+import { createProducerClient } from './create-producer-client.js';
 import { StreamsRebalanceListener } from './streams-rebalance-listener.js';
 import { StreamsProducer, isTransactionError } from './streams-producer.js';
 import type { StreamsState } from './streams-state.js';
@@ -108,7 +108,7 @@ export class StreamThread {
     this.producer = new StreamsProducer({
       exactlyOnce: eos,
       logger: cfg.logger,
-      create: () => this.#createProducerClient(eos),
+      create: () => createProducerClient(options, eos, this.collector.onDelivery),
     });
     this.collector = new KafkaRecordCollector(
       this.producer,
@@ -322,30 +322,6 @@ export class StreamThread {
     ]);
     this.#admin?.close();
     this.#admin = undefined;
-  }
-
-  #createProducerClient(eos: boolean): KafkaProducerClient {
-    const cfg = this.#config;
-    const obs = this.#options.observability;
-    const options: ProducerClientOptions = {
-      bootstrapServers: cfg.bootstrapServers,
-      clientId: `${cfg.applicationId}-${cfg.instanceId}-producer`,
-      // Kafka Streams' exactly-once setting: a crashed instance's open transaction is aborted by the broker within
-      // 10 s, so read_committed readers are not held up longer than that.
-      config: {
-        partitioner: 'murmur2_random',
-        // Exactly-once: a failed send fails the transaction, so per-record delivery reports (the binding hands them
-        // to JS one object each) are only needed for errors.
-        ...(eos ? { 'transaction.timeout.ms': 10_000, 'delivery.report.only.error': true } : {}),
-        ...(obs ? obs.clientConfig(cfg.producerConfig) : cfg.producerConfig),
-      },
-      ...(eos ? { transactionalId: `${cfg.applicationId}-${cfg.instanceId}` } : {}),
-      onDelivery: this.collector.onDelivery,
-      onError: (e) => cfg.logger.warn(`producer: ${e.message}`),
-      onLog: this.#options.diagnostics.onLog,
-      ...(obs ? { onStatistics: obs.statistics.onProducerStats } : {}),
-    };
-    return this.#options.producerFactory?.(options) ?? new KafkaProducerClient(options);
   }
 
   /** The asynchronous operators' flow control, once a task has one. */
