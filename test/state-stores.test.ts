@@ -208,13 +208,14 @@ describe('state stores on the real broker', () => {
       console.log(
         `[state] after SIGKILL: stores held ${storedRecords} changelog records' worth; the restart replayed ${replayed} tail records in ${second.restores.length} partitions`,
       );
-      const changelogEnd = second.restores.reduce((a, r) => a + r.endOffset, 0);
       for (const r of second.restores) {
         // From the offset the store recorded, to the end: nothing skipped, nothing twice.
         expect(r.startOffset).toBe(local.get(`0_${r.partition}`)!.offset! + 1);
         expect(r.restored).toBe(r.endOffset - r.startOffset);
       }
-      expect(replayed).toBeLessThan(changelogEnd);
+      // Not from zero: less than the stores held. (A partition whose store was at the changelog's end when killed,
+      // as when the replica had caught up and committed just before, restores nothing and reports no restore.)
+      expect(replayed).toBeLessThan(storedRecords);
       await eventually(() => inputDone(appId, input, n), 120_000, 'the restarted replica to consume all input');
     } finally {
       await stopReplica(second);
