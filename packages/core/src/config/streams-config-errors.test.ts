@@ -80,7 +80,7 @@ describe('parseStreamsConfig errors', () => {
         '  - defaultTimestampExtractor: must be a TimestampExtractor: an object with an extract(record, partitionTimeMs) method',
         "  - deserializationExceptionHandler: must be 'logAndFail', 'logAndContinue' or an object with a handle(context, record, error) method",
         "  - processingExceptionHandler: must be 'logAndFail', 'logAndContinue' or an object with a handle(context, record, error) method",
-        "  - productionExceptionHandler: must be 'fail' or an object with a handle(context, error) method",
+        "  - productionExceptionHandler: must be 'fail', 'logAndContinue' or an object with a handle(context, error) method",
         '  - deadLetterQueueTopic: must be a non-empty string of [a-zA-Z0-9._-] (a topic name)',
         '  - replicationFactor: must be -1 (the broker default) or an integer >= 1',
         '  - instanceId: must be a non-empty string',

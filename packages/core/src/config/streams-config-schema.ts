@@ -159,7 +159,7 @@ export const streamsConfigSchema = z.strictObject({
     .default('logAndFail'),
   productionExceptionHandler: z
     .union([z.enum(['fail', 'logAndContinue']), z.custom<ProductionExceptionHandler>(hasFunctions('handle'))], {
-      error: `must be 'fail' or an object with a handle(context, error) method`,
+      error: `must be 'fail', 'logAndContinue' or an object with a handle(context, error) method`,
     })
     .default('fail'),
   deadLetterQueueTopic: topicName('a topic name').optional(),
