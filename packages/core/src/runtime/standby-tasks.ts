@@ -47,7 +47,11 @@ export class StandbyTasks {
   readonly #byChangelog = new Map<string, StandbyTask>();
   #consumer: KafkaConsumerClient | undefined;
   #admin: KafkaAdmin | undefined;
-  #nextRefreshAt = 0;
+  /**
+   * Not before the first rebalance: the group may not exist yet, and describing a group that does not exist crashes
+   * the process (a segmentation fault in @confluentinc/kafka-javascript 1.10.1's native describeGroups).
+   */
+  #nextRefreshAt = Number.POSITIVE_INFINITY;
   #stopped = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -114,7 +118,7 @@ export class StandbyTasks {
         if (Date.now() >= this.#nextRefreshAt) await this.#refresh();
         if (this.#stopped) break;
         if (this.#standbys.size === 0 || !this.#consumer) {
-          await this.#sleep(Math.max(10, this.#nextRefreshAt - Date.now()));
+          await this.#sleep(Math.min(REFRESH_MS, Math.max(10, this.#nextRefreshAt - Date.now())));
           continue;
         }
         this.#apply(await this.#consumer.consumeBatch(10_000));
