@@ -2,9 +2,9 @@
 //   node --conditions=kaskade-source --import tsx test/failover/failover-replica.ts \
 //     <bootstrap> <applicationId> <input> <stateDir> <instanceId> <numStandbyReplicas> <guarantee>
 // A table: each input record is put into a persistent, changelogged store under its key. Prints JSON lines with the
-// time: progress (the instance's metrics) every 50 ms, and each restoration's end.
+// time: progress (the instance's metrics, and the keys in its table) every 50 ms, and each restoration's end.
 import type { KeyValueStore, ProcessorContext, Record } from '@kaskade/processor-api';
-import { KafkaStreams, Serdes, Topology } from '@kaskade/core';
+import { KafkaStreams, QueryableStoreTypes, Serdes, Topology } from '@kaskade/core';
 import { Stores } from '@kaskade/state-store';
 
 export const TABLE_STORE = 'table';
@@ -61,5 +61,14 @@ const streams = new KafkaStreams(
 const stop = () => void streams.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-setInterval(() => say({ event: 'progress', state: streams.state, ...streams.metrics() }), 50);
+/** Keys in the table here (LMDB counts them exactly); undefined while the store cannot be queried. */
+function entries(): number | undefined {
+  if (streams.state !== 'RUNNING' || !streams.metrics().activeTasks.includes('0_0')) return undefined;
+  try {
+    return streams.store(TABLE_STORE, QueryableStoreTypes.keyValueStore<string, string>()).approximateNumEntries();
+  } catch {
+    return undefined;
+  }
+}
+setInterval(() => say({ event: 'progress', state: streams.state, entries: entries(), ...streams.metrics() }), 50);
 await streams.start();

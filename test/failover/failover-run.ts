@@ -1,7 +1,8 @@
 // The failover measurement of standby replicas (issue #16): two replica processes share a one-partition table of
-// `records` distinct keys; its owner is SIGKILLed and the time until the survivor processes again is measured, with
-// the survivor keeping a standby of the table (`numStandbyReplicas: 1`) or not. Used by test/standby-replicas.test.ts
-// (a quick size) and scripts/measure-failover.ts (`npm run measure:failover`, 1 000 000 records).
+// `records` distinct keys; its owner is SIGKILLed while it writes 0.5 % more, and the time until the survivor
+// processes again is measured (and its table checked to hold every key), with the survivor keeping a standby of the
+// table (`numStandbyReplicas: 1`) or not. Used by test/standby-replicas.test.ts (a quick size) and
+// scripts/measure-failover.ts (`npm run measure:failover`, 1 000 000 records).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,6 +50,8 @@ interface Progress {
   readonly activeTasks: readonly string[];
   readonly standbyTasks: readonly string[];
   readonly standbyRecords: number;
+  /** Keys in the table (while the task is active there). */
+  readonly entries?: number;
 }
 
 const TASK = '0_0';
@@ -94,12 +97,19 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRes
       slack,
       `the owner to process and commit ${n} records`,
     );
+    // More records, and the SIGKILL while the owner is in the middle of them: its changelog is still being written.
+    const tail = Math.ceil(n / 200);
+    await produce(bootstrapServers, input, n, n + tail);
+    await until(() => (owner.last?.processed ?? 0) > n, slack, 'the owner to process some of the tail');
     const standbyApplied = survivor.last!.standbyRecords;
     const killedAt = Date.now();
     owner.proc.kill('SIGKILL');
     log(`[failover] SIGKILL ${owner.name}; the survivor's standby had applied ${standbyApplied} records`);
-    await produce(bootstrapServers, input, n, n + 10);
+    const total = n + tail + 10;
+    await produce(bootstrapServers, input, n + tail, total);
     await until(() => survivor.firstProcessed !== undefined, slack, 'the survivor to process again');
+    // The warm store plus the restored tail plus what it processed since: every key, once.
+    await until(() => survivor.last?.entries === total, slack, `the survivor's table to hold all ${total} keys`);
     const first = survivor.firstProcessed!;
     const result = {
       records: n,
