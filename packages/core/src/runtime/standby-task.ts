@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { RestoreRecord } from '@kaskade/state-store/internal';
 import type { ConsumedMessage, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { StreamTask } from './stream-task.js';
@@ -59,6 +60,12 @@ export class StandbyTask {
     this.task.stateManager!.restoreBatch(topic, partition, fresh as unknown as readonly RestoreRecord[]);
     this.#next.set(key, fresh[fresh.length - 1]!.offset + 1);
     this.applied += fresh.length;
+  }
+
+  /** False once the task's state directory has been deleted under the open stores. */
+  directoryExists(): boolean {
+    const dir = this.task.stateManager?.taskDir;
+    return dir === undefined || existsSync(dir);
   }
 
   /** Closes the stores (cleanly: what was applied is committed, so the next open trusts the files). */

@@ -142,10 +142,12 @@ export class StandbyTasks {
     }
     const wanted = standbyPlacement(members, host.config.numStandbyReplicas, host.clientId, host.activeTaskIds());
     for (const id of wanted) if (host.changelogTopics(parseTaskId(id).subtopology).length === 0) wanted.delete(id);
-    const gone = this.ids().filter((id) => !wanted.has(id));
-    const fresh = [...wanted].filter((id) => !this.#standbys.has(id));
+    // A standby whose directory was deleted under it (a stateful rewind deletes the state of tasks not running here)
+    // starts again from an empty store.
+    const gone = this.ids().filter((id) => !wanted.has(id) || !this.#standbys.get(id)!.directoryExists());
     let changed = gone.length > 0;
     this.#close(gone);
+    const fresh = [...wanted].filter((id) => !this.#standbys.has(id));
     if (fresh.length > 0) changed = (await this.#open(fresh)) || changed;
     if (changed) {
       this.#assign();
