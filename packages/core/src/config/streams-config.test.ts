@@ -70,6 +70,16 @@ describe('parseStreamsConfig', () => {
       expect(config.logger[method]).toBeTypeOf('function');
   });
 
+  it('should default numStandbyReplicas to 0 (no standbys) and refuse what is not a whole number >= 0', () => {
+    expect(parseStreamsConfig(minimal).numStandbyReplicas).toBe(0);
+    expect(parseStreamsConfig({ ...minimal, numStandbyReplicas: 2 }).numStandbyReplicas).toBe(2);
+    expect(() => parseStreamsConfig({ ...minimal, numStandbyReplicas: -1 })).toThrowError(
+      /numStandbyReplicas: must be >= 0/,
+    );
+    expect(() => parseStreamsConfig({ ...minimal, numStandbyReplicas: 1.5 })).toThrowError(ConfigError);
+    expect(() => parseStreamsConfig({ ...minimal, numStandbyReplicas: '1' })).toThrowError(ConfigError);
+  });
+
   it('should default maxTaskIdleMs to 0 (Kafka Streams), take -1 (never wait) and refuse less', () => {
     expect(parseStreamsConfig(minimal).maxTaskIdleMs).toBe(0);
     expect(parseStreamsConfig({ ...minimal, maxTaskIdleMs: -1 }).maxTaskIdleMs).toBe(-1);

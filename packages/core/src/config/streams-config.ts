@@ -69,6 +69,11 @@ export interface StreamsConfig {
    */
   readonly maxTaskIdleMs: number;
   /**
+   * How many other instances keep a warm copy (a standby) of each task's stores, read from its changelogs, so that a
+   * failover restores only the tail. Placement follows the group's assignment; 0 (default): no standbys.
+   */
+  readonly numStandbyReplicas: number;
+  /**
    * How long a rebalance or `close()` waits for asynchronous operators' in-flight calls before giving them up (their
    * records are not committed; the next owner processes them), in ms. Default: 10 000.
    */

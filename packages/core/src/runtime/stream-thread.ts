@@ -23,6 +23,8 @@ import type { PreparedTopics } from './prepare-topics.js';
 import { RecordRateLimiter } from './record-rate-limiter.js';
 import { createProducerClient } from './create-producer-client.js';
 import { StreamsRebalanceListener } from './streams-rebalance-listener.js';
+import type { StandbyTasks } from './standby-tasks.js';
+import { standbyTasksFor } from './standby-tasks-for.js';
 import { StreamsProducer, isTransactionError } from './streams-producer.js';
 import type { StreamsState } from './streams-state.js';
 import type { TaskEnvironment } from './task-environment.js';
@@ -67,6 +69,8 @@ export class StreamThread {
   readonly rateLimiter: RecordRateLimiter | undefined;
   /** `maxRecordsPerSecondByTopic`, when set. */
   readonly topicRateLimits: TopicRateLimits | undefined;
+  /** `numStandbyReplicas` > 0: the standby tasks kept here. */
+  readonly standbys: StandbyTasks | undefined;
   readonly #config: StreamsConfig;
   readonly #options: StreamThreadOptions;
   readonly #host: StreamThreadHost;
@@ -102,9 +106,16 @@ export class StreamThread {
     this.topicRateLimits = byTopic === undefined ? undefined : new TopicRateLimits(byTopic);
     this.tasks = new TaskManager(
       options.topology,
-      { env: () => this.#env, restore: (tasks) => this.#restorer.restore(tasks), consumer: () => this.consumer },
+      {
+        env: () => this.#env,
+        restore: (tasks) => this.#restorer.restore(tasks),
+        consumer: () => this.consumer,
+        taskOpening: (id) => this.standbys?.release(id),
+      },
       cfg.logger,
     );
+    const activeIds = (): string[] => this.tasks.ids();
+    this.standbys = standbyTasksFor(cfg, options.topology, topics.topicToSubtopology, () => this.#env, activeIds);
     this.producer = new StreamsProducer({
       exactlyOnce: eos,
       logger: cfg.logger,
@@ -219,6 +230,7 @@ export class StreamThread {
   subscribe(): void {
     this.#rebalance.waiting();
     this.consumer.subscribe([...this.#options.topics.topicToSubtopology.keys()]);
+    this.standbys?.start();
   }
 
   /** Ends the loop after the batch under way. */
@@ -319,6 +331,7 @@ export class StreamThread {
       this.consumer.disconnect().catch(() => undefined),
       this.producer.close(),
       this.#restorer.close().catch(() => undefined),
+      this.standbys?.close(),
     ]);
     this.#admin?.close();
     this.#admin = undefined;
@@ -377,5 +390,6 @@ export class StreamThread {
       if (event.kind === 'revoke') await this.#rebalance.onRevoked(event);
       else await this.#rebalance.onAssigned(event, arrivedAt);
     }
+    this.standbys?.refreshSoon(); // the group's assignment changed: so may the standbys' placement
   }
 }

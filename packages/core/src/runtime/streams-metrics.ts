@@ -15,6 +15,12 @@ export interface StreamsMetrics {
   readonly restoredRecords: number;
   readonly produced: number;
   readonly activeTasks: readonly string[];
+  /** Tasks this instance keeps standbys of (`numStandbyReplicas`), sorted. */
+  readonly standbyTasks: readonly string[];
+  /** Changelog records the standbys applied. */
+  readonly standbyRecords: number;
+  /** `<changelog topic>-<partition>` of each standby → the last changelog offset its store reflects (-1: none). */
+  readonly standbyOffsets: { readonly [partition: string]: number };
   /** Milliseconds fetching waited for the `maxRecordsPerSecond` budget (0 without a limit). */
   readonly throttledMs: number;
   /** Per topic of `maxRecordsPerSecondByTopic`: milliseconds its partitions were paused for its budget. */
@@ -36,6 +42,9 @@ export function streamsMetrics(thread: StreamThread | undefined): StreamsMetrics
     restoredRecords: thread?.tasks.restoredRecords ?? 0,
     produced: thread?.collector.sent ?? 0,
     activeTasks: thread?.tasks.ids() ?? [],
+    standbyTasks: thread?.standbys?.ids() ?? [],
+    standbyRecords: thread?.standbys?.applied ?? 0,
+    standbyOffsets: thread?.standbys?.offsets() ?? {},
     throttledMs: thread?.rateLimiter?.throttledMs ?? 0,
     throttledMsByTopic: thread?.topicRateLimits?.throttledMsByTopic() ?? {},
   };

@@ -51,6 +51,8 @@ export interface TaskManagerHost {
    */
   restore(tasks: StreamTask[]): Promise<number>;
   consumer(): KafkaConsumerClient;
+  /** A task is about to be opened as active here (a standby of it hands its stores over). */
+  taskOpening?(taskId: string): void;
 }
 
 /**
@@ -95,6 +97,7 @@ export class TaskManager {
 
   /** Creates the task of a sub-topology and partition, and routes its input partitions to it. */
   open(subtopology: number, partition: number): StreamTask {
+    this.#host.taskOpening?.(`${subtopology}_${partition}`);
     const task = new StreamTask(
       { subtopology, partition },
       this.#topology.subtopologies()[subtopology]!,
