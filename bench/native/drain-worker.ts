@@ -1,0 +1,167 @@
+// One consume-only measurement in a process of its own (by native-consume.ts): drains the input once untimed under
+// one group (warm-up), then once timed under another, and prints one JSON line.
+//   node --conditions=kaskade-source --import tsx bench/native/drain-worker.ts '<DrainArgs as JSON>'
+import { performance } from 'node:perf_hooks';
+import { KafkaConsumerClient } from '@kaskade/core/internal';
+import type { ConsumedMessage } from '@kaskade/core/internal';
+import { NativeConsumer } from '../../packages/core/native/lib/native-consumer.js';
+import type { ColumnarBatch } from '../../packages/core/native/lib/columnar-batch.js';
+import { POLL_TIMEOUT_MS } from '../lib/client-settings.js';
+import { Progress } from '../lib/progress.js';
+import { cpuTicks, machineTicks, peakRssMb, processesCpuTicks } from '../lib/proc-stats.js';
+
+/**
+ * `client`: the current client as the bench's raw-consume rung uses it. `native`: the prototype, touching each
+ * record's value length (a column read). `native-views`: the prototype, making each record's key and value Buffer
+ * views, as a runtime does when a serde needs them.
+ */
+export type Variant = 'client' | 'native' | 'native-views';
+
+export interface DrainArgs {
+  readonly variant: Variant;
+  readonly bootstrapServers: string;
+  readonly topic: string;
+  readonly groupId: string;
+  readonly records: number;
+  readonly batch: number;
+  readonly brokerPids: readonly number[];
+  readonly ticksPerSecond: number;
+}
+
+export interface DrainResult {
+  readonly variant: Variant;
+  readonly records: number;
+  /** First record to the last one seen. */
+  readonly drainedSeconds: number;
+  /** First record until the consumer is closed. */
+  readonly seconds: number;
+  /** This process's CPU (all threads) from the first record to the last. */
+  readonly cpuSeconds: number;
+  readonly brokerCpuSeconds: number | null;
+  readonly machineBusyCores: number;
+  readonly batches: number;
+  readonly peakRssMb: number;
+}
+
+function consumerConfig(args: DrainArgs, groupId: string): Record<string, string | number | boolean> {
+  // The settings KafkaConsumerClient gives the current client (packages/core/src/kafka/kafka-consumer-client.ts).
+  return {
+    'bootstrap.servers': args.bootstrapServers,
+    'group.id': groupId,
+    'client.id': `kaskade-${groupId}`,
+    'enable.auto.commit': false,
+    'enable.auto.offset.store': false,
+    'isolation.level': 'read_uncommitted',
+    'partition.assignment.strategy': 'range',
+    'enable.partition.eof': false,
+    'socket.keepalive.enable': true,
+    'auto.offset.reset': 'earliest',
+  };
+}
+
+interface Drain {
+  readonly progress: Progress;
+  batches: number;
+  bytes: number;
+  close(): Promise<void>;
+}
+
+async function drainClient(args: DrainArgs, groupId: string, onFirst: () => void): Promise<Drain> {
+  const consumer = new KafkaConsumerClient({
+    bootstrapServers: args.bootstrapServers,
+    groupId,
+    pollTimeoutMs: POLL_TIMEOUT_MS,
+  });
+  const drain: Drain = { progress: new Progress(args.records, onFirst), batches: 0, bytes: 0, close: () => consumer.disconnect() };
+  await consumer.connect();
+  consumer.subscribe([args.topic]);
+  const onBatch = (error: Error | null, messages: readonly ConsumedMessage[]): void => {
+    if (error) return drain.progress.fail(error);
+    for (let i = 0; i < messages.length; i++) drain.bytes += messages[i]!.size;
+    drain.batches++;
+    drain.progress.add(messages.length);
+    if (drain.progress.count < drain.progress.target) consumer.consume(args.batch, onBatch);
+  };
+  consumer.consume(args.batch, onBatch);
+  return drain;
+}
+
+function drainNative(args: DrainArgs, groupId: string, onFirst: () => void): Drain {
+  const views = args.variant === 'native-views';
+  const drain: Drain = { progress: new Progress(args.records, onFirst), batches: 0, bytes: 0, close: async () => {} };
+  const consumer = new NativeConsumer({
+    config: consumerConfig(args, groupId),
+    topics: [args.topic],
+    maxBatch: args.batch,
+    pollTimeoutMs: POLL_TIMEOUT_MS,
+    onBatch: (error, batch: ColumnarBatch | null) => {
+      if (error) return drain.progress.fail(error);
+      const b = batch!;
+      if (views) {
+        for (let i = 0; i < b.count; i++) drain.bytes += b.value(i)!.length + b.key(i)!.length;
+      } else {
+        const lengths = b.valueLength;
+        for (let i = 0; i < b.count; i++) drain.bytes += lengths[i]!;
+      }
+      drain.batches++;
+      drain.progress.add(b.count);
+    },
+  });
+  drain.close = () => consumer.close();
+  return drain;
+}
+
+async function run(args: DrainArgs, groupId: string, onFirst: () => void, onDrained: () => void): Promise<Drain> {
+  const drain =
+    args.variant === 'client' ? await drainClient(args, groupId, onFirst) : drainNative(args, groupId, onFirst);
+  try {
+    await drain.progress.done;
+    onDrained();
+  } finally {
+    await drain.close();
+  }
+  if (drain.bytes === 0) throw new Error('consumed records without bytes');
+  return drain;
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '') as DrainArgs;
+  await run(args, `${args.groupId}-warmup`, () => undefined, () => undefined);
+  let start = { wall: 0, ticks: 0, broker: undefined as number | undefined, machine: machineTicks() };
+  let drained = { ...start };
+  const sample = (): typeof start => ({
+    wall: performance.now(),
+    ticks: cpuTicks(),
+    broker: processesCpuTicks(args.brokerPids),
+    machine: machineTicks(),
+  });
+  const drain = await run(
+    args,
+    args.groupId,
+    () => (start = sample()),
+    () => (drained = sample()),
+  );
+  const end = performance.now();
+  const perSecond = args.ticksPerSecond;
+  const result: DrainResult = {
+    variant: args.variant,
+    records: drain.progress.count,
+    drainedSeconds: (drained.wall - start.wall) / 1000,
+    seconds: (end - start.wall) / 1000,
+    cpuSeconds: (drained.ticks - start.ticks) / perSecond,
+    brokerCpuSeconds:
+      start.broker === undefined || drained.broker === undefined ? null : (drained.broker - start.broker) / perSecond,
+    machineBusyCores:
+      ((drained.machine.busy - start.machine.busy) / Math.max(1, drained.machine.total - start.machine.total)) *
+      drained.machine.cores,
+    batches: drain.batches,
+    peakRssMb: peakRssMb(),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
