@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KafkaAdmin } from '@kaskade/core/internal';
 import type { KafkaCluster } from '@kaskade/testing';
-import { baseTimestamp, preload } from './lib/data.js';
+import { baseTimestamp, createTopics, endOffsetSum, preload } from './lib/data.js';
 import { clockTicksPerSecond } from './lib/proc-stats.js';
+import { VARIANTS } from './native/drain-worker.js';
 import type { DrainArgs, DrainResult, Variant } from './native/drain-worker.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,7 +31,7 @@ const valueBytes = Number(values['value-bytes']);
 const rounds = Number(values.rounds);
 const variants = values.variants.split(',') as Variant[];
 for (const v of variants) {
-  if (!['client', 'native', 'native-views'].includes(v)) throw new RangeError(`unknown variant "${v}"`);
+  if (!VARIANTS.includes(v)) throw new RangeError(`unknown variant "${v}"`);
 }
 
 function runChild(args: DrainArgs): Promise<DrainResult> {
@@ -78,21 +79,31 @@ async function main(): Promise<void> {
     await preload(admin, servers, { main: topic }, records, valueBytes, baseTimestamp(records));
     const results = new Map<Variant, DrainResult[]>(variants.map((v) => [v, []]));
     const ratios: number[] = [];
+    const ratioNames: string[] = [];
     for (let round = 0; round < rounds; round++) {
       // Rotate the order each round, so that no variant always runs first after the preload.
       const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
       const byVariant = new Map<Variant, DrainResult>();
       for (const variant of order) {
+        const outputTopic = `${topic}-out-${round}-${variant}`;
+        const passthrough = variant.endsWith('-passthrough');
+        if (passthrough) await createTopics(admin, [outputTopic, `${outputTopic}-warmup`]);
         const result = await runChild({
           variant,
           bootstrapServers: servers,
           topic,
+          outputTopic,
           groupId: `native-consume-${runId}-${round}-${variant}`,
           records,
-          batch: Number(variant === 'client' ? values.batch : values['native-batch']),
+          batch: Number(variant.startsWith('client') ? values.batch : values['native-batch']),
           brokerPids,
           ticksPerSecond: clockTicksPerSecond(),
         });
+        if (passthrough) {
+          // The output must hold exactly every input record, as the bench's raw-passthrough rung checks.
+          const written = await endOffsetSum(admin, outputTopic);
+          if (written !== records) throw new Error(`${variant} wrote ${written} records, expected ${records}`);
+        }
         results.get(variant)!.push(result);
         byVariant.set(variant, result);
         log(
@@ -102,10 +113,13 @@ async function main(): Promise<void> {
             `machine ${result.machineBusyCores.toFixed(2)} cores busy, close ${(result.seconds - result.drainedSeconds).toFixed(2)} s`,
         );
       }
-      const client = byVariant.get('client');
-      const native = byVariant.get('native');
-      if (client && native) {
-        ratios.push(native.records / native.drainedSeconds / (client.records / client.drainedSeconds));
+      for (const kind of ['', '-passthrough']) {
+        const client = byVariant.get(`client${kind}` as Variant);
+        const native = byVariant.get(`native${kind}` as Variant);
+        if (client && native) {
+          ratios.push(native.records / native.drainedSeconds / (client.records / client.drainedSeconds));
+          ratioNames.push(`native${kind} ÷ client${kind}`);
+        }
       }
     }
     console.log(`\n${records} records × ${valueBytes} B, ${rounds} rounds, warm; median (min–max)\n`);
@@ -122,7 +136,10 @@ async function main(): Promise<void> {
           )} | ${broker.length ? range(broker, 3) : '?'} |`,
       );
     }
-    if (ratios.length) console.log(`\nnative ÷ client, per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
+    for (const name of new Set(ratioNames)) {
+      const rs = ratios.filter((_, i) => ratioNames[i] === name);
+      console.log(`${name}, per round (rec/s to the last record): ${rs.map((r) => r.toFixed(2)).join(', ')}`);
+    }
   } finally {
     admin.close();
     await broker?.stop();

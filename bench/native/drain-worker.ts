@@ -6,6 +6,8 @@ import { KafkaConsumerClient } from '@kaskade/core/internal';
 import type { ConsumedMessage } from '@kaskade/core/internal';
 import { NativeConsumer } from '../../packages/core/native/lib/native-consumer.js';
 import type { ColumnarBatch } from '../../packages/core/native/lib/columnar-batch.js';
+import { clientPassthrough, nativePassthrough } from './passthrough.js';
+import type { Drain } from './passthrough.js';
 import { POLL_TIMEOUT_MS } from '../lib/client-settings.js';
 import { Progress } from '../lib/progress.js';
 import { cpuTicks, machineTicks, peakRssMb, processesCpuTicks } from '../lib/proc-stats.js';
@@ -13,14 +15,19 @@ import { cpuTicks, machineTicks, peakRssMb, processesCpuTicks } from '../lib/pro
 /**
  * `client`: the current client as the bench's raw-consume rung uses it. `native`: the prototype, touching each
  * record's value length (a column read). `native-views`: the prototype, making each record's key and value Buffer
- * views, as a runtime does when a serde needs them.
+ * views, as a runtime does when a serde needs them. `*-passthrough`: consume → produce to `outputTopic` (3 partitions,
+ * keyed), done once every record is delivered and reported (passthrough.ts).
  */
-export type Variant = 'client' | 'native' | 'native-views';
+export type Variant = 'client' | 'native' | 'native-views' | 'client-passthrough' | 'native-passthrough';
+
+export const VARIANTS: readonly Variant[] = ['client', 'native', 'native-views', 'client-passthrough', 'native-passthrough'];
 
 export interface DrainArgs {
   readonly variant: Variant;
   readonly bootstrapServers: string;
   readonly topic: string;
+  /** For the passthrough variants: the timed run's output; the warm-up writes to `<outputTopic>-warmup`. */
+  readonly outputTopic: string;
   readonly groupId: string;
   readonly records: number;
   readonly batch: number;
@@ -31,7 +38,7 @@ export interface DrainArgs {
 export interface DrainResult {
   readonly variant: Variant;
   readonly records: number;
-  /** First record to the last one seen. */
+  /** First record to the last one seen (passthrough: to the last delivery report). */
   readonly drainedSeconds: number;
   /** First record until the consumer is closed. */
   readonly seconds: number;
@@ -59,20 +66,14 @@ function consumerConfig(args: DrainArgs, groupId: string): Record<string, string
   };
 }
 
-interface Drain {
-  readonly progress: Progress;
-  batches: number;
-  bytes: number;
-  close(): Promise<void>;
-}
-
 async function drainClient(args: DrainArgs, groupId: string, onFirst: () => void): Promise<Drain> {
   const consumer = new KafkaConsumerClient({
     bootstrapServers: args.bootstrapServers,
     groupId,
     pollTimeoutMs: POLL_TIMEOUT_MS,
   });
-  const drain: Drain = { progress: new Progress(args.records, onFirst), batches: 0, bytes: 0, close: () => consumer.disconnect() };
+  const progress = new Progress(args.records, onFirst);
+  const drain: Drain = { progress, batches: 0, bytes: 0, finished: progress.done, close: () => consumer.disconnect() };
   await consumer.connect();
   consumer.subscribe([args.topic]);
   const onBatch = (error: Error | null, messages: readonly ConsumedMessage[]): void => {
@@ -88,7 +89,8 @@ async function drainClient(args: DrainArgs, groupId: string, onFirst: () => void
 
 function drainNative(args: DrainArgs, groupId: string, onFirst: () => void): Drain {
   const views = args.variant === 'native-views';
-  const drain: Drain = { progress: new Progress(args.records, onFirst), batches: 0, bytes: 0, close: async () => {} };
+  const progress = new Progress(args.records, onFirst);
+  const drain: Drain = { progress, batches: 0, bytes: 0, finished: progress.done, close: async () => {} };
   const consumer = new NativeConsumer({
     config: consumerConfig(args, groupId),
     topics: [args.topic],
@@ -111,11 +113,30 @@ function drainNative(args: DrainArgs, groupId: string, onFirst: () => void): Dra
   return drain;
 }
 
-async function run(args: DrainArgs, groupId: string, onFirst: () => void, onDrained: () => void): Promise<Drain> {
-  const drain =
-    args.variant === 'client' ? await drainClient(args, groupId, onFirst) : drainNative(args, groupId, onFirst);
+async function start(args: DrainArgs, groupId: string, output: string, onFirst: () => void): Promise<Drain> {
+  const passthrough = { ...args, outputTopic: output };
+  switch (args.variant) {
+    case 'client':
+      return drainClient(args, groupId, onFirst);
+    case 'client-passthrough':
+      return clientPassthrough(passthrough, groupId, onFirst);
+    case 'native-passthrough':
+      return nativePassthrough(passthrough, consumerConfig(args, groupId), onFirst);
+    default:
+      return drainNative(args, groupId, onFirst);
+  }
+}
+
+async function run(
+  args: DrainArgs,
+  groupId: string,
+  output: string,
+  onFirst: () => void,
+  onDrained: () => void,
+): Promise<Drain> {
+  const drain = await start(args, groupId, output, onFirst);
   try {
-    await drain.progress.done;
+    await drain.finished;
     onDrained();
   } finally {
     await drain.close();
@@ -126,7 +147,7 @@ async function run(args: DrainArgs, groupId: string, onFirst: () => void, onDrai
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '') as DrainArgs;
-  await run(args, `${args.groupId}-warmup`, () => undefined, () => undefined);
+  await run(args, `${args.groupId}-warmup`, `${args.outputTopic}-warmup`, () => undefined, () => undefined);
   let start = { wall: 0, ticks: 0, broker: undefined as number | undefined, machine: machineTicks() };
   let drained = { ...start };
   const sample = (): typeof start => ({
@@ -138,6 +159,7 @@ async function main(): Promise<void> {
   const drain = await run(
     args,
     args.groupId,
+    args.outputTopic,
     () => (start = sample()),
     () => (drained = sample()),
   );

@@ -24,6 +24,10 @@ export class ColumnarBatch {
   readonly keyBytes: Buffer;
   readonly valueBytes: Buffer;
   readonly headerBytes: Buffer;
+  /** The whole batch, as the addon laid it out: a producer takes it back as it is. */
+  readonly block: ArrayBuffer;
+  readonly keysAt: number;
+  readonly valuesAt: number;
 
   constructor(
     block: ArrayBuffer,
@@ -36,6 +40,9 @@ export class ColumnarBatch {
   ) {
     this.count = count;
     this.topics = topics;
+    this.block = block;
+    this.keysAt = keysAt;
+    this.valuesAt = valuesAt;
     // The layout of columnar-batch.h: 8-byte columns first, then ten int32 columns, then the bytes.
     this.offsets = new BigInt64Array(block, 0, count);
     this.timestamps = new Float64Array(block, 8 * count, count);

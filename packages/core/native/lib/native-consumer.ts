@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { KafkaClientError } from '@kaskade/processor-api';
 import { ColumnarBatch } from './columnar-batch.js';
 
-interface Addon {
+export interface Addon {
   create(
     config: string[],
     topics: string[],
@@ -16,6 +16,21 @@ interface Addon {
   ): unknown;
   close(handle: unknown): void;
   librdkafkaVersion(): string;
+  createProducer(
+    config: string[],
+    onReport: (batchId: number, failed: number, errorCode: number, errorMessage: string, closed: boolean) => void,
+  ): unknown;
+  produce(
+    handle: unknown,
+    topic: string,
+    block: ArrayBuffer,
+    count: number,
+    keysAt: number,
+    valuesAt: number,
+    batchId: number,
+    keepPartition: boolean,
+  ): void;
+  closeProducer(handle: unknown): void;
 }
 
 type BatchArgs = [

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "columnar-batch.h"
+#include "native-producer.h"
 
 namespace kaskade {
 namespace {
@@ -216,8 +217,11 @@ napi_value Init(napi_env env, napi_value exports) {
       {"create", nullptr, Create, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"librdkafkaVersion", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"createProducer", nullptr, CreateProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"produce", nullptr, Produce, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"closeProducer", nullptr, CloseProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
 }
 
