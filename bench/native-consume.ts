@@ -10,8 +10,8 @@ import { KafkaAdmin } from '@kaskade/core/internal';
 import type { KafkaCluster } from '@kaskade/testing';
 import { baseTimestamp, createTopics, endOffsetSum, preload } from './lib/data.js';
 import { clockTicksPerSecond } from './lib/proc-stats.js';
-import { VARIANTS } from './native/drain-worker.js';
-import type { DrainArgs, DrainResult, Variant } from './native/drain-worker.js';
+import { VARIANTS } from './native/drain-args.js';
+import type { DrainArgs, DrainResult, Variant } from './native/drain-args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const log = (message: string): void => void process.stderr.write(`[native-consume] ${message}\n`);

@@ -6,49 +6,12 @@ import { KafkaConsumerClient } from '@kaskade/core/internal';
 import type { ConsumedMessage } from '@kaskade/core/internal';
 import { NativeConsumer } from '../../packages/core/native/lib/native-consumer.js';
 import type { ColumnarBatch } from '../../packages/core/native/lib/columnar-batch.js';
+import type { DrainArgs, DrainResult } from './drain-args.js';
 import { clientPassthrough, nativePassthrough } from './passthrough.js';
 import type { Drain } from './passthrough.js';
 import { POLL_TIMEOUT_MS } from '../lib/client-settings.js';
 import { Progress } from '../lib/progress.js';
 import { cpuTicks, machineTicks, peakRssMb, processesCpuTicks } from '../lib/proc-stats.js';
-
-/**
- * `client`: the current client as the bench's raw-consume rung uses it. `native`: the prototype, touching each
- * record's value length (a column read). `native-views`: the prototype, making each record's key and value Buffer
- * views, as a runtime does when a serde needs them. `*-passthrough`: consume → produce to `outputTopic` (3 partitions,
- * keyed), done once every record is delivered and reported (passthrough.ts).
- */
-export type Variant = 'client' | 'native' | 'native-views' | 'client-passthrough' | 'native-passthrough';
-
-export const VARIANTS: readonly Variant[] = ['client', 'native', 'native-views', 'client-passthrough', 'native-passthrough'];
-
-export interface DrainArgs {
-  readonly variant: Variant;
-  readonly bootstrapServers: string;
-  readonly topic: string;
-  /** For the passthrough variants: the timed run's output; the warm-up writes to `<outputTopic>-warmup`. */
-  readonly outputTopic: string;
-  readonly groupId: string;
-  readonly records: number;
-  readonly batch: number;
-  readonly brokerPids: readonly number[];
-  readonly ticksPerSecond: number;
-}
-
-export interface DrainResult {
-  readonly variant: Variant;
-  readonly records: number;
-  /** First record to the last one seen (passthrough: to the last delivery report). */
-  readonly drainedSeconds: number;
-  /** First record until the consumer is closed. */
-  readonly seconds: number;
-  /** This process's CPU (all threads) from the first record to the last. */
-  readonly cpuSeconds: number;
-  readonly brokerCpuSeconds: number | null;
-  readonly machineBusyCores: number;
-  readonly batches: number;
-  readonly peakRssMb: number;
-}
 
 function consumerConfig(args: DrainArgs, groupId: string): Record<string, string | number | boolean> {
   // The settings KafkaConsumerClient gives the current client (packages/core/src/kafka/kafka-consumer-client.ts).
