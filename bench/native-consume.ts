@@ -123,7 +123,9 @@ async function main(): Promise<void> {
       }
     }
     console.log(`\n${records} records × ${valueBytes} B, ${rounds} rounds, warm; median (min–max)\n`);
-    console.log('| variant | rec/s (to the last record) | rec/s (incl. close) | CPU s per 100k | broker CPU s per 100k |');
+    console.log(
+      '| variant | rec/s (to the last record) | rec/s (incl. close) | CPU s per 100k | broker CPU s per 100k |',
+    );
     console.log('|---|---|---|---|---|');
     for (const [variant, rs] of results) {
       const per100k = (s: number, r: DrainResult): number => (s * 100_000) / r.records;

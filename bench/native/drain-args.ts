@@ -9,7 +9,13 @@
  */
 export type Variant = 'client' | 'native' | 'native-views' | 'client-passthrough' | 'native-passthrough';
 
-export const VARIANTS: readonly Variant[] = ['client', 'native', 'native-views', 'client-passthrough', 'native-passthrough'];
+export const VARIANTS: readonly Variant[] = [
+  'client',
+  'native',
+  'native-views',
+  'client-passthrough',
+  'native-passthrough',
+];
 
 export interface DrainArgs {
   readonly variant: Variant;

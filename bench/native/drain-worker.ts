@@ -110,7 +110,13 @@ async function run(
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '') as DrainArgs;
-  await run(args, `${args.groupId}-warmup`, `${args.outputTopic}-warmup`, () => undefined, () => undefined);
+  await run(
+    args,
+    `${args.groupId}-warmup`,
+    `${args.outputTopic}-warmup`,
+    () => undefined,
+    () => undefined,
+  );
   let start = { wall: 0, ticks: 0, broker: undefined as number | undefined, machine: machineTicks() };
   let drained = { ...start };
   const sample = (): typeof start => ({

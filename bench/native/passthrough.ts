@@ -42,8 +42,16 @@ export async function clientPassthrough(args: PassthroughArgs, groupId: string, 
   const progress = new Progress(args.records, onFirst);
   let deliveryError: Error | undefined;
   let reports = 0;
-  const delivered = allDelivered(progress, () => reports, () => deliveryError);
-  const consumer = new KafkaConsumerClient({ bootstrapServers: args.bootstrapServers, groupId, pollTimeoutMs: POLL_TIMEOUT_MS });
+  const delivered = allDelivered(
+    progress,
+    () => reports,
+    () => deliveryError,
+  );
+  const consumer = new KafkaConsumerClient({
+    bootstrapServers: args.bootstrapServers,
+    groupId,
+    pollTimeoutMs: POLL_TIMEOUT_MS,
+  });
   const producer = new KafkaProducerClient({
     bootstrapServers: args.bootstrapServers,
     config: PRODUCER_CONFIG,
@@ -66,7 +74,9 @@ export async function clientPassthrough(args: PassthroughArgs, groupId: string, 
   const pump = (messages: readonly ConsumedMessage[], from: number): void => {
     for (let i = from; i < messages.length; i++) {
       const m = messages[i]!;
-      if (!producer.produce(args.outputTopic, -1, m.value, (m.key as Buffer | null | undefined) ?? null, m.timestamp ?? 0)) {
+      if (
+        !producer.produce(args.outputTopic, -1, m.value, (m.key as Buffer | null | undefined) ?? null, m.timestamp ?? 0)
+      ) {
         producer.flush().then(
           () => pump(messages, i),
           (e: unknown) => progress.fail(e as Error),
@@ -97,7 +107,11 @@ export function nativePassthrough(
   let deliveryError: Error | undefined;
   let reported = 0;
   const sizes = new Map<number, number>();
-  const delivered = allDelivered(progress, () => reported, () => deliveryError);
+  const delivered = allDelivered(
+    progress,
+    () => reported,
+    () => deliveryError,
+  );
   // The current client's producer settings (KafkaProducerClient's defaults plus the runtime's partitioner).
   const producer = new NativeProducer({
     config: {

@@ -2,7 +2,7 @@
   # Built against the librdkafka that @confluentinc/kafka-javascript builds from source (its build/deps holds the
   # headers and librdkafka.so.1), so that both clients in one process share one librdkafka.
   "variables": {
-    "rdkafka_deps": "<!(node find-librdkafka.cjs)"
+    "rdkafka_deps": "<!(node find-librdkafka.mjs)"
   },
   "targets": [
     {
