@@ -24,11 +24,23 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '1000' },
     'native-batch': { type: 'string', default: '10000' },
     variants: { type: 'string', default: 'client,native,native-views' },
+    // key=value,key=value: librdkafka consumer properties for both clients (default: the runtime's settings).
+    'consumer-config': { type: 'string', default: '' },
   },
 });
 const records = Number(values.records);
 const valueBytes = Number(values['value-bytes']);
 const rounds = Number(values.rounds);
+const consumerConfig = Object.fromEntries(
+  values['consumer-config']
+    .split(',')
+    .filter((kv) => kv.length > 0)
+    .map((kv) => {
+      const at = kv.indexOf('=');
+      if (at <= 0) throw new RangeError(`--consumer-config wants key=value pairs, not "${kv}"`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    }),
+);
 const variants = values.variants.split(',') as Variant[];
 for (const v of variants) {
   if (!VARIANTS.includes(v)) throw new RangeError(`unknown variant "${v}"`);
@@ -97,6 +109,7 @@ async function main(): Promise<void> {
           records,
           batch: Number(variant.startsWith('client') ? values.batch : values['native-batch']),
           brokerPids,
+          consumerConfig,
           ticksPerSecond: clockTicksPerSecond(),
         });
         if (passthrough) {

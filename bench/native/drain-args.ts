@@ -26,6 +26,8 @@ export interface DrainArgs {
   readonly groupId: string;
   readonly records: number;
   readonly batch: number;
+  /** librdkafka consumer properties added to both clients' (`--consumer-config`), e.g. `fetch.queue.backoff.ms`. */
+  readonly consumerConfig: Readonly<Record<string, string>>;
   readonly brokerPids: readonly number[];
   readonly ticksPerSecond: number;
 }

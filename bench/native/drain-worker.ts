@@ -26,6 +26,7 @@ function consumerConfig(args: DrainArgs, groupId: string): Record<string, string
     'enable.partition.eof': false,
     'socket.keepalive.enable': true,
     'auto.offset.reset': 'earliest',
+    ...args.consumerConfig,
   };
 }
 
@@ -34,6 +35,7 @@ async function drainClient(args: DrainArgs, groupId: string, onFirst: () => void
     bootstrapServers: args.bootstrapServers,
     groupId,
     pollTimeoutMs: POLL_TIMEOUT_MS,
+    config: args.consumerConfig,
   });
   const progress = new Progress(args.records, onFirst);
   const drain: Drain = { progress, batches: 0, bytes: 0, finished: progress.done, close: () => consumer.disconnect() };

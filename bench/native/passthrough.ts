@@ -22,6 +22,7 @@ export interface PassthroughArgs {
   readonly outputTopic: string;
   readonly records: number;
   readonly batch: number;
+  readonly consumerConfig: Readonly<Record<string, string>>;
 }
 
 /** Resolves once `reported()` reaches the progress' count after it is done; fails on the first delivery error. */
@@ -51,6 +52,7 @@ export async function clientPassthrough(args: PassthroughArgs, groupId: string, 
     bootstrapServers: args.bootstrapServers,
     groupId,
     pollTimeoutMs: POLL_TIMEOUT_MS,
+    config: args.consumerConfig,
   });
   const producer = new KafkaProducerClient({
     bootstrapServers: args.bootstrapServers,
