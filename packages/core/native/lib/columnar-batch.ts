@@ -28,6 +28,7 @@ export class ColumnarBatch {
   readonly block: ArrayBuffer;
   readonly keysAt: number;
   readonly valuesAt: number;
+  readonly headersAt: number;
 
   constructor(
     block: ArrayBuffer,
@@ -43,6 +44,7 @@ export class ColumnarBatch {
     this.block = block;
     this.keysAt = keysAt;
     this.valuesAt = valuesAt;
+    this.headersAt = headersAt;
     // The layout of columnar-batch.h: 8-byte columns first, then ten int32 columns, then the bytes.
     this.offsets = new BigInt64Array(block, 0, count);
     this.timestamps = new Float64Array(block, 8 * count, count);

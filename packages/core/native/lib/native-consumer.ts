@@ -27,6 +27,7 @@ export interface Addon {
     count: number,
     keysAt: number,
     valuesAt: number,
+    headersAt: number,
     batchId: number,
     keepPartition: boolean,
   ): void;

@@ -50,7 +50,17 @@ export class NativeProducer {
    */
   produce(topic: string, batch: ColumnarBatch, keepPartition = false): number {
     const id = this.#nextId++;
-    this.#addon.produce(this.#handle, topic, batch.block, batch.count, batch.keysAt, batch.valuesAt, id, keepPartition);
+    this.#addon.produce(
+      this.#handle,
+      topic,
+      batch.block,
+      batch.count,
+      batch.keysAt,
+      batch.valuesAt,
+      batch.headersAt,
+      id,
+      keepPartition,
+    );
     return id;
   }
 

@@ -14,6 +14,8 @@
 namespace kaskade {
 namespace {
 
+const char kEmpty[1] = {0};
+
 /** What a batch's delivery reports add up to; the poll thread hands it to JS once the last one is in. */
 struct BatchReport {
   double id = 0;
@@ -76,6 +78,24 @@ void deliverReport(napi_env env, napi_value onReport, void *, void *data) {
   delete report;
 }
 
+/** One record's headers from the header column (columnar-batch.h's encoding); librdkafka copies names and values. */
+rd_kafka_headers_t *readHeaders(const char *at, int32_t length) {
+  const char *end = at + length;
+  rd_kafka_headers_t *headers = rd_kafka_headers_new(4);
+  while (at < end) {
+    uint32_t nameLength;
+    int32_t valueLength;
+    std::memcpy(&nameLength, at, 4);
+    const char *name = at + 4;
+    std::memcpy(&valueLength, name + nameLength, 4);
+    const char *value = name + nameLength + 4;
+    rd_kafka_header_add(headers, name, static_cast<ssize_t>(nameLength), valueLength < 0 ? nullptr : value,
+                        valueLength < 0 ? 0 : valueLength);
+    at = value + (valueLength > 0 ? valueLength : 0);
+  }
+  return headers;
+}
+
 void pollLoop(Producer *p) {
   while (!p->stop.load(std::memory_order_relaxed)) rd_kafka_poll(p->rk, 50);
   rd_kafka_flush(p->rk, 30000);
@@ -135,15 +155,16 @@ napi_value CreateProducer(napi_env env, napi_callback_info info) {
 }
 
 /**
- * produce(handle, topic, block: ArrayBuffer, count, keysAt, valuesAt, batchId, keepPartition: boolean): enqueues
- * every record of a columnar batch to `topic` (keyed partitioning, or each record's own partition), timestamps kept.
+ * produce(handle, topic, block: ArrayBuffer, count, keysAt, valuesAt, headersAt, batchId, keepPartition: boolean):
+ * enqueues every record of a columnar batch to `topic` (keyed partitioning, or each record's own partition),
+ * timestamps and headers kept.
  * Blocks while librdkafka's queue is full (RD_KAFKA_MSG_F_BLOCK): the prototype's back-pressure.
  */
 napi_value Produce(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
+  size_t argc = 9;
+  napi_value argv[9];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 8) return fail(env, "ERR_KASKADE_NATIVE", "produce takes 8 arguments");
+  if (argc < 9) return fail(env, "ERR_KASKADE_NATIVE", "produce takes 9 arguments");
   void *data = nullptr;
   napi_get_value_external(env, argv[0], &data);
   auto *p = static_cast<Producer *>(data);
@@ -154,13 +175,14 @@ napi_value Produce(napi_env env, napi_callback_info info) {
     return fail(env, "ERR_KASKADE_NATIVE", "produce: block must be an ArrayBuffer");
   }
   uint32_t count = 0;
-  double keysAt = 0, valuesAt = 0, id = 0;
+  double keysAt = 0, valuesAt = 0, headersAt = 0, id = 0;
   bool keepPartition = false;
   napi_get_value_uint32(env, argv[3], &count);
   napi_get_value_double(env, argv[4], &keysAt);
   napi_get_value_double(env, argv[5], &valuesAt);
-  napi_get_value_double(env, argv[6], &id);
-  napi_get_value_bool(env, argv[7], &keepPartition);
+  napi_get_value_double(env, argv[6], &headersAt);
+  napi_get_value_double(env, argv[7], &id);
+  napi_get_value_bool(env, argv[8], &keepPartition);
   rd_kafka_topic_t *&rkt = p->topics[topic];
   if (rkt == nullptr) rkt = rd_kafka_topic_new(p->rk, topic.c_str(), nullptr);
 
@@ -171,6 +193,9 @@ napi_value Produce(napi_env env, napi_callback_info info) {
   const int32_t *keyLength = keyStart + count;
   const int32_t *valueStart = keyLength + count;
   const int32_t *valueLength = valueStart + count;
+  const int32_t *headerStart = valueLength + count;
+  const int32_t *headerLength = headerStart + count;
+  const char *headerBytes = base + static_cast<size_t>(headersAt);
   const char *keys = base + static_cast<size_t>(keysAt);
   const char *values = base + static_cast<size_t>(valuesAt);
 
@@ -185,12 +210,20 @@ napi_value Produce(napi_env env, napi_callback_info info) {
     const size_t valueLen = valueLength[i] < 0 ? 0 : static_cast<size_t>(valueLength[i]);
     const int32_t partition = keepPartition ? partitions[i] : RD_KAFKA_PARTITION_UA;
     const int64_t timestamp = static_cast<int64_t>(timestamps[i]);
+    // librdkafka copies an empty payload into nothing, which goes out as null: an empty value is passed uncopied,
+    // pointing at static storage, so that it stays empty.
+    const bool empty = value != nullptr && valueLen == 0;
+    if (empty) value = const_cast<char *>(kEmpty);
+    rd_kafka_headers_t *headers =
+        headerLength[i] > 0 ? readHeaders(headerBytes + headerStart[i], headerLength[i]) : nullptr;
+    const int flags = empty ? RD_KAFKA_MSG_F_BLOCK : RD_KAFKA_MSG_F_COPY | RD_KAFKA_MSG_F_BLOCK;
     const rd_kafka_resp_err_t err = rd_kafka_producev(
-        p->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY | RD_KAFKA_MSG_F_BLOCK), RD_KAFKA_V_KEY(key, keyLen),
+        p->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(flags),
+        RD_KAFKA_V_KEY(key, keyLen),
         RD_KAFKA_V_VALUE(value, valueLen), RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(report),
-        RD_KAFKA_V_END);
+        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (headers != nullptr) rd_kafka_headers_destroy(headers);  // librdkafka takes them only on success
       // Not enqueued: count it as failed here, since no delivery report will come for it.
       if (report->failed++ == 0) {
         report->firstErrorCode = err;
