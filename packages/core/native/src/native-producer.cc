@@ -14,8 +14,6 @@
 namespace kaskade {
 namespace {
 
-const char kEmpty[1] = {0};
-
 /** What a batch's delivery reports add up to; the poll thread hands it to JS once the last one is in. */
 struct BatchReport {
   double id = 0;
@@ -210,13 +208,11 @@ napi_value Produce(napi_env env, napi_callback_info info) {
     const size_t valueLen = valueLength[i] < 0 ? 0 : static_cast<size_t>(valueLength[i]);
     const int32_t partition = keepPartition ? partitions[i] : RD_KAFKA_PARTITION_UA;
     const int64_t timestamp = static_cast<int64_t>(timestamps[i]);
-    // librdkafka copies an empty payload into nothing, which goes out as null: an empty value is passed uncopied,
-    // pointing at static storage, so that it stays empty.
-    const bool empty = value != nullptr && valueLen == 0;
-    if (empty) value = const_cast<char *>(kEmpty);
     rd_kafka_headers_t *headers =
         headerLength[i] > 0 ? readHeaders(headerBytes + headerStart[i], headerLength[i]) : nullptr;
-    const int flags = empty ? RD_KAFKA_MSG_F_BLOCK : RD_KAFKA_MSG_F_COPY | RD_KAFKA_MSG_F_BLOCK;
+    // An empty value keeps a non-null pointer (into the block): librdkafka writes a null pointer as null, and
+    // copies a non-null one, even of length 0, into a non-null empty payload.
+    const int flags = RD_KAFKA_MSG_F_COPY | RD_KAFKA_MSG_F_BLOCK;
     const rd_kafka_resp_err_t err = rd_kafka_producev(
         p->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(flags),
         RD_KAFKA_V_KEY(key, keyLen),
