@@ -123,7 +123,10 @@ async function main(): Promise<void> {
           `round ${round + 1} ${variant}: ${(result.records / result.drainedSeconds).toFixed(0)} rec/s, ` +
             `${((result.cpuSeconds * 100_000) / result.records).toFixed(3)} CPU s/100k, ` +
             `${result.batches} batches, broker CPU ${result.brokerCpuSeconds?.toFixed(2) ?? '?'} s, ` +
-            `machine ${result.machineBusyCores.toFixed(2)} cores busy, close ${(result.seconds - result.drainedSeconds).toFixed(2)} s`,
+            `machine ${result.machineBusyCores.toFixed(2)} cores busy, close ${(result.seconds - result.drainedSeconds).toFixed(2)} s; ` +
+            `threads (CPU s): ${Object.entries(result.threadCpuSeconds ?? {})
+              .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)
+              .join(', ')}`,
         );
       }
       for (const kind of ['', '-passthrough']) {

@@ -44,5 +44,7 @@ export interface DrainResult {
   readonly brokerCpuSeconds: number | null;
   readonly machineBusyCores: number;
   readonly batches: number;
+  /** CPU of this process's threads over the timed run, by thread name (the JS thread is `node`). */
+  readonly threadCpuSeconds: Readonly<Record<string, number>>;
   readonly peakRssMb: number;
 }

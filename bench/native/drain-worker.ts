@@ -11,7 +11,7 @@ import { clientPassthrough, nativePassthrough } from './passthrough.js';
 import type { Drain } from './passthrough.js';
 import { POLL_TIMEOUT_MS } from '../lib/client-settings.js';
 import { Progress } from '../lib/progress.js';
-import { cpuTicks, machineTicks, peakRssMb, processesCpuTicks } from '../lib/proc-stats.js';
+import { cpuTicks, machineTicks, peakRssMb, processesCpuTicks, threadTicks } from '../lib/proc-stats.js';
 
 function consumerConfig(args: DrainArgs, groupId: string): Record<string, string | number | boolean> {
   // The settings KafkaConsumerClient gives the current client (packages/core/src/kafka/kafka-consumer-client.ts).
@@ -119,13 +119,20 @@ async function main(): Promise<void> {
     () => undefined,
     () => undefined,
   );
-  let start = { wall: 0, ticks: 0, broker: undefined as number | undefined, machine: machineTicks() };
+  let start = {
+    wall: 0,
+    ticks: 0,
+    broker: undefined as number | undefined,
+    machine: machineTicks(),
+    threads: new Map<string, number>(),
+  };
   let drained = { ...start };
   const sample = (): typeof start => ({
     wall: performance.now(),
     ticks: cpuTicks(),
     broker: processesCpuTicks(args.brokerPids),
     machine: machineTicks(),
+    threads: threadTicks(),
   });
   const drain = await run(
     args,
@@ -149,6 +156,12 @@ async function main(): Promise<void> {
       drained.machine.cores,
     batches: drain.batches,
     peakRssMb: peakRssMb(),
+    threadCpuSeconds: Object.fromEntries(
+      [...drained.threads]
+        .map(([name, ticks]) => [name, (ticks - (start.threads.get(name) ?? 0)) / perSecond] as const)
+        .filter(([, seconds]) => seconds > 0)
+        .sort((a, b) => b[1] - a[1]),
+    ),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);

@@ -2,6 +2,8 @@
 // whole columnar batches to JavaScript, one call per batch instead of one JS object per record.
 #include <node_api.h>
 
+#include <pthread.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -88,6 +90,7 @@ void deliver(napi_env env, napi_value onBatch, void *, void *data) {
 
 /** The poll thread: owns every librdkafka call after construction, closing included. */
 void pollLoop(Consumer *c) {
+  pthread_setname_np(pthread_self(), "kaskade:poll");  // for per-thread CPU in /proc and profilers
   std::vector<rd_kafka_message_t *> messages(c->maxBatch);
   while (!c->stop.load(std::memory_order_relaxed)) {
     // Wait for the first message only; then take whatever else is already fetched, without waiting.

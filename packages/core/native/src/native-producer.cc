@@ -2,6 +2,8 @@
 // columnar-batch.h), and delivery reports come back aggregated, one JS call per batch, from a poll thread.
 #include <node_api.h>
 
+#include <pthread.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -95,6 +97,7 @@ rd_kafka_headers_t *readHeaders(const char *at, int32_t length) {
 }
 
 void pollLoop(Producer *p) {
+  pthread_setname_np(pthread_self(), "kaskade:dr");
   while (!p->stop.load(std::memory_order_relaxed)) rd_kafka_poll(p->rk, 50);
   rd_kafka_flush(p->rk, 30000);
   for (auto &t : p->topics) rd_kafka_topic_destroy(t.second);
