@@ -1,7 +1,7 @@
 // Resource accounting of the current process from /proc (Linux): CPU time of all its threads (librdkafka's included)
 // and the peak resident set size.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (`getconf CLK_TCK`, 100 nearly everywhere). */
 export function clockTicksPerSecond(): number {
@@ -48,4 +48,20 @@ export function machineTicks(): { busy: number; total: number; cores: number } {
   const total = f.reduce((a, b) => a + b, 0);
   const cores = lines.filter((l) => /^cpu\d/.test(l)).length;
   return { busy: total - f[3]! - f[4]!, total, cores };
+}
+
+/** utime + stime of each thread of this process, summed by thread name (`comm`: `node`, `rdk:broker1`, ...). */
+export function threadTicks(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
 }

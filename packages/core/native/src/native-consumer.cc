@@ -1,0 +1,234 @@
+// Prototype of issue #18's consume side: a librdkafka consumer whose poll loop runs on a thread of its own and hands
+// whole columnar batches to JavaScript, one call per batch instead of one JS object per record.
+#include <node_api.h>
+
+#include <pthread.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "columnar-batch.h"
+#include "native-producer.h"
+
+namespace kaskade {
+namespace {
+
+struct Consumer {
+  rd_kafka_t *rk = nullptr;
+  rd_kafka_queue_t *queue = nullptr;
+  napi_threadsafe_function tsfn = nullptr;
+  std::thread thread;
+  std::atomic<bool> stop{false};
+  size_t maxBatch = 1000;
+  int pollTimeoutMs = 100;
+};
+
+#define CHECK(env, call)                                        \
+  do {                                                          \
+    if ((call) != napi_ok) {                                    \
+      napi_throw_error((env), "ERR_KASKADE_NATIVE", #call);     \
+      return nullptr;                                           \
+    }                                                           \
+  } while (0)
+
+std::string stringArg(napi_env env, napi_value value) {
+  size_t len = 0;
+  napi_get_value_string_utf8(env, value, nullptr, 0, &len);
+  std::string s(len, '\0');
+  napi_get_value_string_utf8(env, value, s.data(), len + 1, &len);
+  return s;
+}
+
+void freeBlock(napi_env, void *data, void *) { std::free(data); }
+
+/** Runs on the JS thread: wraps the batch's block as an ArrayBuffer (no copy) and calls onBatch. */
+void deliver(napi_env env, napi_value onBatch, void *, void *data) {
+  auto *batch = static_cast<ColumnarBatch *>(data);
+  if (env == nullptr) {  // the function is being torn down
+    freeBatch(batch);
+    return;
+  }
+  napi_value args[10];
+  napi_value undefined;
+  napi_get_undefined(env, &undefined);
+  if (batch->closed) {
+    for (auto &a : args) a = undefined;
+    napi_get_boolean(env, true, &args[9]);
+  } else {
+    if (napi_create_external_arraybuffer(env, batch->block, batch->blockSize, freeBlock, nullptr, &args[0]) !=
+        napi_ok) {
+      // Builds where external buffers are not allowed (a V8 sandbox) would copy here; Node.js 20-24 allow them.
+      void *copy;
+      napi_create_arraybuffer(env, batch->blockSize, &copy, &args[0]);
+      std::memcpy(copy, batch->block, batch->blockSize);
+      std::free(batch->block);
+    }
+    batch->block = nullptr;  // owned by the ArrayBuffer now
+    napi_create_uint32(env, batch->count, &args[1]);
+    napi_create_double(env, static_cast<double>(batch->keysAt), &args[2]);
+    napi_create_double(env, static_cast<double>(batch->valuesAt), &args[3]);
+    napi_create_double(env, static_cast<double>(batch->headersAt), &args[4]);
+    napi_create_double(env, static_cast<double>(batch->headersAt + batch->headersBytes), &args[5]);
+    napi_create_array_with_length(env, batch->topics.size(), &args[6]);
+    for (size_t i = 0; i < batch->topics.size(); i++) {
+      napi_value name;
+      napi_create_string_utf8(env, batch->topics[i].data(), batch->topics[i].size(), &name);
+      napi_set_element(env, args[6], static_cast<uint32_t>(i), name);
+    }
+    napi_create_int32(env, batch->errorCode, &args[7]);
+    napi_create_string_utf8(env, batch->errorMessage.data(), batch->errorMessage.size(), &args[8]);
+    napi_get_boolean(env, false, &args[9]);
+  }
+  freeBatch(batch);
+  napi_value result;
+  napi_call_function(env, undefined, onBatch, 10, args, &result);
+}
+
+/** The poll thread: owns every librdkafka call after construction, closing included. */
+void pollLoop(Consumer *c) {
+  pthread_setname_np(pthread_self(), "kaskade:poll");  // for per-thread CPU in /proc and profilers
+  std::vector<rd_kafka_message_t *> messages(c->maxBatch);
+  while (!c->stop.load(std::memory_order_relaxed)) {
+    // Wait for the first message only; then take whatever else is already fetched, without waiting.
+    rd_kafka_message_t *first = rd_kafka_consumer_poll(c->rk, c->pollTimeoutMs);
+    if (first == nullptr) continue;
+    messages[0] = first;
+    size_t n = 1;
+    if (c->maxBatch > 1) {
+      const ssize_t more = rd_kafka_consume_batch_queue(c->queue, 0, messages.data() + 1, c->maxBatch - 1);
+      if (more > 0) n += static_cast<size_t>(more);
+    }
+    ColumnarBatch *batch = buildBatch(messages.data(), n);
+    for (size_t i = 0; i < n; i++) rd_kafka_message_destroy(messages[i]);
+    // Blocks while the JS thread is behind by the function's queue size: back-pressure into librdkafka's prefetch.
+    if (napi_call_threadsafe_function(c->tsfn, batch, napi_tsfn_blocking) != napi_ok) {
+      freeBatch(batch);
+      break;
+    }
+  }
+  rd_kafka_consumer_close(c->rk);
+  rd_kafka_queue_destroy(c->queue);
+  rd_kafka_destroy(c->rk);
+  c->rk = nullptr;
+  auto *closed = new ColumnarBatch();
+  closed->closed = true;
+  if (napi_call_threadsafe_function(c->tsfn, closed, napi_tsfn_blocking) != napi_ok) freeBatch(closed);
+  napi_release_threadsafe_function(c->tsfn, napi_tsfn_release);
+}
+
+/** Runs on the JS thread once the poll thread has released the function: the thread is done. */
+void finalizeConsumer(napi_env, void *data, void *) {
+  auto *c = static_cast<Consumer *>(data);
+  if (c->thread.joinable()) c->thread.join();
+  delete c;
+}
+
+/**
+ * create(config: string[] (key, value, key, value ...), topics: string[], maxBatch, pollTimeoutMs, queuedBatches,
+ * onBatch) -> handle. Subscribes and starts polling at once.
+ */
+napi_value Create(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 6) {
+    napi_throw_type_error(env, "ERR_KASKADE_NATIVE", "create takes 6 arguments");
+    return nullptr;
+  }
+  char errstr[512];
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  uint32_t len = 0;
+  CHECK(env, napi_get_array_length(env, argv[0], &len));
+  for (uint32_t i = 0; i + 1 < len; i += 2) {
+    napi_value k, v;
+    napi_get_element(env, argv[0], i, &k);
+    napi_get_element(env, argv[0], i + 1, &v);
+    const std::string key = stringArg(env, k), value = stringArg(env, v);
+    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      napi_throw_error(env, "ERR_KASKADE_CONFIG", errstr);
+      return nullptr;
+    }
+  }
+  auto *c = new Consumer();
+  uint32_t maxBatch = 1000;
+  int32_t pollTimeoutMs = 100;
+  uint32_t queued = 2;
+  napi_get_value_uint32(env, argv[2], &maxBatch);
+  napi_get_value_int32(env, argv[3], &pollTimeoutMs);
+  napi_get_value_uint32(env, argv[4], &queued);
+  c->maxBatch = maxBatch > 0 ? maxBatch : 1;
+  c->pollTimeoutMs = pollTimeoutMs;
+  c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);  // takes conf on success
+  if (c->rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    delete c;
+    napi_throw_error(env, "ERR_KASKADE_NATIVE", errstr);
+    return nullptr;
+  }
+  rd_kafka_poll_set_consumer(c->rk);
+  c->queue = rd_kafka_queue_get_consumer(c->rk);
+  CHECK(env, napi_get_array_length(env, argv[1], &len));
+  rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(static_cast<int>(len));
+  for (uint32_t i = 0; i < len; i++) {
+    napi_value t;
+    napi_get_element(env, argv[1], i, &t);
+    rd_kafka_topic_partition_list_add(topics, stringArg(env, t).c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  const rd_kafka_resp_err_t err = rd_kafka_subscribe(c->rk, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_queue_destroy(c->queue);
+    rd_kafka_destroy(c->rk);
+    delete c;
+    napi_throw_error(env, "ERR_KASKADE_NATIVE", rd_kafka_err2str(err));
+    return nullptr;
+  }
+  napi_value name;
+  napi_create_string_utf8(env, "kaskade-native-consumer", NAPI_AUTO_LENGTH, &name);
+  CHECK(env, napi_create_threadsafe_function(env, argv[5], nullptr, name, queued, 1, c, finalizeConsumer, nullptr,
+                                             deliver, &c->tsfn));
+  c->thread = std::thread(pollLoop, c);
+  napi_value handle;
+  CHECK(env, napi_create_external(env, c, nullptr, nullptr, &handle));
+  return handle;
+}
+
+/** close(handle): the poll thread leaves its loop, closes the consumer and delivers the `closed` call. */
+napi_value Close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  void *data = nullptr;
+  CHECK(env, napi_get_value_external(env, argv[0], &data));
+  static_cast<Consumer *>(data)->stop.store(true);
+  return nullptr;
+}
+
+napi_value Version(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_create_string_utf8(env, rd_kafka_version_str(), NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"create", nullptr, Create, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"librdkafkaVersion", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"createProducer", nullptr, CreateProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"produce", nullptr, Produce, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"closeProducer", nullptr, CloseProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+}  // namespace
+}  // namespace kaskade
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, kaskade::Init)
