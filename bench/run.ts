@@ -175,7 +175,13 @@ function describeRun(run: RunRecord, output?: OutputCheck): string {
   ].join('  ');
 }
 
-async function bench(options: BenchOptions): Promise<{ summaries: RungSummary[]; comparisons: ComparisonSummary[] }> {
+interface BenchResults {
+  summaries: RungSummary[];
+  comparisons: ComparisonSummary[];
+  overheads: ComparisonSummary[];
+}
+
+async function bench(options: BenchOptions): Promise<BenchResults> {
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   running.runId = runId;
   let servers = process.env['KASKADE_BOOTSTRAP_SERVERS'];
