@@ -19,10 +19,10 @@ import { readTimeBE, writeTimeBE } from './bytes.js';
 
 const TERMINATOR_BYTES = 2;
 
-/** Bytes of enc(key). */
+/** Bytes of enc(key). A plain loop: int keys are short and full of 0x00 bytes (0 -> 00 00 00 00). */
 function encodedLength(key: Buffer): number {
   let zeros = 0;
-  for (let i = key.indexOf(0); i !== -1; i = key.indexOf(0, i + 1)) zeros++;
+  for (let i = 0; i < key.length; i++) if (key[i] === 0) zeros++;
   return key.length + zeros + TERMINATOR_BYTES;
 }
 
@@ -45,34 +45,50 @@ function encodeWithRoom(key: Buffer, suffixBytes: number): Buffer {
   return out;
 }
 
-/** Decodes enc(key) at the start of a stored key: the user key and the offset of the time suffix. */
-export function decodeStoredKey(stored: Buffer): { key: Buffer; suffixOffset: number } {
-  const first = stored.indexOf(0);
-  if (first !== -1 && stored[first + 1] === 0) {
-    return { key: stored.subarray(0, first), suffixOffset: first + TERMINATOR_BYTES }; // no escaped bytes: a view
-  }
-  const bytes: number[] = [];
+/**
+ * Where enc(key) ends in a stored key (the offset of the time suffix) and how many bytes the user key has: one pass,
+ * no allocation.
+ */
+function scanStoredKey(stored: Buffer): { keyLength: number; suffixOffset: number } {
+  let keyLength = 0;
   let i = 0;
   for (;;) {
-    const b = stored[i]!;
-    if (b === 0) {
-      if (stored[i + 1] === 0) break;
-      bytes.push(0);
-      i += 2;
-    } else {
-      bytes.push(b);
-      i++;
-    }
+    if (stored[i] === 0) {
+      if (stored[i + 1] === 0) return { keyLength, suffixOffset: i + TERMINATOR_BYTES };
+      i += 2; // an escaped 0x00
+    } else i++;
+    keyLength++;
   }
-  return { key: Buffer.from(bytes), suffixOffset: i + TERMINATOR_BYTES };
 }
 
-/** Turns a stored key into key | suffix (the changelog format). */
+/** Writes the user key of enc(key) (its `keyLength` bytes, see `scanStoredKey`) into `out` at 0. */
+function decodeInto(stored: Buffer, keyLength: number, out: Buffer): void {
+  let i = 0;
+  for (let o = 0; o < keyLength; o++) {
+    const b = stored[i]!;
+    out[o] = b;
+    i += b === 0 ? 2 : 1;
+  }
+}
+
+/** Decodes enc(key) at the start of a stored key: the user key and the offset of the time suffix. */
+export function decodeStoredKey(stored: Buffer): { key: Buffer; suffixOffset: number } {
+  const { keyLength, suffixOffset } = scanStoredKey(stored);
+  if (suffixOffset === keyLength + TERMINATOR_BYTES) {
+    return { key: stored.subarray(0, keyLength), suffixOffset }; // no escaped bytes: a view
+  }
+  const key = Buffer.allocUnsafe(keyLength);
+  decodeInto(stored, keyLength, key);
+  return { key, suffixOffset };
+}
+
+/** Turns a stored key into key | suffix (the changelog format): one buffer, decoded in place. */
 export function storedToChangelog(stored: Buffer): Buffer {
-  const { key, suffixOffset } = decodeStoredKey(stored);
-  const out = Buffer.allocUnsafe(key.length + stored.length - suffixOffset);
-  key.copy(out, 0);
-  stored.copy(out, key.length, suffixOffset);
+  const { keyLength, suffixOffset } = scanStoredKey(stored);
+  const out = Buffer.allocUnsafe(keyLength + stored.length - suffixOffset);
+  if (suffixOffset === keyLength + TERMINATOR_BYTES) stored.copy(out, 0, 0, keyLength);
+  else decodeInto(stored, keyLength, out);
+  stored.copy(out, keyLength, suffixOffset);
   return out;
 }
 
