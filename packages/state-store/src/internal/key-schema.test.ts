@@ -109,3 +109,12 @@ describe('window keys of int keys (0x00 bytes escaped)', () => {
     }
   });
 });
+
+describe('WindowKeySchema.lookupKey', () => {
+  it('should give the stored key of a point lookup, for keys of any length, reusing its buffer', () => {
+    const schema = new WindowKeySchema(false);
+    for (const key of [Buffer.alloc(0), Buffer.from([0, 0, 1, 0]), Buffer.from('abc'), Buffer.alloc(100, 0)]) {
+      expect(schema.lookupKey(key, 123_456).equals(schema.storedKey(key, 123_456, 0))).toBe(true);
+    }
+  });
+});

@@ -30,6 +30,12 @@ function encodedLength(key: Buffer): number {
 function encodeWithRoom(key: Buffer, suffixBytes: number): Buffer {
   const length = encodedLength(key);
   const out = Buffer.allocUnsafe(length + suffixBytes);
+  encodeInto(key, length, out);
+  return out;
+}
+
+/** Writes enc(key) (`length` bytes, see `encodedLength`) into `out` at 0. */
+function encodeInto(key: Buffer, length: number, out: Buffer): void {
   if (length === key.length + TERMINATOR_BYTES) {
     key.copy(out, 0);
   } else {
@@ -42,7 +48,6 @@ function encodeWithRoom(key: Buffer, suffixBytes: number): Buffer {
   }
   out[length - 2] = 0;
   out[length - 1] = 0;
-  return out;
 }
 
 /**
@@ -107,6 +112,7 @@ export const SEQNUM_BYTES = 4;
 export class WindowKeySchema {
   readonly suffixBytes: number;
   readonly #retainDuplicates: boolean;
+  #scratch: Buffer = Buffer.alloc(0);
 
   constructor(retainDuplicates: boolean) {
     this.#retainDuplicates = retainDuplicates;
@@ -119,6 +125,20 @@ export class WindowKeySchema {
     writeTimeBE(out, windowStartMs, at);
     if (this.#retainDuplicates) out.writeUInt32BE(seqnum >>> 0, at + TIME_BYTES);
     return out;
+  }
+
+  /**
+   * The stored key of a point lookup (no duplicates) in a scratch buffer: valid only until the next call, for reads
+   * that do not keep the key (a table's get copies it), so that a fetch allocates no key buffer.
+   */
+  lookupKey(key: Buffer, windowStartMs: number): Buffer {
+    const length = encodedLength(key);
+    const total = length + TIME_BYTES;
+    if (this.#scratch.length < total) this.#scratch = Buffer.allocUnsafeSlow(Math.max(64, total * 2));
+    const out = this.#scratch;
+    encodeInto(key, length, out);
+    writeTimeBE(out, windowStartMs, length);
+    return out.subarray(0, total);
   }
 
   /** Inclusive bounds of the entries of `key` with from <= start <= to. */
