@@ -23,6 +23,10 @@ export const RUNGS: ReadonlyMap<string, () => Promise<AnyRung>> = new Map<string
   ['dsl-table-table-join', async () => (await import('./dsl-table-table-join.js')).dslTableTableJoin],
   ['dsl-table-table-join-cache', async () => (await import('./dsl-table-table-join.js')).dslTableTableJoinCache],
   ['dsl-stream-stream-join', async () => (await import('./dsl-stream-stream-join.js')).dslStreamStreamJoin],
+  [
+    'dsl-stream-stream-join-noidle',
+    async () => (await import('./dsl-stream-stream-join.js')).dslStreamStreamJoinNoIdle,
+  ],
   ['dsl-restore', async () => (await import('./dsl-restore.js')).dslRestore],
   ...KAFKA_STREAMS_RUNGS.map((r): [string, () => Promise<AnyRung>] => [r.name, () => Promise.resolve(r)]),
 ]);
