@@ -12,7 +12,7 @@ import { KEY_SPACE, baseTimestamp, createTopics, endOffsetSum, preload, preloadT
 import { USAGE, parseOptions } from './lib/options.js';
 import type { BenchOptions } from './lib/options.js';
 import { clockTicksPerSecond } from './lib/proc-stats.js';
-import { compare, formatComparison } from './lib/comparison.js';
+import { compare, formatComparison, formatOverhead } from './lib/comparison.js';
 import type { ComparisonSummary } from './lib/comparison.js';
 import { computeRatios, formatTable, measuresOf, summarize } from './lib/report.js';
 import type { RunRecord, RungInfo, RungSummary } from './lib/report.js';
@@ -21,7 +21,7 @@ import type { KafkaStreamsWorker } from './lib/kafka-streams-build.js';
 import { isKafkaStreamsRung } from './lib/rung.js';
 import type { AnyRung } from './lib/rung.js';
 import type { WorkerArgs, WorkerOutput } from './lib/worker-protocol.js';
-import { BASELINE_RUNG, COMPARISONS, RUNGS } from './rungs/index.js';
+import { BASELINE_RUNG, COMPARISONS, OVERHEADS, RUNGS } from './rungs/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(here);
@@ -175,7 +175,13 @@ function describeRun(run: RunRecord, output?: OutputCheck): string {
   ].join('  ');
 }
 
-async function bench(options: BenchOptions): Promise<{ summaries: RungSummary[]; comparisons: ComparisonSummary[] }> {
+interface BenchResults {
+  summaries: RungSummary[];
+  comparisons: ComparisonSummary[];
+  overheads: ComparisonSummary[];
+}
+
+async function bench(options: BenchOptions): Promise<BenchResults> {
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   running.runId = runId;
   let servers = process.env['KASKADE_BOOTSTRAP_SERVERS'];
@@ -373,11 +379,13 @@ async function bench(options: BenchOptions): Promise<{ summaries: RungSummary[];
   computeRatios(runs, BASELINE_RUNG);
   const summaries: RungSummary[] = [];
   const comparisons: ComparisonSummary[] = [];
+  const overheads: ComparisonSummary[] = [];
   for (const valueBytes of options.valueBytes) {
     summaries.push(...summarize(runs, infos, valueBytes));
     comparisons.push(...compare(runs, COMPARISONS, valueBytes));
+    overheads.push(...compare(runs, OVERHEADS, valueBytes));
   }
-  return { summaries, comparisons };
+  return { summaries, comparisons, overheads };
 }
 
 /** Deletes the run's topics and stops what this process started. Safe to call twice. */
@@ -426,7 +434,7 @@ async function main(): Promise<number> {
     log(
       `rungs: ${options.rungs.join(', ')}; ${options.records.toLocaleString('en-US')} records; values ${options.valueBytes.join(', ')} B; ${options.rounds} round(s); batch ${options.batchSize}`,
     );
-    const { summaries, comparisons } = await bench(options);
+    const { summaries, comparisons, overheads } = await bench(options);
     const out: string[] = [];
     for (const valueBytes of options.valueBytes) {
       const title = [
@@ -450,10 +458,14 @@ async function main(): Promise<number> {
         ].join('\n');
         out.push(formatComparison(vs, heading));
       }
+      for (const o of overheads.filter((c) => c.valueBytes === valueBytes)) out.push(formatOverhead(o));
     }
     process.stdout.write(`${out.join('\n')}\n`);
     if (options.json) {
-      writeFileSync(options.json, `${JSON.stringify({ rungs: summaries, vsKafkaStreams: comparisons }, null, 2)}\n`);
+      writeFileSync(
+        options.json,
+        `${JSON.stringify({ rungs: summaries, vsKafkaStreams: comparisons, overheads }, null, 2)}\n`,
+      );
       log(`wrote ${options.json}`);
     }
     return 0;

@@ -101,3 +101,12 @@ export function formatComparison(rows: readonly ComparisonSummary[], title: stri
       .trimEnd();
   return [title, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...table.map(line)].join('\n');
 }
+
+/** One line for a Kaskade rung measured against another (rungs/index.ts, `OVERHEADS`). */
+export function formatOverhead(o: ComparisonSummary): string {
+  const spread = o.rounds > 1 && o.ratioSpread ? ` (${fixed(o.ratioSpread[0], 3)}–${fixed(o.ratioSpread[1], 3)})` : '';
+  return (
+    `${o.kaskade} ÷ ${o.kafkaStreams}, ${o.valueBytes} B, records/s in the same round: ${fixed(o.ratio, 3)}${spread} ` +
+    `over ${o.rounds} round(s); CPU µs/rec ${fixed(o.kaskadeCpuMicrosPerRecord, 1)} / ${fixed(o.kafkaStreamsCpuMicrosPerRecord, 1)}`
+  );
+}

@@ -1,5 +1,5 @@
 import { KafkaStreams, consoleLogger, silentLogger } from '@kaskade/core';
-import type { KafkaStreamsOptions, Logger, ProcessingGuarantee, Topology } from '@kaskade/core';
+import type { KafkaStreamsOptions, Logger, ProcessingGuarantee, StreamsConfigInput, Topology } from '@kaskade/core';
 import { Progress } from './progress.js';
 import { runtimeLogging } from './runtime-logging.js';
 import type { RungContext, RungResult } from './rung.js';
@@ -24,6 +24,7 @@ export function createStreams(
   guarantee: ProcessingGuarantee,
   topology: Topology,
   options: KafkaStreamsOptions = {},
+  extraConfig: Partial<StreamsConfigInput> = {},
 ): BenchStreams {
   // Quiet, but an error the runtime only logs (a failed commit on close) still fails the rung.
   const loggedErrors: string[] = [];
@@ -47,6 +48,7 @@ export function createStreams(
       ...(guarantee === 'exactly_once_v2' ? { commitIntervalMs: EOS_COMMIT_INTERVAL_MS } : {}),
       maxPollRecords: ctx.batchSize,
       logger,
+      ...extraConfig,
     },
     options,
   );
@@ -101,6 +103,14 @@ export async function runKaskade(
   return { records: processed };
 }
 
+/** What a DSL rung may add to the common set-up (the observed rung: its server and metrics, and a scraper). */
+export interface RunExtras {
+  /** Merged into the instance's config after the rung's settings. */
+  readonly config?: Partial<StreamsConfigInput>;
+  /** Started once `start()` has resolved; the function it returns is called when the records are processed. */
+  readonly whileRunning?: (streams: KafkaStreams) => () => void;
+}
+
 /**
  * Runs a DSL topology until the runtime has processed `expected` records (`metrics().processed`, over all source
  * topics), then closes it and stops the clock. Nothing in the topology counts: the builder gets a
@@ -113,8 +123,9 @@ export async function runUntilProcessed(
   guarantee: ProcessingGuarantee,
   expected: number,
   buildTopology: (probe: StartProbe) => Topology,
+  extras: RunExtras = {},
 ): Promise<RungResult> {
-  const bench = createStreams(ctx, guarantee, buildTopology(new StartProbe(() => ctx.markStart())));
+  const bench = createStreams(ctx, guarantee, buildTopology(new StartProbe(() => ctx.markStart())), {}, extras.config);
   const { streams } = bench;
   ctx.setProgressSource(() => streams.metrics().processed);
   let poll: NodeJS.Timeout | undefined;
@@ -127,14 +138,17 @@ export async function runUntilProcessed(
   // An error during start() rejects `done` before anyone awaits it: not an unhandled rejection.
   done.catch(() => undefined);
   let failure: unknown;
+  let stopSideJob: (() => void) | undefined;
   try {
     await streams.start();
+    stopSideJob = extras.whileRunning?.(streams);
     await done;
     ctx.markDrained();
   } catch (e) {
     failure = e;
   } finally {
     clearInterval(poll);
+    stopSideJob?.();
   }
   await closeAndCheck(bench, failure);
   const processed = streams.metrics().processed;

@@ -3,6 +3,7 @@ import { Serdes } from '@kaskade/core';
 import { Consumed, Materialized, Produced, StreamsBuilder } from '@kaskade/dsl';
 import { distinctKeys } from '../lib/data.js';
 import { runUntilProcessed } from '../lib/kaskade-runner.js';
+import type { RunExtras } from '../lib/kaskade-runner.js';
 import type { Rung, RungContext, RungResult } from '../lib/rung.js';
 
 /**
@@ -11,18 +12,29 @@ import type { Rung, RungContext, RungResult } from '../lib/rung.js';
  * whatever the DSL's default is (off today, unlike Kafka Streams'): off, every input record updates the store, its
  * changelog and the output once; on, updates to a key are merged until the cache is flushed (commit) or evicts.
  */
-export function runDslCount(ctx: RungContext, guarantee: ProcessingGuarantee, caching: boolean): Promise<RungResult> {
-  return runUntilProcessed(ctx, guarantee, ctx.records, (probe) => {
-    const store = Materialized.with<number, number>(Serdes.Int32(), Serdes.Int64());
-    const builder = new StreamsBuilder();
-    builder
-      .stream(ctx.inputTopic, Consumed.with(probe.wrap(Serdes.Int32()), Serdes.Bytes()))
-      .groupByKey()
-      .count(caching ? store.withCachingEnabled() : store.withCachingDisabled())
-      .toStream()
-      .to(ctx.outputTopic, Produced.with(Serdes.Int32(), Serdes.Int64()));
-    return builder.build();
-  });
+export function runDslCount(
+  ctx: RungContext,
+  guarantee: ProcessingGuarantee,
+  caching: boolean,
+  extras: RunExtras = {},
+): Promise<RungResult> {
+  return runUntilProcessed(
+    ctx,
+    guarantee,
+    ctx.records,
+    (probe) => {
+      const store = Materialized.with<number, number>(Serdes.Int32(), Serdes.Int64());
+      const builder = new StreamsBuilder();
+      builder
+        .stream(ctx.inputTopic, Consumed.with(probe.wrap(Serdes.Int32()), Serdes.Bytes()))
+        .groupByKey()
+        .count(caching ? store.withCachingEnabled() : store.withCachingDisabled())
+        .toStream()
+        .to(ctx.outputTopic, Produced.with(Serdes.Int32(), Serdes.Int64()));
+      return builder.build();
+    },
+    extras,
+  );
 }
 
 export const dslCount: Rung = {

@@ -43,3 +43,38 @@ export const dslStreamStreamJoin: Rung = {
       return builder.build();
     }),
 };
+
+/**
+ * The same with task idling off (`maxTaskIdleMs: -1`): the task never waits for an empty input partition, so one side
+ * can run ahead of the other (as before task idling existed); its CPU per record next to the rung above is the cost
+ * of processing both inputs in timestamp order (more left records wait in the outer-join store for their match).
+ */
+export const dslStreamStreamJoinNoIdle: Rung = {
+  name: 'dsl-stream-stream-join-noidle',
+  description: 'dsl-stream-stream-join with task idling off (maxTaskIdleMs -1): what waiting for both inputs costs',
+  guarantee: 'at_least_once',
+  writesOutput: true,
+  inputs: ['split'],
+  minOutput: (records) => streamJoinPairs(records, JOIN_WINDOW_MS),
+  run: (ctx) =>
+    runUntilProcessed(
+      ctx,
+      'at_least_once',
+      ctx.records,
+      (probe) => {
+        const builder = new StreamsBuilder();
+        const left = builder.stream(ctx.leftTopic, Consumed.with(probe.wrap(Serdes.Int32()), Serdes.Bytes()));
+        const right = builder.stream(ctx.rightTopic, Consumed.with(probe.wrap(Serdes.Int32()), Serdes.Bytes()));
+        left
+          .leftJoin(
+            right,
+            concatValues,
+            JoinWindows.ofTimeDifferenceAndGrace(JOIN_WINDOW_MS, JOIN_GRACE_MS),
+            StreamJoined.with(Serdes.Int32(), Serdes.Bytes(), Serdes.Bytes()),
+          )
+          .to(ctx.outputTopic, Produced.with(Serdes.Int32(), Serdes.Bytes()));
+        return builder.build();
+      },
+      { config: { maxTaskIdleMs: -1 } },
+    ),
+};

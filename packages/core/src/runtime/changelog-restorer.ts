@@ -226,7 +226,17 @@ export class ChangelogRestorer {
         groupId: `${o.applicationId}-restore`,
         clientId: `${o.applicationId}-restore-consumer`,
         isolationLevel: o.readCommitted ? 'read_committed' : 'read_uncommitted',
-        config: { ...o.config, 'fetch.max.bytes': 52_428_800, 'max.partition.fetch.bytes': 10_485_760 },
+        config: {
+          // librdkafka stops fetching a partition once `queued.min.messages` (100 000) are queued and looks again
+          // `fetch.queue.backoff.ms` (1 s) later: a restore that applies 100 000 records in well under a second would
+          // then sit idle for the rest of it. Restoration drains as fast as LMDB takes it, so the consumer keeps
+          // fetching (memory stays bounded by `queued.max.messages.kbytes`). A user's own settings win.
+          'queued.min.messages': 1_000_000,
+          'fetch.queue.backoff.ms': 10,
+          ...o.config,
+          'fetch.max.bytes': 52_428_800,
+          'max.partition.fetch.bytes': 10_485_760,
+        },
       });
       await this.#consumer.connect();
     }

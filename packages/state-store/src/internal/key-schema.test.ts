@@ -92,3 +92,29 @@ describe('decodeStoredKey', () => {
     expect(suffixOffset).toBe(8);
   });
 });
+
+describe('window keys of int keys (0x00 bytes escaped)', () => {
+  it('should turn stored keys back into the changelog layout and user keys, byte for byte', () => {
+    const schema = new WindowKeySchema(false);
+    for (const n of [0, 1, 255, 256, 9_999, 65_536, 0x01000000, -1]) {
+      const key = Buffer.alloc(4);
+      key.writeInt32BE(n);
+      const stored = schema.storedKey(key, 1_000, 0);
+      const changelog = schema.toChangelogKey(stored);
+      expect([...changelog.subarray(0, 4)]).toEqual([...key]);
+      expect(changelog.readBigUInt64BE(4)).toBe(1_000n);
+      expect(changelog.length).toBe(12);
+      expect([...schema.userKey(stored)]).toEqual([...key]);
+      expect(schema.fromChangelogKey(changelog)?.equals(stored)).toBe(true);
+    }
+  });
+});
+
+describe('WindowKeySchema.lookupKey', () => {
+  it('should give the stored key of a point lookup, for keys of any length, reusing its buffer', () => {
+    const schema = new WindowKeySchema(false);
+    for (const key of [Buffer.alloc(0), Buffer.from([0, 0, 1, 0]), Buffer.from('abc'), Buffer.alloc(100, 0)]) {
+      expect(schema.lookupKey(key, 123_456).equals(schema.storedKey(key, 123_456, 0))).toBe(true);
+    }
+  });
+});

@@ -19,10 +19,10 @@ import { readTimeBE, writeTimeBE } from './bytes.js';
 
 const TERMINATOR_BYTES = 2;
 
-/** Bytes of enc(key). */
+/** Bytes of enc(key). A plain loop: int keys are short and full of 0x00 bytes (0 -> 00 00 00 00). */
 function encodedLength(key: Buffer): number {
   let zeros = 0;
-  for (let i = key.indexOf(0); i !== -1; i = key.indexOf(0, i + 1)) zeros++;
+  for (let i = 0; i < key.length; i++) if (key[i] === 0) zeros++;
   return key.length + zeros + TERMINATOR_BYTES;
 }
 
@@ -30,6 +30,12 @@ function encodedLength(key: Buffer): number {
 function encodeWithRoom(key: Buffer, suffixBytes: number): Buffer {
   const length = encodedLength(key);
   const out = Buffer.allocUnsafe(length + suffixBytes);
+  encodeInto(key, length, out);
+  return out;
+}
+
+/** Writes enc(key) (`length` bytes, see `encodedLength`) into `out` at 0. */
+function encodeInto(key: Buffer, length: number, out: Buffer): void {
   if (length === key.length + TERMINATOR_BYTES) {
     key.copy(out, 0);
   } else {
@@ -42,37 +48,52 @@ function encodeWithRoom(key: Buffer, suffixBytes: number): Buffer {
   }
   out[length - 2] = 0;
   out[length - 1] = 0;
-  return out;
+}
+
+/**
+ * Where enc(key) ends in a stored key (the offset of the time suffix) and how many bytes the user key has: one pass,
+ * no allocation.
+ */
+function scanStoredKey(stored: Buffer): { keyLength: number; suffixOffset: number } {
+  let keyLength = 0;
+  let i = 0;
+  for (;;) {
+    if (stored[i] === 0) {
+      if (stored[i + 1] === 0) return { keyLength, suffixOffset: i + TERMINATOR_BYTES };
+      i += 2; // an escaped 0x00
+    } else i++;
+    keyLength++;
+  }
+}
+
+/** Writes the user key of enc(key) (its `keyLength` bytes, see `scanStoredKey`) into `out` at 0. */
+function decodeInto(stored: Buffer, keyLength: number, out: Buffer): void {
+  let i = 0;
+  for (let o = 0; o < keyLength; o++) {
+    const b = stored[i]!;
+    out[o] = b;
+    i += b === 0 ? 2 : 1;
+  }
 }
 
 /** Decodes enc(key) at the start of a stored key: the user key and the offset of the time suffix. */
 export function decodeStoredKey(stored: Buffer): { key: Buffer; suffixOffset: number } {
-  const first = stored.indexOf(0);
-  if (first !== -1 && stored[first + 1] === 0) {
-    return { key: stored.subarray(0, first), suffixOffset: first + TERMINATOR_BYTES }; // no escaped bytes: a view
+  const { keyLength, suffixOffset } = scanStoredKey(stored);
+  if (suffixOffset === keyLength + TERMINATOR_BYTES) {
+    return { key: stored.subarray(0, keyLength), suffixOffset }; // no escaped bytes: a view
   }
-  const bytes: number[] = [];
-  let i = 0;
-  for (;;) {
-    const b = stored[i]!;
-    if (b === 0) {
-      if (stored[i + 1] === 0) break;
-      bytes.push(0);
-      i += 2;
-    } else {
-      bytes.push(b);
-      i++;
-    }
-  }
-  return { key: Buffer.from(bytes), suffixOffset: i + TERMINATOR_BYTES };
+  const key = Buffer.allocUnsafe(keyLength);
+  decodeInto(stored, keyLength, key);
+  return { key, suffixOffset };
 }
 
-/** Turns a stored key into key | suffix (the changelog format). */
+/** Turns a stored key into key | suffix (the changelog format): one buffer, decoded in place. */
 export function storedToChangelog(stored: Buffer): Buffer {
-  const { key, suffixOffset } = decodeStoredKey(stored);
-  const out = Buffer.allocUnsafe(key.length + stored.length - suffixOffset);
-  key.copy(out, 0);
-  stored.copy(out, key.length, suffixOffset);
+  const { keyLength, suffixOffset } = scanStoredKey(stored);
+  const out = Buffer.allocUnsafe(keyLength + stored.length - suffixOffset);
+  if (suffixOffset === keyLength + TERMINATOR_BYTES) stored.copy(out, 0, 0, keyLength);
+  else decodeInto(stored, keyLength, out);
+  stored.copy(out, keyLength, suffixOffset);
   return out;
 }
 
@@ -91,6 +112,7 @@ export const SEQNUM_BYTES = 4;
 export class WindowKeySchema {
   readonly suffixBytes: number;
   readonly #retainDuplicates: boolean;
+  #scratch: Buffer = Buffer.alloc(0);
 
   constructor(retainDuplicates: boolean) {
     this.#retainDuplicates = retainDuplicates;
@@ -103,6 +125,20 @@ export class WindowKeySchema {
     writeTimeBE(out, windowStartMs, at);
     if (this.#retainDuplicates) out.writeUInt32BE(seqnum >>> 0, at + TIME_BYTES);
     return out;
+  }
+
+  /**
+   * The stored key of a point lookup (no duplicates) in a scratch buffer: valid only until the next call, for reads
+   * that do not keep the key (a table's get copies it), so that a fetch allocates no key buffer.
+   */
+  lookupKey(key: Buffer, windowStartMs: number): Buffer {
+    const length = encodedLength(key);
+    const total = length + TIME_BYTES;
+    if (this.#scratch.length < total) this.#scratch = Buffer.allocUnsafeSlow(Math.max(64, total * 2));
+    const out = this.#scratch;
+    encodeInto(key, length, out);
+    writeTimeBE(out, windowStartMs, length);
+    return out.subarray(0, total);
   }
 
   /** Inclusive bounds of the entries of `key` with from <= start <= to. */

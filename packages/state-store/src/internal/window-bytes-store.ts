@@ -45,7 +45,7 @@ export class WindowBytesStore extends SegmentedBytesStore {
     if (windowStartMs < this.minLiveTimeMs()) return undefined;
     const table = this.segment(windowStartMs, false);
     if (table === undefined) return undefined;
-    if (!this.retainDuplicates) return table.get(this.schema.storedKey(key, windowStartMs, 0));
+    if (!this.retainDuplicates) return table.get(this.schema.lookupKey(key, windowStartMs));
     const [lo, hi] = this.schema.keyTimeBounds(key, windowStartMs, windowStartMs);
     const iterator = table.range(lo, hi, true, false);
     try {
