@@ -2,7 +2,8 @@
 // is emitted exactly once across the restart — no window emitted again (the last emitted close time is committed with
 // the offsets as processor metadata and read back), none skipped. Closed cleanly under at-least-once; SIGKILLed
 // under exactly-once (its open transaction, with any windows it emitted, is aborted and redone). Time windows under
-// both; session windows (found by end time across keys in the session store) closed cleanly.
+// both; session windows (found by end time across keys in the session store) closed cleanly. A rewind, by contrast, is
+// a reprocess: the closed windows are emitted again.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rewindApplication } from '@kaskade/core';
 import type { ConsumedMessage } from '@kaskade/core/internal';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';
@@ -146,7 +148,12 @@ function emitted(messages: readonly ConsumedMessage[]): string[] {
   return messages.map((m) => `${String(m.key)}=${String(m.value)}`).sort();
 }
 
-async function restartInTheMiddle(guarantee: Guarantee, kind: Kind = 'time'): Promise<void> {
+/** `rewind`: then rewind it while it runs, or before it starts again (see {@link rewindAndReprocess}). */
+async function restartInTheMiddle(
+  guarantee: Guarantee,
+  kind: Kind = 'time',
+  rewind?: 'running' | 'stopped',
+): Promise<void> {
   const tag = `${guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${kind}`;
   const records = kind === 'session' ? sessionRecords : timeRecords;
   const closedWindows = kind === 'session' ? closedSessions : closedTimeWindows;
@@ -209,18 +216,53 @@ async function restartInTheMiddle(guarantee: Guarantee, kind: Kind = 'time'): Pr
   expect(emitted(out)).toEqual([...allWindows].map(([k, v]) => `${k}=${v}`).sort());
   b.child.kill('SIGTERM');
   await exited(b);
+  if (rewind)
+    await rewindAndReprocess({ kind, appId, input, output, stateDir, read }, allWindows, rewind === 'running');
+}
+
+/**
+ * Then a rewind to the start (state kept), of the running instance or before it starts: the rewind commits the new offsets without the processor
+ * metadata, so the reprocess starts with no window emitted yet and each window closes, and is emitted, again — with
+ * the last emitted close time kept, the rewound input's windows would never be emitted (their close times are behind
+ * it). The store was kept, so the counts double (`state: 'keep'` is for idempotent steps).
+ */
+async function rewindAndReprocess(run: Run, windows: Map<string, string>, running: boolean): Promise<void> {
+  const rewind = () =>
+    rewindApplication({ applicationId: run.appId, bootstrapServers: bootstrapServers(), toEarliest: true, by: 'test' });
+  // Issued while no instance runs: applied as the partitions are assigned, after their tasks were initialized.
+  if (!running) await rewind();
+  const c = startInstance(run.appId, run.input, run.output, run.stateDir, 'at_least_once', run.kind);
+  await eventually(() => c.states.includes('RUNNING'), 120_000, 'the instance RUNNING');
+  if (running) await rewind();
+  const before = [...windows].map(([k, v]) => `${k}=${v}`);
+  const again = [...windows].map(([k, v]) => `${k}=${2 * Number(v)}`);
+  await run.read(2 * windows.size);
+  await new Promise((r) => setTimeout(r, 3000)); // settle: nothing more arrives
+  const out = await run.read(2 * windows.size + 1, 5000);
+  expect(emitted(out)).toEqual([...before, ...again].sort());
+  c.child.kill('SIGTERM');
+  await exited(c);
+}
+
+interface Run {
+  readonly kind: Kind;
+  readonly appId: string;
+  readonly input: string;
+  readonly output: string;
+  readonly stateDir: string;
+  readonly read: (n: number, timeoutMs?: number) => Promise<ConsumedMessage[]>;
 }
 
 describe('emit on window close across a restart', () => {
-  it('should emit every closed window exactly once when the instance is closed and restarted (at-least-once)', async () => {
-    await restartInTheMiddle('at_least_once');
+  it('should emit every closed window exactly once when the instance is closed and restarted, and again after a rewind (at-least-once)', async () => {
+    await restartInTheMiddle('at_least_once', 'time', 'running');
   });
 
   it('should emit every closed window exactly once when the instance is SIGKILLed and restarted (exactly-once)', async () => {
     await restartInTheMiddle('exactly_once_v2');
   });
 
-  it('should emit every closed session exactly once when the instance is closed and restarted (at-least-once)', async () => {
-    await restartInTheMiddle('at_least_once', 'session');
+  it('should emit every closed session exactly once when the instance is closed and restarted, and again after a rewind (at-least-once)', async () => {
+    await restartInTheMiddle('at_least_once', 'session', 'stopped');
   });
 });
