@@ -1,7 +1,9 @@
 // An emit-on-window-close windowed count whose instance is stopped in the middle and started again: every closed window
 // is emitted exactly once across the restart — no window emitted again (the last emitted close time is committed with
 // the offsets as processor metadata and read back), none skipped. Closed cleanly under at-least-once; SIGKILLed
-// under exactly-once (its open transaction, with any windows it emitted, is aborted and redone).
+// under exactly-once (its open transaction, with any windows it emitted, is aborted and redone). Time windows under
+// both; session windows (found by end time across keys in the session store) closed cleanly. A rewind, by contrast, is
+// a reprocess: the closed windows are emitted again.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rewindApplication } from '@kaskade/core';
 import type { ConsumedMessage } from '@kaskade/core/internal';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';
@@ -27,7 +30,16 @@ interface Instance {
   readonly states: string[];
 }
 
-function startInstance(appId: string, input: string, output: string, stateDir: string, g: Guarantee): Instance {
+type Kind = 'time' | 'session';
+
+function startInstance(
+  appId: string,
+  input: string,
+  output: string,
+  stateDir: string,
+  g: Guarantee,
+  kind: Kind,
+): Instance {
   const child = spawn(
     process.execPath,
     [
@@ -41,6 +53,7 @@ function startInstance(appId: string, input: string, output: string, stateDir: s
       output,
       stateDir,
       g,
+      kind,
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -78,7 +91,7 @@ interface In {
 }
 
 /** Records 1 s apart per partition, keys k0..k2 on partition p's own keys (`p<p>-k<n>`). */
-function records(base: number, from: number, to: number): In[] {
+function timeRecords(base: number, from: number, to: number): In[] {
   const out: In[] = [];
   for (let i = from; i < to; i++) {
     for (let p = 0; p < PARTITIONS; p++)
@@ -87,8 +100,38 @@ function records(base: number, from: number, to: number): In[] {
   return out;
 }
 
+/** Records of {@link records} in bursts: 6 s of records, 6 s without; a key's records of one burst are 3 s apart. */
+function sessionRecords(base: number, from: number, to: number): In[] {
+  return timeRecords(base, from, to).filter((r) => Math.floor((r.timestamp - base) / 6000) % 2 === 0);
+}
+
+const GAP = 3_000;
+const SESSION_GRACE = 2_000;
+
+/** `key@start/end` → count of every session closed by its partition's stream time (end < stream time - grace - gap). */
+function closedSessions(input: readonly In[]): Map<string, string> {
+  const streamTime = new Map<number, number>();
+  for (const r of input) streamTime.set(r.partition, Math.max(streamTime.get(r.partition) ?? -1, r.timestamp));
+  const sessions = new Map<string, { start: number; end: number; count: number }[]>();
+  for (const r of input) {
+    const list = sessions.get(r.key) ?? [];
+    sessions.set(r.key, list);
+    const last = list.at(-1);
+    if (last !== undefined && r.timestamp - last.end <= GAP) {
+      last.end = r.timestamp;
+      last.count++;
+    } else list.push({ start: r.timestamp, end: r.timestamp, count: 1 });
+  }
+  const closed = new Map<string, string>();
+  for (const [key, list] of sessions) {
+    const close = streamTime.get(input.find((r) => r.key === key)!.partition)! - SESSION_GRACE - GAP;
+    for (const s of list) if (s.end < close) closed.set(`${key}@${s.start}/${s.end}`, String(s.count));
+  }
+  return closed;
+}
+
 /** `key@start` → count of every window closed by its partition's stream time (end + grace <= stream time). */
-function closedWindows(input: readonly In[]): Map<string, string> {
+function closedTimeWindows(input: readonly In[]): Map<string, string> {
   const streamTime = new Map<number, number>();
   for (const r of input) streamTime.set(r.partition, Math.max(streamTime.get(r.partition) ?? -1, r.timestamp));
   const counts = new Map<string, number>();
@@ -105,8 +148,15 @@ function emitted(messages: readonly ConsumedMessage[]): string[] {
   return messages.map((m) => `${String(m.key)}=${String(m.value)}`).sort();
 }
 
-async function restartInTheMiddle(guarantee: Guarantee): Promise<void> {
-  const tag = guarantee === 'exactly_once_v2' ? 'eos' : 'alos';
+/** `rewind`: then rewind it while it runs, or before it starts again (see {@link rewindAndReprocess}). */
+async function restartInTheMiddle(
+  guarantee: Guarantee,
+  kind: Kind = 'time',
+  rewind?: 'running' | 'stopped',
+): Promise<void> {
+  const tag = `${guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${kind}`;
+  const records = kind === 'session' ? sessionRecords : timeRecords;
+  const closedWindows = kind === 'session' ? closedSessions : closedTimeWindows;
   const [input, output, appId] = [uniqueName(`ewc-${tag}-in`), uniqueName(`ewc-${tag}-out`), uniqueName(`ewc-${tag}`)];
   await createTopics({ topic: input, partitions: PARTITIONS }, { topic: output, partitions: PARTITIONS });
   const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-ewc-'));
@@ -122,7 +172,7 @@ async function restartInTheMiddle(guarantee: Guarantee): Promise<void> {
     input,
     first.map((r) => ({ ...r, value: 'v' })),
   );
-  const a = startInstance(appId, input, output, stateDir, guarantee);
+  const a = startInstance(appId, input, output, stateDir, guarantee, kind);
   const firstWindows = closedWindows(first);
   expect(emitted(await read(firstWindows.size))).toEqual([...firstWindows].map(([k, v]) => `${k}=${v}`).sort());
 
@@ -156,7 +206,7 @@ async function restartInTheMiddle(guarantee: Guarantee): Promise<void> {
       second.map((r) => ({ ...r, value: 'v' })),
     );
   }
-  const b = startInstance(appId, input, output, stateDir, guarantee);
+  const b = startInstance(appId, input, output, stateDir, guarantee, kind);
   await eventually(() => b.states.includes('RUNNING'), 120_000, 'the restarted instance RUNNING');
   await read(allWindows.size);
   // Settle: nothing more arrives (no window emitted a second time after the restart).
@@ -166,14 +216,53 @@ async function restartInTheMiddle(guarantee: Guarantee): Promise<void> {
   expect(emitted(out)).toEqual([...allWindows].map(([k, v]) => `${k}=${v}`).sort());
   b.child.kill('SIGTERM');
   await exited(b);
+  if (rewind)
+    await rewindAndReprocess({ kind, appId, input, output, stateDir, read }, allWindows, rewind === 'running');
+}
+
+/**
+ * Then a rewind to the start (state kept), of the running instance or before it starts: the rewind commits the new offsets without the processor
+ * metadata, so the reprocess starts with no window emitted yet and each window closes, and is emitted, again — with
+ * the last emitted close time kept, the rewound input's windows would never be emitted (their close times are behind
+ * it). The store was kept, so the counts double (`state: 'keep'` is for idempotent steps).
+ */
+async function rewindAndReprocess(run: Run, windows: Map<string, string>, running: boolean): Promise<void> {
+  const rewind = () =>
+    rewindApplication({ applicationId: run.appId, bootstrapServers: bootstrapServers(), toEarliest: true, by: 'test' });
+  // Issued while no instance runs: applied as the partitions are assigned, after their tasks were initialized.
+  if (!running) await rewind();
+  const c = startInstance(run.appId, run.input, run.output, run.stateDir, 'at_least_once', run.kind);
+  await eventually(() => c.states.includes('RUNNING'), 120_000, 'the instance RUNNING');
+  if (running) await rewind();
+  const before = [...windows].map(([k, v]) => `${k}=${v}`);
+  const again = [...windows].map(([k, v]) => `${k}=${2 * Number(v)}`);
+  await run.read(2 * windows.size);
+  await new Promise((r) => setTimeout(r, 3000)); // settle: nothing more arrives
+  const out = await run.read(2 * windows.size + 1, 5000);
+  expect(emitted(out)).toEqual([...before, ...again].sort());
+  c.child.kill('SIGTERM');
+  await exited(c);
+}
+
+interface Run {
+  readonly kind: Kind;
+  readonly appId: string;
+  readonly input: string;
+  readonly output: string;
+  readonly stateDir: string;
+  readonly read: (n: number, timeoutMs?: number) => Promise<ConsumedMessage[]>;
 }
 
 describe('emit on window close across a restart', () => {
-  it('should emit every closed window exactly once when the instance is closed and restarted (at-least-once)', async () => {
-    await restartInTheMiddle('at_least_once');
+  it('should emit every closed window exactly once when the instance is closed and restarted, and again after a rewind (at-least-once)', async () => {
+    await restartInTheMiddle('at_least_once', 'time', 'running');
   });
 
   it('should emit every closed window exactly once when the instance is SIGKILLed and restarted (exactly-once)', async () => {
     await restartInTheMiddle('exactly_once_v2');
+  });
+
+  it('should emit every closed session exactly once when the instance is closed and restarted, and again after a rewind (at-least-once)', async () => {
+    await restartInTheMiddle('at_least_once', 'session', 'stopped');
   });
 });

@@ -1,4 +1,5 @@
 import { decodeCommitMetadata } from '../runtime/commit-metadata.js';
+import { existingProcessorMetadata } from '../runtime/processor-metadata.js';
 import type { Logger } from '../config/logger.js';
 import type { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
@@ -167,7 +168,22 @@ export class ControlApplier {
       await this.#commit(command, targets, reading ? tasks : []);
       return;
     }
-    await this.#commit(command, await this.#targets(command, todo, new Map()), tasks);
+    const targets = await this.#targets(command, todo, new Map());
+    await this.#commit(command, targets, tasks);
+    if (!reading && targets.length > 0) await this.#restartProcessors(todo);
+  }
+
+  /**
+   * Partitions being assigned and rewound: their tasks are open already, their processors initialized with the
+   * processor metadata committed before the rewind (e.g. the window-close time emitted up to). A rewind is a
+   * reprocess, so that progress does not hold: the tasks that have such metadata are reopened (their state kept) and
+   * start from the rewound commit, which carries none — as running tasks do when they are rebuilt for a rewind.
+   */
+  async #restartProcessors(partitions: readonly TopicPartition[]): Promise<void> {
+    const stale = this.#host.tasks.reading(partitions).filter((t) => (existingProcessorMetadata(t)?.size ?? 0) > 0);
+    if (stale.length === 0) return;
+    const fresh = stale.map((t) => this.#host.tasks.reopen(t));
+    await this.#host.tasks.restoreAndInitialize(fresh);
   }
 
   async #commit(command: RewindCommand, targets: readonly TopicPartitionOffset[], tasks: StreamTask[]): Promise<void> {

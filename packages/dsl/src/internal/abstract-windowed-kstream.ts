@@ -18,8 +18,8 @@ import type { GroupedStreamProps } from './kgrouped-stream-impl.js';
 /**
  * What time-, sliding- and session-windowed streams (handle type W, windows WS) share: `emitStrategy`, `count` and
  * `reduce` (as aggregates, see WindowedAggregateFunctions), and building an aggregation on the window kind's store
- * and processor. With `EmitStrategy.onWindowClose()` the time- and sliding-window processors emit final results
- * themselves; session windows still get a final results suppression behind them (see AggregationBuilder).
+ * and processor. With `EmitStrategy.onWindowClose()` the aggregate processors emit final results themselves; with
+ * `onWindowClose({ wallClock: true })` a final results suppression behind them does (see AggregationBuilder).
  * It imports the grouped stream's modules for types only: the subclasses extend it while those modules load.
  */
 export abstract class AbstractWindowedKStream<K, V, WS, W> {
@@ -73,24 +73,22 @@ export abstract class AbstractWindowedKStream<K, V, WS, W> {
   }
 
   /**
-   * The time- or sliding-window processor emits final results itself: `onWindowClose()` on stream time. With
+   * The aggregate processor emits final results itself: `onWindowClose()` on stream time. With
    * `onWindowClose({ wallClock: true })` a suppression behind it does, because windows must close without records.
    */
   protected get processorEmitsFinal(): boolean {
     return this.emitOnWindowClose && this.emitStrategyOrDefault?.wallClockCheckMs === undefined;
   }
 
-  /** `suppressFinalResults`: the processor cannot emit final results itself (session windows, for now). */
   protected build<VA>(
     args: AggregationArgs<K, VA>,
     store: AggregateStore<K, Windowed<K>, VA>,
     processor: (storeName: string) => ProcessorSupplier<K, V, Windowed<K>, Change<VA>>,
-    suppressFinalResults = false,
   ): KTable<Windowed<K>, VA> {
     const wallClockCheckMs = this.emitStrategyOrDefault?.wallClockCheckMs;
     // Closing windows on the wall clock needs the final results suppression's punctuation: it emits then, not the
     // processor (see processorEmitsFinal).
-    const emitFinal = this.emitOnWindowClose && (suppressFinalResults || wallClockCheckMs !== undefined);
+    const emitFinal = this.emitOnWindowClose && wallClockCheckMs !== undefined;
     return this.aggregations.build({ ...args, store, processor, emitFinal, wallClockCheckMs });
   }
 }

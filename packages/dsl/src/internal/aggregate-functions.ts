@@ -12,14 +12,12 @@ export interface AggregateFunctions<K, V, VA> {
   readonly add: Aggregator<K, V, VA>;
 }
 
-/** A table aggregation also takes a key's replaced value out of its aggregate. */
+/**
+ * A table aggregation also takes a key's replaced value out of its aggregate. An aggregate that becomes null deletes
+ * the key, and the deletion is forwarded, as in Kafka Streams' KTableAggregate and KTableReduce.
+ */
 export interface TableAggregateFunctions<K, V, VA> extends AggregateFunctions<K, V, VA> {
   readonly subtract: Aggregator<K, V, VA>;
-  /**
-   * What a null aggregate means. `reduce` (no seed): the key is deleted and the deletion forwarded, as in Kafka
-   * Streams' KTableReduce. `aggregate`/`count`: the update is dropped and the stored aggregate kept.
-   */
-  readonly deleteOnNull: boolean;
 }
 
 /** `aggregate(initializer, aggregator)`: a key starts from the initializer. */
@@ -49,7 +47,7 @@ export function tableAggregating<K, V, VA>(
   adder: Aggregator<K, V, VA>,
   subtractor: Aggregator<K, V, VA>,
 ): TableAggregateFunctions<K, V, VA> {
-  return { ...aggregating(initializer, adder), subtract: subtractor, deleteOnNull: false };
+  return { ...aggregating(initializer, adder), subtract: subtractor };
 }
 
 /** `KGroupedTable.reduce(adder, subtractor)`. */
@@ -57,7 +55,6 @@ export function tableReducing<K, V>(adder: Reducer<V>, subtractor: Reducer<V>): 
   return {
     ...reducing<K, V>(adder),
     subtract: (_key, value, aggregate) => subtractor(aggregate, value),
-    deleteOnNull: true,
   };
 }
 

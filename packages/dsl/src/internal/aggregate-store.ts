@@ -8,6 +8,7 @@ import type { InternalStreamsBuilder } from './internal-streams-builder.js';
 import { keyValueStoreGetter, sessionStoreGetter, windowStoreGetter } from './ktable-value-getter.js';
 import type { KTableValueGetterSupplier } from './ktable-value-getter.js';
 import { addSessionStore, addTimestampedKeyValueStore, addWindowStore, settingsOf } from './store-factory.js';
+import type { StoreSettings } from './store-factory.js';
 import type { WindowInfo } from './stream-props.js';
 
 /** How the result table of an aggregation reads its store. */
@@ -41,8 +42,14 @@ export function keyValueAggregateStore<K, VA>(): AggregateStore<K, K, VA> {
   };
 }
 
-/** A timestamped window store: time-windowed (tumbling, hopping) and sliding-windowed aggregations. */
-export function windowAggregateStore<K, VA>(windows: TimeWindows | SlidingWindows): AggregateStore<K, Windowed<K>, VA> {
+/**
+ * A timestamped window store: time-windowed (tumbling, hopping) and sliding-windowed aggregations. With
+ * `emitOnWindowClose` it does not cache, as in Kafka Streams: the processor emits from the store, not on cache flushes.
+ */
+export function windowAggregateStore<K, VA>(
+  windows: TimeWindows | SlidingWindows,
+  emitOnWindowClose = false,
+): AggregateStore<K, Windowed<K>, VA> {
   const sliding = windows instanceof SlidingWindows;
   const sizeMs = sliding ? windows.timeDifferenceMs : windows.sizeMs;
   // A time window [s, s + size) stays in the store exactly while it is open (end + grace > stream time). Sliding
@@ -56,7 +63,7 @@ export function windowAggregateStore<K, VA>(windows: TimeWindows | SlidingWindow
         builder,
         storeName,
         materialized,
-        settingsOf(materialized),
+        storeSettings(materialized, emitOnWindowClose),
         { retentionMs, windowSizeMs: sizeMs, retainDuplicates: false },
         keySerde,
         valueSerde,
@@ -70,8 +77,11 @@ export function windowAggregateStore<K, VA>(windows: TimeWindows | SlidingWindow
   };
 }
 
-/** A session store: session-windowed aggregations. */
-export function sessionAggregateStore<K, VA>(windows: SessionWindows): AggregateStore<K, Windowed<K>, VA> {
+/** A session store: session-windowed aggregations. With `emitOnWindowClose` it does not cache, as in Kafka Streams. */
+export function sessionAggregateStore<K, VA>(
+  windows: SessionWindows,
+  emitOnWindowClose = false,
+): AggregateStore<K, Windowed<K>, VA> {
   return {
     add: (builder, storeName, materialized, keySerde, valueSerde) => {
       // Kafka Streams' retention, gap + grace: a session is on time while its end >= stream time - grace - gap, and
@@ -79,7 +89,8 @@ export function sessionAggregateStore<K, VA>(windows: SessionWindows): Aggregate
       // merge with a hidden session starts a new one (and is late if that ends too early), exactly as in Kafka
       // Streams.
       const retentionMs = Math.max(windows.inactivityGapMs + windows.graceMs, materialized?.retentionMs ?? 0);
-      addSessionStore(builder, storeName, materialized, retentionMs, keySerde, valueSerde);
+      const settings = storeSettings(materialized, emitOnWindowClose);
+      addSessionStore(builder, storeName, materialized, settings, retentionMs, keySerde, valueSerde);
     },
     table: (storeName, _keySerde, storeKeySerde) => ({
       keySerde: new SessionWindowedSerde(storeKeySerde),
@@ -87,4 +98,13 @@ export function sessionAggregateStore<K, VA>(windows: SessionWindows): Aggregate
       window: { graceMs: windows.graceMs, endInclusive: true, sessionGapMs: windows.inactivityGapMs },
     }),
   };
+}
+
+/** `Materialized`'s settings, without caching when the processor emits final results from the store. */
+function storeSettings(
+  materialized: Materialized<unknown, unknown> | undefined,
+  emitOnWindowClose: boolean,
+): StoreSettings {
+  const settings = settingsOf(materialized);
+  return emitOnWindowClose ? { ...settings, cachingEnabled: false } : settings;
 }

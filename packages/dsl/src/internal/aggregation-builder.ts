@@ -33,8 +33,8 @@ export interface AggregationSpec<K, VIn, KR, VA> extends AggregationArgs<K, VA> 
   readonly store: AggregateStore<K, KR, VA>;
   readonly processor: (storeName: string) => ProcessorSupplier<K, VIn, KR, Change<VA>>;
   /**
-   * `EmitStrategy.onWindowClose()` for an aggregation whose processor cannot emit final results itself (session
-   * windows): a final results suppression behind it. Time and sliding windows emit them in their processor.
+   * `EmitStrategy.onWindowClose({ wallClock: true })`: a final results suppression behind the aggregation, whose
+   * punctuation closes windows on the wall clock. With `onWindowClose()` the aggregate processor emits them itself.
    */
   readonly emitFinal?: boolean | undefined;
   /** `EmitStrategy.onWindowClose({ wallClock: true })`: windows also close on the wall clock, checked this often. */
@@ -45,9 +45,10 @@ export interface AggregationSpec<K, VIn, KR, VA> extends AggregationArgs<K, VA> 
  * Builds every aggregation of the DSL — grouped streams and tables, time, sliding and session windows — as Kafka
  * Streams does: the store (named by `Materialized` or `<prefix>STATE-STORE-<n>`), the processor reading the grouping
  * (through a repartition topic when needed) and writing the store, and the result table over the store.
- * `emitFinal` (session windows with `EmitStrategy.onWindowClose()`) puts a final results suppression behind the
- * aggregation (named `<aggregation>-emit-final`, its buffer store `<store>-emit-final`), which Kafka Streams does not
- * have; time and sliding windows emit final results from their own processor and store, as Kafka Streams does.
+ * `emitFinal` (`EmitStrategy.onWindowClose({ wallClock: true })`, which Kafka Streams does not have) puts a final
+ * results suppression behind the aggregation (named `<aggregation>-emit-final`, its buffer store
+ * `<store>-emit-final`); with `onWindowClose()` the aggregate processors emit final results from their own store, as
+ * Kafka Streams does.
  *
  * @see org.apache.kafka.streams.kstream.internals.GroupedStreamAggregateBuilder
  */

@@ -15,7 +15,9 @@ import type { AggregationArgs } from './args.js';
 import { KStreamSessionWindowAggregate } from './processors/kstream-session-window-aggregate.js';
 
 /**
- * Session-windowed aggregations: one aggregate per key and session, in a session store.
+ * Session-windowed aggregations: one aggregate per key and session, in a session store. With
+ * `EmitStrategy.onWindowClose()` the aggregate processor emits each session's final result itself, once the session
+ * closes, as in Kafka Streams: no extra processor or store.
  *
  * @see org.apache.kafka.streams.kstream.internals.SessionWindowedKStreamImpl
  */
@@ -47,11 +49,12 @@ export class SessionWindowedKStreamImpl<K, V>
   ): KTable<Windowed<K>, VA> {
     const windows = this.windows;
     const { initializer, aggregator, merger } = functions;
+    const emitFinal = this.processorEmitsFinal;
     return this.build(
       args,
-      sessionAggregateStore(windows),
-      (storeName) => new KStreamSessionWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, merger),
-      true,
+      sessionAggregateStore(windows, emitFinal),
+      (storeName) =>
+        new KStreamSessionWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, merger, emitFinal),
     );
   }
 }

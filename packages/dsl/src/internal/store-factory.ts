@@ -137,6 +137,7 @@ export function addSessionStore(
   builder: InternalStreamsBuilder,
   storeName: string,
   materialized: Materialized<unknown, unknown> | undefined,
+  settings: StoreSettings,
   retentionMs: number,
   keySerde: Serde<unknown>,
   valueSerde: Serde<unknown>,
@@ -160,5 +161,5 @@ export function addSessionStore(
         : Stores.persistentSessionStore(storeName, { retentionMs });
   }
   const b = Stores.sessionStoreBuilder(supplier, keySerde, valueSerde);
-  builder.addStore(configure(b, settingsOf(materialized)) as unknown as StoreBuilder<StateStore>);
+  builder.addStore(configure(b, settings) as unknown as StoreBuilder<StateStore>);
 }

@@ -52,7 +52,7 @@ export class TimeWindowedKStreamImpl<K, V>
   ): KTable<Windowed<K>, VA> {
     const windows = this.windows;
     const emitFinal = this.processorEmitsFinal;
-    return this.build(args, windowAggregateStore(windows), (storeName) =>
+    return this.build(args, windowAggregateStore(windows, emitFinal), (storeName) =>
       windows instanceof SlidingWindows
         ? new KStreamSlidingWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, emitFinal)
         : new KStreamWindowAggregate<K, V, VA>(storeName, windows, initializer, aggregator, emitFinal),

@@ -23,4 +23,12 @@ export interface ReadOnlySessionStore<K, AGG> {
 export interface SessionStore<K, AGG> extends StateStore, ReadOnlySessionStore<K, AGG> {
   put(session: Windowed<K>, aggregate: AGG): void;
   remove(session: Windowed<K>): void;
+  /**
+   * Sessions of all keys that end at or after `earliestSessionEndMs` and at or before `latestSessionEndMs`, by end,
+   * then start, then key bytes — what `EmitStrategy.onWindowClose()` emits when sessions close. It reads only the
+   * store's segments of those ends.
+   *
+   * @see org.apache.kafka.streams.state.SessionStore#findSessions(long, long)
+   */
+  findSessionsByEnd(earliestSessionEndMs: number, latestSessionEndMs: number): KeyValueIterator<Windowed<K>, AGG>;
 }

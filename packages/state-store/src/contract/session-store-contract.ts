@@ -80,6 +80,42 @@ export function sessionStoreContract(impl: StoreImplementation): void {
       expect(sessions(store.fetch(b('k', [0])))).toEqual(['k\0[5,5]=other']);
     });
 
+    it('should find the sessions of all keys ending in a range: by end, start, then key', () => {
+      const store = open({ retentionMs: 1_000_000, segmentIntervalMs: 1_000 });
+      store.put(session(b('b'), 4_000, 4_500), 'next segment');
+      store.put(session(b('z'), 500, 1_500), 'Z');
+      store.put(session(b('a'), 1_500, 1_500), 'A');
+      h.commit();
+      store.put(session(b('c'), 0, 1_500), 'C'); // buffered, not committed: still found
+      store.put(session(b('a', [0]), 1_500, 1_500), 'A0');
+      store.put(session(b('y'), 2_999, 2_999), 'Y');
+      store.put(session(b('x'), 10, 999), 'before');
+      store.put(session(b('w'), 3_000, 3_000), 'after');
+      store.remove(session(b('z'), 500, 1_500));
+      expect(sessions(store.findSessionsByEnd(1_000, 2_999))).toEqual([
+        'c[0,1500]=C',
+        'a[1500,1500]=A',
+        'a\0[1500,1500]=A0',
+        'y[2999,2999]=Y',
+      ]);
+      expect(sessions(store.findSessionsByEnd(999, 999))).toEqual(['x[10,999]=before']);
+      expect(sessions(store.findSessionsByEnd(3_001, 4_499))).toEqual([]);
+      expect(sessions(store.findSessionsByEnd(5, 4))).toEqual([]);
+    });
+
+    it('should find sessions by end past retention until their segment is dropped at a commit', () => {
+      const store = open({ retentionMs: 1_000, segmentIntervalMs: 500 });
+      store.put(session(b('k'), 100, 100), 'old');
+      store.put(session(b('k'), 1_200, 1_200), 'new');
+      expect(sessions(store.fetch(b('k')))).toEqual(['k[1200,1200]=new']); // cut off at retention
+      expect(sessions(store.findSessionsByEnd(0, 2_000))).toEqual(['k[100,100]=old', 'k[1200,1200]=new']);
+      h.commit();
+      store.put(session(b('k'), 1_600, 1_600), 'newer'); // segment [0, 500) expires: dropped at the commit
+      expect(sessions(store.findSessionsByEnd(0, 1_200))).toEqual(['k[100,100]=old', 'k[1200,1200]=new']);
+      h.commit();
+      expect(sessions(store.findSessionsByEnd(0, 1_200))).toEqual(['k[1200,1200]=new']);
+    });
+
     it('should support merging sessions: find the overlapping ones, remove them, put the merged one', () => {
       const store = open();
       const gap = 10;

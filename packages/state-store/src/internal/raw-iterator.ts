@@ -172,3 +172,27 @@ export class FilterIterator implements RawIterator {
     this.#source.close();
   }
 }
+
+/** Entries collected into an array (already in the order they are to be read). */
+export class ArrayRawIterator implements RawIterator {
+  readonly #entries: readonly RawEntry[];
+  #at = 0;
+
+  constructor(entries: readonly RawEntry[]) {
+    this.#entries = entries;
+  }
+
+  peek(): RawEntry | undefined {
+    return this.#entries[this.#at];
+  }
+
+  next(): RawEntry | undefined {
+    const entry = this.#entries[this.#at];
+    if (entry !== undefined) this.#at++;
+    return entry;
+  }
+
+  close(): void {
+    this.#at = this.#entries.length;
+  }
+}

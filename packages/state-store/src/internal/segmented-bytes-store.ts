@@ -109,6 +109,23 @@ export abstract class SegmentedBytesStore implements BytesStore {
     return tables;
   }
 
+  /**
+   * Segments overlapping [fromMs, toMs], oldest first, including those expired but not dropped yet (until the next
+   * commit): what Kafka Streams' segmented stores still read. Their records are past retention; only a reader that
+   * must see records right as they expire asks for them (emit-on-window-close of session windows).
+   */
+  protected segmentsNotDropped(fromMs: number, toMs: number): Table[] {
+    const live = this.segments(fromMs, toMs);
+    if (this.#pendingDrops.size === 0) return live;
+    const from = this.segmentId(Math.max(fromMs, 0));
+    const to = this.segmentId(toMs);
+    const expired = Array.from(this.#pendingDrops)
+      .filter(([id]) => id >= from && id <= to)
+      .sort(([a], [b]) => a - b)
+      .map(([, table]) => table);
+    return [...expired, ...live]; // every pending drop is older than every live segment
+  }
+
   /** Concatenates a range over each table, opening one at a time. */
   protected concat(tables: readonly Table[], range: (table: Table) => RawIterator): RawIterator {
     if (tables.length === 0) return EMPTY_ITERATOR;

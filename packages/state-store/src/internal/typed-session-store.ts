@@ -95,6 +95,11 @@ export class TypedSessionStore<K, AGG>
     return this.iterators.create(source, this.#decodeWindowed, this.#decodeValue);
   }
 
+  findSessionsByEnd(earliestSessionEndMs: number, latestSessionEndMs: number): KeyValueIterator<Windowed<K>, AGG> {
+    const source = this.bytes().findSessionsByEnd(earliestSessionEndMs, latestSessionEndMs);
+    return this.iterators.create(source, this.#decodeWindowed, this.#decodeValue);
+  }
+
   fetchSession(key: K, sessionStartMs: number, sessionEndMs: number): AGG | undefined {
     const bytes = this.bytes();
     this.checkKey(key);

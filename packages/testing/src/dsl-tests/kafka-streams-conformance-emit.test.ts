@@ -80,6 +80,46 @@ describe('emit on window close from the aggregate processor (AbstractKStreamTime
     expect(run(build, expected, noThrottle)).toEqual(expected);
   });
 
+  it('should emit a session again, merged, when an out-of-order record extends it after it closed', () => {
+    const windows = SessionWindows.ofInactivityGapWithNoGrace(10);
+    const expected = [
+      'in a=v@0 ->',
+      'in b=v@11 -> a@0/0=1@0',
+      'in a=v@8 ->', // merges a@0/0, already emitted: a@0/8 ends at 8 >= close time 1, not late
+      'in c=v@5 ->',
+      'in c=v@8 ->',
+      'in b=v@30 -> c@5/8=2@8 a@8/8=1@8 b@11/11=1@11',
+      'in a=v@2 ->', // late: dropped
+      'in z=v@9 ->',
+      'in y=v@9 ->',
+      'in x=v@26 ->',
+      'in d=v@26 ->',
+      'in d=v@60 -> d@26/26=1@26 x@26/26=1@26 b@30/30=1@30',
+    ];
+    const build = (b: StreamsBuilder) =>
+      windowedOut(inputStream(b).windowedBy(windows).emitStrategy(onWindowClose).count());
+    expect(run(build, expected, noThrottle)).toEqual(expected);
+  });
+
+  it('should emit closed sessions by end, start, then key, with grace, dropping late records', () => {
+    const windows = SessionWindows.ofInactivityGapAndGrace(5, 10);
+    const expected = [
+      'in a=v@3 ->',
+      'in b=v@10 ->',
+      'in a=v@17 ->',
+      'in b=v@19 -> a@3/3=1@3',
+      'in a=v@6 ->',
+      'in b=v@2 ->',
+      'in c=v@40 -> a@6/6=1@6 b@10/10=1@10 a@17/17=1@17 b@19/19=1@19',
+      'in b=v@20 ->',
+      'in a=v@18 ->',
+      'in c=v@100 -> c@40/40=1@40',
+    ];
+    const build = (b: StreamsBuilder) =>
+      windowedOut(inputStream(b).windowedBy(windows).emitStrategy(onWindowClose).count());
+    expect(run(build, expected, noThrottle)).toEqual(expected);
+  });
+
   it('should emit at most once per emit interval of wall-clock time, checked at every record (default 1 s)', () => {
     const windows = TimeWindows.ofSizeAndGrace(10, 5);
     const expected = ['in a=v@1 ->', 'in a=v@20 ->', 'in a=v@40 ->'];

@@ -294,3 +294,53 @@ describe('KIP-962: null keys in left and outer joins', () => {
     ).toEqual(tables);
   });
 });
+
+describe('a table aggregate that becomes null deletes the key and forwards the delete (KTableAggregate, KTableReduce)', () => {
+  const byKey = (b: StreamsBuilder) =>
+    b.table('t', Consumed.with(S, S)).groupBy((k, v) => ({ key: k, value: v }), Grouped.with(S, S));
+
+  it('should delete on a null aggregate, also of a key without one, and start the key again from the initializer', () => {
+    const expected = [
+      't a=1@1 -> a=+1@1',
+      't a=x@2 -> a=null@2',
+      't a=2@3 -> a=+2@3',
+      't a=null@4 -> a=+2-2@4',
+      't b=x@5 -> b=null@5',
+      't b=3@6 -> b=+3@6',
+      't c=null@7 ->',
+      't a=x@8 -> a=null@8',
+    ];
+    const build = (b: StreamsBuilder) =>
+      byKey(b)
+        .aggregate<string>(
+          () => '',
+          (_k, v, agg) => (v === 'x' ? (null as unknown as string) : `${agg}+${v}`),
+          (_k, v, agg) => `${agg}-${v}`,
+          Materialized.with(S, S),
+        )
+        .toStream()
+        .to('out', Produced.with(S, S));
+    expect(run(build, expected)).toEqual(expected);
+  });
+
+  it('should delete on a null reduce', () => {
+    const expected = [
+      't a=1@1 -> a=1@1',
+      't a=x@2 -> a=x@2',
+      't a=2@3 -> a=2@3',
+      't a=null@4 -> a=null@4',
+      't b=3@5 -> b=3@5',
+      't b=x@6 -> b=x@6',
+    ];
+    const build = (b: StreamsBuilder) =>
+      byKey(b)
+        .reduce(
+          (x, y) => (y === 'x' ? (null as unknown as string) : `${x}+${y}`),
+          (x, y) => (x === y ? (null as unknown as string) : `${x}-${y}`),
+          Materialized.with(S, S),
+        )
+        .toStream()
+        .to('out', Produced.with(S, S));
+    expect(run(build, expected)).toEqual(expected);
+  });
+});

@@ -144,6 +144,15 @@ const cases: { readonly [name: string]: (b: StreamsBuilder) => void } = {
         .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded())),
     ),
   // The aggregate processor emits the final results itself: no extra processor or store (KIP-825).
+  'session-emit-on-window-close': (b) =>
+    windowedKeys(
+      b
+        .stream('in', Consumed.with(S, S))
+        .groupByKey()
+        .windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 5))
+        .emitStrategy(EmitStrategy.onWindowClose())
+        .count(),
+    ),
   'emit-on-window-close': (b) =>
     windowedKeys(
       b

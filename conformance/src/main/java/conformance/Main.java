@@ -238,6 +238,10 @@ public final class Main {
             .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
             .emitStrategy(EmitStrategy.onWindowClose())
             .count().toStream().map((k, v) -> KeyValue.pair(k.key(), v)).to("out", Produced.with(S, L)));
+        describe("session-emit-on-window-close", b -> b.stream("in", Consumed.with(S, S)).groupByKey()
+            .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+            .emitStrategy(EmitStrategy.onWindowClose())
+            .count().toStream().map((k, v) -> KeyValue.pair(k.key(), v)).to("out", Produced.with(S, L)));
         describe("split-unnamed", b -> {
             final Map<String, KStream<String, String>> branches = b.stream("in", Consumed.with(S, S))
                 .split()
@@ -536,6 +540,36 @@ public final class Main {
                 .emitStrategy(EmitStrategy.onWindowClose()).count()),
             in("in", "a", "v", 1), in("in", "a", "v", 4), in("in", "b", "v", 6), in("in", "a", "v", 12),
             in("in", "b", "v", 20), in("in", "a", "v", 40));
+        // Session windows: a session emitted at close can still be extended by an out-of-order record (its merged end
+        // is not late), and is emitted again, merged; late records are dropped; sessions ending together come by start,
+        // then key.
+        run("emit-on-window-close-session-merge", noThrottle, b -> windowedOut(b.stream("in", Consumed.with(S, S))
+                .groupByKey().windowedBy(SessionWindows.ofInactivityGapWithNoGrace(Duration.ofMillis(10)))
+                .emitStrategy(EmitStrategy.onWindowClose()).count()),
+            in("in", "a", "v", 0), in("in", "b", "v", 11), in("in", "a", "v", 8), in("in", "c", "v", 5),
+            in("in", "c", "v", 8), in("in", "b", "v", 30), in("in", "a", "v", 2), in("in", "z", "v", 9),
+            in("in", "y", "v", 9), in("in", "x", "v", 26), in("in", "d", "v", 26), in("in", "d", "v", 60));
+        run("emit-on-window-close-session-grace", noThrottle, b -> windowedOut(b.stream("in", Consumed.with(S, S))
+                .groupByKey().windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(5), Duration.ofMillis(10)))
+                .emitStrategy(EmitStrategy.onWindowClose()).count()),
+            in("in", "a", "v", 3), in("in", "b", "v", 10), in("in", "a", "v", 17), in("in", "b", "v", 19),
+            in("in", "a", "v", 6), in("in", "b", "v", 2), in("in", "c", "v", 40), in("in", "b", "v", 20),
+            in("in", "a", "v", 18), in("in", "c", "v", 100));
+        // A table aggregation whose aggregate becomes null deletes the key and forwards the delete.
+        run("table-aggregate-null-aggregate", b -> b.table("t", Consumed.with(S, S))
+                .groupBy((k, v) -> KeyValue.pair(k, v), Grouped.with(S, S))
+                .aggregate(() -> "", (k, v, agg) -> v.equals("x") ? null : agg + "+" + v,
+                    (k, v, agg) -> agg + "-" + v, Materialized.with(S, S))
+                .toStream().to("out", Produced.with(S, S)),
+            in("t", "a", "1", 1), in("t", "a", "x", 2), in("t", "a", "2", 3), in("t", "a", null, 4),
+            in("t", "b", "x", 5), in("t", "b", "3", 6), in("t", "c", null, 7), in("t", "a", "x", 8));
+        run("table-reduce-null-aggregate", b -> b.table("t", Consumed.with(S, S))
+                .groupBy((k, v) -> KeyValue.pair(k, v), Grouped.with(S, S))
+                .reduce((x, y) -> y.equals("x") ? null : x + "+" + y, (x, y) -> x.equals(y) ? null : x + "-" + y,
+                    Materialized.with(S, S))
+                .toStream().to("out", Produced.with(S, S)),
+            in("t", "a", "1", 1), in("t", "a", "x", 2), in("t", "a", "2", 3), in("t", "a", null, 4),
+            in("t", "b", "3", 5), in("t", "b", "x", 6));
         run("emit-on-window-close-throttled", b -> windowedOut(b.stream("in", Consumed.with(S, S)).groupByKey()
                 .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
                 .emitStrategy(EmitStrategy.onWindowClose()).count()),

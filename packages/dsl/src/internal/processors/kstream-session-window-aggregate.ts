@@ -14,6 +14,7 @@ import type { Change } from '../change.js';
 import { change } from '../change.js';
 import { ContextualProcessor } from '../contextual-processor.js';
 import { TupleForwarder } from '../tuple-forwarder.js';
+import { SessionCloseEmitter } from './session-close-emitter.js';
 
 /**
  * Aggregation over session windows. A record at t finds the key's sessions that end at or after t - gap and start at
@@ -23,6 +24,8 @@ import { TupleForwarder } from '../tuple-forwarder.js';
  *
  * The merged session is late when its end < observed stream time - grace - gap (session ends are inclusive, and a
  * later record may still extend a session by one gap); the record is then dropped and counted as `late`.
+ * With `emitOnWindowClose`, updates are not forwarded: each session's final aggregate is, once it closes (see
+ * SessionCloseEmitter).
  *
  * @see org.apache.kafka.streams.kstream.internals.KStreamSessionWindowAggregate
  */
@@ -32,6 +35,7 @@ export class KStreamSessionWindowAggregate<K, V, VA> implements ProcessorSupplie
   readonly #initializer: Initializer<VA>;
   readonly #aggregator: Aggregator<K, V, VA>;
   readonly #merger: Merger<K, VA>;
+  readonly #emitOnWindowClose: boolean;
 
   constructor(
     storeName: string,
@@ -39,12 +43,14 @@ export class KStreamSessionWindowAggregate<K, V, VA> implements ProcessorSupplie
     initializer: Initializer<VA>,
     aggregator: Aggregator<K, V, VA>,
     merger: Merger<K, VA>,
+    emitOnWindowClose = false,
   ) {
     this.#storeName = storeName;
     this.#windows = windows;
     this.#initializer = initializer;
     this.#aggregator = aggregator;
     this.#merger = merger;
+    this.#emitOnWindowClose = emitOnWindowClose;
   }
 
   get(): Processor<K, V, Windowed<K>, Change<VA>> {
@@ -54,6 +60,7 @@ export class KStreamSessionWindowAggregate<K, V, VA> implements ProcessorSupplie
       this.#initializer,
       this.#aggregator,
       this.#merger,
+      this.#emitOnWindowClose,
     );
   }
 }
@@ -65,7 +72,10 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> extends ContextualProcess
   readonly #aggregator: Aggregator<K, V, VA>;
   readonly #merger: Merger<K, VA>;
   #store!: SessionStore<K, VA>;
-  #forwarder!: TupleForwarder<Windowed<K>, VA>;
+  /** Forwards updates; undefined with `EmitStrategy.onWindowClose()`, where the emitter forwards final results. */
+  #forwarder: TupleForwarder<Windowed<K>, VA> | undefined;
+  #emitter: SessionCloseEmitter<K, VA> | undefined;
+  readonly #emitOnWindowClose: boolean;
   #observedStreamTime = -1;
 
   constructor(
@@ -74,6 +84,7 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> extends ContextualProcess
     initializer: Initializer<VA>,
     aggregator: Aggregator<K, V, VA>,
     merger: Merger<K, VA>,
+    emitOnWindowClose: boolean,
   ) {
     super();
     this.#storeName = storeName;
@@ -81,12 +92,14 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> extends ContextualProcess
     this.#initializer = initializer;
     this.#aggregator = aggregator;
     this.#merger = merger;
+    this.#emitOnWindowClose = emitOnWindowClose;
   }
 
   override init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
     super.init(context);
     this.#store = context.getStateStore<SessionStore<K, VA>>(this.#storeName);
-    this.#forwarder = new TupleForwarder(this.#store, context, 'session');
+    if (this.#emitOnWindowClose) this.#emitter = new SessionCloseEmitter(context, this.#storeName, this.#store);
+    else this.#forwarder = new TupleForwarder(this.#store, context, 'session');
   }
 
   process(record: Record<K, V>): void {
@@ -125,26 +138,35 @@ class KStreamSessionWindowAggregateProcessor<K, V, VA> extends ContextualProcess
 
     if (window.end < closeTime) {
       this.context.recordDropped('late');
-      return;
+    } else {
+      this.#update(record, window, agg, merged);
     }
+    this.#emitter?.maybeEmit(record, closeTime);
+  }
+
+  /** Stores the merged session (`merged`: the merged sessions' aggregate) and forwards the changes. */
+  #update(record: Record<K, V>, window: Window, merged: VA, sessions: readonly KeyValue<Windowed<K>, VA>[]): void {
+    const key = record.key;
     // A session whose window is the merged window is updated in place rather than retracted and re-added (Kafka
     // Streams forwards a tombstone for it first): downstream then sees one update carrying the old value, not a
     // tombstone and an insert for the same windowed key. Sessions merged away are retracted with a tombstone.
     let replaced: VA | null = null;
-    for (const session of merged) {
+    for (const session of sessions) {
       const w = session.key.window;
       if (w.start === window.start && w.end === window.end) {
         replaced = session.value;
         continue;
       }
       this.#store.remove(session.key);
-      this.#forwarder.maybeForward(
+      this.#forwarder?.maybeForward(
         record.withKey(session.key).withValue(change<VA>(null, session.value)).withTimestamp(w.end),
       );
     }
-    agg = this.#aggregator(key, record.value, agg);
+    const agg = this.#aggregator(key, record.value, merged);
     const sessionKey: Windowed<K> = { key, window };
     this.#store.put(sessionKey, agg);
-    this.#forwarder.maybeForward(record.withKey(sessionKey).withValue(change(agg, replaced)).withTimestamp(window.end));
+    this.#forwarder?.maybeForward(
+      record.withKey(sessionKey).withValue(change(agg, replaced)).withTimestamp(window.end),
+    );
   }
 }

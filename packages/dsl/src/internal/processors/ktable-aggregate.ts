@@ -14,7 +14,8 @@ import { TupleForwarder } from '../tuple-forwarder.js';
 /**
  * `KGroupedTable.count` / `aggregate` / `reduce`: for each update, subtracts the old value from the key's aggregate
  * and adds the new one (a key without an aggregate starts from `functions.first`). An aggregate stays when it reaches
- * its initial value, as in Kafka Streams; a reduce whose aggregate becomes null deletes the key.
+ * its initial value, as in Kafka Streams; an aggregate (or reduce) that becomes null deletes the key, and the delete
+ * is forwarded.
  *
  * @see org.apache.kafka.streams.kstream.internals.KTableAggregate
  * @see org.apache.kafka.streams.kstream.internals.KTableReduce
@@ -71,12 +72,12 @@ class KTableAggregateProcessor<K, V, VA> extends ContextualProcessor<K, Change<V
       agg = agg === null ? fns.first(key, newValue) : fns.add(key, newValue, agg);
       if (old !== undefined) timestamp = Math.max(record.timestamp, old.timestamp);
     }
-    if (fns.deleteOnNull && agg == null) {
+    if (agg == null) {
+      // Also when there was no aggregate: Kafka Streams writes the null (a delete) and forwards it all the same.
       this.#store.delete(key);
       this.#forwarder.maybeForward(record.withValue(change<VA>(null, oldAgg)).withTimestamp(timestamp));
       return;
     }
-    if (agg === null) return;
     this.#store.put(key, { value: agg, timestamp });
     this.#forwarder.maybeForward(record.withValue(change(agg, oldAgg)).withTimestamp(timestamp));
   }

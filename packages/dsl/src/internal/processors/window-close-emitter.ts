@@ -6,33 +6,24 @@ import type {
   Windowed,
   WindowStore,
 } from '@kaskade/processor-api';
-import { processorMetadataContext } from '@kaskade/core/internal';
-import type { ProcessorMetadataContext } from '@kaskade/core/internal';
 import type { Change } from '../change.js';
 import { change } from '../change.js';
+import { EmitFinalSchedule } from './emit-final-schedule.js';
 
 /**
  * `EmitStrategy.onWindowClose()` inside a time- or sliding-windowed aggregation processor (KIP-825): after each
  * record, when the close time (observed stream time - grace) has moved past the last one emitted up to, it forwards
  * the final aggregate of every window that closed since, range-fetched from the aggregation's own store by window
- * start. The close time emitted up to is the task's processor metadata under the store's name: committed with the
- * input offsets and read back when the task is created, so that a restart or failover neither emits a window again
- * nor skips one. Emissions are at least `emitOnWindowCloseIntervalMs` of wall-clock time apart, as in Kafka Streams
- * (the throttle is checked, and moved on, at every record, also when nothing closed).
+ * start. When, and the close time emitted up to: see EmitFinalSchedule.
  *
  * @see org.apache.kafka.streams.kstream.internals.AbstractKStreamTimeWindowAggregateProcessor
  */
 export class WindowCloseEmitter<K, VA> {
-  readonly #storeName: string;
   readonly #store: WindowStore<K, ValueAndTimestamp<VA>>;
   readonly #context: ProcessorContext<Windowed<K>, Change<VA>>;
-  readonly #metadata: ProcessorMetadataContext;
+  readonly #schedule: EmitFinalSchedule;
   /** A window starting at or before `closeTime - #closedAfterStart` is closed. */
   readonly #closedAfterStart: number;
-  readonly #intervalMs: number;
-  /** The close time emitted up to; undefined: nothing emitted yet. */
-  #lastEmitCloseTime: number | undefined;
-  #nextTimeToEmit = 0;
 
   /**
    * `closedAfterStart`: how long after its start a window is closed at the close time — a time window's size (closed
@@ -45,23 +36,15 @@ export class WindowCloseEmitter<K, VA> {
     closedAfterStart: number,
   ) {
     this.#context = context;
-    this.#storeName = storeName;
     this.#store = store;
     this.#closedAfterStart = closedAfterStart;
-    this.#metadata = processorMetadataContext(context as ProcessorContext<unknown, unknown>);
-    this.#lastEmitCloseTime = this.#metadata.processorMetadataForKey(storeName);
-    const interval = context.appConfigs()['emitOnWindowCloseIntervalMs'];
-    this.#intervalMs = typeof interval === 'number' ? interval : 1000;
+    this.#schedule = new EmitFinalSchedule(context as ProcessorContext<unknown, unknown>, storeName);
   }
 
   /** After `record` was aggregated: emits the windows closed at `closeTime` that were not emitted yet. */
   maybeEmit(record: Record<K, unknown>, closeTime: number): void {
-    const now = this.#context.currentSystemTimeMs();
-    if (now < this.#nextTimeToEmit) return;
-    // From now, not from the last due time: a jump of the clock does not make every later record emit.
-    this.#nextTimeToEmit = now + this.#intervalMs;
-    const last = this.#lastEmitCloseTime;
-    if (last !== undefined && last >= closeTime) return;
+    if (!this.#schedule.shouldEmit(closeTime)) return;
+    const last = this.#schedule.lastEmitCloseTime;
     const upper = closeTime - this.#closedAfterStart;
     if (upper < 0) return; // no window has closed yet
     // Windows starting after the last emitted close time's bound were not closed then (time 0 on the first emit).
@@ -85,7 +68,6 @@ export class WindowCloseEmitter<K, VA> {
           .withTimestamp(kv.value.timestamp),
       );
     }
-    this.#lastEmitCloseTime = closeTime;
-    this.#metadata.addProcessorMetadataKeyValue(this.#storeName, closeTime);
+    this.#schedule.emitted(closeTime);
   }
 }
