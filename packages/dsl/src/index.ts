@@ -52,6 +52,8 @@ export type { ClaimCheckOptions, ResolveClaimCheckOptions } from './claim-check-
 export { ClaimCheckError, CLAIM_CHECK_HEADER } from './claim-check-options.js';
 export type { BlobStore } from './blob-store.js';
 export { LocalDirectoryBlobStore } from './local-directory-blob-store.js';
+export { S3BlobStore } from './s3-blob-store.js';
+export type { S3BlobStoreOptions, S3ClientLike } from './s3-blob-store.js';
 
 // Windows
 export { TimeWindows } from './time-windows.js';
