@@ -132,11 +132,10 @@ export interface ObservabilitySerdes {
 export async function observabilitySerdes(registryUrl: string, t: ObservabilityTopics): Promise<ObservabilitySerdes> {
   const serde = <T>(schema: object, topics: string[]) =>
     schemaRegistryAvroSerde<T>({ registry: registryUrl, schema: schema as never, topics });
-  const [raw, denorm, transform] = await Promise.all([
-    serde<LogEvent>(SCHEMAS.raw, [t.raw, t.unique]),
-    serde<DenormEvent>(SCHEMAS.denorm, [t.denorm]),
-    serde<TransformedEvent>(SCHEMAS.transform, [t.transform]),
-  ]);
+  // One after the other: Apicurio's storage can fail concurrent first registrations (a primary-key clash, HTTP 500).
+  const raw = await serde<LogEvent>(SCHEMAS.raw, [t.raw, t.unique]);
+  const denorm = await serde<DenormEvent>(SCHEMAS.denorm, [t.denorm]);
+  const transform = await serde<TransformedEvent>(SCHEMAS.transform, [t.transform]);
   return { raw, unique: raw, denorm, transform };
 }
 
