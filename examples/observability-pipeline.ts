@@ -21,14 +21,7 @@ import {
   schemaRegistryAvroSerde,
 } from 'kaskade';
 import { startSchemaRegistry } from 'kaskade/testing';
-import {
-  createExampleTopics,
-  isEntryPoint,
-  produceRecords,
-  readToEnd,
-  runExample,
-  waitUntilCaughtUp,
-} from './example-kit.js';
+import { createExampleTopics, isEntryPoint, produceRecords, readToEnd, runExample } from './example-kit.js';
 
 /** The pipeline's topics, one per stage. */
 export interface ObservabilityTopics {
@@ -321,13 +314,19 @@ if (isEntryPoint(import.meta.url)) {
     const streams = new KafkaStreams(topology, observabilityConfig(appId, ctx.bootstrapServers, ctx.stateDir));
     ctx.onClose(() => streams.close());
     await streams.start();
-    await waitUntilCaughtUp(streams, topology, { timeoutMs: 180_000 });
-    const [done, failed] = await Promise.all([
-      readToEnd(ctx.bootstrapServers, t.transform),
-      readToEnd(ctx.bootstrapServers, t.failed),
-    ]);
     const distinct = new Set(events.map((e) => e.id));
     const invalid = new Set(events.filter((e) => !e.valid).map((e) => e.id));
+    // Read (read_committed) until every event has come out: under exactly-once, output appears per commit.
+    const deadline = Date.now() + 180_000;
+    let done: unknown[] = [];
+    let failed: unknown[] = [];
+    while (done.length + failed.length < distinct.size && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      [done, failed] = await Promise.all([
+        readToEnd(ctx.bootstrapServers, t.transform),
+        readToEnd(ctx.bootstrapServers, t.failed),
+      ]);
+    }
     console.log(
       `[observability] ${events.length} ingested (${distinct.size} distinct events, ${invalid.size} invalid)`,
     );
