@@ -29,6 +29,12 @@ for tool in java mvn node npm; do
   command -v "$tool" >/dev/null || { log "missing required tool: $tool (Kaskade needs Node.js 20+, OpenJDK 17+ and Maven)"; exit 1; }
 done
 
+# An S3-protocol server for test/s3-blob-store.test.ts (the claim check's S3BlobStore): moto's, from PyPI.
+if ! python3 -c 'import moto.server' >/dev/null 2>&1; then
+  log "installing moto[server] (S3 server for the S3 blob store test)"
+  python3 -m pip install -q 'moto[server]==5.2.1'
+fi
+
 # 4, started now: building the schema registry is mostly Maven downloads (about 230 MB into an empty ~/.m2), which
 #    overlap the CPU-bound npm install below; cached, it is a marker-file check.
 registry_log=$(mktemp)

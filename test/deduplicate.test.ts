@@ -1,17 +1,17 @@
 // KStream.deduplicate on the real broker under exactly_once_v2: two replicas, one SIGKILLed in the middle of the
 // stream and restarted; every id must come out exactly once (read_committed), though each was produced three times.
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { createTopics, eventually, produce, readTopic, str } from './kafka-helpers.js';
+import { startReplicaProcess } from './replica-process.js';
 
 interface Replica {
-  readonly proc: ReturnType<typeof spawn>;
-  exited: boolean;
+  readonly proc: ChildProcess;
+  readonly exited: boolean;
   processed: number;
   commits: number;
   duplicates: number;
@@ -29,35 +29,9 @@ describe('KStream.deduplicate (broker)', () => {
     await createTopics({ topic: input, partitions }, { topic: output, partitions });
     const baseDir = mkdtempSync(join(tmpdir(), 'kaskade-dedup-'));
     const run = (instanceId: string, dir = instanceId): Replica => {
-      const proc = spawn(
-        process.execPath,
-        [
-          '--conditions=kaskade-source',
-          '--import',
-          'tsx',
-          'test/fixtures/dedup-replica.ts',
-          bootstrapServers(),
-          appId,
-          instanceId,
-          input,
-          output,
-          join(baseDir, dir),
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      const r: Replica = {
-        proc,
-        exited: false,
-        processed: 0,
-        commits: 0,
-        duplicates: 0,
-        state: '',
-        errors: [],
-        restored: 0,
-      };
-      proc.on('exit', () => (r.exited = true));
-      createInterface({ input: proc.stdout! }).on('line', (line) => {
-        const e = JSON.parse(line) as {
+      const args = [bootstrapServers(), appId, instanceId, input, output, join(baseDir, dir)];
+      const p = startReplicaProcess('test/fixtures/dedup-replica.ts', args, (line) => {
+        const e = line as {
           event: string;
           processed?: number;
           commits?: number;
@@ -72,6 +46,19 @@ describe('KStream.deduplicate (broker)', () => {
         if (e.event === 'error') r.errors.push(e.message!);
         if (e.event === 'restore-end') r.restored += e.restored ?? 0;
       });
+      // Lines arrive after this returns, so the handler's `r` is set by then.
+      const r: Replica = {
+        proc: p.proc,
+        get exited() {
+          return p.exit !== undefined;
+        },
+        processed: 0,
+        commits: 0,
+        duplicates: 0,
+        state: '',
+        errors: [],
+        restored: 0,
+      };
       return r;
     };
     const ids = 4000;

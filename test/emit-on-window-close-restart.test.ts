@@ -4,19 +4,17 @@
 // under exactly-once (its open transaction, with any windows it emitted, is aborted and redone). Time windows under
 // both; session windows (found by end time across keys in the session store) closed cleanly. A rewind, by contrast, is
 // a reprocess: the closed windows are emitted again.
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rewindApplication } from '@kaskade/core';
 import type { ConsumedMessage } from '@kaskade/core/internal';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';
+import { startReplicaProcess } from './replica-process.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterAll(() => {
@@ -40,37 +38,13 @@ function startInstance(
   g: Guarantee,
   kind: Kind,
 ): Instance {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=kaskade-source',
-      '--import',
-      'tsx',
-      'test/fixtures/emit-final-replica.ts',
-      bootstrapServers(),
-      appId,
-      input,
-      output,
-      stateDir,
-      g,
-      kind,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.push(child);
-  const instance: Instance = { child, states: [] };
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-      const line = buffer.slice(0, i);
-      buffer = buffer.slice(i + 1);
-      if (line.startsWith('{')) {
-        const e = JSON.parse(line) as { event: string; state?: string; message?: string };
-        if (e.event === 'state') instance.states.push(e.state!);
-      }
-    }
+  const args = [bootstrapServers(), appId, input, output, stateDir, g, kind];
+  const states: string[] = [];
+  const { proc: child } = startReplicaProcess('test/fixtures/emit-final-replica.ts', args, (e) => {
+    if (e.event === 'state') states.push(e.state as string);
   });
+  children.push(child);
+  const instance: Instance = { child, states };
   return instance;
 }
 

@@ -1,18 +1,16 @@
 // A replica SIGKILLed while an application-wide rewind is being applied, under exactly-once: no partition is rewound
 // twice or not at all — the committed output holds every input record since the rewind point exactly twice (the first
 // pass and the rewind) and every earlier one exactly once.
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rewindApplication } from '@kaskade/core';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';
+import { startReplicaProcess } from './replica-process.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterAll(() => {
@@ -28,33 +26,13 @@ interface Replica {
 function startReplica(appId: string, input: string, output: string, instanceId: string): Replica {
   const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-rewind-kill-'));
   dirs.push(stateDir);
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=kaskade-source',
-      '--import',
-      'tsx',
-      'test/fixtures/rewind-replica.ts',
-      bootstrapServers(),
-      appId,
-      input,
-      output,
-      stateDir,
-      instanceId,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.push(child);
-  const replica: Replica = { child, events: [] };
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-      const line = buffer.slice(0, i);
-      buffer = buffer.slice(i + 1);
-      if (line.startsWith('{')) replica.events.push(JSON.parse(line) as Replica['events'][number]);
-    }
+  const args = [bootstrapServers(), appId, input, output, stateDir, instanceId];
+  const events: Replica['events'] = [];
+  const { proc: child } = startReplicaProcess('test/fixtures/rewind-replica.ts', args, (e) => {
+    events.push(e as Replica['events'][number]);
   });
+  children.push(child);
+  const replica: Replica = { child, events };
   return replica;
 }
 

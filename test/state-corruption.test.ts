@@ -2,12 +2,11 @@
 // (where a crash of the process itself can happen and be seen), is stopped — SIGKILL or a clean close — and each of
 // its eight tasks gets one kind of damage to its LMDB files. On restart, no damage may crash the process or be
 // treated as a bad record: each store ends rebuilt from its changelog with the right content.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTaskId } from '@kaskade/processor-api';
 import type { KeyValueStore } from '@kaskade/processor-api';
@@ -21,6 +20,7 @@ import { COUNTS_STORE } from './fixtures/counting-topology.js';
 import { DAMAGES, damageTask, storeHasData } from './fixtures/damage-lmdb.js';
 import type { Damage } from './fixtures/damage-lmdb.js';
 import { createTopics, eventually, produce } from './kafka-helpers.js';
+import { startReplicaProcess } from './replica-process.js';
 
 const PARTITIONS = DAMAGES.length; // task 0_<i> gets damage i
 const KEYS_PER_PARTITION = 250;
@@ -95,7 +95,7 @@ async function committedInput(appId: string, topic: string): Promise<number> {
 
 interface App {
   readonly proc: ChildProcess;
-  exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  readonly exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   state: string;
   readonly restores: RestoreProgress[];
   readonly warnings: string[];
@@ -104,36 +104,29 @@ interface App {
 
 /** Runs the counting application (exactly-once) in a child process, as the replica tests do. */
 function startApp(appId: string, input: string, output: string, stateDir: string, uid?: number): App {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--conditions=kaskade-source',
-      '--import',
-      'tsx',
-      'test/fixtures/counting-replica.ts',
-      bootstrapServers(),
-      appId,
-      input,
-      output,
-      stateDir,
-      'exactly_once_v2',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], ...(uid === undefined ? {} : { uid, gid: uid }) },
+  const args = [bootstrapServers(), appId, input, output, stateDir, 'exactly_once_v2'];
+  const p = startReplicaProcess(
+    'test/fixtures/counting-replica.ts',
+    args,
+    (e: { event: string; state?: string; message?: string } & RestoreProgress) => {
+      if (e.event === 'state') app.state = e.state!;
+      if (e.event === 'restore-start') app.restores.push(e);
+      if (e.event === 'warn') app.warnings.push(e.message!);
+      if (e.event === 'error') app.errors.push(e.message!);
+    },
+    uid === undefined ? {} : { uid },
   );
-  const app: App = { proc, exit: undefined, state: 'CREATED', restores: [], warnings: [], errors: [] };
-  proc.on('exit', (code, signal) => (app.exit = { code, signal }));
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
-    let e: { event: string; state?: string; message?: string } & RestoreProgress;
-    try {
-      e = JSON.parse(line) as typeof e;
-    } catch {
-      return;
-    }
-    if (e.event === 'state') app.state = e.state!;
-    if (e.event === 'restore-start') app.restores.push(e);
-    if (e.event === 'warn') app.warnings.push(e.message!);
-    if (e.event === 'error') app.errors.push(e.message!);
-  });
+  // Lines arrive after this returns, so the handler's `app` is set by then.
+  const app: App = {
+    proc: p.proc,
+    get exit() {
+      return p.exit;
+    },
+    state: 'CREATED',
+    restores: [],
+    warnings: [],
+    errors: [],
+  };
   return app;
 }
 

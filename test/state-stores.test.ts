@@ -1,11 +1,9 @@
 // State stores on the real broker: changelogs, the commit protocol after SIGKILL, restoration from the stored
 // offset, rebuilding from zero on another replica, and tasks moving between replicas.
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTaskId } from '@kaskade/processor-api';
 import type { KeyValueStore } from '@kaskade/processor-api';
@@ -18,6 +16,7 @@ import { describeTopicConfig } from '@kaskade/testing';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { COUNTS_STORE, countingTopology } from './fixtures/counting-topology.js';
 import { createTopics, eventually, produce } from './kafka-helpers.js';
+import { startReplicaProcess } from './replica-process.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -97,7 +96,7 @@ function readLocalState(stateDir: string, appId: string) {
 
 interface Replica {
   proc: ChildProcess;
-  exited: boolean;
+  readonly exited: boolean;
   processed: number;
   commits: number;
   restores: RestoreProgress[];
@@ -119,41 +118,30 @@ async function inputDone(groupId: string, topic: string, n: number): Promise<boo
 }
 
 function spawnReplica(appId: string, input: string, output: string, stateDir: string): Replica {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--conditions=kaskade-source',
-      '--import',
-      'tsx',
-      'test/fixtures/counting-replica.ts',
-      bootstrapServers(),
-      appId,
-      input,
-      output,
-      stateDir,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const r: Replica = { proc, exited: false, processed: 0, commits: 0, restores: [], state: 'CREATED' };
-  proc.on('exit', () => (r.exited = true));
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
-    try {
-      const e = JSON.parse(line) as {
-        event: string;
-        processed?: number;
-        commits?: number;
-        state?: string;
-      } & RestoreProgress;
+  const args = [bootstrapServers(), appId, input, output, stateDir];
+  const p = startReplicaProcess(
+    'test/fixtures/counting-replica.ts',
+    args,
+    (e: { event: string; processed?: number; commits?: number; state?: string } & RestoreProgress) => {
       if (e.event === 'progress') {
         r.processed = e.processed!;
         r.commits = e.commits!;
       }
       if (e.event === 'state') r.state = e.state!;
       if (e.event === 'restore-end') r.restores.push(e);
-    } catch {
-      // not ours
-    }
-  });
+    },
+  );
+  // Lines arrive after this returns, so the handler's `r` is set by then.
+  const r: Replica = {
+    proc: p.proc,
+    get exited() {
+      return p.exit !== undefined;
+    },
+    processed: 0,
+    commits: 0,
+    restores: [],
+    state: 'CREATED',
+  };
   return r;
 }
 

@@ -47,6 +47,14 @@ export { EmitStrategy } from './emit-strategy.js';
 export type { WindowCloseOptions } from './emit-strategy.js';
 export type { DeduplicateOptions, DeduplicationId } from './deduplicate-options.js';
 
+// Claim check
+export type { ClaimCheckOptions, ResolveClaimCheckOptions } from './claim-check-options.js';
+export { ClaimCheckError, CLAIM_CHECK_HEADER } from './claim-check-options.js';
+export type { BlobStore } from './blob-store.js';
+export { LocalDirectoryBlobStore } from './local-directory-blob-store.js';
+export { S3BlobStore } from './s3-blob-store.js';
+export type { S3BlobStoreOptions, S3ClientLike } from './s3-blob-store.js';
+
 // Windows
 export { TimeWindows } from './time-windows.js';
 export { SlidingWindows } from './sliding-windows.js';

@@ -8,6 +8,7 @@ import type {
 import type { TopicNameExtractor } from '@kaskade/core';
 import type { AsyncPredicate, AsyncValueMapper } from './async-functions.js';
 import type { BranchedKStream } from './branched-kstream.js';
+import type { ClaimCheckOptions, ResolveClaimCheckOptions } from './claim-check-options.js';
 import type { DeduplicateOptions } from './deduplicate-options.js';
 import type { ForeachAction, KeyValueMapper, Predicate, ValueJoiner, ValueMapper } from './functions.js';
 import type { Grouped } from './grouped.js';
@@ -69,6 +70,24 @@ export interface KStream<K, V> {
     options?: AsyncProcessingOptions,
     named?: Named,
   ): KStream<K, VR>;
+  /**
+   * The claim check's writing side: serializes each value and, when it is longer than `thresholdBytes`, uploads it to
+   * `store` (asynchronously, see {@link mapValuesAsync}) and passes on its name instead, with the header
+   * `kaskade.claim-check`. Returns the bytes (value serde `Serdes.Bytes()`), to be written to `options.topic` with
+   * `to`. Blobs are named after their content, so a retried upload under exactly-once writes the same blob. With
+   * `retentionMs` (the topic's `retention.ms`), blobs older than that are swept.
+   *
+   * ```ts
+   * docs.claimCheck({ store, topic: 'docs', thresholdBytes: 512 * 1024, valueSerde, retentionMs: 7 * 86_400_000 })
+   *   .to('docs', Produced.with(Serdes.String(), Serdes.Bytes()));
+   * ```
+   */
+  claimCheck(options: ClaimCheckOptions<V>): KStream<K, Buffer>;
+  /**
+   * The claim check's reading side, on a stream of bytes (`Consumed.with(keySerde, Serdes.Bytes())`): downloads the
+   * values of claim-checked records from `store`, deserializes every value with `valueSerde` and drops the header.
+   */
+  resolveClaimCheck<VR>(this: KStream<K, Buffer>, options: ResolveClaimCheckOptions<VR>): KStream<K, VR>;
   /** Zero or more records per record (marks the stream for repartitioning). */
   flatMap<KR, VR>(mapper: KeyValueMapper<K, V, Iterable<KeyValue<KR, VR>>>, named?: Named): KStream<KR, VR>;
   /** Zero or more values per record, same key. */
