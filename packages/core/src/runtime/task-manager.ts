@@ -97,7 +97,7 @@ export class TaskManager {
   open(subtopology: number, partition: number): StreamTask {
     const task = new StreamTask(
       { subtopology, partition },
-      this.#topology.subtopologies()[subtopology]!,
+      this.#topology.subtopologies().find((s) => s.id === subtopology)!,
       this.#topology,
       this.#host.env(),
     );

@@ -45,6 +45,9 @@ import { addTimestampedKeyValueStore } from './store-factory.js';
 import type { StreamProps } from './stream-props.js';
 import { addStreamSink } from './kstream-sink.js';
 import { joinStreams } from './stream-stream-join.js';
+import { GlobalKTableImpl } from './global-ktable-impl.js';
+import { joinGlobalTable } from './global-table-join.js';
+import type { GlobalKTable } from '../global-ktable.js';
 import { toSupplier } from './to-supplier.js';
 
 /**
@@ -261,21 +264,28 @@ export class KStreamImpl<K, V> extends KStreamAsyncOperations<K, V> implements K
   }
 
   join<VO, VR>(
-    other: KStream<K, VO> | KTable<K, VO>,
-    joiner: ValueJoiner<V, VO, VR, K>,
-    windowsOrJoined?: JoinWindows | Joined<K, V, VO>,
-    streamJoined?: StreamJoined<K, V, VO>,
+    other: KStream<K, VO> | KTable<K, VO> | GlobalKTable<unknown, VO>,
+    joiner: ValueJoiner<V, VO, VR, K> | KeyValueMapper<K, V, unknown>,
+    windowsOrJoined?: JoinWindows | Joined<K, V, VO> | ValueJoiner<V, VO, VR, K>,
+    streamJoined?: StreamJoined<K, V, VO> | Named,
   ): KStream<K, VR> {
-    return this.#join(other, joiner, windowsOrJoined, streamJoined, false, false, 'join');
+    return this.#joinAny(other, joiner, windowsOrJoined, streamJoined, false);
   }
 
   leftJoin<VO, VR>(
-    other: KStream<K, VO> | KTable<K, VO>,
-    joiner: ValueJoiner<V, VO | null, VR, K>,
-    windowsOrJoined?: JoinWindows | Joined<K, V, VO>,
-    streamJoined?: StreamJoined<K, V, VO>,
+    other: KStream<K, VO> | KTable<K, VO> | GlobalKTable<unknown, VO>,
+    joiner: ValueJoiner<V, VO | null, VR, K> | KeyValueMapper<K, V, unknown>,
+    windowsOrJoined?: JoinWindows | Joined<K, V, VO> | ValueJoiner<V, VO | null, VR, K>,
+    streamJoined?: StreamJoined<K, V, VO> | Named,
   ): KStream<K, VR> {
-    return this.#join(other, joiner, windowsOrJoined, streamJoined, true, false, 'leftJoin');
+    return this.#joinAny(other, joiner, windowsOrJoined, streamJoined, true);
+  }
+
+  /** A global table takes (keySelector, joiner, named); a stream or table (joiner, windows or Joined, ...). */
+  #joinAny<VR>(other: unknown, a: unknown, b: unknown, c: unknown, left: boolean): KStream<K, VR> {
+    if (other instanceof GlobalKTableImpl)
+      return joinGlobalTable(this, other, a as never, b as never, c as never, left);
+    return this.#join(other as never, a as never, b as never, c as never, left, false, left ? 'leftJoin' : 'join');
   }
 
   outerJoin<VO, VR>(

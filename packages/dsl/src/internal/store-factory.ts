@@ -63,6 +63,8 @@ export function addTimestampedKeyValueStore(
   materialized: Materialized<unknown, unknown> | undefined,
   keySerde: Serde<unknown>,
   valueSerde: Serde<unknown>,
+  /** A global table's store: never logged (its topic is its changelog). */
+  global = false,
 ): void {
   const given = materialized?.storeSupplier;
   if (given !== undefined && given.kind !== 'keyValue') wrongSupplier(storeName, 'key-value', given.kind);
@@ -73,7 +75,9 @@ export function addTimestampedKeyValueStore(
       : Stores.persistentKeyValueStore(storeName));
   const plain = Stores.timestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
   const b = materialized?.ttlMs === undefined ? plain : plain.withTtl(materialized.ttlMs);
-  builder.addStore(configure(b, settingsOf(materialized)) as unknown as StoreBuilder<StateStore>);
+  const settings = settingsOf(materialized);
+  const configured = configure(b, global ? { ...settings, loggingEnabled: false } : settings);
+  builder.addStore(configured as unknown as StoreBuilder<StateStore>);
 }
 
 /** Adds a plain key-value store (suppression buffers, the outer-join store). */
