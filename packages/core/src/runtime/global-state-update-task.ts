@@ -30,6 +30,7 @@ const GLOBAL_TASK_ID: TaskId = { subtopology: -1, partition: -1 };
  * @see org.apache.kafka.streams.processor.internals.GlobalStateUpdateTask
  */
 export class GlobalStateUpdateTask {
+  readonly idString = 'global';
   readonly context = new RecordContext();
   readonly metrics = new TaskMetrics();
   readonly droppedByReason = new Map<string, number>();

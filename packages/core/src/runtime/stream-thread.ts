@@ -16,6 +16,7 @@ import type { StreamsObservability } from '../observability/streams-observabilit
 import type { Topology } from '../topology/topology.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
 import { CommitCoordinator } from './commit-coordinator.js';
+import { GlobalStreamThread } from './global-stream-thread.js';
 import { composeStatistics, taskIdlingFor, withIdlingStatistics } from './consumer-lags.js';
 import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
@@ -67,6 +68,8 @@ export class StreamThread {
   readonly rateLimiter: RecordRateLimiter | undefined;
   /** `maxRecordsPerSecondByTopic`, when set. */
   readonly topicRateLimits: TopicRateLimits | undefined;
+  /** The global stores' updates, when the topology has global stores. */
+  readonly global: GlobalStreamThread | undefined;
   readonly #config: StreamsConfig;
   readonly #options: StreamThreadOptions;
   readonly #host: StreamThreadHost;
@@ -140,7 +143,9 @@ export class StreamThread {
       resolveTopic: topics.resolveTopic,
       logger: cfg.logger,
       ...(idling ? { idling } : {}),
+      globalStore: (name) => this.global?.task.store(name),
     };
+    this.global = GlobalStreamThread.create(cfg, options.topology, this.#env);
     this.consumer = new KafkaConsumerClient({
       bootstrapServers: cfg.bootstrapServers,
       groupId: cfg.applicationId,
@@ -213,6 +218,7 @@ export class StreamThread {
   /** Connects the producer (exactly-once: fencing older ones with its transactional id) and the consumer. */
   async connect(): Promise<void> {
     await Promise.all([this.producer.connect(), this.consumer.connect()]);
+    await this.global?.bootstrap(this.admin()); // the whole global tables before any task starts
   }
 
   /** Joins the group: rebalances follow, handled by the loop. */
@@ -249,6 +255,7 @@ export class StreamThread {
         // Rate limits: a few calls per batch, none per record; without them the loop pays nothing.
         this.topicRateLimits?.beforeBatch(consumer, Date.now(), host.isPaused(), this.#heldByAsync);
         const limit = this.rateLimiter ? await this.rateLimiter.permits(maxPoll) : maxPoll;
+        if (this.global) await this.global.poll(Date.now());
         const messages = await this.#consume(consumer, limit);
         this.rateLimiter?.taken(messages.length);
         this.topicRateLimits?.afterBatch(messages, consumer, Date.now());
@@ -319,6 +326,7 @@ export class StreamThread {
       this.consumer.disconnect().catch(() => undefined),
       this.producer.close(),
       this.#restorer.close().catch(() => undefined),
+      this.global?.close(),
     ]);
     this.#admin?.close();
     this.#admin = undefined;

@@ -223,7 +223,7 @@ describe('addGlobalStore (Processor API)', () => {
         () => {
           let store: { get(k: string): unknown };
           return {
-            init: (ctx) => (store = ctx.getStateStore('rates')),
+            init: (ctx) => (store = ctx.getStateStore('rates') as unknown as typeof store),
             process: (r) => void seen.push(`${String(r.key)}=${String(store.get(r.key as string))}`),
           };
         },
