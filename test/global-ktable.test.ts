@@ -49,7 +49,12 @@ function snapshot(streams: KafkaStreams): Map<string, string> | undefined {
 
 describe('GlobalKTable on the real broker', () => {
   it('should give each of three replicas the full table and join clicks of every partition against it', async () => {
-    const [clicks, users, out, appId] = ['gkt-clicks', 'gkt-users', 'gkt-out', 'gkt-app'].map(uniqueName);
+    const [clicks, users, out, appId] = ['gkt-clicks', 'gkt-users', 'gkt-out', 'gkt-app'].map(uniqueName) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     await createTopics(
       { topic: clicks, partitions: 3 },
       { topic: users, partitions: 3 },
