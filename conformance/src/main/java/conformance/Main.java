@@ -176,6 +176,24 @@ public final class Main {
             .to("out", Produced.with(S, S));
     };
 
+    /** A table over a versioned store (history retention 100 ms). */
+    static KTable<String, String> versionedUsers(final StreamsBuilder b) {
+        return b.table("users", Consumed.with(S, S),
+            Materialized.<String, String>as(Stores.persistentVersionedKeyValueStore("users-v", Duration.ofMillis(100)))
+                .withKeySerde(S).withValueSerde(S));
+    }
+
+    static In[] versionedInputs() {
+        return new In[] {
+            in("users", "u1", "a", 10), in("users", "u1", "b", 20), in("clicks", "u1", "x", 15),
+            in("clicks", "u1", "y", 25), in("clicks", "u1", "z", 5), in("users", "u1", "old", 12),
+            in("clicks", "u1", "w", 13), in("users", "u1", null, 30), in("clicks", "u1", "v", 35),
+            in("clicks", "u1", "q", 22), in("users", "u2", "k", 500), in("clicks", "u1", "r", 15),
+            in("clicks", "u1", "s", 450), in("users", "u1", "late", 350), in("users", "u1", "new", 460),
+            in("clicks", "u1", "t", 455),
+        };
+    }
+
     static In[] globalJoinInputs() {
         return new In[] {
             in("clicks", "c1", "u1", 1), in("users", "u1", "alice", 2), in("clicks", "c2", "u1", 3),
@@ -466,6 +484,12 @@ public final class Main {
             in("users", "u1", "alice", 1), in("clicks", "c1", "none", 2), in("clicks", null, "u1", 3),
             in("clicks2", "c1", "none", 4), in("clicks2", null, "u1", 5), in("clicks2", null, "none", 6),
             in("clicks2", "c2", "u9", 7));
+        run("stream-versioned-table-join-run", b -> b.stream("clicks", Consumed.with(S, S))
+            .join(versionedUsers(b), (c, u) -> c + "+" + u).to("out", Produced.with(S, S)), versionedInputs());
+        run("stream-versioned-table-left-join-run", b -> b.stream("clicks", Consumed.with(S, S))
+            .leftJoin(versionedUsers(b), (c, u) -> c + "+" + u).to("out", Produced.with(S, S)), versionedInputs());
+        run("versioned-table-source-run", b -> versionedUsers(b).toStream().to("out", Produced.with(S, S)),
+            java.util.Arrays.stream(versionedInputs()).filter(i -> i.topic().equals("users")).toArray(In[]::new));
         run("cogroup-three-run", COGROUP_THREE, cogroupInputs());
         run("cogroup-tumbling-window-run", COGROUP_TUMBLING, cogroupInputs());
         run("cogroup-sliding-window-run", COGROUP_SLIDING, cogroupInputs());
