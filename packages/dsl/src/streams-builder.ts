@@ -9,7 +9,7 @@ import { KStreamImpl } from './internal/kstream-impl.js';
 import { KTableImpl } from './internal/ktable-impl.js';
 import { KTableSource } from './internal/processors/ktable-source.js';
 import { SourceTableMaterialization } from './internal/source-table-materialization.js';
-import { addTimestampedKeyValueStore } from './internal/store-factory.js';
+import { addTimestampedKeyValueStore, addVersionedStoreIfGiven } from './internal/store-factory.js';
 import type { KStream } from './kstream.js';
 import type { KTable } from './ktable.js';
 import { Materialized } from './materialized.js';
@@ -97,13 +97,9 @@ export class StreamsBuilder {
       timestampExtractor: consumed?.timestampExtractor,
       offsetReset: consumed?.offsetResetPolicy,
     });
-    addTimestampedKeyValueStore(
-      builder,
-      storeName,
-      materialized as Materialized<unknown, unknown> | undefined,
-      keySerde ?? builder.defaultSerde('key'),
-      valueSerde ?? builder.defaultSerde('value'),
-    );
+    const m = materialized as Materialized<unknown, unknown> | undefined;
+    const [k, v] = [keySerde ?? builder.defaultSerde('key'), valueSerde ?? builder.defaultSerde('value')];
+    if (!addVersionedStoreIfGiven(builder, m, k, v)) addTimestampedKeyValueStore(builder, storeName, m, k, v);
     const materialization = new SourceTableMaterialization(storeName, materialized?.storeName !== undefined);
     builder.addProcessor(tableSourceName, new KTableSource<K, V>(materialization), [sourceName], [], () =>
       materialization.storeNames(),

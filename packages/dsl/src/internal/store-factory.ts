@@ -80,6 +80,30 @@ export function addTimestampedKeyValueStore(
   builder.addStore(configured as unknown as StoreBuilder<StateStore>);
 }
 
+/**
+ * A source table materialized in a versioned store (`Materialized.as(Stores.persistentVersionedKeyValueStore(...))`):
+ * adds the store and returns true; false when the table has no versioned supplier.
+ */
+export function addVersionedStoreIfGiven(
+  builder: InternalStreamsBuilder,
+  materialized: Materialized<unknown, unknown> | undefined,
+  keySerde: Serde<unknown>,
+  valueSerde: Serde<unknown>,
+): boolean {
+  const given = materialized?.storeSupplier;
+  if (given?.kind !== 'versioned') return false;
+  const settings = settingsOf(materialized);
+  if (settings.cachingEnabled || materialized?.ttlMs !== undefined) {
+    throw new TopologyError(`versioned store "${given.name}" supports neither caching nor a TTL`, {
+      context: { store: given.name },
+    });
+  }
+  const b = Stores.versionedKeyValueStoreBuilder(given, keySerde, valueSerde);
+  const logged = settings.loggingEnabled ? b.withLoggingEnabled({ ...settings.logConfig }) : b.withLoggingDisabled();
+  builder.addStore(logged as unknown as StoreBuilder<StateStore>);
+  return true;
+}
+
 /** Adds a plain key-value store (suppression buffers, the outer-join store). */
 export function addKeyValueStore(
   builder: InternalStreamsBuilder,

@@ -72,7 +72,9 @@ class KStreamKTableJoinProcessor<K, V, VT, VR> extends ContextualProcessor<K, V,
       else this.context.recordDropped('null-key');
       return;
     }
-    const tableValue = this.#getter.get(key);
+    // A versioned table answers as of the stream record's timestamp (KIP-914); others with their latest value.
+    const getter = this.#getter;
+    const tableValue = getter.getAsOf === undefined ? getter.get(key) : getter.getAsOf(key, record.timestamp);
     if (tableValue === undefined && !this.#leftJoin) return;
     this.context.forward(
       record.withValue(this.#joiner(record.value, tableValue === undefined ? null : tableValue.value, record.key)),
