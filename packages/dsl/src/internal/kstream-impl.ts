@@ -32,7 +32,7 @@ import { KStreamFilter } from './processors/kstream-filter.js';
 import { KStreamFlatMap } from './processors/kstream-flat-map.js';
 import { KStreamFlatMapValues } from './processors/kstream-flat-map-values.js';
 import { KStreamForeach } from './processors/kstream-foreach.js';
-import { KStreamKTableJoin } from './processors/kstream-ktable-join.js';
+import { streamTableJoin } from './stream-table-join.js';
 import { KStreamMap } from './processors/kstream-map.js';
 import { KStreamMapValues } from './processors/kstream-map-values.js';
 import { KStreamPassThrough } from './processors/kstream-pass-through.js';
@@ -336,13 +336,14 @@ export class KStreamImpl<K, V> extends KStreamAsyncOperations<K, V> implements K
     const keySerde = joined?.keySerde ?? p.keySerde;
     // As Kafka Streams: the repartition topic is named after the join's name or this stream's node, and the join's
     // counter value is taken after the repartition's (even when the join is named).
-    const parent = this.#repartitionedParent(joined?.name ?? p.name, keySerde, joined?.valueSerde ?? p.valueSerde);
+    const valueSerde = joined?.valueSerde ?? p.valueSerde;
+    const parent = this.#repartitionedParent(joined?.name ?? p.name, keySerde, valueSerde);
     const generated = p.builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
     const name = joined?.name ?? generated;
     const getter = t.valueGetter;
     // Connecting the table's stores puts the join into the table's sub-topology: both inputs must be co-partitioned.
-    const join = new KStreamKTableJoin<K, V, VT, VR>(getter, joiner, leftJoin);
-    p.builder.addProcessor(name, join, [parent], getter.storeNames);
+    const join = streamTableJoin(p.builder, name, getter, joiner, leftJoin, joined, [keySerde, valueSerde]);
+    p.builder.addProcessor(name, join.supplier, [parent], join.storeNames);
     return new KStreamImpl<K, VR>({
       builder: p.builder,
       name,

@@ -21,6 +21,8 @@ export interface KTableValueGetter<K, V> {
    * version valid at the stream record's timestamp); absent for tables that only know their latest values.
    */
   getAsOf?(key: K, timestamp: number): ValueAndTimestamp<V> | undefined;
+  /** True (after init) when the table is a versioned store's. */
+  isVersioned?(): boolean;
 }
 
 /** Makes getters, one per processor instance; `storeNames` must be connected to the processor that uses them. */

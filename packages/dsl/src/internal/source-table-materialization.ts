@@ -57,6 +57,7 @@ export class SourceTableMaterialization {
           },
           // A versioned store's records ({ value, timestamp, validTo? }) read as ValueAndTimestamp.
           get: (key: K) => store.get(key),
+          isVersioned: () => versioned !== undefined,
           getAsOf: (key: K, timestamp: number) =>
             versioned === undefined ? store.get(key) : versioned.get(key, timestamp),
         };

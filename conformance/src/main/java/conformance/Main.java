@@ -194,6 +194,25 @@ public final class Main {
         };
     }
 
+    static final Consumer<StreamsBuilder> VERSIONED_GRACE = b -> b.stream("clicks", Consumed.with(S, S))
+        .join(versionedUsers(b), (c, u) -> c + "+" + u,
+            Joined.<String, String, String>with(S, S, S).withGracePeriod(Duration.ofMillis(10)))
+        .to("out", Produced.with(S, S));
+    static final Consumer<StreamsBuilder> VERSIONED_GRACE_LEFT = b -> b.stream("clicks", Consumed.with(S, S))
+        .leftJoin(versionedUsers(b), (c, u) -> c + "+" + u,
+            Joined.<String, String, String>with(S, S, S).withGracePeriod(Duration.ofMillis(10)))
+        .to("out", Produced.with(S, S));
+
+    static In[] graceInputs() {
+        return new In[] {
+            in("users", "u1", "a", 10), in("clicks", "u1", "x", 15), in("users", "u1", "b", 12),
+            in("clicks", "u1", "y", 30), in("clicks", "u1", "z", 18), in("users", "u1", "c", 25),
+            in("clicks", "u2", "q", 33), in("clicks", "u1", "w", 41), in("clicks", "u1", "v", 41),
+            in("clicks", "u1", "s", 39), in("clicks", "u1", "t", 60), in("clicks", "u1", "r", 50),
+            in("clicks", "u1", "e", 70),
+        };
+    }
+
     static In[] globalJoinInputs() {
         return new In[] {
             in("clicks", "c1", "u1", 1), in("users", "u1", "alice", 2), in("clicks", "c2", "u1", 3),
@@ -259,6 +278,7 @@ public final class Main {
                 .join(b.table("prices", Consumed.with(S, S)), (c, u) -> c + u)
                 .to("out", Produced.with(S, S));
         });
+        describe("stream-versioned-table-join-grace", VERSIONED_GRACE);
         describe("stream-table-join", b -> b.stream("clicks", Consumed.with(S, S))
             .join(b.table("users", Consumed.with(S, S)), (c, u) -> c + u)
             .to("out", Produced.with(S, S)));
@@ -490,6 +510,8 @@ public final class Main {
             .leftJoin(versionedUsers(b), (c, u) -> c + "+" + u).to("out", Produced.with(S, S)), versionedInputs());
         run("versioned-table-source-run", b -> versionedUsers(b).toStream().to("out", Produced.with(S, S)),
             java.util.Arrays.stream(versionedInputs()).filter(i -> i.topic().equals("users")).toArray(In[]::new));
+        run("stream-versioned-table-join-grace-run", VERSIONED_GRACE, graceInputs());
+        run("stream-versioned-table-left-join-grace-run", VERSIONED_GRACE_LEFT, graceInputs());
         run("cogroup-three-run", COGROUP_THREE, cogroupInputs());
         run("cogroup-tumbling-window-run", COGROUP_TUMBLING, cogroupInputs());
         run("cogroup-sliding-window-run", COGROUP_SLIDING, cogroupInputs());
