@@ -38,6 +38,7 @@ export type { TopicPlan } from './topology/internal-topic-planner.js';
 
 // Runtime internals shared with @kaskade/testing's TopologyTestDriver (same task code, no broker)
 export { StreamTask } from './runtime/stream-task.js';
+export { GlobalStateUpdateTask } from './runtime/global-state-update-task.js';
 export { changelogTopicName } from '@kaskade/state-store/internal';
 export { AsyncFlowControl } from './runtime/async/async-flow-control.js';
 export { resolveAsyncOptions } from './runtime/async/resolved-async-options.js';

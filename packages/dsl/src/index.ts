@@ -6,6 +6,7 @@ export { StreamsBuilder } from './streams-builder.js';
 // Handles
 export type { KStream } from './kstream.js';
 export type { KTable } from './ktable.js';
+export type { GlobalKTable } from './global-ktable.js';
 export type { BranchedKStream } from './branched-kstream.js';
 export type { CogroupedKStream } from './cogrouped-kstream.js';
 export type { KGroupedStream } from './kgrouped-stream.js';

@@ -1,3 +1,4 @@
+import { TopologyError } from '@kaskade/processor-api';
 import type { Serde } from '@kaskade/processor-api';
 import { checkName } from './named.js';
 
@@ -6,6 +7,7 @@ interface JoinedProps<K, V, VO> {
   readonly valueSerde?: Serde<V> | undefined;
   readonly otherValueSerde?: Serde<VO> | undefined;
   readonly name?: string | undefined;
+  readonly gracePeriodMs?: number | undefined;
 }
 
 // The settings are internal (stripped from the published declarations), so this phantom member is what keeps
@@ -31,6 +33,8 @@ export class Joined<K, V, VO> {
   readonly otherValueSerde: Serde<VO> | undefined;
   /** @internal */
   readonly name: string | undefined;
+  /** Stream records wait this long (stream time) before joining a versioned table; undefined: join at once. */
+  readonly gracePeriodMs: number | undefined;
 
   private constructor(props: JoinedProps<K, V, VO>) {
     if (props.name !== undefined) checkName(props.name, 'Joined');
@@ -38,6 +42,7 @@ export class Joined<K, V, VO> {
     this.valueSerde = props.valueSerde;
     this.otherValueSerde = props.otherValueSerde;
     this.name = props.name;
+    this.gracePeriodMs = props.gracePeriodMs;
     Object.freeze(this);
   }
 
@@ -61,6 +66,17 @@ export class Joined<K, V, VO> {
     return new Joined({ ...this.#props(), otherValueSerde });
   }
 
+  /**
+   * Joins each stream record only once stream time has passed its timestamp + `gracePeriodMs`, with the version of
+   * the (versioned) table valid at its timestamp, so table updates up to that late are seen (KIP-914).
+   */
+  withGracePeriod(gracePeriodMs: number): Joined<K, V, VO> {
+    if (!Number.isSafeInteger(gracePeriodMs) || gracePeriodMs < 0) {
+      throw new TopologyError(`Joined.withGracePeriod needs an integer >= 0 (ms), got ${String(gracePeriodMs)}`);
+    }
+    return new Joined({ ...this.#props(), gracePeriodMs });
+  }
+
   withName(name: string): Joined<K, V, VO> {
     return new Joined({ ...this.#props(), name });
   }
@@ -71,6 +87,7 @@ export class Joined<K, V, VO> {
       valueSerde: this.valueSerde,
       otherValueSerde: this.otherValueSerde,
       name: this.name,
+      gracePeriodMs: this.gracePeriodMs,
     };
   }
 }

@@ -13,6 +13,7 @@ import type { DeduplicateOptions } from './deduplicate-options.js';
 import type { ForeachAction, KeyValueMapper, Predicate, ValueJoiner, ValueMapper } from './functions.js';
 import type { Grouped } from './grouped.js';
 import type { JoinWindows } from './join-windows.js';
+import type { GlobalKTable } from './global-ktable.js';
 import type { Joined } from './joined.js';
 import type { KGroupedStream } from './kgrouped-stream.js';
 import type { KTable } from './ktable.js';
@@ -165,6 +166,16 @@ export interface KStream<K, V> {
   ): KStream<K, VR>;
   /** Inner join with a table: each record joins the table's current value for its key. */
   join<VT, VR>(table: KTable<K, VT>, joiner: ValueJoiner<V, VT, VR, K>, joined?: Joined<K, V, VT>): KStream<K, VR>;
+  /**
+   * Inner join with a global table: each record joins the table's current value for the key `keySelector` computes
+   * (no co-partitioning needed); records whose selected key is null or has no value are dropped.
+   */
+  join<GK, GV, VR>(
+    globalTable: GlobalKTable<GK, GV>,
+    keySelector: KeyValueMapper<K, V, GK | null>,
+    joiner: ValueJoiner<V, GV, VR, K>,
+    named?: Named,
+  ): KStream<K, VR>;
   /** Windowed left join: every record of this stream produces a result, with null when no partner arrived in time. */
   leftJoin<VO, VR>(
     other: KStream<K, VO>,
@@ -177,6 +188,13 @@ export interface KStream<K, V> {
     table: KTable<K, VT>,
     joiner: ValueJoiner<V, VT | null, VR, K>,
     joined?: Joined<K, V, VT>,
+  ): KStream<K, VR>;
+  /** Left join with a global table: every record (with a value) produces a result, with null when none matches. */
+  leftJoin<GK, GV, VR>(
+    globalTable: GlobalKTable<GK, GV>,
+    keySelector: KeyValueMapper<K, V, GK | null>,
+    joiner: ValueJoiner<V, GV | null, VR, K>,
+    named?: Named,
   ): KStream<K, VR>;
   /** Windowed outer join: records of both streams produce results, with null for a side without a partner. */
   outerJoin<VO, VR>(

@@ -4,13 +4,14 @@ import { TopologyError } from '@kaskade/processor-api';
 import type {
   KeyValueBytesStoreSupplier,
   SessionBytesStoreSupplier,
+  VersionedBytesStoreSupplier,
   WindowBytesStoreSupplier,
 } from '@kaskade/state-store';
 import { checkName } from './named.js';
 
 /** A store supplier from `Stores` (`Stores.inMemoryKeyValueStore('name')`, ...) for `Materialized.as`. */
 export type MaterializedStoreSupplier =
-  KeyValueBytesStoreSupplier | WindowBytesStoreSupplier | SessionBytesStoreSupplier;
+  KeyValueBytesStoreSupplier | WindowBytesStoreSupplier | SessionBytesStoreSupplier | VersionedBytesStoreSupplier;
 
 /** Where a materialized store keeps its data: LMDB on disk (the default) or memory. */
 export type MaterializedStoreType = 'persistent' | 'in-memory';

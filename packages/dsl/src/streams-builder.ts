@@ -2,12 +2,14 @@ import { TopologyError } from '@kaskade/processor-api';
 import type { StateStore, StoreBuilder } from '@kaskade/processor-api';
 import type { Topology } from '@kaskade/core';
 import { Consumed } from './consumed.js';
+import type { GlobalKTable } from './global-ktable.js';
+import { GlobalKTableImpl } from './internal/global-ktable-impl.js';
 import { InternalStreamsBuilder } from './internal/internal-streams-builder.js';
 import { KStreamImpl } from './internal/kstream-impl.js';
 import { KTableImpl } from './internal/ktable-impl.js';
 import { KTableSource } from './internal/processors/ktable-source.js';
 import { SourceTableMaterialization } from './internal/source-table-materialization.js';
-import { addTimestampedKeyValueStore } from './internal/store-factory.js';
+import { addTimestampedKeyValueStore, addVersionedStoreIfGiven } from './internal/store-factory.js';
 import type { KStream } from './kstream.js';
 import type { KTable } from './ktable.js';
 import { Materialized } from './materialized.js';
@@ -95,13 +97,9 @@ export class StreamsBuilder {
       timestampExtractor: consumed?.timestampExtractor,
       offsetReset: consumed?.offsetResetPolicy,
     });
-    addTimestampedKeyValueStore(
-      builder,
-      storeName,
-      materialized as Materialized<unknown, unknown> | undefined,
-      keySerde ?? builder.defaultSerde('key'),
-      valueSerde ?? builder.defaultSerde('value'),
-    );
+    const m = materialized as Materialized<unknown, unknown> | undefined;
+    const [k, v] = [keySerde ?? builder.defaultSerde('key'), valueSerde ?? builder.defaultSerde('value')];
+    if (!addVersionedStoreIfGiven(builder, m, k, v)) addTimestampedKeyValueStore(builder, storeName, m, k, v);
     const materialization = new SourceTableMaterialization(storeName, materialized?.storeName !== undefined);
     builder.addProcessor(tableSourceName, new KTableSource<K, V>(materialization), [sourceName], [], () =>
       materialization.storeNames(),
@@ -117,6 +115,53 @@ export class StreamsBuilder {
       window: undefined,
       oldValues: materialization,
     });
+  }
+
+  /**
+   * A table every instance holds in full, read from all partitions of `topic` (see {@link GlobalKTable}). Its store
+   * (`Materialized.as(name)`, else `<topic>-STATE-STORE-<n>`) has no changelog: the topic is its changelog.
+   */
+  globalTable<K = unknown, V = unknown>(
+    topic: string,
+    consumed?: Consumed<K, V>,
+    materialized?: Materialized<K, V>,
+  ): GlobalKTable<K, V>;
+  globalTable<K = unknown, V = unknown>(topic: string, materialized: Materialized<K, V>): GlobalKTable<K, V>;
+  globalTable<K, V>(
+    topic: string,
+    consumedOrMaterialized?: Consumed<K, V> | Materialized<K, V>,
+    materializedArg?: Materialized<K, V>,
+  ): GlobalKTable<K, V> {
+    if (typeof topic !== 'string' || topic.length === 0) throw new TopologyError('globalTable() needs a topic name');
+    const consumed = consumedOrMaterialized instanceof Consumed ? consumedOrMaterialized : undefined;
+    const materialized = consumedOrMaterialized instanceof Materialized ? consumedOrMaterialized : materializedArg;
+    const builder = this.#internal;
+    // Names in Kafka Streams' order: store, source, table source (the counter values are taken even when named).
+    const storeName = materialized?.storeName ?? builder.newStoreName(`${topic}-`);
+    const generatedSource = builder.newProcessorName('KSTREAM-SOURCE-');
+    const generatedTableSource = builder.newProcessorName('KTABLE-SOURCE-');
+    const keySerde = materialized?.keySerde ?? consumed?.keySerde;
+    const valueSerde = materialized?.valueSerde ?? consumed?.valueSerde;
+    addTimestampedKeyValueStore(
+      builder,
+      storeName,
+      materialized as Materialized<unknown, unknown> | undefined,
+      keySerde ?? builder.defaultSerde('key'),
+      valueSerde ?? builder.defaultSerde('value'),
+      true,
+    );
+    const materialization = new SourceTableMaterialization(storeName, true);
+    builder.addGlobalStore({
+      name: consumed?.processorName ? `${consumed.processorName}-source` : generatedSource,
+      topic,
+      storeName,
+      processorName: consumed?.processorName ?? generatedTableSource,
+      supplier: new KTableSource<K, V>(materialization) as never,
+      keySerde: consumed?.keySerde ?? keySerde,
+      valueSerde: consumed?.valueSerde ?? valueSerde,
+      timestampExtractor: consumed?.timestampExtractor,
+    });
+    return new GlobalKTableImpl<K, V>(builder, storeName, materialized?.storeName !== undefined);
   }
 
   /** Adds a store for processors added with `KStream.process()` / `processValues()`, which name it. */

@@ -38,6 +38,8 @@ export type { Window, Windowed } from './store/windowed.js';
 export type { ReadOnlyWindowStore, WindowStore, WindowStoreIterator } from './store/window-store.js';
 export type { ReadOnlySessionStore, SessionStore } from './store/session-store.js';
 export type { StoreBuilder } from './store/store-builder.js';
+export type { VersionedKeyValueStore, VersionedRecord } from './store/versioned-key-value-store.js';
+export { VERSIONED_PUT_NOT_PUT, VERSIONED_PUT_VALID_TO_UNDEFINED } from './store/versioned-key-value-store.js';
 export {
   StreamsError,
   TopologyError,

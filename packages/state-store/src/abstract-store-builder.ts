@@ -1,7 +1,7 @@
 import type { StateStore, StoreBuilder } from '@kaskade/processor-api';
 
 /** The kinds of store, as the runtime needs to know them to create changelog topics. */
-export type StoreType = 'keyValue' | 'window' | 'session';
+export type StoreType = 'keyValue' | 'window' | 'session' | 'versioned';
 
 /** Kafka Streams' `windowstore.changelog.additional.retention.ms` default: one day. */
 export const CHANGELOG_ADDITIONAL_RETENTION_MS = 86_400_000;
@@ -90,7 +90,7 @@ export abstract class AbstractStoreBuilder<T extends StateStore> implements Stor
    */
   changelogConfig(): { [key: string]: string } {
     const defaults: { [key: string]: string } =
-      this.storeType === 'keyValue'
+      this.storeType === 'keyValue' || this.storeType === 'versioned'
         ? { 'cleanup.policy': 'compact' }
         : {
             'cleanup.policy': 'compact,delete',

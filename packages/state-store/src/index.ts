@@ -6,6 +6,7 @@ export type {
   KeyValueBytesStoreSupplier,
   WindowBytesStoreSupplier,
   SessionBytesStoreSupplier,
+  VersionedBytesStoreSupplier,
   WindowStoreOptions,
   SessionStoreOptions,
 } from './store-suppliers.js';

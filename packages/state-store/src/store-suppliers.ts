@@ -12,6 +12,19 @@ export interface KeyValueBytesStoreSupplier {
   readonly persistent: boolean;
 }
 
+/**
+ * A versioned key-value store's bytes store (`Stores.persistentVersionedKeyValueStore`).
+ *
+ * @see org.apache.kafka.streams.state.VersionedBytesStoreSupplier
+ */
+export interface VersionedBytesStoreSupplier {
+  readonly kind: 'versioned';
+  readonly name: string;
+  readonly persistent: boolean;
+  /** How long older versions stay readable (`get(key, asOf)`) behind observed stream time. */
+  readonly historyRetentionMs: number;
+}
+
 /** @see org.apache.kafka.streams.state.WindowBytesStoreSupplier */
 export interface WindowBytesStoreSupplier {
   readonly kind: 'window';

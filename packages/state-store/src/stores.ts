@@ -6,10 +6,12 @@ import type {
   KeyValueBytesStoreSupplier,
   SessionBytesStoreSupplier,
   SessionStoreOptions,
+  VersionedBytesStoreSupplier,
   WindowBytesStoreSupplier,
   WindowStoreOptions,
 } from './store-suppliers.js';
 import { TimestampedWindowStoreBuilder, WindowStoreBuilder } from './window-store-builder.js';
+import { VersionedKeyValueStoreBuilder } from './versioned-key-value-store-builder.js';
 
 /** Kafka Streams' default segment interval: max(retention / 2, 60 s). */
 function defaultSegmentInterval(retentionMs: number): number {
@@ -87,6 +89,24 @@ export const Stores = Object.freeze({
   },
 
   /** A window store in LMDB, one named DB per time segment. */
+  /**
+   * A versioned key-value store in LMDB that keeps each key's older versions readable for `historyRetentionMs` behind
+   * observed stream time (KIP-889); for tables joined as of the stream record's time (`Materialized.as(supplier)`).
+   */
+  persistentVersionedKeyValueStore(name: string, historyRetentionMs: number): VersionedBytesStoreSupplier {
+    checkName(name);
+    checkDuration('historyRetentionMs', historyRetentionMs, 0);
+    return Object.freeze({ kind: 'versioned', name, persistent: true, historyRetentionMs });
+  },
+
+  versionedKeyValueStoreBuilder<K, V>(
+    supplier: VersionedBytesStoreSupplier,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): VersionedKeyValueStoreBuilder<K, V> {
+    return new VersionedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
+  },
+
   persistentWindowStore(name: string, options: WindowStoreOptions): WindowBytesStoreSupplier {
     return windowSupplier(name, true, options);
   },

@@ -78,7 +78,7 @@ export class KafkaStreams {
     this.#stores = new QueryableStoreProvider(
       topology,
       () => this.state,
-      () => this.#thread?.tasks.all() ?? [],
+      () => [...(this.#thread?.tasks.all() ?? []), ...(this.#thread?.global ? [this.#thread.global.task] : [])],
     );
   }
 

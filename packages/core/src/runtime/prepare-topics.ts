@@ -49,6 +49,7 @@ export async function prepareTopics(
     const sources = new Set<string>();
     const sinks = new Set<string>();
     for (const s of subs) for (const t of s.sourceTopics) if (!internal.has(t)) sources.add(t);
+    for (const s of topology.globalSubtopologies()) for (const t of s.sourceTopics) sources.add(t);
     for (const s of subs) {
       for (const k of s.sinks) if (typeof k.topic === 'string' && !internal.has(k.topic)) sinks.add(k.topic);
     }

@@ -55,6 +55,8 @@ export class ProcessorContextImpl implements ProcessorContext<unknown, unknown> 
 
   getStateStore<S extends StateStore>(name: string): S {
     if (!this.#stores.has(name)) {
+      const global = this.#task.env.globalStore?.(name);
+      if (global !== undefined) return global as S;
       throw new TopologyError(
         `processor "${this.#node.name}" has no access to store "${name}": connect it with addStateStore(builder, "${this.#node.name}") or connectProcessorAndStateStores`,
         { context: { node: this.#node.name, store: name } },

@@ -7,6 +7,9 @@ import type { QueryableStoreType } from './queryable-store-types.js';
 import type { StreamTask } from './stream-task.js';
 import type { StreamsState } from './streams-state.js';
 
+/** What holds stores: the local tasks, and the global stores' task (the whole of each global store). */
+export type StoreHolder = Pick<StreamTask, 'store' | 'idString'>;
+
 /**
  * Interactive queries of one instance: views of a store over the local tasks, which exist only while the instance is
  * RUNNING (a view asks again at every call, so it follows rebalances).
@@ -16,9 +19,9 @@ import type { StreamsState } from './streams-state.js';
 export class QueryableStoreProvider {
   readonly #topology: Topology;
   readonly #state: () => StreamsState;
-  readonly #tasks: () => readonly StreamTask[];
+  readonly #tasks: () => readonly StoreHolder[];
 
-  constructor(topology: Topology, state: () => StreamsState, tasks: () => readonly StreamTask[]) {
+  constructor(topology: Topology, state: () => StreamsState, tasks: () => readonly StoreHolder[]) {
     this.#topology = topology;
     this.#state = state;
     this.#tasks = tasks;

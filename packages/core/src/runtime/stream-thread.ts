@@ -16,6 +16,7 @@ import type { StreamsObservability } from '../observability/streams-observabilit
 import type { Topology } from '../topology/topology.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
 import { CommitCoordinator } from './commit-coordinator.js';
+import { GlobalStreamThread } from './global-stream-thread.js';
 import { composeStatistics, taskIdlingFor, withIdlingStatistics } from './consumer-lags.js';
 import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
@@ -71,6 +72,8 @@ export class StreamThread {
   readonly topicRateLimits: TopicRateLimits | undefined;
   /** `numStandbyReplicas` > 0: the standby tasks kept here. */
   readonly standbys: StandbyTasks | undefined;
+  /** The global stores' updates, when the topology has global stores. */
+  readonly global: GlobalStreamThread | undefined;
   readonly #config: StreamsConfig;
   readonly #options: StreamThreadOptions;
   readonly #host: StreamThreadHost;
@@ -151,7 +154,9 @@ export class StreamThread {
       resolveTopic: topics.resolveTopic,
       logger: cfg.logger,
       ...(idling ? { idling } : {}),
+      globalStore: (name) => this.global?.task.store(name),
     };
+    this.global = GlobalStreamThread.create(cfg, options.topology, this.#env);
     this.consumer = new KafkaConsumerClient({
       bootstrapServers: cfg.bootstrapServers,
       groupId: cfg.applicationId,
@@ -224,6 +229,7 @@ export class StreamThread {
   /** Connects the producer (exactly-once: fencing older ones with its transactional id) and the consumer. */
   async connect(): Promise<void> {
     await Promise.all([this.producer.connect(), this.consumer.connect()]);
+    await this.global?.bootstrap(this.admin()); // the whole global tables before any task starts
   }
 
   /** Joins the group: rebalances follow, handled by the loop. */
@@ -261,6 +267,7 @@ export class StreamThread {
         // Rate limits: a few calls per batch, none per record; without them the loop pays nothing.
         this.topicRateLimits?.beforeBatch(consumer, Date.now(), host.isPaused(), this.#heldByAsync);
         const limit = this.rateLimiter ? await this.rateLimiter.permits(maxPoll) : maxPoll;
+        if (this.global) await this.global.poll(Date.now());
         const messages = await this.#consume(consumer, limit);
         this.rateLimiter?.taken(messages.length);
         this.topicRateLimits?.afterBatch(messages, consumer, Date.now());
@@ -332,6 +339,7 @@ export class StreamThread {
       this.producer.close(),
       this.#restorer.close().catch(() => undefined),
       this.standbys?.close(),
+      this.global?.close(),
     ]);
     this.#admin?.close();
     this.#admin = undefined;

@@ -1,4 +1,4 @@
-import type { Serde, TimestampExtractor } from '@kaskade/processor-api';
+import type { Serde, StateStore, TimestampExtractor } from '@kaskade/processor-api';
 import type { Logger } from '../config/logger.js';
 import type {
   DeserializationExceptionHandler,
@@ -32,4 +32,6 @@ export interface TaskEnvironment {
   readonly logger: Logger;
   /** Task idling (`maxTaskIdleMs` and the partitions' lags); absent: tasks never wait for a partition. */
   readonly idling?: TaskIdling;
+  /** The instance's global stores by name (`addGlobalStore`): readable by every processor without connecting. */
+  readonly globalStore?: (name: string) => StateStore | undefined;
 }

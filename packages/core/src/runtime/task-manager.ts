@@ -100,7 +100,7 @@ export class TaskManager {
     this.#host.taskOpening?.(`${subtopology}_${partition}`);
     const task = new StreamTask(
       { subtopology, partition },
-      this.#topology.subtopologies()[subtopology]!,
+      this.#topology.subtopologies().find((s) => s.id === subtopology)!,
       this.#topology,
       this.#host.env(),
     );

@@ -10,4 +10,6 @@ export interface Subtopology {
   /** Topic names as written in the topology (internal topics not yet prefixed). */
   readonly sourceTopics: readonly string[];
   readonly storeNames: readonly string[];
+  /** A global store's source and processor (`addGlobalStore`): read by every instance, never a task. */
+  readonly global?: true;
 }

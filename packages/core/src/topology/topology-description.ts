@@ -10,7 +10,7 @@ import { JavaTreeSet, javaHashOrder } from './java-collections.js';
  * reached on two paths counting twice), then by name; successors and predecessors sit in sets sorted the same way
  * while the sizes are still growing, so their order follows how Kafka Streams connects the nodes (in `HashMap`
  * order of their names), which is replayed here. Stores and topics print in `HashSet` order, and every sub-topology
- * after the first is indented one space less.
+ * after the first is indented one space less. Global stores' sub-topologies sit among the others by number.
  *
  * @see org.apache.kafka.streams.processor.internals.InternalTopologyBuilder#describe
  */
@@ -20,13 +20,14 @@ export function describeTopology(
 ): string {
   let text = 'Topologies:\n ';
   for (const sub of [...subtopologies].sort((a, b) => a.id - b.id)) {
-    text += `  Sub-topology: ${sub.id}\n`;
+    text += `  Sub-topology: ${sub.id}${sub.global ? ' for global store (will not generate tasks)' : ''}\n`;
     for (const node of describeNodes(sub.nodes)) {
       text += `    ${header(node.def, storesOf)}\n`;
       if (node.def.kind !== 'sink') text += `      --> ${names(node.successors)}\n`;
       if (node.def.kind !== 'source') text += `      <-- ${names(node.predecessors)}\n`;
     }
-    text += '\n';
+    // As Kafka Streams' GlobalStoreDescription: no blank line after a global store.
+    if (!sub.global) text += '\n';
   }
   return text;
 }

@@ -36,8 +36,10 @@ export class Topology {
   readonly #stores = new Map<string, StoreDef>();
   readonly #topicToSource = new Map<string, string>();
   readonly #internalTopics = new Map<string, InternalTopicDef>();
+  /** Nodes and stores added by `addGlobalStore`. */
+  readonly #global = new Set<string>();
   #order = 0;
-  #subtopologies: Subtopology[] | undefined;
+  #subtopologies: { tasks: Subtopology[]; global: Subtopology[] } | undefined;
 
   /** Adds a source node reading one or more topics. */
   addSource<K = unknown, V = unknown>(
@@ -147,6 +149,45 @@ export class Topology {
     return this;
   }
 
+  /**
+   * Adds a global store: every instance keeps all of it, filled from every partition of `topic` before processing
+   * starts and kept up to date while it runs. The topic is the store's changelog, so the builder must have logging
+   * disabled. `processorName`'s processor (from `supplier`) receives each record of the topic and writes the store;
+   * it forwards nothing. Any processor reads the store by name (`getStateStore`) without being connected to it.
+   *
+   * @see org.apache.kafka.streams.Topology#addGlobalStore
+   */
+  addGlobalStore<K, V>(
+    builder: StoreBuilder<StateStore>,
+    sourceName: string,
+    sourceOptions: SourceOptions<K, V>,
+    topic: string,
+    processorName: string,
+    supplier: ProcessorSupplierLike<K, V, unknown, unknown>,
+  ): this {
+    if (builder?.loggingEnabled) {
+      throw new TopologyError(
+        `global store "${builder.name}" must have logging disabled (its topic "${topic}" is its changelog): use withLoggingDisabled()`,
+        { context: { store: builder.name, topic } },
+      );
+    }
+    if (typeof topic !== 'string' || topic.length === 0) {
+      throw new TopologyError(`global store source "${sourceName}" needs a topic name`, {
+        context: { node: sourceName },
+      });
+    }
+    this.addSource(sourceName, [topic], sourceOptions);
+    this.addProcessor(processorName, supplier, sourceName);
+    this.addStateStore(builder, processorName);
+    this.#global.add(sourceName).add(processorName).add(builder.name);
+    return this;
+  }
+
+  /** @internal True for the nodes and stores of global stores. */
+  isGlobal(name: string): boolean {
+    return this.#global.has(name);
+  }
+
   /** Gives a processor access to stores that were added before. */
   connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): this {
     const node = this.#nodes.get(processorName);
@@ -166,6 +207,12 @@ export class Topology {
         throw new TopologyError(`processor "${processorName}" is connected to unknown store "${s}"; add it first`, {
           context: { node: processorName, store: s },
         });
+      }
+      if (this.#global.has(s) || this.#global.has(processorName)) {
+        throw new TopologyError(
+          `global store "${s}" is read by any processor without being connected; do not connect it to "${processorName}"`,
+          { context: { node: processorName, store: s } },
+        );
       }
       store.processors.add(processorName);
     }
@@ -189,7 +236,8 @@ export class Topology {
   /** The topology in Kafka Streams' text format (its `toString()`), readable by existing visualisers. */
   describe(): { readonly subtopologies: readonly Subtopology[]; toString(): string } {
     const subtopologies = this.subtopologies();
-    const text = describeTopology(subtopologies, (name) => this.storesOf(name));
+    const all = [...subtopologies, ...this.globalSubtopologies()];
+    const text = describeTopology(all, (name) => this.storesOf(name));
     return { subtopologies, toString: () => text };
   }
 
@@ -227,7 +275,15 @@ export class Topology {
    * Numbered by their first node's position, so an identically rebuilt topology gets identical task ids.
    */
   subtopologies(): readonly Subtopology[] {
-    if (this.#subtopologies) return this.#subtopologies;
+    return (this.#subtopologies ??= this.#split()).tasks;
+  }
+
+  /** @internal The global stores' sub-topologies, numbered among the others as Kafka Streams numbers them. */
+  globalSubtopologies(): readonly Subtopology[] {
+    return (this.#subtopologies ??= this.#split()).global;
+  }
+
+  #split(): { tasks: Subtopology[]; global: Subtopology[] } {
     if (this.#nodes.size === 0) throw new TopologyError('the topology is empty: add at least one source');
     const parent = new Map<string, string>();
     const find = (x: string): string => {
@@ -261,6 +317,8 @@ export class Topology {
       list.push(node);
     }
     const result: Subtopology[] = [];
+    const global: Subtopology[] = [];
+    let id = 0;
     for (const nodes of groups.values()) {
       const sources = nodes.filter((n): n is SourceNodeDef => n.kind === 'source');
       if (sources.length === 0) {
@@ -269,8 +327,10 @@ export class Topology {
         });
       }
       const names = new Set(nodes.map((n) => n.name));
-      result.push({
-        id: result.length,
+      const isGlobal = this.#global.has(nodes[0]!.name);
+      (isGlobal ? global : result).push({
+        id: id++,
+        ...(isGlobal ? { global: true as const } : {}),
         nodes,
         sources,
         sinks: nodes.filter((n): n is SinkNodeDef => n.kind === 'sink'),
@@ -278,8 +338,8 @@ export class Topology {
         storeNames: [...this.#stores].filter(([, d]) => [...d.processors].some((p) => names.has(p))).map(([n]) => n),
       });
     }
-    this.#subtopologies = result;
-    return result;
+    if (result.length === 0) throw new TopologyError('the topology has only global stores: add a source of its own');
+    return { tasks: result, global };
   }
 
   #add(node: NodeDef): void {
@@ -314,6 +374,11 @@ export class Topology {
       const parent = this.#nodes.get(p);
       if (!parent) {
         throw new TopologyError(`"${name}" names unknown parent "${p}"; add the parent first`, {
+          context: { node: name, parent: p },
+        });
+      }
+      if (this.#global.has(p)) {
+        throw new TopologyError(`"${name}" cannot have "${p}" of a global store as its parent`, {
           context: { node: name, parent: p },
         });
       }

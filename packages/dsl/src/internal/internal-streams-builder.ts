@@ -3,7 +3,7 @@ import type { Processor, ProcessorSupplier, Serde, StateStore, StoreBuilder } fr
 import { Topology } from '@kaskade/core';
 import type { StreamPartitioner } from '@kaskade/core';
 import type { GraphNode } from './graph/graph-node.js';
-import { InternalTopicNode, ProcessorNode, SinkNode, SourceNode } from './graph/graph-node.js';
+import { GlobalStoreNode, InternalTopicNode, ProcessorNode, SinkNode, SourceNode } from './graph/graph-node.js';
 import { KStreamDropNullKeys } from './processors/kstream-drop-null-keys.js';
 import { DefaultSerde } from './serde/default-serde.js';
 
@@ -60,20 +60,32 @@ export class InternalStreamsBuilder {
     return serde as Serde<T>;
   }
 
+  /** Adds a global store (its store must have been added with `addStore`, logging disabled). */
+  addGlobalStore(props: Omit<GlobalStoreNode, 'kind'>): void {
+    this.#checkUnread([props.topic], props.name);
+    this.#add(GlobalStoreNode.create(props));
+    this.#nodeNames.add(props.processorName);
+    this.#topicsRead.set(props.topic, props.name);
+  }
+
   addSource(props: Omit<SourceNode, 'kind'>): void {
-    for (const topic of props.topics) {
+    this.#checkUnread(props.topics, props.name);
+    this.#add(SourceNode.create(props));
+    for (const topic of props.topics) this.#topicsRead.set(topic, props.name);
+  }
+
+  #checkUnread(topics: readonly string[], name: string): void {
+    for (const topic of topics) {
       const other = this.#topicsRead.get(topic);
       if (other !== undefined) {
         throw new TopologyError(
           `topic "${topic}" is already read by source "${other}"; read it once and reuse the stream`,
           {
-            context: { topic, node: props.name },
+            context: { topic, node: name },
           },
         );
       }
     }
-    this.#add(SourceNode.create(props));
-    for (const topic of props.topics) this.#topicsRead.set(topic, props.name);
   }
 
   /**
@@ -225,6 +237,18 @@ export class InternalStreamsBuilder {
             }
             added.add(storeName);
           }
+          break;
+        }
+        case 'GlobalStoreNode': {
+          const supplier = bindDefaults ? bindingSupplier(node.supplier, bindDefaults) : node.supplier;
+          const options = {
+            ...(node.keySerde ? { keySerde: node.keySerde } : {}),
+            ...(node.valueSerde ? { valueSerde: node.valueSerde } : {}),
+            ...(node.timestampExtractor ? { timestampExtractor: node.timestampExtractor } : {}),
+          };
+          const store = this.#stores.get(node.storeName)!;
+          topology.addGlobalStore(store, node.name, options, node.topic, node.processorName, supplier);
+          added.add(node.storeName);
           break;
         }
         case 'SinkNode':

@@ -32,7 +32,7 @@ import { KStreamFilter } from './processors/kstream-filter.js';
 import { KStreamFlatMap } from './processors/kstream-flat-map.js';
 import { KStreamFlatMapValues } from './processors/kstream-flat-map-values.js';
 import { KStreamForeach } from './processors/kstream-foreach.js';
-import { KStreamKTableJoin } from './processors/kstream-ktable-join.js';
+import { streamTableJoin } from './stream-table-join.js';
 import { KStreamMap } from './processors/kstream-map.js';
 import { KStreamMapValues } from './processors/kstream-map-values.js';
 import { KStreamPassThrough } from './processors/kstream-pass-through.js';
@@ -45,6 +45,9 @@ import { addTimestampedKeyValueStore } from './store-factory.js';
 import type { StreamProps } from './stream-props.js';
 import { addStreamSink } from './kstream-sink.js';
 import { joinStreams } from './stream-stream-join.js';
+import { GlobalKTableImpl } from './global-ktable-impl.js';
+import { joinGlobalTable } from './global-table-join.js';
+import type { GlobalKTable } from '../global-ktable.js';
 import { toSupplier } from './to-supplier.js';
 
 /**
@@ -261,21 +264,28 @@ export class KStreamImpl<K, V> extends KStreamAsyncOperations<K, V> implements K
   }
 
   join<VO, VR>(
-    other: KStream<K, VO> | KTable<K, VO>,
-    joiner: ValueJoiner<V, VO, VR, K>,
-    windowsOrJoined?: JoinWindows | Joined<K, V, VO>,
-    streamJoined?: StreamJoined<K, V, VO>,
+    other: KStream<K, VO> | KTable<K, VO> | GlobalKTable<unknown, VO>,
+    joiner: ValueJoiner<V, VO, VR, K> | KeyValueMapper<K, V, unknown>,
+    windowsOrJoined?: JoinWindows | Joined<K, V, VO> | ValueJoiner<V, VO, VR, K>,
+    streamJoined?: StreamJoined<K, V, VO> | Named,
   ): KStream<K, VR> {
-    return this.#join(other, joiner, windowsOrJoined, streamJoined, false, false, 'join');
+    return this.#joinAny(other, joiner, windowsOrJoined, streamJoined, false);
   }
 
   leftJoin<VO, VR>(
-    other: KStream<K, VO> | KTable<K, VO>,
-    joiner: ValueJoiner<V, VO | null, VR, K>,
-    windowsOrJoined?: JoinWindows | Joined<K, V, VO>,
-    streamJoined?: StreamJoined<K, V, VO>,
+    other: KStream<K, VO> | KTable<K, VO> | GlobalKTable<unknown, VO>,
+    joiner: ValueJoiner<V, VO | null, VR, K> | KeyValueMapper<K, V, unknown>,
+    windowsOrJoined?: JoinWindows | Joined<K, V, VO> | ValueJoiner<V, VO | null, VR, K>,
+    streamJoined?: StreamJoined<K, V, VO> | Named,
   ): KStream<K, VR> {
-    return this.#join(other, joiner, windowsOrJoined, streamJoined, true, false, 'leftJoin');
+    return this.#joinAny(other, joiner, windowsOrJoined, streamJoined, true);
+  }
+
+  /** A global table takes (keySelector, joiner, named); a stream or table (joiner, windows or Joined, ...). */
+  #joinAny<VR>(other: unknown, a: unknown, b: unknown, c: unknown, left: boolean): KStream<K, VR> {
+    if (other instanceof GlobalKTableImpl)
+      return joinGlobalTable(this, other, a as never, b as never, c as never, left);
+    return this.#join(other as never, a as never, b as never, c as never, left, false, left ? 'leftJoin' : 'join');
   }
 
   outerJoin<VO, VR>(
@@ -326,13 +336,14 @@ export class KStreamImpl<K, V> extends KStreamAsyncOperations<K, V> implements K
     const keySerde = joined?.keySerde ?? p.keySerde;
     // As Kafka Streams: the repartition topic is named after the join's name or this stream's node, and the join's
     // counter value is taken after the repartition's (even when the join is named).
-    const parent = this.#repartitionedParent(joined?.name ?? p.name, keySerde, joined?.valueSerde ?? p.valueSerde);
+    const valueSerde = joined?.valueSerde ?? p.valueSerde;
+    const parent = this.#repartitionedParent(joined?.name ?? p.name, keySerde, valueSerde);
     const generated = p.builder.newProcessorName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
     const name = joined?.name ?? generated;
     const getter = t.valueGetter;
     // Connecting the table's stores puts the join into the table's sub-topology: both inputs must be co-partitioned.
-    const join = new KStreamKTableJoin<K, V, VT, VR>(getter, joiner, leftJoin);
-    p.builder.addProcessor(name, join, [parent], getter.storeNames);
+    const join = streamTableJoin(p.builder, name, getter, joiner, leftJoin, joined, [keySerde, valueSerde]);
+    p.builder.addProcessor(name, join.supplier, [parent], join.storeNames);
     return new KStreamImpl<K, VR>({
       builder: p.builder,
       name,

@@ -16,6 +16,13 @@ import type {
 export interface KTableValueGetter<K, V> {
   init(context: ProcessorContext<unknown, unknown>): void;
   get(key: K): ValueAndTimestamp<V> | undefined;
+  /**
+   * The value as of a timestamp, when the table is a versioned store's (KIP-914: stream-table joins look up the
+   * version valid at the stream record's timestamp); absent for tables that only know their latest values.
+   */
+  getAsOf?(key: K, timestamp: number): ValueAndTimestamp<V> | undefined;
+  /** True (after init) when the table is a versioned store's. */
+  isVersioned?(): boolean;
 }
 
 /** Makes getters, one per processor instance; `storeNames` must be connected to the processor that uses them. */

@@ -1,4 +1,4 @@
-import type { ProcessorContext, TimestampedKeyValueStore } from '@kaskade/processor-api';
+import type { ProcessorContext, TimestampedKeyValueStore, VersionedKeyValueStore } from '@kaskade/processor-api';
 import type { KTableValueGetterSupplier } from './ktable-value-getter.js';
 
 /**
@@ -48,11 +48,18 @@ export class SourceTableMaterialization {
       },
       get() {
         let store: TimestampedKeyValueStore<K, V>;
+        let versioned: VersionedKeyValueStore<K, V> | undefined;
         return {
           init: (context: ProcessorContext<unknown, unknown>) => {
             store = context.getStateStore<TimestampedKeyValueStore<K, V>>(storeName);
+            const v = store as unknown as VersionedKeyValueStore<K, V>;
+            versioned = typeof v.historyRetentionMs === 'number' ? v : undefined;
           },
+          // A versioned store's records ({ value, timestamp, validTo? }) read as ValueAndTimestamp.
           get: (key: K) => store.get(key),
+          isVersioned: () => versioned !== undefined,
+          getAsOf: (key: K, timestamp: number) =>
+            versioned === undefined ? store.get(key) : versioned.get(key, timestamp),
         };
       },
     };

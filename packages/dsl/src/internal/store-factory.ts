@@ -63,6 +63,8 @@ export function addTimestampedKeyValueStore(
   materialized: Materialized<unknown, unknown> | undefined,
   keySerde: Serde<unknown>,
   valueSerde: Serde<unknown>,
+  /** A global table's store: never logged (its topic is its changelog). */
+  global = false,
 ): void {
   const given = materialized?.storeSupplier;
   if (given !== undefined && given.kind !== 'keyValue') wrongSupplier(storeName, 'key-value', given.kind);
@@ -73,7 +75,33 @@ export function addTimestampedKeyValueStore(
       : Stores.persistentKeyValueStore(storeName));
   const plain = Stores.timestampedKeyValueStoreBuilder(supplier, keySerde, valueSerde);
   const b = materialized?.ttlMs === undefined ? plain : plain.withTtl(materialized.ttlMs);
-  builder.addStore(configure(b, settingsOf(materialized)) as unknown as StoreBuilder<StateStore>);
+  const settings = settingsOf(materialized);
+  const configured = configure(b, global ? { ...settings, loggingEnabled: false } : settings);
+  builder.addStore(configured as unknown as StoreBuilder<StateStore>);
+}
+
+/**
+ * A source table materialized in a versioned store (`Materialized.as(Stores.persistentVersionedKeyValueStore(...))`):
+ * adds the store and returns true; false when the table has no versioned supplier.
+ */
+export function addVersionedStoreIfGiven(
+  builder: InternalStreamsBuilder,
+  materialized: Materialized<unknown, unknown> | undefined,
+  keySerde: Serde<unknown>,
+  valueSerde: Serde<unknown>,
+): boolean {
+  const given = materialized?.storeSupplier;
+  if (given?.kind !== 'versioned') return false;
+  const settings = settingsOf(materialized);
+  if (settings.cachingEnabled || materialized?.ttlMs !== undefined) {
+    throw new TopologyError(`versioned store "${given.name}" supports neither caching nor a TTL`, {
+      context: { store: given.name },
+    });
+  }
+  const b = Stores.versionedKeyValueStoreBuilder(given, keySerde, valueSerde);
+  const logged = settings.loggingEnabled ? b.withLoggingEnabled({ ...settings.logConfig }) : b.withLoggingDisabled();
+  builder.addStore(logged as unknown as StoreBuilder<StateStore>);
+  return true;
 }
 
 /** Adds a plain key-value store (suppression buffers, the outer-join store). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Headers, IllegalStateError } from '@kaskade/processor-api';
 import type { KeyValueStore, Serde, SessionStore, StateStore, WindowStore } from '@kaskade/processor-api';
-import { StreamTask, internalTopicName, parseStreamsConfig } from '@kaskade/core/internal';
+import { GlobalStateUpdateTask, StreamTask, internalTopicName, parseStreamsConfig } from '@kaskade/core/internal';
 import type { StreamsConfig, StreamsConfigInput, Topology } from '@kaskade/core';
 import type { ConsumedMessage, RecordCollector, TaskEnvironment } from '@kaskade/core/internal';
 import { TestInputTopic } from './test-input-topic.js';
@@ -33,6 +33,8 @@ export class TopologyTestDriver {
   readonly config: StreamsConfig;
   readonly #tasks: StreamTask[] = [];
   readonly #taskByTopic = new Map<string, StreamTask>();
+  /** The global stores, updated at once by records piped into their topics (as Kafka Streams' driver). */
+  readonly #global: GlobalStateUpdateTask | undefined;
   readonly #outputs = new Map<string, CapturedRecord[]>();
   readonly #offsets = new Map<string, number>();
   /** Records written to topics that the topology itself reads (repartition topics), waiting to be processed. */
@@ -78,7 +80,12 @@ export class TopologyTestDriver {
       // As in Kafka Streams' driver, every piped record is fetched at once: lags are 0, so a task with several input
       // partitions waits only for maxTaskIdleMs (of the driver's wall clock) when one of them has nothing buffered.
       idling: { maxTaskIdleMs: this.config.maxTaskIdleMs, lags: { fetchedLag: () => 0 } },
+      globalStore: (name) => this.#global?.store(name),
     };
+    if (GlobalStateUpdateTask.needed(topology)) {
+      this.#global = new GlobalStateUpdateTask(topology, env);
+      this.#global.initialize();
+    }
     for (const sub of topology.subtopologies()) {
       const task = new StreamTask({ subtopology: sub.id, partition: 0 }, sub, topology, env);
       this.#tasks.push(task);
@@ -94,10 +101,9 @@ export class TopologyTestDriver {
     valueSerde: Serde<V>,
     options: { startTimestampMs?: number; autoAdvanceMs?: number } = {},
   ): TestInputTopic<K, V> {
-    if (!this.#taskByTopic.has(topic)) {
-      throw new IllegalStateError(
-        `topic "${topic}" is not read by this topology (it reads: ${[...this.#taskByTopic.keys()].join(', ')})`,
-      );
+    if (!this.#taskByTopic.has(topic) && !this.#global?.topics().includes(topic)) {
+      const read = [...this.#taskByTopic.keys(), ...(this.#global?.topics() ?? [])];
+      throw new IllegalStateError(`topic "${topic}" is not read by this topology (it reads: ${read.join(', ')})`);
     }
     return new TestInputTopic(
       { pipe: (t, k, v, ts, h) => this.#pipe(t, k, v, ts, h), wallClockMs: () => this.#wallClock },
@@ -185,6 +191,8 @@ export class TopologyTestDriver {
 
   /** A store by name (undefined when no such store exists). */
   getStateStore<S extends StateStore = StateStore>(name: string): S | undefined {
+    const global = this.#global?.store(name);
+    if (global) return global as S;
     for (const t of this.#tasks) {
       const s = t.store(name);
       if (s) return s as S;
@@ -239,7 +247,7 @@ export class TopologyTestDriver {
     if (this.#closed) return;
     this.#closed = true;
     let first: unknown;
-    for (const t of this.#tasks) {
+    for (const t of [...this.#tasks, ...(this.#global ? [this.#global] : [])]) {
       try {
         t.close();
       } catch (e) {
@@ -283,6 +291,10 @@ export class TopologyTestDriver {
 
   #pipe(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers): void {
     this.#checkOpen();
+    if (this.#global !== undefined && !this.#taskByTopic.has(topic)) {
+      this.#global.update(this.#message(topic, key, value, timestamp, headers));
+      return;
+    }
     this.#pending.push(this.#message(topic, key, value, timestamp, headers));
     this.#drainAndCommit();
   }

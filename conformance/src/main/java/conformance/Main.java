@@ -27,6 +27,7 @@ import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.CogroupedKStream;
 import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
@@ -156,6 +157,71 @@ public final class Main {
         };
     }
 
+    /** clicks (key = click id, value = user id) joined with the global table users by the click's value. */
+    static final Consumer<StreamsBuilder> GLOBAL_JOIN = b -> b.stream("clicks", Consumed.with(S, S))
+        .join(b.globalTable("users", Consumed.with(S, S)), (k, v) -> v, (c, u) -> c + "+" + u)
+        .to("out", Produced.with(S, S));
+    static final Consumer<StreamsBuilder> GLOBAL_LEFT_JOIN = b -> b.stream("clicks", Consumed.with(S, S))
+        .leftJoin(b.globalTable("users", Consumed.with(S, S)), (k, v) -> v, (c, u) -> c + "+" + u)
+        .to("out", Produced.with(S, S));
+
+    /** A key selector that maps "none" to null: dropped by both joins unless the stream key is null (left join). */
+    static final Consumer<StreamsBuilder> GLOBAL_NULL_KEYS = b -> {
+        final GlobalKTable<String, String> users = b.globalTable("users", Consumed.with(S, S));
+        final KStream<String, String> clicks = b.stream("clicks", Consumed.with(S, S));
+        clicks.join(users, (k, v) -> v.equals("none") ? null : v, (c, u) -> "inner:" + c + "+" + u)
+            .to("out", Produced.with(S, S));
+        b.stream("clicks2", Consumed.with(S, S))
+            .leftJoin(users, (k, v) -> v.equals("none") ? null : v, (c, u) -> "left:" + c + "+" + u)
+            .to("out", Produced.with(S, S));
+    };
+
+    /** A table over a versioned store (history retention 100 ms). */
+    static KTable<String, String> versionedUsers(final StreamsBuilder b) {
+        return b.table("users", Consumed.with(S, S),
+            Materialized.<String, String>as(Stores.persistentVersionedKeyValueStore("users-v", Duration.ofMillis(100)))
+                .withKeySerde(S).withValueSerde(S));
+    }
+
+    static In[] versionedInputs() {
+        return new In[] {
+            in("users", "u1", "a", 10), in("users", "u1", "b", 20), in("clicks", "u1", "x", 15),
+            in("clicks", "u1", "y", 25), in("clicks", "u1", "z", 5), in("users", "u1", "old", 12),
+            in("clicks", "u1", "w", 13), in("users", "u1", null, 30), in("clicks", "u1", "v", 35),
+            in("clicks", "u1", "q", 22), in("users", "u2", "k", 500), in("clicks", "u1", "r", 15),
+            in("clicks", "u1", "s", 450), in("users", "u1", "late", 350), in("users", "u1", "new", 460),
+            in("clicks", "u1", "t", 455),
+        };
+    }
+
+    static final Consumer<StreamsBuilder> VERSIONED_GRACE = b -> b.stream("clicks", Consumed.with(S, S))
+        .join(versionedUsers(b), (c, u) -> c + "+" + u,
+            Joined.<String, String, String>with(S, S, S).withGracePeriod(Duration.ofMillis(10)))
+        .to("out", Produced.with(S, S));
+    static final Consumer<StreamsBuilder> VERSIONED_GRACE_LEFT = b -> b.stream("clicks", Consumed.with(S, S))
+        .leftJoin(versionedUsers(b), (c, u) -> c + "+" + u,
+            Joined.<String, String, String>with(S, S, S).withGracePeriod(Duration.ofMillis(10)))
+        .to("out", Produced.with(S, S));
+
+    static In[] graceInputs() {
+        return new In[] {
+            in("users", "u1", "a", 10), in("clicks", "u1", "x", 15), in("users", "u1", "b", 12),
+            in("clicks", "u1", "y", 30), in("clicks", "u1", "z", 18), in("users", "u1", "c", 25),
+            in("clicks", "u2", "q", 33), in("clicks", "u1", "w", 41), in("clicks", "u1", "v", 41),
+            in("clicks", "u1", "s", 39), in("clicks", "u1", "t", 60), in("clicks", "u1", "r", 50),
+            in("clicks", "u1", "e", 70),
+        };
+    }
+
+    static In[] globalJoinInputs() {
+        return new In[] {
+            in("clicks", "c1", "u1", 1), in("users", "u1", "alice", 2), in("clicks", "c2", "u1", 3),
+            in("clicks", "c3", "u2", 4), in("users", "u2", "bob", 5), in("clicks", "c4", "u2", 2),
+            in("users", "u1", null, 6), in("clicks", "c5", "u1", 7), in("clicks", "c6", null, 8),
+            in("users", "u2", "bobby", 1), in("clicks", "c7", "u2", 9),
+        };
+    }
+
     public static void main(final String[] args) {
         defineDescribes();
         defineRuns();
@@ -200,6 +266,19 @@ public final class Main {
             .join(b.stream("right", Consumed.with(S, S)), (a, c) -> a + c,
                 JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(10)))
             .to("out", Produced.with(S, S)));
+        describe("stream-global-table-join", GLOBAL_JOIN);
+        describe("stream-global-table-left-join", GLOBAL_LEFT_JOIN);
+        describe("stream-global-table-join-named", b -> b.stream("clicks", Consumed.with(S, S))
+            .join(b.globalTable("users", Consumed.with(S, S), Materialized.as("users-store")),
+                (k, v) -> v, (c, u) -> c + u, Named.as("clicks-users"))
+            .to("out", Produced.with(S, S)));
+        describe("global-table-then-stream-table-join", b -> {
+            b.globalTable("users", Consumed.with(S, S));
+            b.stream("clicks", Consumed.with(S, S))
+                .join(b.table("prices", Consumed.with(S, S)), (c, u) -> c + u)
+                .to("out", Produced.with(S, S));
+        });
+        describe("stream-versioned-table-join-grace", VERSIONED_GRACE);
         describe("stream-table-join", b -> b.stream("clicks", Consumed.with(S, S))
             .join(b.table("users", Consumed.with(S, S)), (c, u) -> c + u)
             .to("out", Produced.with(S, S)));
@@ -423,6 +502,20 @@ public final class Main {
 
     static void defineRuns() {
         defineExamples();
+        run("stream-global-table-join-run", GLOBAL_JOIN, globalJoinInputs());
+        run("stream-global-table-left-join-run", GLOBAL_LEFT_JOIN, globalJoinInputs());
+        run("stream-global-table-null-keys-run", GLOBAL_NULL_KEYS,
+            in("users", "u1", "alice", 1), in("clicks", "c1", "none", 2), in("clicks", null, "u1", 3),
+            in("clicks2", "c1", "none", 4), in("clicks2", null, "u1", 5), in("clicks2", null, "none", 6),
+            in("clicks2", "c2", "u9", 7));
+        run("stream-versioned-table-join-run", b -> b.stream("clicks", Consumed.with(S, S))
+            .join(versionedUsers(b), (c, u) -> c + "+" + u).to("out", Produced.with(S, S)), versionedInputs());
+        run("stream-versioned-table-left-join-run", b -> b.stream("clicks", Consumed.with(S, S))
+            .leftJoin(versionedUsers(b), (c, u) -> c + "+" + u).to("out", Produced.with(S, S)), versionedInputs());
+        run("versioned-table-source-run", b -> versionedUsers(b).toStream().to("out", Produced.with(S, S)),
+            java.util.Arrays.stream(versionedInputs()).filter(i -> i.topic().equals("users")).toArray(In[]::new));
+        run("stream-versioned-table-join-grace-run", VERSIONED_GRACE, graceInputs());
+        run("stream-versioned-table-left-join-grace-run", VERSIONED_GRACE_LEFT, graceInputs());
         run("cogroup-three-run", COGROUP_THREE, cogroupInputs());
         run("cogroup-tumbling-window-run", COGROUP_TUMBLING, cogroupInputs());
         run("cogroup-sliding-window-run", COGROUP_SLIDING, cogroupInputs());

@@ -46,7 +46,21 @@ export interface InternalTopicNode {
   readonly partitions: number | undefined;
 }
 
-export type GraphNode = SourceNode | ProcessorNode | SinkNode | InternalTopicNode;
+/** A global store: its source, the processor that writes it and the store (added as `Topology.addGlobalStore`). */
+export interface GlobalStoreNode {
+  readonly kind: 'GlobalStoreNode';
+  /** The source's name (node names are unique). */
+  readonly name: string;
+  readonly topic: string;
+  readonly storeName: string;
+  readonly processorName: string;
+  readonly supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>;
+  readonly keySerde: Serde<unknown> | undefined;
+  readonly valueSerde: Serde<unknown> | undefined;
+  readonly timestampExtractor: TimestampExtractor | undefined;
+}
+
+export type GraphNode = SourceNode | ProcessorNode | SinkNode | InternalTopicNode | GlobalStoreNode;
 
 type Props<T extends GraphNode> = Omit<T, 'kind'>;
 
@@ -76,5 +90,11 @@ export const SinkNode = Object.freeze({
 export const InternalTopicNode = Object.freeze({
   create(props: Props<InternalTopicNode>): InternalTopicNode {
     return Object.freeze({ kind: 'InternalTopicNode', ...props });
+  },
+});
+
+export const GlobalStoreNode = Object.freeze({
+  create(props: Props<GlobalStoreNode>): GlobalStoreNode {
+    return Object.freeze({ kind: 'GlobalStoreNode', ...props });
   },
 });

@@ -1,4 +1,6 @@
+import { VERSIONED_PUT_NOT_PUT } from '@kaskade/processor-api';
 import type {
+  VersionedKeyValueStore,
   Processor,
   ProcessorContext,
   ProcessorSupplier,
@@ -46,6 +48,8 @@ class KTableSourceProcessor<K, V> extends ContextualProcessor<K, V | null, K, Ch
   readonly #storeName: string;
   #store!: TimestampedKeyValueStore<K, V>;
   #forwarder!: TupleForwarder<K, V>;
+  /** The store, when it is versioned (`Stores.persistentVersionedKeyValueStore`). */
+  #versioned: VersionedKeyValueStore<K, V> | undefined;
 
   constructor(storeName: string) {
     super();
@@ -55,6 +59,8 @@ class KTableSourceProcessor<K, V> extends ContextualProcessor<K, V | null, K, Ch
   override init(context: ProcessorContext<K, Change<V>>): void {
     super.init(context);
     this.#store = context.getStateStore<TimestampedKeyValueStore<K, V>>(this.#storeName);
+    const store = this.#store as unknown as VersionedKeyValueStore<K, V>;
+    if (typeof store.historyRetentionMs === 'number') this.#versioned = store;
     this.#forwarder = new TupleForwarder(this.#store, context, 'timestamped');
   }
 
@@ -66,7 +72,15 @@ class KTableSourceProcessor<K, V> extends ContextualProcessor<K, V | null, K, Ch
     }
     const old = this.#store.get(key);
     const value = record.value ?? null;
-    if (value === null) {
+    const versioned = this.#versioned;
+    if (versioned !== undefined) {
+      // KIP-914: a write older than the history retention is not applied and not forwarded; out-of-order writes
+      // within it are (as Kafka Streams 4.3.1 does).
+      if (versioned.put(key, value, record.timestamp) === VERSIONED_PUT_NOT_PUT) {
+        this.context.recordDropped('expired versioned write');
+        return;
+      }
+    } else if (value === null) {
       if (old !== undefined) this.#store.delete(key);
     } else {
       this.#store.put(key, { value, timestamp: record.timestamp });
