@@ -4,7 +4,7 @@ import { Serdes } from '@kaskade/core';
 import { EmitStrategy } from '../emit-strategy.js';
 import type { Reducer } from '../functions.js';
 import type { KTable } from '../ktable.js';
-import type { Materialized } from '../materialized.js';
+import { Materialized } from '../materialized.js';
 import type { Named } from '../named.js';
 import type { WindowedAggregateFunctions } from './aggregate-functions.js';
 import { windowedCounting, windowedReducing } from './aggregate-functions.js';
@@ -91,6 +91,11 @@ export abstract class AbstractWindowedKStream<K, V, WS, W> {
     // Closing windows on the wall clock needs the final results suppression's punctuation: it emits then, not the
     // processor (see processorEmitsFinal).
     const emitFinal = this.emitOnWindowClose && (suppressFinalResults || wallClockCheckMs !== undefined);
-    return this.aggregations.build({ ...args, store, processor, emitFinal, wallClockCheckMs });
+    // As Kafka Streams: no record cache in front of a store whose windows are emitted once, when they close (a cache
+    // would only forward intermediate results on flush, which emit-on-window-close must not).
+    const materialized = this.emitOnWindowClose
+      ? (args.materialized ?? Materialized.with<K, VA>()).withCachingDisabled()
+      : args.materialized;
+    return this.aggregations.build({ ...args, materialized, store, processor, emitFinal, wallClockCheckMs });
   }
 }

@@ -54,6 +54,8 @@ export abstract class SegmentedBytesStore implements BytesStore {
   #committedObservedMs = Number.NEGATIVE_INFINITY;
   /** Segments below this id have been dropped (or are pending). */
   #minLiveSegment = Number.NEGATIVE_INFINITY;
+  /** Expired writes that a caching store's flush listener still gets at the next flush (never stored). */
+  #expiredForwards: { readonly key: Buffer; readonly value: Buffer | null; readonly timestampMs: number }[] = [];
 
   protected constructor(options: SegmentedOptions) {
     this.name = options.name;
@@ -66,6 +68,17 @@ export abstract class SegmentedBytesStore implements BytesStore {
     this.onExpiredWrite = options.onExpiredWrite;
     for (const id of options.backends.existing())
       this.#live.set(id, new Table(options.backends.open(id), this.#config));
+  }
+
+  /**
+   * Ignores (and counts) an expired write. Behind a record cache with a flush listener it is still forwarded at the
+   * next flush, as in Kafka Streams, whose caching stores take every write and leave dropping it to the store below.
+   */
+  protected expiredWrite(storedKey: Buffer, value: Buffer | null, timestampMs: number): void {
+    this.onExpiredWrite();
+    if (this.#config.cache !== undefined && this.#config.flushListener !== undefined) {
+      this.#expiredForwards.push({ key: storedKey, value, timestampMs });
+    }
   }
 
   /** The earliest time that is not expired. */
@@ -145,6 +158,11 @@ export abstract class SegmentedBytesStore implements BytesStore {
 
   flushCache(): void {
     for (const table of this.#live.values()) table.flushCache();
+    if (this.#expiredForwards.length === 0) return;
+    const expired = this.#expiredForwards;
+    this.#expiredForwards = [];
+    const listener = this.#config.flushListener;
+    if (listener !== undefined) for (const e of expired) listener(e.key, e.value, undefined, e.timestampMs);
   }
 
   applyCommit(): void {
@@ -160,6 +178,7 @@ export abstract class SegmentedBytesStore implements BytesStore {
   }
 
   abort(): void {
+    this.#expiredForwards = [];
     for (const [id, table] of this.#pendingDrops) this.#live.set(id, table);
     this.#pendingDrops.clear();
     this.#ids = undefined;
@@ -176,6 +195,7 @@ export abstract class SegmentedBytesStore implements BytesStore {
   }
 
   close(): void {
+    this.#expiredForwards = [];
     for (const table of this.#live.values()) table.close();
     for (const table of this.#pendingDrops.values()) table.close();
     this.#live.clear();
