@@ -38,6 +38,8 @@ async function worker(servers: string, input: string, output: string, records: n
     logger: silentLogger,
     // --unbounded: as before the bound existed (store writes wait for the commit interval, however many).
     ...(process.env['UNBOUNDED'] === '1' ? { stateStoreUncommittedMaxBytes: Number.MAX_SAFE_INTEGER } : {}),
+    // Any other settings to try, as JSON (e.g. '{"stateStoreUncommittedMaxBytes":16777216}').
+    ...(JSON.parse(process.env['DISTINCT_STREAMS_CONFIG'] ?? '{}') as object),
   });
   const started = Date.now();
   await streams.start();

@@ -157,12 +157,14 @@ export abstract class SegmentedBytesStore implements BytesStore {
   }
 
   flushCache(): void {
+    // Expired first: their times are older than anything live.
+    if (this.#expiredForwards.length > 0) {
+      const expired = this.#expiredForwards;
+      this.#expiredForwards = [];
+      const listener = this.#config.flushListener;
+      if (listener !== undefined) for (const e of expired) listener(e.key, e.value, undefined, e.timestampMs);
+    }
     for (const table of this.#live.values()) table.flushCache();
-    if (this.#expiredForwards.length === 0) return;
-    const expired = this.#expiredForwards;
-    this.#expiredForwards = [];
-    const listener = this.#config.flushListener;
-    if (listener !== undefined) for (const e of expired) listener(e.key, e.value, undefined, e.timestampMs);
   }
 
   applyCommit(): void {
@@ -217,8 +219,14 @@ export abstract class SegmentedBytesStore implements BytesStore {
       if (id >= minLiveSegment) continue;
       this.#live.delete(id);
       this.#ids = undefined;
-      // Dirty cache entries of an expired segment are discarded: nothing can read them any more, and restoration
-      // would skip them too.
+      // Dirty cache entries of an expired segment are not stored: nothing can read them any more, and restoration
+      // would skip them too. A flush listener still gets them at the next flush (the last updates of windows that
+      // closed since the previous one), as Kafka Streams' caching stores forward whatever their cache holds.
+      if (this.#config.flushListener !== undefined) {
+        for (const e of table.dirtyEntries()) {
+          this.#expiredForwards.push({ key: e.key, value: e.value, timestampMs: e.timestampMs });
+        }
+      }
       table.clearCache();
       if (immediately) {
         table.backend.drop();

@@ -130,6 +130,11 @@ export class Table implements CacheOwner {
     this.#dropCacheEntry(entry);
   }
 
+  /** The dirty cache entries, oldest first (an expired segment's, forwarded though never stored). */
+  dirtyEntries(): readonly CacheEntry[] {
+    return Array.from(this.#dirty);
+  }
+
   /** Drops every cache entry, dirty or not (abort; before restoring). */
   clearCache(): void {
     const cached = this.#cached;
