@@ -454,7 +454,7 @@ async function main(): Promise<number> {
         const heading = [
           `\nKaskade ÷ Kafka Streams ${kafkaStreamsVersion(kafkaStreamsModule)}, ${valueBytes} B values: records/s of the same scenario in the same round, median (min–max)`,
           `over rounds; both ${options.warmRuns ? 'warm (an untimed run of the same rung in the same process first)' : 'cold (--cold: no warm-up run)'}, one stream thread;`,
-          `cache off against off, on against on (Kaskade's DSL default is off today, Kafka Streams' is on: 10 MiB)`,
+          `cache off against off, on against on (both DSLs cache by default: 10 MiB)`,
         ].join('\n');
         out.push(formatComparison(vs, heading));
       }

@@ -40,14 +40,18 @@ export function wordsOf(line: string): string[] {
   return line.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
 }
 
-/** lines (any key) → words → grouped by word (repartition) → count → `<output>` (word → count as Int64). */
-export function wordCountTopology(topics: WordCountTopics): Topology {
+/**
+ * lines (any key) → words → grouped by word (repartition) → count → `<output>` (word → count as Int64). The count's
+ * record cache is on unless `caching: false` (then every word occurrence gives one output record, not every commit).
+ */
+export function wordCountTopology(topics: WordCountTopics, options: { readonly caching?: boolean } = {}): Topology {
+  const counts = Materialized.as(WORD_COUNT_STORE);
   const builder = new StreamsBuilder();
   builder
     .stream(topics.input, Consumed.with(Serdes.String(), Serdes.String()))
     .flatMapValues((line) => wordsOf(line))
     .groupBy((_key, word) => word, Grouped.with(Serdes.String(), Serdes.String()))
-    .count(Materialized.as(WORD_COUNT_STORE))
+    .count(options.caching === false ? counts.withCachingDisabled() : counts)
     .toStream()
     .to(topics.output, Produced.with(Serdes.String(), Serdes.Int64()));
   return builder.build();

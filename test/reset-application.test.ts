@@ -97,7 +97,7 @@ describe('resetApplication on the real broker', () => {
         out: string,
         from: ReadonlyMap<number, number> = new Map(),
       ): Promise<ConsumedMessage[]> => {
-        const streams = new KafkaStreams(wordCountTopology({ input, output: out }), {
+        const streams = new KafkaStreams(wordCountTopology({ input, output: out }, { caching: false }), {
           applicationId,
           bootstrapServers: bootstrapServers(),
           stateDir,

@@ -48,6 +48,8 @@ export function createStreams(
       ...(guarantee === 'exactly_once_v2' ? { commitIntervalMs: EOS_COMMIT_INTERVAL_MS } : {}),
       maxPollRecords: ctx.batchSize,
       logger,
+      // Settings to try without editing the rungs, as JSON (e.g. '{"stateStoreUncommittedMaxBytes":16777216}').
+      ...(JSON.parse(process.env['KASKADE_BENCH_STREAMS_CONFIG'] ?? '{}') as object),
       ...extraConfig,
     },
     options,

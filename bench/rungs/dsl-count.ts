@@ -9,7 +9,7 @@ import type { Rung, RungContext, RungResult } from '../lib/rung.js';
 /**
  * SimpleBenchmark's "streamcount" with a sink: stream -> groupByKey -> count -> toStream -> to. The count store is
  * persistent (LMDB) and logged; its record cache is set explicitly, so that the rung measures the same thing
- * whatever the DSL's default is (off today, unlike Kafka Streams'): off, every input record updates the store, its
+ * whatever the DSL's default is (on, as Kafka Streams'): off, every input record updates the store, its
  * changelog and the output once; on, updates to a key are merged until the cache is flushed (commit) or evicts.
  */
 export function runDslCount(

@@ -10,7 +10,7 @@ import type { StartProbe } from '../lib/start-probe.js';
 const STORE = 'restore-counts';
 
 /**
- * A count per key whose changelog gets one record per input record: caching off (the DSL's default in Kaskade), so
+ * A count per key whose changelog gets one record per input record: caching off (explicitly: the DSL caches by default), so
  * every update reaches the changelog. No sink: the store is the point. The same topology in `prepare` and `run`, so
  * that both name the store (and its changelog) alike.
  */

@@ -47,7 +47,7 @@ export interface Comparison {
 
 /**
  * The pairs of the Kaskade ÷ Kafka Streams section. Cache off against cache off, cache on against cache on: Kaskade's
- * DSL rungs set their cache explicitly (its default is off today; Kafka Streams' is on), and `kaskade-count`
+ * DSL rungs set their cache explicitly (both DSLs cache by default), and `kaskade-count`
  * (Processor API, store built `withCachingEnabled()`) stands against Kafka Streams' cached DSL count.
  */
 export const COMPARISONS: readonly Comparison[] = [

@@ -32,7 +32,7 @@ interface MaterializedProps<K, V> {
 const DEFAULTS: MaterializedProps<never, never> = Object.freeze({
   loggingEnabled: true,
   logConfig: Object.freeze({}),
-  cachingEnabled: false,
+  cachingEnabled: true,
 });
 
 // The settings are internal (stripped from the published declarations), so this phantom member is what keeps
@@ -44,8 +44,10 @@ declare const parameterTypes: unique symbol;
  * `<applicationId>-<name>-changelog` and makes it queryable), its serdes, logging, caching, retention (window and
  * session stores) and whether it lives on disk or in memory.
  *
- * Caching is off by default, unlike Kafka Streams: a table then emits one update per input record, which is what
- * most applications and tests expect. `withCachingEnabled()` de-duplicates updates per key until the next commit.
+ * Caching is on by default, as in Kafka Streams: updates to a key are merged in the record cache (`cacheMaxBytes`)
+ * and forwarded, with the key's previous value, when the cache is flushed (each commit) or evicts the key. Call
+ * `withCachingDisabled()` for one output per update. The TopologyTestDriver commits after every record, so it shows
+ * one output per input either way.
  *
  * ```ts
  * grouped.count(Materialized.as('counts-per-user'));

@@ -11,17 +11,18 @@ import { Suppressed } from './suppressed.js';
 describe('parameter objects', () => {
   it('should return new frozen values from every with-method, leaving the original unchanged', () => {
     const base = Materialized.as<string, number>('store');
-    const changed = base.withLoggingDisabled().withCachingEnabled().withRetention(100).withValueSerde(Serdes.Int64());
+    const changed = base.withLoggingDisabled().withCachingDisabled().withRetention(100).withValueSerde(Serdes.Int64());
+    // Logging and caching are on by default, as in Kafka Streams.
     expect([base.loggingEnabled, base.cachingEnabled, base.retentionMs, base.valueSerde]).toEqual([
       true,
-      false,
+      true,
       undefined,
       undefined,
     ]);
     expect([changed.storeName, changed.loggingEnabled, changed.cachingEnabled, changed.retentionMs]).toEqual([
       'store',
       false,
-      true,
+      false,
       100,
     ]);
     expect(Object.isFrozen(changed)).toBe(true);

@@ -16,6 +16,7 @@ import { LmdbEnvironment } from './internal/lmdb-environment.js';
 import { RecordCache } from './internal/record-cache.js';
 import type { InitializableStore, StoreInitContext } from './internal/store-context.js';
 import { INIT, isInitializableStore } from './internal/store-context.js';
+import { WriteBufferMeter } from './internal/write-buffer-meter.js';
 
 /** Options of a `TaskStateManager`. */
 export interface TaskStateManagerOptions {
@@ -95,6 +96,7 @@ export class TaskStateManager {
   readonly #options: TaskStateManagerOptions;
   readonly #log: (message: string) => void;
   readonly #cache: RecordCache;
+  readonly #writeBuffer = new WriteBufferMeter();
   readonly #stores = new Map<string, Registered>();
   readonly #byChangelog = new Map<string, Registered>();
   #lmdb: LmdbEnvironment | undefined;
@@ -147,6 +149,14 @@ export class TaskStateManager {
   }
 
   /**
+   * Estimated bytes held by the write buffers of the task's stores: everything written (or flushed from the record
+   * cache) since the last commit. The runtime commits early when this passes its bound.
+   */
+  get uncommittedBytes(): number {
+    return this.#writeBuffer.bytes;
+  }
+
+  /**
    * Builds the store, opens it in this task and returns it (typed, as processors use it).
    *
    * `changelog` is the partition the store is restored from (default when logging is enabled:
@@ -184,6 +194,7 @@ export class TaskStateManager {
       changelog: builder.loggingEnabled ? source : undefined,
       logChange: this.#options.logChange,
       cache: this.#cache,
+      writeBuffer: this.#writeBuffer,
       lmdb: () => this.#environment(),
       streamTimeMs: this.#options.streamTimeMs,
       recordTimestampMs: this.#options.recordTimestampMs ?? this.#options.streamTimeMs,

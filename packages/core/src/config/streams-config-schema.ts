@@ -105,6 +105,7 @@ export const streamsConfigSchema = z.strictObject({
     .default('at_least_once'),
   commitIntervalMs: integer(0).optional(),
   cacheMaxBytes: integer(0).default(10 * 1024 * 1024),
+  stateStoreUncommittedMaxBytes: integer(0).default(64 * 1024 * 1024),
   maxPollRecords: integer(1).default(1000),
   maxRecordsPerSecond: z
     .number({ error: 'must be a number > 0 (records per second)' })

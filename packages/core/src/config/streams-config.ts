@@ -44,6 +44,12 @@ export interface StreamsConfig {
   readonly commitIntervalMs: number;
   /** Bytes of record cache across all stores of the instance (0 disables caching). Default: 10 MiB. */
   readonly cacheMaxBytes: number;
+  /**
+   * Estimated bytes of store writes held in memory until the next commit, across all stores of the instance: past it
+   * the instance commits early, so memory does not grow with the commit interval or the number of keys written in one
+   * (Kafka Streams' `statestore.uncommitted.max.bytes`, KIP-892). Default: 64 MiB.
+   */
+  readonly stateStoreUncommittedMaxBytes: number;
   /** The most records taken from the consumer per batch. Default: 1000. */
   readonly maxPollRecords: number;
   /**

@@ -279,12 +279,16 @@ export class StreamThread {
         // Paused: records already fetched wait in their tasks' queues; nothing runs until resume().
         if (!host.isPaused()) {
           const started = counters ? performance.now() : 0;
+          let uncommittedBytes = 0;
           for (const task of this.tasks.all()) {
             const taken = task.process(Number.POSITIVE_INFINITY);
             if (counters && taken > 0) counters.taskProcessed(task, now);
             task.punctuateWallClock(now);
             if (task.commitRequested) commitRequested = true;
+            uncommittedBytes += task.stateManager?.uncommittedBytes ?? 0;
           }
+          // Store writes wait in memory for the commit: past the bound, commit now rather than at the interval.
+          if (uncommittedBytes > cfg.stateStoreUncommittedMaxBytes) commitRequested = true;
           if (counters) {
             counters.processSeconds += (performance.now() - started) / 1000;
             counters.batches++;

@@ -21,7 +21,7 @@ export function settingsOf(materialized: Materialized<unknown, unknown> | undefi
   return {
     loggingEnabled: materialized?.loggingEnabled ?? true,
     logConfig: materialized?.logConfig ?? {},
-    cachingEnabled: materialized?.cachingEnabled ?? false,
+    cachingEnabled: materialized?.cachingEnabled ?? true,
     storeType: materialized?.storeType,
   };
 }

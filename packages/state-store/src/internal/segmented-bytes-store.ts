@@ -54,6 +54,8 @@ export abstract class SegmentedBytesStore implements BytesStore {
   #committedObservedMs = Number.NEGATIVE_INFINITY;
   /** Segments below this id have been dropped (or are pending). */
   #minLiveSegment = Number.NEGATIVE_INFINITY;
+  /** Expired writes that a caching store's flush listener still gets at the next flush (never stored). */
+  #expiredForwards: { readonly key: Buffer; readonly value: Buffer | null; readonly timestampMs: number }[] = [];
 
   protected constructor(options: SegmentedOptions) {
     this.name = options.name;
@@ -66,6 +68,17 @@ export abstract class SegmentedBytesStore implements BytesStore {
     this.onExpiredWrite = options.onExpiredWrite;
     for (const id of options.backends.existing())
       this.#live.set(id, new Table(options.backends.open(id), this.#config));
+  }
+
+  /**
+   * Ignores (and counts) an expired write. Behind a record cache with a flush listener it is still forwarded at the
+   * next flush, as in Kafka Streams, whose caching stores take every write and leave dropping it to the store below.
+   */
+  protected expiredWrite(storedKey: Buffer, value: Buffer | null, timestampMs: number): void {
+    this.onExpiredWrite();
+    if (this.#config.cache !== undefined && this.#config.flushListener !== undefined) {
+      this.#expiredForwards.push({ key: storedKey, value, timestampMs });
+    }
   }
 
   /** The earliest time that is not expired. */
@@ -161,6 +174,13 @@ export abstract class SegmentedBytesStore implements BytesStore {
   }
 
   flushCache(): void {
+    // Expired first: their times are older than anything live.
+    if (this.#expiredForwards.length > 0) {
+      const expired = this.#expiredForwards;
+      this.#expiredForwards = [];
+      const listener = this.#config.flushListener;
+      if (listener !== undefined) for (const e of expired) listener(e.key, e.value, undefined, e.timestampMs);
+    }
     for (const table of this.#live.values()) table.flushCache();
   }
 
@@ -177,6 +197,7 @@ export abstract class SegmentedBytesStore implements BytesStore {
   }
 
   abort(): void {
+    this.#expiredForwards = [];
     for (const [id, table] of this.#pendingDrops) this.#live.set(id, table);
     this.#pendingDrops.clear();
     this.#ids = undefined;
@@ -193,6 +214,7 @@ export abstract class SegmentedBytesStore implements BytesStore {
   }
 
   close(): void {
+    this.#expiredForwards = [];
     for (const table of this.#live.values()) table.close();
     for (const table of this.#pendingDrops.values()) table.close();
     this.#live.clear();
@@ -214,8 +236,14 @@ export abstract class SegmentedBytesStore implements BytesStore {
       if (id >= minLiveSegment) continue;
       this.#live.delete(id);
       this.#ids = undefined;
-      // Dirty cache entries of an expired segment are discarded: nothing can read them any more, and restoration
-      // would skip them too.
+      // Dirty cache entries of an expired segment are not stored: nothing can read them any more, and restoration
+      // would skip them too. A flush listener still gets them at the next flush (the last updates of windows that
+      // closed since the previous one), as Kafka Streams' caching stores forward whatever their cache holds.
+      if (this.#config.flushListener !== undefined) {
+        for (const e of table.dirtyEntries()) {
+          this.#expiredForwards.push({ key: e.key, value: e.value, timestampMs: e.timestampMs });
+        }
+      }
       table.clearCache();
       if (immediately) {
         table.backend.drop();

@@ -16,7 +16,7 @@ export class SessionBytesStore extends SegmentedBytesStore {
   put(key: Buffer, startMs: number, endMs: number, value: Buffer | null, timestampMs: number): void {
     this.observe(endMs);
     if (endMs < this.minLiveTimeMs()) {
-      this.onExpiredWrite(); // expired session: ignored (and counted), as in Kafka Streams
+      this.expiredWrite(this.schema.storedKey(key, startMs, endMs), value, timestampMs);
       return;
     }
     this.segment(endMs, true).put(this.schema.storedKey(key, startMs, endMs), value, timestampMs);

@@ -5,6 +5,7 @@ import type { ChangelogPartition, ChangelogSink } from '../changelog-sink.js';
 import type { BytesStore } from './bytes-store.js';
 import type { LmdbEnvironment } from './lmdb-environment.js';
 import type { RecordCache } from './record-cache.js';
+import type { WriteBufferMeter } from './write-buffer-meter.js';
 
 export const INIT: unique symbol = Symbol('kaskade.state-store.init');
 
@@ -18,6 +19,8 @@ export interface StoreInitContext {
   readonly logChange: ChangelogSink;
   /** The task's record cache. */
   readonly cache: RecordCache;
+  /** The task's count of write-buffer bytes. */
+  readonly writeBuffer: WriteBufferMeter;
   /** The task's LMDB environment, opened on first use. */
   readonly lmdb: () => LmdbEnvironment;
   readonly streamTimeMs: () => number;

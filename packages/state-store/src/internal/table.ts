@@ -16,6 +16,8 @@ import type { CacheEntry, CacheOwner, RecordCache } from './record-cache.js';
 import { CACHE_ENTRY_OVERHEAD_BYTES } from './record-cache.js';
 import { SortedKeyMap } from './sorted-key-map.js';
 import type { TableBackend } from './table-backend.js';
+import type { WriteBufferMeter } from './write-buffer-meter.js';
+import { bufferedWriteBytes } from './write-buffer-meter.js';
 
 /** Called for each dirty cache entry as it is flushed or evicted (Kafka Streams' CacheFlushListener, in bytes). */
 export type RawFlushListener = (
@@ -30,6 +32,8 @@ export interface TableConfig {
   readonly storeName: string;
   readonly cache: RecordCache | undefined;
   readonly logger: ChangeLogger | undefined;
+  /** The task's count of write-buffer bytes, which the runtime bounds by committing early. */
+  readonly writeBuffer: WriteBufferMeter;
   flushListener: RawFlushListener | undefined;
   /** Whether the flush listener needs the value before the flushed write (costs a read per flushed entry). */
   flushListenerNeedsOldValue: boolean;
@@ -41,6 +45,8 @@ export class Table implements CacheOwner {
   readonly #buffer = new SortedKeyMap<OverlayEntry>();
   readonly #cached: SortedKeyMap<CacheEntry> | undefined;
   readonly #dirty = new Set<CacheEntry>();
+  /** This table's share of the task's write-buffer bytes. */
+  #bufferBytes = 0;
 
   constructor(backend: TableBackend, config: TableConfig) {
     this.backend = backend;
@@ -124,6 +130,11 @@ export class Table implements CacheOwner {
     this.#dropCacheEntry(entry);
   }
 
+  /** The dirty cache entries, oldest first (an expired segment's, forwarded though never stored). */
+  dirtyEntries(): readonly CacheEntry[] {
+    return Array.from(this.#dirty);
+  }
+
   /** Drops every cache entry, dirty or not (abort; before restoring). */
   clearCache(): void {
     const cached = this.#cached;
@@ -141,19 +152,29 @@ export class Table implements CacheOwner {
 
   clearBuffer(): void {
     this.#buffer.clear();
+    this.#config.writeBuffer.bytes -= this.#bufferBytes;
+    this.#bufferBytes = 0;
   }
 
   /** Closes the table: releases its cache entries and drops uncommitted writes. */
   close(): void {
     this.clearCache();
-    this.#buffer.clear();
+    this.clearBuffer();
   }
 
   #write(key: Buffer, id: string, value: Buffer | null, timestampMs: number): void {
     this.#config.logger?.log(key, value, timestampMs);
     const buffered = this.#buffer.get(id);
-    if (buffered !== undefined) buffered.value = value;
-    else this.#buffer.set(id, { key, value });
+    let delta: number;
+    if (buffered !== undefined) {
+      delta = (value === null ? 0 : value.length) - (buffered.value === null ? 0 : buffered.value.length);
+      buffered.value = value;
+    } else {
+      delta = bufferedWriteBytes(key, value);
+      this.#buffer.set(id, { key, value });
+    }
+    this.#bufferBytes += delta;
+    this.#config.writeBuffer.bytes += delta;
   }
 
   #cachePut(key: Buffer, id: string, value: Buffer | null, timestampMs: number): void {

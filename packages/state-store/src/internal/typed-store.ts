@@ -63,6 +63,7 @@ export abstract class TypedStore<B extends BytesStore> implements InitializableS
       storeName: this.name,
       cache: caching ? context.cache : undefined,
       logger,
+      writeBuffer: context.writeBuffer,
       flushListener: undefined,
       flushListenerNeedsOldValue: false,
     };

@@ -34,7 +34,7 @@ export class WindowBytesStore extends SegmentedBytesStore {
     if (value === null && this.retainDuplicates) return;
     this.observe(windowStartMs);
     if (windowStartMs < this.minLiveTimeMs()) {
-      this.onExpiredWrite(); // expired window: ignored (and counted), as in Kafka Streams
+      this.expiredWrite(this.schema.storedKey(key, windowStartMs, 0), value, timestampMs);
       return;
     }
     const seqnum = this.retainDuplicates ? (this.#seqnum = (this.#seqnum + 1) & 0x7fffffff) : 0;
