@@ -27,7 +27,6 @@ const streams = new KafkaStreams(
       warn: (m) => say({ event: 'warn', message: m }),
       error: (m) => say({ event: 'error', message: m }),
     },
-    consumerConfig: { 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 1000 },
   },
   {
     restoreListener: {

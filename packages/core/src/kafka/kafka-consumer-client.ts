@@ -53,6 +53,8 @@ export class KafkaConsumerClient {
   #closed = false;
 
   constructor(options: ConsumerClientOptions) {
+    // The consumer group protocol (KIP-848) assigns on the broker and refuses the classic protocol's settings.
+    const kip848 = options.config?.['group.protocol'] === 'consumer';
     const conf: { [key: string]: unknown } = {
       'bootstrap.servers': options.bootstrapServers,
       'group.id': options.groupId,
@@ -60,8 +62,9 @@ export class KafkaConsumerClient {
       'enable.auto.commit': false,
       'enable.auto.offset.store': false,
       'isolation.level': options.isolationLevel ?? 'read_uncommitted',
-      // Range assignment gives partition p of co-partitioned topics (equal partition counts) to the same member.
-      'partition.assignment.strategy': 'range',
+      // Range assignment gives partition p of co-partitioned topics (equal partition counts) to the same member,
+      // with either protocol (the broker's range assignor keeps that property; see README, incremental rebalancing).
+      ...(kip848 ? { 'group.remote.assignor': 'range' } : { 'partition.assignment.strategy': 'range' }),
       'enable.partition.eof': false,
       'socket.keepalive.enable': true,
       ...(options.onLog ? { event_cb: true } : {}),

@@ -25,6 +25,7 @@ import { createProducerClient } from './create-producer-client.js';
 import { StreamsRebalanceListener } from './streams-rebalance-listener.js';
 import { StreamsProducer, isTransactionError } from './streams-producer.js';
 import type { StreamsState } from './streams-state.js';
+import type { GroupProtocol } from './resolve-group-protocol.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { TaskManager } from './task-manager.js';
 import { TopicRateLimits } from './topic-rate-limits.js';
@@ -47,6 +48,8 @@ export interface StreamThreadOptions {
   readonly diagnostics: ClientDiagnostics;
   readonly restoreListener: StateRestoreListener | undefined;
   readonly producerFactory: ((options: ProducerClientOptions) => KafkaProducerClient) | undefined;
+  /** The consumer group protocol, resolved at start (`resolveGroupProtocol`). */
+  readonly groupProtocol: GroupProtocol;
   readonly host: StreamThreadHost;
 }
 
@@ -122,6 +125,7 @@ export class StreamThread {
     let consumerConfig = idling ? withIdlingStatistics(cfg.consumerConfig) : cfg.consumerConfig;
     // Static membership: a restart within the session timeout takes the member's place (and tasks) back.
     if (cfg.staticMembership) consumerConfig = { ...consumerConfig, 'group.instance.id': cfg.instanceId };
+    consumerConfig = { ...consumerConfig, 'group.protocol': options.groupProtocol };
     const onConsumerStats = composeStatistics(obs?.statistics.onConsumerStats, idling?.lags.onStatistics);
     const totalTasks = [...plan.tasksPerSubtopology.values()].reduce((a, b) => a + b, 0);
     this.#env = {
