@@ -125,6 +125,10 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
           restoredRecords += e.restored ?? 0;
           skippedByStoredOffsets += e.startOffset ?? 0;
         } else if (e.event === 'error') log(`[${r.instanceId}] error: ${e.message}`);
+        else if (e.event === 'protocol' && !protocolLogged) {
+          protocolLogged = true;
+          log(`[${r.instanceId}] ${e.message}`);
+        }
       } catch {
         // not ours
       }
@@ -142,6 +146,7 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
     }
   };
 
+  let protocolLogged = false;
   let kills = 0;
   let cleanRestarts = 0;
   const inputByPartition = new Map<number, { key: string; value: number }[]>();
