@@ -5,6 +5,7 @@ import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { CommitCoordinator } from './commit-coordinator.js';
 import type { AsyncFlowControl } from './async/async-flow-control.js';
 import { RebalanceTimer } from './rebalance-timer.js';
+import { splitTasks } from './split-tasks.js';
 import { startOffsets } from './start-offsets.js';
 import type { StreamTask } from './stream-task.js';
 import type { TaskManager } from './task-manager.js';
@@ -109,6 +110,13 @@ export class StreamsRebalanceListener {
       }
     } else {
       consumer.assign(event.partitions, event.protocol);
+    }
+    const split = splitTasks(consumer.assignments(), this.#host.topicToSubtopology);
+    if (split.length > 0) {
+      // The group's assignor does not keep co-partitioned partitions together: joins would miss records.
+      config.logger.error(
+        `tasks ${split.join(', ')} got only some of their co-partitioned input partitions; use groupProtocol: 'classic'`,
+      );
     }
     if (this.#host.isPaused()) consumer.pause(event.partitions);
     this.#host.asyncFlow()?.assigned(event.partitions, consumer, this.#host.isPaused());
