@@ -104,7 +104,7 @@ function groupProtocolIssues(parsed: {
     for (const key of CLASSIC_ONLY_CONSUMER_KEYS) {
       if (parsed[where] !== undefined && key in parsed[where]) {
         issues.push({
-          field: `${where}.${key}`,
+          field: formatIssuePath([where, key]),
           message: "must not be set with groupProtocol 'consumer': the broker decides it (group.consumer.* configs)",
         });
       }
