@@ -167,9 +167,14 @@ export class KafkaConsumerClient {
     } else this.#consumer.unassign();
   }
 
-  /** Assigns partitions explicitly at given offsets (no group management), for tools and restoration. */
-  assignAt(partitions: readonly TopicPartitionOffset[]): void {
-    this.#consumer.assign(partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
+  /**
+   * Assigns partitions at given offsets: the whole assignment (no group management: tools, restoration; or an eager
+   * rebalance), or, under an incremental (`COOPERATIVE`) rebalance, in addition to the partitions already assigned.
+   */
+  assignAt(partitions: readonly TopicPartitionOffset[], protocol: RebalanceEvent['protocol'] = 'NONE'): void {
+    const list = partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset }));
+    if (protocol === 'COOPERATIVE') this.#consumer.incrementalAssign(list);
+    else this.#consumer.assign(list);
   }
 
   assignments(): TopicPartition[] {

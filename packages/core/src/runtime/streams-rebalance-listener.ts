@@ -101,13 +101,9 @@ export class StreamsRebalanceListener {
       // Some sources have their own reset policy and no committed offset: assign them at explicit offsets.
       const explicit = new Map(start.map((s) => [`${s.topic}:${s.partition}`, s.offset]));
       const rest = event.partitions.filter((p) => !explicit.has(`${p.topic}:${p.partition}`));
-      if (event.protocol === 'COOPERATIVE') {
-        consumer.assign(rest, event.protocol);
-        consumer.assign(start, event.protocol);
-        for (const s of start) await consumer.seek(s);
-      } else {
-        consumer.assignAt([...rest.map((p) => ({ ...p, offset: -1000 })), ...start]);
-      }
+      // -1000: librdkafka's "the committed offset" (the others have one). A seek right after an incremental assign
+      // fails (the partition is not fetching yet), so the offsets go with the assignment itself.
+      consumer.assignAt([...rest.map((p) => ({ ...p, offset: -1000 })), ...start], event.protocol);
     } else {
       consumer.assign(event.partitions, event.protocol);
     }
