@@ -4,7 +4,8 @@
 // range assignor's co-partitioning); no instance reports a split task; every input record processed. Measured: each
 // task's longest pause in processing while it stayed with its instance (the must-show bound is one commit interval
 // plus one poll), printed, not asserted (the machine is shared; timing assertions would be flaky).
-// KASKADE_TEST_GROUP_PROTOCOL=classic runs the same scenario under the eager protocol, for comparison.
+// KASKADE_TEST_GROUP_PROTOCOL=classic runs the same scenario under the eager protocol, for comparison;
+// KASKADE_TEST_REBALANCE_LOG=1 prints every instance's log lines, each after its instance and time (ms mod 100 000).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
