@@ -48,6 +48,11 @@ export type ConsumeCallback = (error: Error | null, messages: readonly ConsumedM
  */
 export class KafkaConsumerClient {
   readonly #consumer: KafkaConsumer;
+  /**
+   * The consumer group protocol (KIP-848): every assignment change is incremental, also when librdkafka reports the
+   * protocol as NONE (after unsubscribing, while closing), where an eager assign fails with "Erroneous state".
+   */
+  readonly #incremental: boolean;
   #connected = false;
   /** disconnect() was called: a connect still under way disconnects again when it completes. */
   #closed = false;
@@ -55,6 +60,7 @@ export class KafkaConsumerClient {
   constructor(options: ConsumerClientOptions) {
     // The consumer group protocol (KIP-848) assigns on the broker and refuses the classic protocol's settings.
     const kip848 = options.config?.['group.protocol'] === 'consumer';
+    this.#incremental = kip848;
     const conf: { [key: string]: unknown } = {
       'bootstrap.servers': options.bootstrapServers,
       'group.id': options.groupId,
@@ -157,12 +163,12 @@ export class KafkaConsumerClient {
 
   assign(partitions: readonly TopicPartition[], protocol = this.#consumer.rebalanceProtocol()): void {
     const list = partitions.map((p) => ({ topic: p.topic, partition: p.partition }));
-    if (protocol === 'COOPERATIVE') this.#consumer.incrementalAssign(list);
+    if (protocol === 'COOPERATIVE' || this.#incremental) this.#consumer.incrementalAssign(list);
     else this.#consumer.assign(list);
   }
 
   unassign(partitions: readonly TopicPartition[], protocol = this.#consumer.rebalanceProtocol()): void {
-    if (protocol === 'COOPERATIVE') {
+    if (protocol === 'COOPERATIVE' || this.#incremental) {
       this.#consumer.incrementalUnassign(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
     } else this.#consumer.unassign();
   }
@@ -173,7 +179,7 @@ export class KafkaConsumerClient {
    */
   assignAt(partitions: readonly TopicPartitionOffset[], protocol: RebalanceEvent['protocol'] = 'NONE'): void {
     const list = partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset }));
-    if (protocol === 'COOPERATIVE') this.#consumer.incrementalAssign(list);
+    if (protocol === 'COOPERATIVE' || this.#incremental) this.#consumer.incrementalAssign(list);
     else this.#consumer.assign(list);
   }
 

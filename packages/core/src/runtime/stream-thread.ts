@@ -363,8 +363,13 @@ export class StreamThread {
     // While the loop runs, rebalances are handled between batches (after committing what was processed). Once it
     // has stopped (close, error) nobody would handle them and leaving the group would wait forever: give up at once.
     if (this.#stopped) {
-      if (event.kind === 'assign') this.consumer.assign(event.partitions, event.protocol);
-      else this.consumer.unassign(event.partitions, event.protocol);
+      try {
+        if (event.kind === 'assign') this.consumer.assign(event.partitions, event.protocol);
+        else this.consumer.unassign(event.partitions, event.protocol);
+      } catch (e) {
+        // Thrown in librdkafka's callback it would end the process; the consumer is closing anyway.
+        this.#config.logger.warn(`answering a rebalance while stopping failed: ${(e as Error).message}`);
+      }
       return;
     }
     this.#rebalances.push(event);
