@@ -1,5 +1,7 @@
-// Long-running exactly-once verification (npm run verify:eos -- --records N --replicas R --kills K [--async]).
-// --async puts an asynchronous processor in front of the echo and the repartition topic.
+// Long-running exactly-once verification (npm run verify:eos -- --records N --replicas R --kills K [--async]
+// [--storm-seconds S]). --async puts an asynchronous processor in front of the echo and the repartition topic.
+// --storm-seconds: a rebalance storm instead of kills one at a time: for S seconds a random replica is stopped, killed
+// or started every 1-3 s while the records are produced (e.g. --replicas 3 --storm-seconds 120).
 // Uses KASKADE_BOOTSTRAP_SERVERS, or starts a local broker. The last line states records, kills, duplicates and losses.
 import { parseArgs } from 'node:util';
 import { startKafka } from '@kaskade/testing';
@@ -11,6 +13,7 @@ const { values } = parseArgs({
     replicas: { type: 'string', default: '3' },
     kills: { type: 'string', default: '10' },
     async: { type: 'boolean', default: false },
+    'storm-seconds': { type: 'string' },
   },
 });
 const configured = process.env['KASKADE_BOOTSTRAP_SERVERS'];
@@ -23,6 +26,7 @@ try {
     replicas: Number(values.replicas),
     kills: Number(values.kills),
     asyncStage: values.async,
+    ...(values['storm-seconds'] ? { stormMs: Number(values['storm-seconds']) * 1000 } : {}),
     log: (line) => console.log(line),
   });
   for (const e of result.errors) console.log(`[verify] ERROR ${e}`);

@@ -242,7 +242,6 @@ describe('state stores on the real broker', () => {
           stateDir,
           commitIntervalMs: 200,
           logger: silentLogger,
-          consumerConfig: { 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 500 },
         },
         { restoreListener: { onRestoreEnd: (p) => restores.push(p) } },
       );

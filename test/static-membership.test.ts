@@ -18,7 +18,9 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 const rebalanceLines = (logger: RecordingLogger): string[] =>
   logger.at('info').filter((m) => m.startsWith('rebalance #') || m.startsWith('assigned ') || m.includes('revok'));
 
-describe('static membership on the real broker', () => {
+// Both group protocols: classic (session timeout 30 s, the consumer's) and KIP-848's consumer protocol (the test
+// broker's group.consumer.session.timeout.ms, 6 s).
+describe.each(['classic', 'consumer'] as const)('static membership on the real broker (%s protocol)', (protocol) => {
   it('should give a member restarted within the session timeout its tasks back, with no rebalance for the other', async () => {
     const input = uniqueName('static-in');
     const output = uniqueName('static-out');
@@ -38,7 +40,8 @@ describe('static membership on the real broker', () => {
         instanceId: name,
         staticMembership: true,
         commitIntervalMs: 200,
-        consumerConfig: { 'session.timeout.ms': 30_000 },
+        groupProtocol: protocol,
+        ...(protocol === 'classic' ? { consumerConfig: { 'session.timeout.ms': 30_000 } } : {}),
         logger,
       });
     };

@@ -23,11 +23,11 @@ const streams = new KafkaStreams(
     processingGuarantee: 'exactly_once_v2',
     logger: {
       debug() {},
-      info() {},
+      // The group protocol the replica chose, for the verifier's log.
+      info: (m) => (m.startsWith('group protocol') ? say({ event: 'protocol', message: m }) : undefined),
       warn: (m) => say({ event: 'warn', message: m }),
       error: (m) => say({ event: 'error', message: m }),
     },
-    consumerConfig: { 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 1000 },
   },
   {
     restoreListener: {

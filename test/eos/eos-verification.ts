@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Serdes } from '@kaskade/core';
-import { KafkaAdmin, KafkaConsumerClient, KafkaProducerClient } from '@kaskade/core/internal';
+import { KafkaAdmin, KafkaProducerClient } from '@kaskade/core/internal';
+import { expectations, readAll } from './eos-output.js';
 import { EOS_TOPICS } from './eos-topology.js';
 import type { EosTopic } from './eos-topology.js';
 
@@ -23,6 +24,12 @@ export interface EosVerificationOptions {
   readonly keys?: number;
   /** Puts an asynchronous processor in front of the echo and the repartition topic (see eos-topology.ts). */
   readonly asyncStage?: boolean;
+  /**
+   * Storm mode: for this long, every 1-3 s a random replica is stopped (SIGTERM), killed (SIGKILL) or started (at
+   * least one keeps running), while the input is produced over the whole time; then all are started and the output
+   * is checked. Without it, one replica at a time is killed (or stopped) and restarted at once.
+   */
+  readonly stormMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -118,6 +125,10 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
           restoredRecords += e.restored ?? 0;
           skippedByStoredOffsets += e.startOffset ?? 0;
         } else if (e.event === 'error') log(`[${r.instanceId}] error: ${e.message}`);
+        else if (e.event === 'protocol' && !protocolLogged) {
+          protocolLogged = true;
+          log(`[${r.instanceId}] ${e.message}`);
+        }
       } catch {
         // not ours
       }
@@ -135,6 +146,7 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
     }
   };
 
+  let protocolLogged = false;
   let kills = 0;
   let cleanRestarts = 0;
   const inputByPartition = new Map<number, { key: string; value: number }[]>();
@@ -155,7 +167,9 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
     });
     await producer.connect();
     const I = Serdes.Int64();
-    const chunks = 20;
+    const storm = options.stormMs;
+    const chunks = storm === undefined ? 20 : Math.max(20, Math.round(storm / 1000));
+    const pauseMs = storm === undefined ? 400 : storm / chunks;
     let produced = 0;
     const produceAll = (async () => {
       for (let c = 0; c < chunks; c++) {
@@ -179,7 +193,7 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
           }
         }
         await producer.flush();
-        await sleep(400);
+        await sleep(pauseMs);
       }
       await producer.flush();
       await producer.disconnect();
@@ -189,7 +203,12 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
     let productionDone = false;
     void produceAll.then(() => (productionDone = true));
     let round = 0;
-    while (!productionDone || kills < options.kills) {
+    if (storm !== undefined) {
+      const counts = await runStorm(replicas, storm, () => productionDone, { start, stop, log });
+      kills += counts.kills;
+      cleanRestarts += counts.stops;
+    }
+    while (storm === undefined && (!productionDone || kills < options.kills)) {
       await sleep(1500 + Math.random() * 1500);
       const victim = replicas[round++ % replicas.length]!;
       const clean = round % 4 === 0;
@@ -205,6 +224,7 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
       start(victim);
     }
     await produceAll;
+    for (const r of replicas) if (!r.running) start(r);
     log(`[driver] produced ${produced} records; waiting for the replicas to finish`);
 
     // The verifier: read every output topic to the end, read_committed.
@@ -275,88 +295,38 @@ export async function runEosVerification(options: EosVerificationOptions): Promi
   }
 }
 
-function expectations(inputByPartition: Map<number, { key: string; value: number }[]>) {
-  const sequences = {
-    sum: new Map<string, number[]>(),
-    min: new Map<string, number[]>(),
-    max: new Map<string, number[]>(),
-    cnt: new Map<string, number[]>(),
-  };
-  const counts = new Map<string, number>();
-  const state = new Map<string, { sum: number; min: number; max: number; count: number }>();
-  // A key lives on one partition, so per-key order is that partition's order.
-  for (const input of inputByPartition.values()) {
-    for (const { key, value } of input) {
-      const old = state.get(key);
-      const agg = old
-        ? { sum: old.sum + value, min: Math.min(old.min, value), max: Math.max(old.max, value), count: old.count + 1 }
-        : { sum: value, min: value, max: value, count: 1 };
-      state.set(key, agg);
-      counts.set(key, agg.count);
-      for (const [t, v] of [
-        ['sum', agg.sum],
-        ['min', agg.min],
-        ['max', agg.max],
-        ['cnt', agg.count],
-      ] as const) {
-        let list = sequences[t].get(key);
-        if (!list) sequences[t].set(key, (list = []));
-        list.push(v);
-      }
+/** The storm: until `ms` have passed and the input is all produced, a random replica is stopped, killed or started. */
+async function runStorm(
+  replicas: readonly Replica[],
+  ms: number,
+  productionDone: () => boolean,
+  act: {
+    start: (r: Replica) => void;
+    stop: (r: Replica, signal: NodeJS.Signals) => Promise<void>;
+    log: (line: string) => void;
+  },
+): Promise<{ kills: number; stops: number; starts: number }> {
+  const counts = { kills: 0, stops: 0, starts: 0 };
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
+  const end = Date.now() + ms;
+  while (Date.now() < end || !productionDone()) {
+    await sleep(1000 + Math.random() * 2000);
+    const running = replicas.filter((r) => r.running);
+    const stopped = replicas.filter((r) => !r.running);
+    if (stopped.length > 0 && (running.length <= 1 || Math.random() < 0.5)) {
+      const r = pick(stopped);
+      act.start(r);
+      counts.starts++;
+      act.log(`[storm] started ${r.instanceId}`);
+    } else {
+      const r = pick(running);
+      const kill = Math.random() < 0.6;
+      await act.stop(r, kill ? 'SIGKILL' : 'SIGTERM');
+      if (kill) counts.kills++;
+      else counts.stops++;
+      act.log(`[storm] ${kill ? 'killed' : 'stopped'} ${r.instanceId}`);
     }
   }
-  return { sequences, counts };
-}
-
-interface TopicContent {
-  size: number;
-  byPartition: Map<number, { key: string; value: number }[]>;
-  byKey: Map<string, number[]>;
-  last: Map<string, number>;
-}
-
-async function readAll(
-  servers: string,
-  topics: string[],
-  done: (got: Map<string, TopicContent>) => boolean,
-  timeoutMs = 300_000,
-): Promise<Map<string, TopicContent>> {
-  const got = new Map<string, TopicContent>(
-    topics.map((t) => [t, { size: 0, byPartition: new Map(), byKey: new Map(), last: new Map() }]),
-  );
-  const consumer = new KafkaConsumerClient({
-    bootstrapServers: servers,
-    groupId: `eos-verifier-${Date.now()}`,
-    isolationLevel: 'read_committed',
-  });
-  await consumer.connect();
-  consumer.subscribe(topics);
-  const I = Serdes.Int64();
-  const deadline = Date.now() + timeoutMs;
-  let quietSince = 0;
-  try {
-    // Read until the expectation is met, then a little longer so that late duplicates would show.
-    for (;;) {
-      const batch = await consumer.consumeBatch(10_000);
-      for (const m of batch) {
-        const c = got.get(m.topic)!;
-        const key = (m.key as Buffer).toString();
-        const value = I.deserialize(m.topic, m.value!);
-        c.size++;
-        let p = c.byPartition.get(m.partition);
-        if (!p) c.byPartition.set(m.partition, (p = []));
-        p.push({ key, value });
-        let k = c.byKey.get(key);
-        if (!k) c.byKey.set(key, (k = []));
-        k.push(value);
-        c.last.set(key, value);
-      }
-      if (batch.length > 0) quietSince = Date.now();
-      if (done(got) && Date.now() - quietSince > 3000) break;
-      if (Date.now() > deadline) break;
-    }
-  } finally {
-    await consumer.disconnect();
-  }
-  return got;
+  act.log(`[storm] over: ${counts.kills} kills, ${counts.stops} stops, ${counts.starts} starts`);
+  return counts;
 }

@@ -31,7 +31,7 @@ export function parseStreamsConfig(input: unknown): StreamsConfig {
     throw new ConfigError(`invalid configuration:\n${formatIssueList(issues)}`, issues, { cause: result.error });
   }
   const parsed = result.data;
-  const membershipIssues = staticMembershipIssues(input, parsed);
+  const membershipIssues = [...staticMembershipIssues(input, parsed), ...groupProtocolIssues(parsed)];
   if (membershipIssues.length > 0) {
     throw new ConfigError(`invalid configuration:\n${formatIssueList(membershipIssues)}`, membershipIssues);
   }
@@ -79,6 +79,35 @@ function staticMembershipIssues(
         field: `${where}.group.instance.id`,
         message: 'must not be set with staticMembership: Kaskade sets it to instanceId',
       });
+    }
+  }
+  return issues;
+}
+
+/** Settings of the classic protocol that librdkafka refuses under the consumer protocol (the broker owns them). */
+export const CLASSIC_ONLY_CONSUMER_KEYS: readonly string[] = [
+  'session.timeout.ms',
+  'heartbeat.interval.ms',
+  'partition.assignment.strategy',
+  'group.protocol.type',
+];
+
+/** `groupProtocol: 'consumer'` with a setting only the classic protocol has. */
+function groupProtocolIssues(parsed: {
+  groupProtocol: string;
+  clientConfig?: object;
+  consumerConfig?: object;
+}): Issue[] {
+  if (parsed.groupProtocol !== 'consumer') return [];
+  const issues: Issue[] = [];
+  for (const where of ['clientConfig', 'consumerConfig'] as const) {
+    for (const key of CLASSIC_ONLY_CONSUMER_KEYS) {
+      if (parsed[where] !== undefined && key in parsed[where]) {
+        issues.push({
+          field: formatIssuePath([where, key]),
+          message: "must not be set with groupProtocol 'consumer': the broker decides it (group.consumer.* configs)",
+        });
+      }
     }
   }
   return issues;

@@ -15,6 +15,8 @@ import type { Logger } from './logger.js';
 /** Client properties that Kaskade sets itself, and why. */
 const OWNED_CLIENT_KEYS: ReadonlyMap<string, string> = new Map([
   ['group.id', 'Kaskade sets it to applicationId'],
+  ['group.protocol', 'set groupProtocol instead'],
+  ['group.remote.assignor', "Kaskade uses the broker's range assignor, which keeps co-partitioned partitions together"],
   ['enable.auto.commit', 'Kaskade commits offsets itself, as part of its commit protocol'],
   ['isolation.level', 'Kaskade sets it from processingGuarantee (read_committed under exactly_once_v2)'],
   ['transactional.id', 'Kaskade derives it from applicationId and instanceId under exactly_once_v2'],
@@ -176,6 +178,9 @@ export const streamsConfigSchema = z.strictObject({
     .min(1, 'must be a non-empty string')
     .default(() => `${os.hostname()}-${process.pid}`),
   staticMembership: z.boolean({ error: 'must be true or false' }).default(false),
+  groupProtocol: z
+    .enum(['auto', 'consumer', 'classic'], { error: "must be 'auto', 'consumer' or 'classic'" })
+    .default('auto'),
   clientConfig: clientConfig,
   consumerConfig: clientConfig,
   producerConfig: clientConfig,

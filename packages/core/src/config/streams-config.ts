@@ -131,6 +131,16 @@ export interface StreamsConfig {
    */
   readonly staticMembership: boolean;
   /**
+   * The consumer group protocol. `'consumer'`: Kafka 4's protocol (KIP-848) with incremental rebalances, where tasks
+   * that stay with an instance keep processing while others move, and the broker's range assignor keeps partition p of
+   * co-partitioned topics on one instance. `'classic'`: the eager protocol, where every rebalance stops all tasks.
+   * `'auto'` (default): `'consumer'` when the broker offers it and `consumerConfig` sets none of the classic protocol's
+   * settings (`session.timeout.ms`, `heartbeat.interval.ms`, `partition.assignment.strategy`), else `'classic'`; the
+   * choice is logged at start. Under `'consumer'` the session timeout and heartbeat interval are the broker's
+   * (`group.consumer.session.timeout.ms`, default 45 s).
+   */
+  readonly groupProtocol: 'auto' | 'consumer' | 'classic';
+  /**
    * librdkafka properties for every client Kaskade creates (consumers, producer, admin clients): the place for
    * settings all of them need, such as `security.protocol` and `sasl.*`/`ssl.*`. Precedence, lowest first: Kaskade's
    * defaults, then `clientConfig`, then the client's own `consumerConfig`/`producerConfig`/`adminConfig`. Kaskade's

@@ -44,7 +44,8 @@ export async function describeTopicConfigs(
   );
 }
 
-function splitHostPort(s: string): [string, number] {
+/** `host:port` (IPv6 in brackets) as host and port. */
+export function splitHostPort(s: string): [string, number] {
   const i = s.lastIndexOf(':');
   return [s.slice(0, i).replace(/^\[|\]$/g, ''), Number(s.slice(i + 1))];
 }
@@ -79,7 +80,8 @@ function request(topic: string, names: readonly string[]): Buffer {
   return Buffer.concat([int32(header.length + body.length), header, body]);
 }
 
-function roundTrip(host: string, port: number, payload: Buffer, timeoutMs: number): Promise<Buffer> {
+/** Sends one size-prefixed request and resolves with the response (without its size). */
+export function roundTrip(host: string, port: number, payload: Buffer, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     const chunks: Buffer[] = [];

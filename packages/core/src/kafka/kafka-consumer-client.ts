@@ -48,11 +48,19 @@ export type ConsumeCallback = (error: Error | null, messages: readonly ConsumedM
  */
 export class KafkaConsumerClient {
   readonly #consumer: KafkaConsumer;
+  /**
+   * The consumer group protocol (KIP-848): every assignment change is incremental, also when librdkafka reports the
+   * protocol as NONE (after unsubscribing, while closing), where an eager assign fails with "Erroneous state".
+   */
+  readonly #incremental: boolean;
   #connected = false;
   /** disconnect() was called: a connect still under way disconnects again when it completes. */
   #closed = false;
 
   constructor(options: ConsumerClientOptions) {
+    // The consumer group protocol (KIP-848) assigns on the broker and refuses the classic protocol's settings.
+    const kip848 = options.config?.['group.protocol'] === 'consumer';
+    this.#incremental = kip848;
     const conf: { [key: string]: unknown } = {
       'bootstrap.servers': options.bootstrapServers,
       'group.id': options.groupId,
@@ -60,8 +68,9 @@ export class KafkaConsumerClient {
       'enable.auto.commit': false,
       'enable.auto.offset.store': false,
       'isolation.level': options.isolationLevel ?? 'read_uncommitted',
-      // Range assignment gives partition p of co-partitioned topics (equal partition counts) to the same member.
-      'partition.assignment.strategy': 'range',
+      // Range assignment gives partition p of co-partitioned topics (equal partition counts) to the same member,
+      // with either protocol (the broker's range assignor keeps that property; see README, incremental rebalancing).
+      ...(kip848 ? { 'group.remote.assignor': 'range' } : { 'partition.assignment.strategy': 'range' }),
       'enable.partition.eof': false,
       'socket.keepalive.enable': true,
       ...(options.onLog ? { event_cb: true } : {}),
@@ -154,19 +163,24 @@ export class KafkaConsumerClient {
 
   assign(partitions: readonly TopicPartition[], protocol = this.#consumer.rebalanceProtocol()): void {
     const list = partitions.map((p) => ({ topic: p.topic, partition: p.partition }));
-    if (protocol === 'COOPERATIVE') this.#consumer.incrementalAssign(list);
+    if (protocol === 'COOPERATIVE' || this.#incremental) this.#consumer.incrementalAssign(list);
     else this.#consumer.assign(list);
   }
 
   unassign(partitions: readonly TopicPartition[], protocol = this.#consumer.rebalanceProtocol()): void {
-    if (protocol === 'COOPERATIVE') {
+    if (protocol === 'COOPERATIVE' || this.#incremental) {
       this.#consumer.incrementalUnassign(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
     } else this.#consumer.unassign();
   }
 
-  /** Assigns partitions explicitly at given offsets (no group management), for tools and restoration. */
-  assignAt(partitions: readonly TopicPartitionOffset[]): void {
-    this.#consumer.assign(partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
+  /**
+   * Assigns partitions at given offsets: the whole assignment (no group management: tools, restoration; or an eager
+   * rebalance), or, under an incremental (`COOPERATIVE`) rebalance, in addition to the partitions already assigned.
+   */
+  assignAt(partitions: readonly TopicPartitionOffset[], protocol: RebalanceEvent['protocol'] = 'NONE'): void {
+    const list = partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset }));
+    if (protocol === 'COOPERATIVE' || this.#incremental) this.#consumer.incrementalAssign(list);
+    else this.#consumer.assign(list);
   }
 
   assignments(): TopicPartition[] {

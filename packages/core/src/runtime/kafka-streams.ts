@@ -21,6 +21,7 @@ import { streamsMetrics } from './streams-metrics.js';
 import type { StreamsMetrics } from './streams-metrics.js';
 import { withinStartDeadline } from './start-deadline.js';
 import { prepareTopics } from './prepare-topics.js';
+import { resolveGroupProtocol } from './resolve-group-protocol.js';
 import { StreamThread } from './stream-thread.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
@@ -163,8 +164,7 @@ export class KafkaStreams {
       throw e;
     }
     if (this.state !== 'CREATED') {
-      // close() was called while the server started.
-      await this.#observability?.stop();
+      await this.#observability?.stop(); // close() was called while the server started
       return;
     }
     this.#setState('REBALANCING');
@@ -313,6 +313,7 @@ export class KafkaStreams {
       diagnostics: this.#diagnostics,
       restoreListener: this.#options.restoreListener,
       producerFactory: this.#options.producerFactory,
+      groupProtocol: await resolveGroupProtocol(cfg),
       host: {
         state: () => this.state,
         setState: (to: StreamsState) => this.#setState(to),
@@ -325,8 +326,7 @@ export class KafkaStreams {
     await thread.connect();
     this.#checkStarting();
     if (cfg.applicationControl) {
-      // Read the control topic before joining the group: an application paused before this instance started starts
-      // paused.
+      // Read the control topic before joining the group: an application paused before it started starts paused.
       this.#startPhase = 'reading the control topic';
       const internal = new Set(topics.plan.internalTopics.map((t) => t.topic));
       this.#control = await startApplicationControl(

@@ -28,6 +28,7 @@ import type { StandbyTasks } from './standby-tasks.js';
 import { standbyTasksFor } from './standby-tasks-for.js';
 import { StreamsProducer, isTransactionError } from './streams-producer.js';
 import type { StreamsState } from './streams-state.js';
+import type { GroupProtocol } from './resolve-group-protocol.js';
 import type { TaskEnvironment } from './task-environment.js';
 import { TaskManager } from './task-manager.js';
 import { TopicRateLimits } from './topic-rate-limits.js';
@@ -50,6 +51,8 @@ export interface StreamThreadOptions {
   readonly diagnostics: ClientDiagnostics;
   readonly restoreListener: StateRestoreListener | undefined;
   readonly producerFactory: ((options: ProducerClientOptions) => KafkaProducerClient) | undefined;
+  /** The consumer group protocol, resolved at start (`resolveGroupProtocol`). */
+  readonly groupProtocol: GroupProtocol;
   readonly host: StreamThreadHost;
 }
 
@@ -136,6 +139,7 @@ export class StreamThread {
     let consumerConfig = idling ? withIdlingStatistics(cfg.consumerConfig) : cfg.consumerConfig;
     // Static membership: a restart within the session timeout takes the member's place (and tasks) back.
     if (cfg.staticMembership) consumerConfig = { ...consumerConfig, 'group.instance.id': cfg.instanceId };
+    consumerConfig = { ...consumerConfig, 'group.protocol': options.groupProtocol };
     const onConsumerStats = composeStatistics(obs?.statistics.onConsumerStats, idling?.lags.onStatistics);
     const totalTasks = [...plan.tasksPerSubtopology.values()].reduce((a, b) => a + b, 0);
     this.#env = {
@@ -384,8 +388,13 @@ export class StreamThread {
     // While the loop runs, rebalances are handled between batches (after committing what was processed). Once it
     // has stopped (close, error) nobody would handle them and leaving the group would wait forever: give up at once.
     if (this.#stopped) {
-      if (event.kind === 'assign') this.consumer.assign(event.partitions, event.protocol);
-      else this.consumer.unassign(event.partitions, event.protocol);
+      try {
+        if (event.kind === 'assign') this.consumer.assign(event.partitions, event.protocol);
+        else this.consumer.unassign(event.partitions, event.protocol);
+      } catch (e) {
+        // Thrown in librdkafka's callback it would end the process; the consumer is closing anyway.
+        this.#config.logger.warn(`answering a rebalance while stopping failed: ${(e as Error).message}`);
+      }
       return;
     }
     this.#rebalances.push(event);

@@ -5,6 +5,7 @@ import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { CommitCoordinator } from './commit-coordinator.js';
 import type { AsyncFlowControl } from './async/async-flow-control.js';
 import { RebalanceTimer } from './rebalance-timer.js';
+import { splitTasks } from './split-tasks.js';
 import { startOffsets } from './start-offsets.js';
 import type { StreamTask } from './stream-task.js';
 import type { TaskManager } from './task-manager.js';
@@ -100,15 +101,18 @@ export class StreamsRebalanceListener {
       // Some sources have their own reset policy and no committed offset: assign them at explicit offsets.
       const explicit = new Map(start.map((s) => [`${s.topic}:${s.partition}`, s.offset]));
       const rest = event.partitions.filter((p) => !explicit.has(`${p.topic}:${p.partition}`));
-      if (event.protocol === 'COOPERATIVE') {
-        consumer.assign(rest, event.protocol);
-        consumer.assign(start, event.protocol);
-        for (const s of start) await consumer.seek(s);
-      } else {
-        consumer.assignAt([...rest.map((p) => ({ ...p, offset: -1000 })), ...start]);
-      }
+      // -1000: librdkafka's "the committed offset" (the others have one). A seek right after an incremental assign
+      // fails (the partition is not fetching yet), so the offsets go with the assignment itself.
+      consumer.assignAt([...rest.map((p) => ({ ...p, offset: -1000 })), ...start], event.protocol);
     } else {
       consumer.assign(event.partitions, event.protocol);
+    }
+    const split = splitTasks(consumer.assignments(), this.#host.topicToSubtopology);
+    if (split.length > 0) {
+      // The group's assignor does not keep co-partitioned partitions together: joins would miss records.
+      config.logger.error(
+        `tasks ${split.join(', ')} got only some of their co-partitioned input partitions; use groupProtocol: 'classic'`,
+      );
     }
     if (this.#host.isPaused()) consumer.pause(event.partitions);
     this.#host.asyncFlow()?.assigned(event.partitions, consumer, this.#host.isPaused());

@@ -69,6 +69,12 @@ export function brokerProperties(
     'share.coordinator.state.topic.min.isr': minIsr,
     // Tests start consumers one after another; waiting 3 s for more members to join only slows them down.
     'group.initial.rebalance.delay.ms': '0',
+    // The consumer group protocol (KIP-848) takes the session timeout and heartbeat from the broker (45 s and 5 s by
+    // default): tests that kill members want them found dead within seconds, as their classic consumers set.
+    'group.consumer.min.session.timeout.ms': '6000',
+    'group.consumer.session.timeout.ms': '6000',
+    'group.consumer.min.heartbeat.interval.ms': '500',
+    'group.consumer.heartbeat.interval.ms': '1000',
     // A typo in a test's topic name must fail, not silently create a topic.
     'auto.create.topics.enable': 'false',
     ...overrides,
