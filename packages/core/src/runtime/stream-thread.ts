@@ -4,7 +4,7 @@ import type { StreamsConfig } from '../config/streams-config.js';
 import type { ControlApplier } from '../control/control-applier.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { ClientDiagnostics } from '../kafka/client-diagnostics.js';
-import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import { AsyncFlowControl } from './async/async-flow-control.js';
 import type { StreamTask } from './stream-task.js';
 import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
@@ -17,7 +17,8 @@ import type { Topology } from '../topology/topology.js';
 import type { StateRestoreListener } from './changelog-restorer.js';
 import { CommitCoordinator } from './commit-coordinator.js';
 import { GlobalStreamThread } from './global-stream-thread.js';
-import { composeStatistics, taskIdlingFor, withIdlingStatistics } from './consumer-lags.js';
+import { taskIdlingFor } from './consumer-lags.js';
+import { createConsumerClient } from './create-consumer-client.js';
 import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { PreparedTopics } from './prepare-topics.js';
@@ -136,11 +137,6 @@ export class StreamThread {
     );
     // Task idling: lags from the consumer's statistics, only when some task has several input partitions.
     const idling = taskIdlingFor(cfg.maxTaskIdleMs, topics.topicToSubtopology, eos);
-    let consumerConfig = idling ? withIdlingStatistics(cfg.consumerConfig) : cfg.consumerConfig;
-    // Static membership: a restart within the session timeout takes the member's place (and tasks) back.
-    if (cfg.staticMembership) consumerConfig = { ...consumerConfig, 'group.instance.id': cfg.instanceId };
-    consumerConfig = { ...consumerConfig, 'group.protocol': options.groupProtocol };
-    const onConsumerStats = composeStatistics(obs?.statistics.onConsumerStats, idling?.lags.onStatistics);
     const totalTasks = [...plan.tasksPerSubtopology.values()].reduce((a, b) => a + b, 0);
     this.#env = {
       applicationId: cfg.applicationId,
@@ -161,19 +157,7 @@ export class StreamThread {
       globalStore: (name) => this.global?.task.store(name),
     };
     this.global = GlobalStreamThread.create(cfg, options.topology, this.#env);
-    this.consumer = new KafkaConsumerClient({
-      bootstrapServers: cfg.bootstrapServers,
-      groupId: cfg.applicationId,
-      clientId: `${cfg.applicationId}-${cfg.instanceId}-consumer`,
-      isolationLevel: eos ? 'read_committed' : 'read_uncommitted',
-      pollTimeoutMs: cfg.pollMs,
-      autoOffsetReset: 'earliest',
-      config: obs ? obs.clientConfig(consumerConfig) : consumerConfig,
-      onRebalance: (e) => this.#onRebalance(e),
-      onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
-      onLog: options.diagnostics.onLog,
-      ...(onConsumerStats ? { onStatistics: onConsumerStats } : {}),
-    });
+    this.consumer = createConsumerClient(options, eos, idling, (e) => this.#onRebalance(e));
     const listener = options.restoreListener;
     this.#restorer = new CorruptionTolerantRestorer({
       bootstrapServers: cfg.bootstrapServers,

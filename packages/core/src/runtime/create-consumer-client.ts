@@ -1,0 +1,38 @@
+import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
+import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { taskIdlingFor } from './consumer-lags.js';
+import { composeStatistics, withIdlingStatistics } from './consumer-lags.js';
+import type { StreamThreadOptions } from './stream-thread.js';
+
+/**
+ * The thread's consumer in the application's group, with the settings its features need: librdkafka statistics for
+ * task idling's lags (only when some task reads several partitions), `group.instance.id` for static membership, and
+ * the group protocol resolved at start.
+ */
+export function createConsumerClient(
+  options: StreamThreadOptions,
+  eos: boolean,
+  idling: ReturnType<typeof taskIdlingFor>,
+  onRebalance: (event: RebalanceEvent) => void,
+): KafkaConsumerClient {
+  const cfg = options.config;
+  const obs = options.observability;
+  let consumerConfig = idling ? withIdlingStatistics(cfg.consumerConfig) : cfg.consumerConfig;
+  // Static membership: a restart within the session timeout takes the member's place (and tasks) back.
+  if (cfg.staticMembership) consumerConfig = { ...consumerConfig, 'group.instance.id': cfg.instanceId };
+  consumerConfig = { ...consumerConfig, 'group.protocol': options.groupProtocol };
+  const onConsumerStats = composeStatistics(obs?.statistics.onConsumerStats, idling?.lags.onStatistics);
+  return new KafkaConsumerClient({
+    bootstrapServers: cfg.bootstrapServers,
+    groupId: cfg.applicationId,
+    clientId: `${cfg.applicationId}-${cfg.instanceId}-consumer`,
+    isolationLevel: eos ? 'read_committed' : 'read_uncommitted',
+    pollTimeoutMs: cfg.pollMs,
+    autoOffsetReset: 'earliest',
+    config: obs ? obs.clientConfig(consumerConfig) : consumerConfig,
+    onRebalance,
+    onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
+    onLog: options.diagnostics.onLog,
+    ...(onConsumerStats ? { onStatistics: onConsumerStats } : {}),
+  });
+}
