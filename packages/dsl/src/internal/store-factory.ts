@@ -93,8 +93,10 @@ export function addVersionedStoreIfGiven(
   const given = materialized?.storeSupplier;
   if (given?.kind !== 'versioned') return false;
   const settings = settingsOf(materialized);
-  if (settings.cachingEnabled || materialized?.ttlMs !== undefined) {
-    throw new TopologyError(`versioned store "${given.name}" supports neither caching nor a TTL`, {
+  // As Kafka Streams: a versioned store is never cached, whatever Materialized says (caching is on by default); its
+  // history is kept by history retention, so a TTL would contradict it.
+  if (materialized?.ttlMs !== undefined) {
+    throw new TopologyError(`versioned store "${given.name}" does not support a TTL (it keeps history retention)`, {
       context: { store: given.name },
     });
   }
