@@ -3,6 +3,7 @@
 // and the errors of bad arguments.
 import { afterEach, describe, expect, it } from 'vitest';
 import { TopologyError } from '@kaskade/processor-api';
+import { planTopics } from '@kaskade/core/internal';
 import { Consumed, Materialized, Produced, StreamsBuilder } from '@kaskade/dsl';
 import { closeDriver, currentDriver, run } from './conformance-driver.js';
 import { S } from './dsl-test-helpers.js';
@@ -103,19 +104,65 @@ describe('foreign-key join outputs as Kafka Streams 4.3.1 computes them', () => 
     expect(store.get('o2')).toBeUndefined();
   });
 
-  it('should join nothing for a left row whose foreign key is null (Kafka Streams drops it)', () => {
-    const build = (b: StreamsBuilder) =>
-      b
-        .table('orders', Consumed.with(S, S))
-        .leftJoin(
-          b.table('products', Consumed.with(S, S)),
-          (v) => (v === 'none' ? null : v),
-          (o, p) => `${o}/${String(p)}`,
-        )
-        .toStream()
-        .to('out', Produced.with(S, S));
-    const lines = run(build, ['orders o1=none@1 ->', 'orders o2=p1@2 -> o2=p1/null@2']);
-    expect(lines).toEqual(['orders o1=none@1 ->', 'orders o2=p1@2 -> o2=p1/null@2']);
+  /** Foreign key null for the value "none". */
+  const nullable = (join: 'join' | 'leftJoin') => (b: StreamsBuilder) => {
+    const orders = b.table('orders', Consumed.with(S, S));
+    const products = b.table('products', Consumed.with(S, S));
+    const extractor = (v: string) => (v === 'none' ? null : v);
+    const joined =
+      join === 'join'
+        ? orders.join(products, extractor, (o, p) => `${o}/${p}`)
+        : orders.leftJoin(products, extractor, (o, p) => `${o}/${p === null ? 'null' : p}`);
+    joined.toStream().to('out', Produced.with(S, S));
+  };
+
+  it('should join a left row with a null foreign key to null in a left join (KIP-962)', () => {
+    const expected = [
+      'orders o1=none@1 -> o1=none/null@1',
+      'orders o2=p1@2 -> o2=p1/null@2',
+      'products p1=P1@3 -> o2=p1/P1@3',
+      'orders o2=none@4 -> o2=none/null@4',
+      'orders o1=p1@5 -> o1=p1/P1@5',
+      'orders o1=null@6 -> o1=null@6',
+    ];
+    expect(run(nullable('leftJoin'), expected)).toEqual(expected);
+  });
+
+  it('should join nothing for a null foreign key in an inner join, and unset the result of the old one', () => {
+    const expected = [
+      'orders o1=none@1 ->',
+      'orders o2=p1@2 ->',
+      'products p1=P1@3 -> o2=p1/P1@3',
+      'orders o2=none@4 -> o2=null@4',
+      'orders o1=p1@5 -> o1=p1/P1@5',
+      'orders o1=null@6 -> o1=null@6',
+    ];
+    expect(run(nullable('join'), expected)).toEqual(expected);
+  });
+});
+
+describe('foreign-key join topics', () => {
+  it('should partition subscriptions like the right table and responses like the left table', () => {
+    const builder = new StreamsBuilder();
+    cases['fk-join-inner']!(builder);
+    const plan = planTopics(
+      builder.build(),
+      'app',
+      new Map([
+        ['orders', 3],
+        ['products', 2],
+        ['out', 1],
+      ]),
+      1,
+    );
+    expect(plan.partitionCounts.get('app-KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic')).toBe(2);
+    expect(plan.partitionCounts.get('app-KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000014-topic')).toBe(3);
+    expect(plan.tasksPerSubtopology).toEqual(
+      new Map([
+        [0, 3],
+        [1, 2],
+      ]),
+    );
   });
 });
 

@@ -534,6 +534,17 @@ public final class Main {
         // 9. Foreign-key joins (KIP-213): orders "product:qty" join products; updates and deletes of both sides.
         run("fk-join-inner-updates", FK_INNER, fkInputs());
         run("fk-join-left-updates", FK_LEFT, fkInputs());
+        // A null foreign key (value "none"): KIP-962 made left joins emit it with a null right value.
+        run("fk-join-left-null-fk", b -> b.table("orders", Consumed.with(S, S))
+                .leftJoin(b.table("products", Consumed.with(S, S)), v -> v.equals("none") ? null : v, (o, p) -> o + "/" + p)
+                .toStream().to("out", Produced.with(S, S)),
+            in("orders", "o1", "none", 1), in("orders", "o2", "p1", 2), in("products", "p1", "P1", 3),
+            in("orders", "o2", "none", 4), in("orders", "o1", "p1", 5), in("orders", "o1", null, 6));
+        run("fk-join-inner-null-fk", b -> b.table("orders", Consumed.with(S, S))
+                .join(b.table("products", Consumed.with(S, S)), v -> v.equals("none") ? null : v, (o, p) -> o + "/" + p)
+                .toStream().to("out", Produced.with(S, S)),
+            in("orders", "o1", "none", 1), in("orders", "o2", "p1", 2), in("products", "p1", "P1", 3),
+            in("orders", "o2", "none", 4), in("orders", "o1", "p1", 5), in("orders", "o1", null, 6));
         // 8. Emit on window close (KIP-825): the aggregate processor emits each closed window once, from its store.
         //    The wall-clock throttle is off (interval 0): the driver's clock does not move.
         final Properties noThrottle = new Properties();

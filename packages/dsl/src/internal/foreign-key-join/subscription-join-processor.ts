@@ -36,7 +36,7 @@ export class SubscriptionJoin<KO, K, VO> implements ProcessorSupplier<
       process(record: Record<KO, SubscriptionWrapper<K>>): void {
         const wrapper = record.value;
         if (wrapper.instruction === Instruction.DeleteNoPropagate) return;
-        const foreign = this.#getter.get(record.key);
+        const foreign = record.key == null ? undefined : this.#getter.get(record.key);
         if (foreign === undefined && wrapper.instruction === Instruction.PropagateOnlyIfValue) return;
         const timestamp = foreign === undefined ? record.timestamp : Math.max(record.timestamp, foreign.timestamp);
         const foreignValue =

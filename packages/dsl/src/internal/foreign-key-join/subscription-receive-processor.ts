@@ -42,11 +42,13 @@ export class SubscriptionReceive<KO, K> implements ProcessorSupplier<
       }
 
       process(record: Record<KO, SubscriptionWrapper<K>>): void {
+        const wrapper = record.value;
         if (record.key == null) {
-          this.context.recordDropped('null-foreign-key');
+          // A left join's null foreign key: nothing to subscribe to, but it is answered (with null).
+          if (wrapper.instruction === Instruction.PropagateNullIfNoValue) this.context.forward(record);
+          else this.context.recordDropped('null-foreign-key');
           return;
         }
-        const wrapper = record.value;
         const key = schema.toBytes(record.key, wrapper.primaryKey);
         const instruction = wrapper.instruction;
         if (instruction === Instruction.DeleteAndPropagate || instruction === Instruction.DeleteNoPropagate) {

@@ -11,8 +11,9 @@ export type ForeignKeyExtractor<V, KO> = (value: V) => KO | null | undefined;
 /**
  * The left table's side of a foreign-key join: turns each update into subscription records keyed by foreign key. A
  * foreign key change unsubscribes from the old key without an answer and subscribes to the new one with an answer
- * even when it has no value (the old result must be replaced or unset); a deletion unsubscribes with a null answer.
- * An update whose foreign key is null is dropped (`null-foreign-key`), as in Kafka Streams.
+ * even when it has no value (the old result must be replaced or unset). Inner join: a deletion unsubscribes with a
+ * null answer; a null foreign key joins nothing (`null-foreign-key` drop). Left join (KIP-962): every update is
+ * answered, a null foreign key or a deletion through a subscription with a null key that subscribes to nothing.
  *
  * @see org.apache.kafka.streams.kstream.internals.foreignkeyjoin.SubscriptionSendProcessorSupplier
  */
@@ -38,8 +39,13 @@ export class SubscriptionSend<K, V, KO> implements ProcessorSupplier<K, Change<V
   }
 
   get(): Processor<K, Change<V>, KO, SubscriptionWrapper<K>> {
+    // Compared serialized, as the right side sees them: equal bytes are the same subscription.
+    const changed = (oldKey: KO, newKey: KO | null) =>
+      newKey === null ||
+      !this.#foreignKeySerde
+        .serialize(this.#topic, oldKey)
+        .equals(this.#foreignKeySerde.serialize(this.#topic, newKey));
     const extractor = this.#extractor;
-    const fkSerde = this.#foreignKeySerde;
     const valueSerde = this.#valueSerde;
     const topic = this.#topic;
     const leftJoin = this.#leftJoin;
@@ -48,28 +54,37 @@ export class SubscriptionSend<K, V, KO> implements ProcessorSupplier<K, Change<V
         const { newValue, oldValue } = record.value;
         const hash = newValue === null ? null : valueHash(valueSerde.serialize(topic, newValue));
         const partition = this.context.recordMetadata()?.partition ?? -1;
-        const send = (foreignKey: KO, instruction: Instruction) =>
+        const send = (foreignKey: KO | null, instruction: Instruction) =>
           this.context.forward(
             record
-              .withKey(foreignKey)
+              .withKey(foreignKey as KO)
               .withValue({ hash, instruction, primaryKey: record.key, primaryPartition: partition }),
           );
-        if (oldValue !== null) {
-          const oldKey = extractor(oldValue);
-          if (oldKey == null) return this.context.recordDropped('null-foreign-key');
-          if (newValue === null) return send(oldKey, Instruction.DeleteAndPropagate);
-          const newKey = extractor(newValue);
-          if (newKey == null) return this.context.recordDropped('null-foreign-key');
-          // Compared serialized, as the right side sees them: equal bytes are the same subscription.
-          if (!fkSerde.serialize(topic, oldKey).equals(fkSerde.serialize(topic, newKey))) {
-            send(oldKey, Instruction.DeleteNoPropagate);
-          }
+        const oldKey = oldValue === null ? null : (extractor(oldValue) ?? null);
+        if (leftJoin) {
+          if (oldValue === null && newValue === null) return;
+          const newKey = newValue === null ? null : (extractor(newValue) ?? null);
+          if (oldKey !== null && changed(oldKey, newKey)) send(oldKey, Instruction.DeleteNoPropagate);
+          // Always answered, also for a deletion or a null foreign key (sent with a null key, which subscribes to
+          // nothing): a left join has a result, or a tombstone, for every update of the left row.
           send(newKey, Instruction.PropagateNullIfNoValue);
-        } else if (newValue !== null) {
-          const newKey = extractor(newValue);
-          if (newKey == null) return this.context.recordDropped('null-foreign-key');
-          // A new row: an inner join has nothing to unset, so it answers only when the foreign key has a value.
-          send(newKey, leftJoin ? Instruction.PropagateNullIfNoValue : Instruction.PropagateOnlyIfValue);
+          return;
+        }
+        if (newValue === null) {
+          if (oldKey !== null) send(oldKey, Instruction.DeleteAndPropagate);
+          return;
+        }
+        const newKey = extractor(newValue) ?? null;
+        if (newKey === null) {
+          this.context.recordDropped('null-foreign-key');
+          if (oldKey !== null) send(oldKey, Instruction.DeleteAndPropagate);
+        } else if (oldKey !== null && changed(oldKey, newKey)) {
+          // The old result must be unset even when the new foreign key has no value: answer null then.
+          send(oldKey, Instruction.DeleteNoPropagate);
+          send(newKey, Instruction.PropagateNullIfNoValue);
+        } else {
+          // An insert, or the same foreign key: a row that did not join before has nothing to unset.
+          send(newKey, Instruction.PropagateOnlyIfValue);
         }
       }
     })();
