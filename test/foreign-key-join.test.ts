@@ -1,7 +1,8 @@
 // Foreign-key table join (KIP-213) on the real broker, across two topics of different partition counts (orders: 3,
 // products: 2): the subscription topic is co-partitioned with products, the response topic with orders. Orders and
 // products are created, updated, moved to other products and deleted while the application runs; the last result
-// per order in the output must be the join of the final tables (inner: absent or tombstoned when either is gone).
+// per order in each output must be the join of the final tables (inner: absent or tombstoned when either is gone;
+// left: the order with a null product, also for a null foreign key).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,16 +46,21 @@ describe('foreign-key join (broker)', () => {
       { topic: products, partitions: 2 },
       { topic: output, partitions: 3 },
     );
+    const leftOutput = uniqueName('fk-left-out');
+    await createTopics({ topic: leftOutput, partitions: 1 });
     const builder = new StreamsBuilder();
-    builder
-      .table(orders, Consumed.with(S, S))
-      .join(
-        builder.table(products, Consumed.with(S, S)),
-        (order) => order.split(':')[0]!,
-        (order, product) => `${order}/${product}`,
-      )
+    const orderTable$ = builder.table(orders, Consumed.with(S, S));
+    const productTable$ = builder.table(products, Consumed.with(S, S));
+    // An order "none" has a null foreign key: no inner result, a left result with a null product.
+    const extractor = (order: string) => (order === 'none' ? null : order.split(':')[0]!);
+    orderTable$
+      .join(productTable$, extractor, (order, product) => `${order}/${product}`)
       .toStream()
       .to(output, Produced.with(S, S));
+    orderTable$
+      .leftJoin(productTable$, extractor, (order, product) => `${order}/${product ?? 'null'}`)
+      .toStream()
+      .to(leftOutput, Produced.with(S, S));
     const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-fk-'));
     dirs.push(stateDir);
     const streams = new KafkaStreams(builder.build(), {
@@ -80,11 +86,11 @@ describe('foreign-key join (broker)', () => {
         else orderTable.set(key, value);
         return { key, value };
       });
-    const joinOfTables = () => {
+    const joinOfTables = (left = false) => {
       const joined = new Map<string, string>();
       for (const [key, order] of orderTable) {
-        const product = productTable.get(order.split(':')[0]!);
-        if (product !== undefined) joined.set(key, `${order}/${product}`);
+        const product = order === 'none' ? undefined : productTable.get(order.split(':')[0]!);
+        if (product !== undefined || left) joined.set(key, `${order}/${product ?? 'null'}`);
       }
       return joined;
     };
@@ -130,6 +136,14 @@ describe('foreign-key join (broker)', () => {
           ['p32', 'P32'],
         ]),
       );
+      await produce(
+        orders,
+        orderRecords([
+          ['o2', 'none'],
+          ['o6', 'none'],
+          ['o5', 'p2:5'],
+        ]),
+      );
 
       const expected = joinOfTables();
       const all = await readTopic(output, (read) => matches(read, expected), { timeoutMs: 60_000 });
@@ -137,6 +151,10 @@ describe('foreign-key join (broker)', () => {
       console.log(`[fk] ${all.length} results, ${expected.size} joined orders at the end`);
       expect(new Map([...last].filter(([, v]) => v !== null))).toEqual(expected);
       expect(expected.size).toBeGreaterThan(50);
+      const expectedLeft = joinOfTables(true);
+      const allLeft = await readTopic(leftOutput, (read) => matches(read, expectedLeft), { timeoutMs: 60_000 });
+      expect(new Map([...lastByKey(allLeft)].filter(([, v]) => v !== null))).toEqual(expectedLeft);
+      expect(expectedLeft.get('o2')).toBe('none/null');
       // Co-partitioning: subscriptions are partitioned like products, responses like orders.
       const admin = KafkaAdmin.create(bootstrapServers());
       try {
