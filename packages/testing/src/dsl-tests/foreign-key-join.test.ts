@@ -27,6 +27,26 @@ const cases: { readonly [name: string]: (b: StreamsBuilder) => void } = {
       .leftJoin(b.table('products', Consumed.with(S, S)), fkExtractor, (o, p) => `${o}/${p === null ? 'null' : p}`)
       .toStream()
       .to('out', Produced.with(S, S)),
+  'fk-join-materialized-then-filter': (b) =>
+    b
+      .table('orders', Consumed.with(S, S))
+      .join(
+        b.table('products', Consumed.with(S, S)),
+        fkExtractor,
+        (o, p) => `${o}/${p}`,
+        Materialized.as<string, string>('fk-result').withValueSerde(S),
+      )
+      .filter((_k, v) => v.length > 3)
+      .toStream()
+      .to('out', Produced.with(S, S)),
+  'fk-join-then-join': (b) => {
+    const joined = b
+      .table('orders', Consumed.with(S, S))
+      .leftJoin(b.table('products', Consumed.with(S, S)), fkExtractor, (o, p) => `${o}/${String(p)}`);
+    b.stream('s', Consumed.with(S, S))
+      .join(joined, (x, y) => `${x}:${y}`)
+      .to('out', Produced.with(S, S));
+  },
 };
 
 describe('foreign-key joins as Kafka Streams 4.3.1 describes them (KTableImpl.doJoinOnForeignKey)', () => {

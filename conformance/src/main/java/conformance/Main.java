@@ -355,6 +355,16 @@ public final class Main {
         });
         describe("fk-join-inner", FK_INNER);
         describe("fk-join-left", FK_LEFT);
+        describe("fk-join-materialized-then-filter", b -> b.table("orders", Consumed.with(S, S))
+            .join(b.table("products", Consumed.with(S, S)), v -> v.split(":")[0], (o, p) -> o + "/" + p,
+                Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("fk-result").withValueSerde(S))
+            .filter((k, v) -> v.length() > 3)
+            .toStream().to("out", Produced.with(S, S)));
+        describe("fk-join-then-join", b -> {
+            final KTable<String, String> joined = b.table("orders", Consumed.with(S, S))
+                .leftJoin(b.table("products", Consumed.with(S, S)), v -> v.split(":")[0], (o, p) -> o + "/" + p);
+            b.stream("s", Consumed.with(S, S)).join(joined, (x, y) -> x + ":" + y).to("out", Produced.with(S, S));
+        });
         describe("table-table-join-materialized", b -> b.table("l", Consumed.with(S, S))
             .join(b.table("r", Consumed.with(S, S)), (x, y) -> x + y,
                 Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("joined").withValueSerde(S)));
