@@ -161,6 +161,30 @@ describe('foreign-key join outputs as Kafka Streams 4.3.1 computes them', () => 
   });
 });
 
+describe('foreign-key join serdes', () => {
+  // Not a conformance case: the same steps as the start of fk-join-inner-updates, through default serdes.
+  it('should work with the default serdes and a derived left table (mapValues, no serde given)', () => {
+    const build = (b: StreamsBuilder) =>
+      b
+        .table<string, string>('orders')
+        .mapValues((v) => v.toUpperCase())
+        .join(
+          b.table<string, string>('products'),
+          (v) => v.split(':')[0]!.toLowerCase(),
+          (o, p) => `${o}/${p}`,
+        )
+        .toStream()
+        .to('out');
+    const expected = [
+      'products p1=P1@1 ->',
+      'orders o1=p1:1@2 -> o1=P1:1/P1@2',
+      'orders o1=p1:2@3 -> o1=P1:2/P1@3',
+      'products p1=P1b@4 -> o1=P1:2/P1b@4',
+    ];
+    expect(run(build, expected, { defaultKeySerde: S, defaultValueSerde: S })).toEqual(expected);
+  });
+});
+
 describe('foreign-key join topics', () => {
   it('should partition subscriptions like the right table and responses like the left table', () => {
     const builder = new StreamsBuilder();
