@@ -50,11 +50,28 @@ export interface KTable<K, V> {
     named?: Named | Materialized<K, VR>,
     materialized?: Materialized<K, VR>,
   ): KTable<K, VR>;
+  /**
+   * Foreign-key join (KIP-213): each row joins the row of `other` whose key `foreignKeyExtractor` extracts from its
+   * value; the result, keyed like this table, is updated when either side changes (a null foreign key joins nothing).
+   */
+  join<VR, KO, VO>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: (value: V, otherValue: VO) => VR,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
   /** Left join: a key has a result while this table has a value (other side null when absent). */
   leftJoin<VO, VR>(
     other: KTable<K, VO>,
     joiner: ValueJoiner<V, VO | null, VR, K>,
     named?: Named | Materialized<K, VR>,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  /** Left foreign-key join: as the foreign-key `join`, with `otherValue` null while `other` has no matching row. */
+  leftJoin<VR, KO, VO>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: (value: V, otherValue: VO | null) => VR,
     materialized?: Materialized<K, VR>,
   ): KTable<K, VR>;
   /** Outer join: a key has a result while either table has a value. */

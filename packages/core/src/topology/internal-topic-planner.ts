@@ -50,7 +50,19 @@ export function planTopics(
     );
   }
 
-  // Repartition topics take the partition count of the sub-topology that writes them; iterate to a fixpoint
+  // An internal topic read together with user topics by a stateful sub-topology is co-partitioned with them, as
+  // Kafka Streams' co-partitioning does: it takes their partition count (e.g. a foreign-key join's subscription
+  // topic, read with the right table's topic).
+  for (const sub of subs) {
+    if (sub.storeNames.length === 0) continue;
+    const external = sub.sourceTopics.filter((t) => !internal.has(t)).map((t) => counts.get(t)!);
+    if (external.length === 0) continue;
+    for (const t of sub.sourceTopics) {
+      if (internal.has(t) && !counts.has(resolve(t))) counts.set(resolve(t), Math.max(...external));
+    }
+  }
+
+  // Other repartition topics take the partition count of the sub-topology that writes them; iterate to a fixpoint
   // because one internal topic may feed the writer of another.
   const tasks = new Map<number, number>();
   for (let changed = true; changed;) {

@@ -120,6 +120,11 @@ export class InternalStreamsBuilder {
     );
   }
 
+  /** Declares an internal topic that the caller's own sink and source nodes write and read (foreign-key joins). */
+  addInternalTopic(name: string, partitions?: number): void {
+    this.#add(InternalTopicNode.create({ name, partitions }));
+  }
+
   addSink(props: Omit<SinkNode, 'kind'>): void {
     this.#add(SinkNode.create(props));
   }

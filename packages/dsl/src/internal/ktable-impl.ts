@@ -10,6 +10,7 @@ import { Named } from '../named.js';
 import { BufferConfig } from '../buffer-config.js';
 import { Suppressed } from '../suppressed.js';
 import { erased, namedAndMaterialized, nameOrGenerate } from './args.js';
+import { foreignKeyJoin } from './foreign-key-join/foreign-key-join.js';
 import { KGroupedTableImpl } from './kgrouped-table-impl.js';
 import { KStreamImpl } from './kstream-impl.js';
 import { keyValueStoreGetter } from './ktable-value-getter.js';
@@ -27,6 +28,10 @@ import { BufferedChangeSerde } from './serde/buffered-change-serde.js';
 import { addKeyValueStore, addTimestampedKeyValueStore } from './store-factory.js';
 import type { StoreSettings } from './store-factory.js';
 import type { TableProps } from './stream-props.js';
+
+/** Any function: what the implementation of an overloaded join takes before telling the overloads apart. */
+type AnyFunction = (...args: never[]) => unknown;
+type JoinArg<K, VR> = Named | Materialized<K, VR> | AnyFunction;
 
 /**
  * The KTable handle. Its updates travel as `Change` (new value, old value) between table processors; `toStream`
@@ -128,8 +133,15 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     joiner: ValueJoiner<V, VO, VR, K>,
     first?: Named | Materialized<K, VR>,
     second?: Materialized<K, VR>,
-  ): KTable<K, VR> {
-    return this.#join(other, joiner, first, second, false, false, 'join');
+  ): KTable<K, VR>;
+  join<VR, KO, VO>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: (value: V, otherValue: VO) => VR,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  join<VR>(other: object, second: AnyFunction, third?: JoinArg<K, VR>, fourth?: Materialized<K, VR>): KTable<K, VR> {
+    return this.#joinAny(other, second, third, fourth, false, 'join');
   }
 
   leftJoin<VO, VR>(
@@ -137,8 +149,20 @@ export class KTableImpl<K, V> implements KTable<K, V> {
     joiner: ValueJoiner<V, VO | null, VR, K>,
     first?: Named | Materialized<K, VR>,
     second?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  leftJoin<VR, KO, VO>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V) => KO | null,
+    joiner: (value: V, otherValue: VO | null) => VR,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  leftJoin<VR>(
+    other: object,
+    second: AnyFunction,
+    third?: JoinArg<K, VR>,
+    fourth?: Materialized<K, VR>,
   ): KTable<K, VR> {
-    return this.#join(other, joiner, first, second, true, false, 'leftJoin');
+    return this.#joinAny(other, second, third, fourth, true, 'leftJoin');
   }
 
   outerJoin<VO, VR>(
@@ -325,6 +349,28 @@ export class KTableImpl<K, V> implements KTable<K, V> {
       storeName,
       window: undefined,
     });
+  }
+
+  /** A function in third place is the joiner of a foreign-key join (second is then its extractor). */
+  #joinAny<VR>(
+    other: object,
+    second: AnyFunction,
+    third: JoinArg<K, VR> | undefined,
+    materialized: Materialized<K, VR> | undefined,
+    leftJoin: boolean,
+    operation: string,
+  ): KTable<K, VR> {
+    if (typeof third !== 'function') {
+      const joiner = second as TableJoiner<K>;
+      return this.#join(other as KTable<K, unknown>, joiner, third, materialized, leftJoin, false, operation);
+    }
+    if (!(other instanceof KTableImpl))
+      throw new TopologyError(`${operation}: expected a KTable made by a StreamsBuilder`);
+    const right = (other as KTableImpl<unknown, unknown>).internalProps();
+    const extractor = second as (value: V) => unknown;
+    const joiner = third as (value: V, otherValue: unknown) => VR;
+    const args = { left: this.#props, right, extractor, joiner, leftJoin, materialized, operation };
+    return new KTableImpl<K, VR>(foreignKeyJoin<K, V, unknown, unknown, VR>(args));
   }
 
   #addStore(

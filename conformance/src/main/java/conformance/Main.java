@@ -222,6 +222,24 @@ public final class Main {
         };
     }
 
+    static final Consumer<StreamsBuilder> FK_INNER = b -> b.table("orders", Consumed.with(S, S))
+        .join(b.table("products", Consumed.with(S, S)), v -> v.split(":")[0], (o, p) -> o + "/" + p)
+        .toStream().to("out", Produced.with(S, S));
+    static final Consumer<StreamsBuilder> FK_LEFT = b -> b.table("orders", Consumed.with(S, S))
+        .leftJoin(b.table("products", Consumed.with(S, S)), v -> v.split(":")[0], (o, p) -> o + "/" + p)
+        .toStream().to("out", Produced.with(S, S));
+
+    static In[] fkInputs() {
+        return new In[] {
+            in("orders", "o1", "p1:1", 1), in("products", "p1", "P1", 2), in("orders", "o2", "p1:2", 3),
+            in("products", "p1", "P1b", 4), in("orders", "o1", "p2:3", 5), in("products", "p2", "P2", 6),
+            in("orders", "o1", "p2:4", 7), in("products", "p1", null, 8), in("orders", "o2", null, 9),
+            in("orders", "o3", "p3:1", 10), in("products", "p2", null, 11), in("products", "p2", "P2b", 12),
+            in("orders", "o1", "p1:5", 13), in("orders", "o4", "p2:1", 14), in("orders", "o4", null, 15),
+            in("orders", "o5", "p2:2", 16), in("orders", "o5", "p2:2", 17),
+        };
+    }
+
     public static void main(final String[] args) {
         defineDescribes();
         defineRuns();
@@ -418,6 +436,18 @@ public final class Main {
                 .mapValues(v -> v.toUpperCase());
             b.stream("s", Consumed.with(S, S)).join(joined, (x, y) -> x + ":" + y).to("out", Produced.with(S, S));
         });
+        describe("fk-join-inner", FK_INNER);
+        describe("fk-join-left", FK_LEFT);
+        describe("fk-join-materialized-then-filter", b -> b.table("orders", Consumed.with(S, S))
+            .join(b.table("products", Consumed.with(S, S)), v -> v.split(":")[0], (o, p) -> o + "/" + p,
+                Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("fk-result").withValueSerde(S))
+            .filter((k, v) -> v.length() > 3)
+            .toStream().to("out", Produced.with(S, S)));
+        describe("fk-join-then-join", b -> {
+            final KTable<String, String> joined = b.table("orders", Consumed.with(S, S))
+                .leftJoin(b.table("products", Consumed.with(S, S)), v -> v.split(":")[0], (o, p) -> o + "/" + p);
+            b.stream("s", Consumed.with(S, S)).join(joined, (x, y) -> x + ":" + y).to("out", Produced.with(S, S));
+        });
         describe("table-table-join-materialized", b -> b.table("l", Consumed.with(S, S))
             .join(b.table("r", Consumed.with(S, S)), (x, y) -> x + y,
                 Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("joined").withValueSerde(S)));
@@ -608,6 +638,20 @@ public final class Main {
         run("table-table-left-join-null-key", b -> b.table("l", Consumed.with(S, S))
                 .leftJoin(b.table("r", Consumed.with(S, S)), (x, y) -> x + "+" + y).toStream().to("out", Produced.with(S, S)),
             in("l", null, "L1", 1), in("l", "a", "L2", 2));
+        // 9. Foreign-key joins (KIP-213): orders "product:qty" join products; updates and deletes of both sides.
+        run("fk-join-inner-updates", FK_INNER, fkInputs());
+        run("fk-join-left-updates", FK_LEFT, fkInputs());
+        // A null foreign key (value "none"): KIP-962 made left joins emit it with a null right value.
+        run("fk-join-left-null-fk", b -> b.table("orders", Consumed.with(S, S))
+                .leftJoin(b.table("products", Consumed.with(S, S)), v -> v.equals("none") ? null : v, (o, p) -> o + "/" + p)
+                .toStream().to("out", Produced.with(S, S)),
+            in("orders", "o1", "none", 1), in("orders", "o2", "p1", 2), in("products", "p1", "P1", 3),
+            in("orders", "o2", "none", 4), in("orders", "o1", "p1", 5), in("orders", "o1", null, 6));
+        run("fk-join-inner-null-fk", b -> b.table("orders", Consumed.with(S, S))
+                .join(b.table("products", Consumed.with(S, S)), v -> v.equals("none") ? null : v, (o, p) -> o + "/" + p)
+                .toStream().to("out", Produced.with(S, S)),
+            in("orders", "o1", "none", 1), in("orders", "o2", "p1", 2), in("products", "p1", "P1", 3),
+            in("orders", "o2", "none", 4), in("orders", "o1", "p1", 5), in("orders", "o1", null, 6));
         // 8. Emit on window close (KIP-825): the aggregate processor emits each closed window once, from its store.
         //    The wall-clock throttle is off (interval 0): the driver's clock does not move.
         final Properties noThrottle = new Properties();
