@@ -18,6 +18,7 @@ TOPICS = [
     ("tables", "TABLES", "table operations and stream-to-table"),
     ("stream-stream-joins", "STREAM_STREAM_JOINS", "windowed stream-stream joins"),
     ("table-joins", "TABLE_JOINS", "stream-table and table-table joins"),
+    ("fk-joins", "FK_JOINS", "foreign-key table joins"),
     ("examples", "EXAMPLES", "the example applications in examples/"),
 ]
 
@@ -27,6 +28,8 @@ def topic(name):
         return "examples"
     if "stream-stream" in name:
         return "stream-stream-joins"
+    if name.startswith("fk-join"):
+        return "fk-joins"
     if "join" in name:
         return "table-joins"
     if re.search(r"session|sliding|tumbling|suppress|window", name):

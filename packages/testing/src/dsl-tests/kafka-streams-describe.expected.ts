@@ -7,6 +7,7 @@ import { WINDOWS } from './describe-expected/windows.js';
 import { TABLES } from './describe-expected/tables.js';
 import { STREAM_STREAM_JOINS } from './describe-expected/stream-stream-joins.js';
 import { TABLE_JOINS } from './describe-expected/table-joins.js';
+import { FK_JOINS } from './describe-expected/fk-joins.js';
 import { EXAMPLES } from './describe-expected/examples.js';
 
 export const KAFKA_STREAMS_DESCRIBE: { readonly [name: string]: string } = {
@@ -16,5 +17,6 @@ export const KAFKA_STREAMS_DESCRIBE: { readonly [name: string]: string } = {
   ...TABLES,
   ...STREAM_STREAM_JOINS,
   ...TABLE_JOINS,
+  ...FK_JOINS,
   ...EXAMPLES,
 };
