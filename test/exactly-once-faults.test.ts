@@ -42,7 +42,13 @@ async function runCounting(
     { producerFactory },
   );
   await streams.start();
-  // Input arrives in slices, so there are many transactions for the faults to hit.
+  // Input arrives in slices, so there are many transactions for the faults to hit — once the instance has its tasks:
+  // slices produced before the assignment would all be processed in a transaction or two.
+  await eventually(
+    () => streams.state === 'RUNNING' && streams.metrics().activeTasks.length === 2,
+    60_000,
+    'the instance running with both tasks',
+  );
   for (let slice = 0; slice < 6; slice++) {
     await produce(
       input,
