@@ -76,15 +76,33 @@ export async function readTopic(
   return all;
 }
 
-/** Polls `check` until it returns true or the timeout passes. */
+/**
+ * The offset (next to read) that group `groupId` committed for `topic` partition `partition`; -1 when none. Asked
+ * through a consumer of the group that does not join it (the admin call can crash the client on a fresh broker).
+ */
+export async function committedOffset(groupId: string, topic: string, partition = 0): Promise<number> {
+  const reader = new KafkaConsumerClient({ bootstrapServers: bootstrapServers(), groupId });
+  await reader.connect();
+  try {
+    const [c] = await reader.committed([{ topic, partition }], 10_000);
+    return c?.offset ?? -1;
+  } finally {
+    await reader.disconnect();
+  }
+}
+
+/** Polls `check` until it returns true or the timeout passes; `what` names what it waited for in the error. */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
   timeoutMs = 60_000,
-  what = 'condition',
+  what: string | (() => string) = 'condition',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      // A function describes the state at the timeout (what was reached instead).
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -132,16 +132,23 @@ async function caughtUp(reader: KafkaConsumerClient, partitions: readonly TopicP
   }
 }
 
-/** Reads every record of a topic, from the beginning to the end offsets it has when the call starts. */
+/**
+ * Reads every record of a topic, from the beginning to the end offsets it has when the call starts.
+ *
+ * `isolation` defaults to `'read_committed'`, as a downstream consumer of an exactly-once application reads: records
+ * of aborted transactions (a killed instance's last one, a rewound one) are left out, and the read waits for open
+ * transactions below those end offsets to end. On topics written without transactions both levels read the same.
+ */
 export async function readToEnd(
   bootstrapServers: string,
   topic: string,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; isolation?: 'read_committed' | 'read_uncommitted' } = {},
 ): Promise<ConsumedMessage[]> {
   const partitions = await withAdmin(bootstrapServers, (admin) => partitionsOf(admin, [topic]));
   const consumer = new KafkaConsumerClient({
     bootstrapServers,
     groupId: `kaskade-reader-${process.pid}-${Date.now().toString(36)}`,
+    isolationLevel: options.isolation ?? 'read_committed',
   });
   await consumer.connect();
   const out: ConsumedMessage[] = [];
