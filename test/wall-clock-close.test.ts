@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, Serdes, silentLogger } from '@kaskade/core';
 import { Consumed, EmitStrategy, Produced, StreamsBuilder, TimeWindows } from '@kaskade/dsl';
 import { bootstrapServers, uniqueName } from './broker-context.js';
-import { createTopics, produce, readTopic } from './kafka-helpers.js';
+import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';
 
 const S = Serdes.String();
 const SIZE_MS = 2000;
@@ -54,6 +54,13 @@ describe('windows closing on the wall clock on the real broker', () => {
     });
     await streams.start();
     try {
+      // The records go in once the instance has its task: processed later than end + grace on the wall clock (a slow
+      // first assignment), they would be late for a window that had closed already, and dropped.
+      await eventually(
+        () => streams.state === 'RUNNING' && streams.metrics().activeTasks.length === 1,
+        60_000,
+        'the instance running with its task',
+      );
       const now = Date.now();
       const windowStart = now - (now % SIZE_MS);
       const closesAt = windowStart + SIZE_MS + GRACE_MS;
