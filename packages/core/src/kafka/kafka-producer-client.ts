@@ -8,6 +8,12 @@ import { withMetadata } from './with-metadata.js';
 import type { ClientConfig, DeliveryReport, TopicPartitionOffset, WireHeaders } from './kafka-types.js';
 
 const ERR__QUEUE_FULL = -184;
+/**
+ * A zero-length view into a one-byte allocation. The client hands librdkafka a Buffer's data pointer and length, and
+ * an empty Buffer of its own may have no backing store (a null pointer): librdkafka then writes a null key or value
+ * — a tombstone, where the caller asked for empty bytes. This view's pointer is never null.
+ */
+const EMPTY = Buffer.alloc(1).subarray(0, 0);
 
 export interface ProducerClientOptions {
   readonly bootstrapServers: string;
@@ -103,6 +109,9 @@ export class KafkaProducerClient {
     headers?: WireHeaders,
     opaque?: unknown,
   ): boolean {
+    // Empty is not null (see EMPTY); one length check per record.
+    if (value !== null && value.length === 0) value = EMPTY;
+    if (key !== null && key.length === 0) key = EMPTY;
     try {
       this.#producer.produce(topic, partition, value, key, timestamp, opaque, headers);
       return true;
