@@ -76,19 +76,13 @@ export class StreamsBuilder {
     consumedOrMaterialized?: Consumed<K, V> | Materialized<K, V>,
     materializedArg?: Materialized<K, V>,
   ): KTable<K, V> {
-    if (typeof topic !== 'string' || topic.length === 0) throw new TopologyError('table() needs a topic name');
-    const consumed = consumedOrMaterialized instanceof Consumed ? consumedOrMaterialized : undefined;
-    const materialized = consumedOrMaterialized instanceof Materialized ? consumedOrMaterialized : materializedArg;
+    const { consumed, materialized, storeName, sourceName, tableSourceName, keySerde, valueSerde } = this.#tableParts(
+      'table',
+      topic,
+      consumedOrMaterialized,
+      materializedArg,
+    );
     const builder = this.#internal;
-    // Names in Kafka Streams' order: store, source, table source.
-    const storeName = materialized?.storeName ?? builder.newStoreName(`${topic}-`);
-    // A named table's source is `<name>-source` and its table processor `<name>`; both take counter values anyway.
-    const generatedSource = builder.newProcessorName('KSTREAM-SOURCE-');
-    const generatedTableSource = builder.newProcessorName('KTABLE-SOURCE-');
-    const sourceName = consumed?.processorName ? `${consumed.processorName}-source` : generatedSource;
-    const tableSourceName = consumed?.processorName ?? generatedTableSource;
-    const keySerde = materialized?.keySerde ?? consumed?.keySerde;
-    const valueSerde = materialized?.valueSerde ?? consumed?.valueSerde;
     builder.addSource({
       name: sourceName,
       topics: [topic],
@@ -132,16 +126,13 @@ export class StreamsBuilder {
     consumedOrMaterialized?: Consumed<K, V> | Materialized<K, V>,
     materializedArg?: Materialized<K, V>,
   ): GlobalKTable<K, V> {
-    if (typeof topic !== 'string' || topic.length === 0) throw new TopologyError('globalTable() needs a topic name');
-    const consumed = consumedOrMaterialized instanceof Consumed ? consumedOrMaterialized : undefined;
-    const materialized = consumedOrMaterialized instanceof Materialized ? consumedOrMaterialized : materializedArg;
+    const { consumed, materialized, storeName, sourceName, tableSourceName, keySerde, valueSerde } = this.#tableParts(
+      'globalTable',
+      topic,
+      consumedOrMaterialized,
+      materializedArg,
+    );
     const builder = this.#internal;
-    // Names in Kafka Streams' order: store, source, table source (the counter values are taken even when named).
-    const storeName = materialized?.storeName ?? builder.newStoreName(`${topic}-`);
-    const generatedSource = builder.newProcessorName('KSTREAM-SOURCE-');
-    const generatedTableSource = builder.newProcessorName('KTABLE-SOURCE-');
-    const keySerde = materialized?.keySerde ?? consumed?.keySerde;
-    const valueSerde = materialized?.valueSerde ?? consumed?.valueSerde;
     addTimestampedKeyValueStore(
       builder,
       storeName,
@@ -152,16 +143,45 @@ export class StreamsBuilder {
     );
     const materialization = new SourceTableMaterialization(storeName, true);
     builder.addGlobalStore({
-      name: consumed?.processorName ? `${consumed.processorName}-source` : generatedSource,
+      name: sourceName,
       topic,
       storeName,
-      processorName: consumed?.processorName ?? generatedTableSource,
+      processorName: tableSourceName,
       supplier: new KTableSource<K, V>(materialization) as never,
       keySerde: consumed?.keySerde ?? keySerde,
       valueSerde: consumed?.valueSerde ?? valueSerde,
       timestampExtractor: consumed?.timestampExtractor,
     });
     return new GlobalKTableImpl<K, V>(builder, storeName, materialized?.storeName !== undefined);
+  }
+
+  /**
+   * What `table()` and `globalTable()` share: their arguments told apart, the store and processor names taken in
+   * Kafka Streams' order (store, source, table source; the counter values are taken even when named: a named table's
+   * source is `<name>-source` and its table processor `<name>`), and the serdes (Materialized's over Consumed's).
+   */
+  #tableParts<K, V>(
+    method: string,
+    topic: string,
+    consumedOrMaterialized: Consumed<K, V> | Materialized<K, V> | undefined,
+    materializedArg: Materialized<K, V> | undefined,
+  ) {
+    if (typeof topic !== 'string' || topic.length === 0) throw new TopologyError(`${method}() needs a topic name`);
+    const consumed = consumedOrMaterialized instanceof Consumed ? consumedOrMaterialized : undefined;
+    const materialized = consumedOrMaterialized instanceof Materialized ? consumedOrMaterialized : materializedArg;
+    const builder = this.#internal;
+    const storeName = materialized?.storeName ?? builder.newStoreName(`${topic}-`);
+    const generatedSource = builder.newProcessorName('KSTREAM-SOURCE-');
+    const generatedTableSource = builder.newProcessorName('KTABLE-SOURCE-');
+    return {
+      consumed,
+      materialized,
+      storeName,
+      sourceName: consumed?.processorName ? `${consumed.processorName}-source` : generatedSource,
+      tableSourceName: consumed?.processorName ?? generatedTableSource,
+      keySerde: materialized?.keySerde ?? consumed?.keySerde,
+      valueSerde: materialized?.valueSerde ?? consumed?.valueSerde,
+    };
   }
 
   /** Adds a store for processors added with `KStream.process()` / `processValues()`, which name it. */
