@@ -2,7 +2,8 @@
 // the application starts. Every customer (the table) is older than every order (the stream), so Kafka Streams, which
 // processes a task's partitions in timestamp order and waits for a partition known to have unfetched records, joins
 // every order. With maxTaskIdleMs -1 (never wait) the task runs ahead with the orders it has whenever the customer
-// partition's buffer runs dry, and orders whose customer is not loaded yet find nothing.
+// partition's buffer runs dry, and orders whose customer is not loaded yet find nothing — how many depends on the
+// order the consumer fetches in.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,12 +100,14 @@ async function joinedOrders(
 }
 
 describe('task idling (maxTaskIdleMs) on the real broker', () => {
-  it('should join every order over a backlog with the default, as Kafka Streams does, and not with -1', async () => {
+  it('should join every order over a backlog with the default, as Kafka Streams does', async () => {
     const withIdling = await joinedOrders(undefined);
+    // For comparison only: with -1 the result depends on which partition the consumer happens to fetch first (most
+    // runs join none, some every order), so it is printed, not asserted. That -1 never waits is a unit test of
+    // PartitionGroup.
     const withoutIdling = await joinedOrders(-1);
     console.log(`task idling: ${withIdling} of ${N} orders joined with the default (0), ${withoutIdling} with -1`);
     expect(withIdling).toBe(N);
-    expect(withoutIdling).toBeLessThan(N);
   });
 
   it('should join every order under exactly-once too (read_committed: lags measured to the last stable offset)', async () => {

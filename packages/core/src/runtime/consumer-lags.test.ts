@@ -11,41 +11,89 @@ const active = (p: object) => ({ fetch_state: 'active', ...p });
 describe('ConsumerLags', () => {
   it('should not know a lag before a report shows the partition fetching', () => {
     const lags = new ConsumerLags(false);
-    expect(lags.fetchedLag('t', 0, -1)).toBe(-1);
-    lags.onStatistics(report('t', { '0': { fetch_state: 'offset-query', hi_offset: 10, next_offset: -1001 } }));
-    expect(lags.fetchedLag('t', 0, -1)).toBe(-1);
+    expect(lags.fetchedLag('t', 0, -1, 0)).toBe(-1);
+    lags.onStatistics(report('t', { '0': { fetch_state: 'offset-query', hi_offset: 10, next_offset: -1001 } }), 0);
+    expect(lags.fetchedLag('t', 0, -1, 100)).toBe(-1);
     lags.onStatistics('{not json'); // ignored
-    expect(lags.fetchedLag('t', 0, -1)).toBe(-1);
+    expect(lags.fetchedLag('t', 0, -1, 200)).toBe(-1);
   });
 
-  it('should say caught up when librdkafka has fetched to the end and queued nothing, or the task got the end', () => {
+  it('should say caught up when the application got the end, or before it got anything when nothing is queued', () => {
     const lags = new ConsumerLags(false);
     lags.onStatistics(
       report('t', {
         '-1': active({ hi_offset: 99, next_offset: 0, fetchq_cnt: 0 }),
-        '0': active({ hi_offset: 10, ls_offset: 10, next_offset: 10, fetchq_cnt: 0 }),
-        '1': active({ hi_offset: 10, ls_offset: 10, next_offset: 10, fetchq_cnt: 4 }),
-        '2': active({ hi_offset: 10, ls_offset: 10, next_offset: 6, fetchq_cnt: 0 }),
+        '0': active({ hi_offset: 0, ls_offset: 0, next_offset: 0, app_offset: -1001, fetchq_cnt: 0 }),
+        '1': active({ hi_offset: 10, ls_offset: 10, next_offset: 10, app_offset: 6, fetchq_cnt: 4 }),
+        '2': active({ hi_offset: 10, ls_offset: 10, next_offset: 6, app_offset: 6, fetchq_cnt: 0 }),
+        '3': active({ hi_offset: 10, ls_offset: 10, next_offset: 10, app_offset: 10, fetchq_cnt: 0 }),
       }),
+      0,
     );
-    expect(lags.fetchedLag('t', -1, -1)).toBe(-1); // librdkafka's own queue is no partition
-    expect(lags.fetchedLag('t', 0, -1)).toBe(0); // an empty partition (or all fetched before the task started)
-    expect(lags.fetchedLag('t', 1, 6)).toBeGreaterThan(0); // 4 fetched, not yet handed over
-    expect(lags.fetchedLag('t', 1, 10)).toBe(0); // since handed over: the task's own position is newer
-    expect(lags.fetchedLag('t', 2, 6)).toBe(4); // 4 records still on the broker
-    expect(lags.fetchedLag('other', 0, -1)).toBe(-1);
+    expect(lags.fetchedLag('t', -1, -1, 0)).toBe(-1); // librdkafka's own queue is no partition
+    expect(lags.fetchedLag('t', 0, -1, 0)).toBe(0); // an empty partition
+    expect(lags.fetchedLag('t', 1, 6, 0)).toBe(4); // 4 fetched, not yet handed over
+    expect(lags.fetchedLag('t', 1, 10, 0)).toBe(0); // since handed over: the task's own position is newer
+    expect(lags.fetchedLag('t', 2, 6, 0)).toBe(4); // 4 records still on the broker
+    expect(lags.fetchedLag('t', 3, -1, 0)).toBe(0); // all handed over before the task's queue was (re)filled
+    expect(lags.fetchedLag('other', 0, -1, 0)).toBe(-1);
+  });
+
+  it("should not read the consumer's queue length as a partition's: others' queued records do not hold it back", () => {
+    // librdkafka repeats the length of the consumer's one queue for every partition. An empty partition fetched to its
+    // end used to count as behind for as long as any other partition had records queued.
+    const lags = new ConsumerLags(false);
+    lags.onStatistics(
+      report('t', {
+        '0': active({ hi_offset: 0, ls_offset: 0, next_offset: 0, app_offset: -1001, fetchq_cnt: 800, msgs: 0 }),
+        '1': active({ hi_offset: 300, ls_offset: 300, next_offset: 300, app_offset: 300, fetchq_cnt: 800 }),
+        // Only an aborted transaction and its marker, not yet skipped: fetched, not handed over.
+        '2': active({ hi_offset: 6, ls_offset: 6, next_offset: 6, app_offset: -1001, fetchq_cnt: 800, msgs: 1 }),
+      }),
+      0,
+    );
+    expect(lags.fetchedLag('t', 0, -1, 0)).toBe(0); // fetched nothing, at the end: nothing of it can be queued
+    expect(lags.fetchedLag('t', 1, -1, 0)).toBe(0);
+    expect(lags.fetchedLag('t', 2, -1, 0)).toBe(6); // what is queued may be its own
+  });
+
+  it('should stop waiting for a lag that stands still, and for one that stays unknown', () => {
+    const lags = new ConsumerLags(false);
+    const stuck = report('t', {
+      '0': active({ hi_offset: 9, next_offset: 9, app_offset: -1001, fetchq_cnt: 800, msgs: 9 }),
+    });
+    lags.onStatistics(stuck, 0);
+    expect(lags.fetchedLag('t', 0, -1, 1_000)).toBeGreaterThan(0);
+    lags.onStatistics(stuck, 1_500); // the same numbers again: nothing moved
+    expect(lags.fetchedLag('t', 0, -1, ConsumerLags.STALLED_MS - 1)).toBeGreaterThan(0);
+    expect(lags.fetchedLag('t', 0, -1, ConsumerLags.STALLED_MS)).toBe(0);
+    // Moving again: a new report with another position is waited for again.
+    lags.onStatistics(report('t', { '0': active({ hi_offset: 5, next_offset: 2, app_offset: 2 }) }), 3_000);
+    expect(lags.fetchedLag('t', 0, 2, 3_100)).toBe(3);
+    // Statistics that stop coming leave the last report standing still too.
+    expect(lags.fetchedLag('t', 0, 2, 3_000 + ConsumerLags.STALLED_MS)).toBe(0);
+
+    // Unknown: waited for up to UNKNOWN_MS of asking; a partition asked again after a pause starts a new wait.
+    for (let t = 0; t < ConsumerLags.UNKNOWN_MS; t += 500) expect(lags.fetchedLag('u', 0, -1, t)).toBe(-1);
+    expect(lags.fetchedLag('u', 0, -1, ConsumerLags.UNKNOWN_MS)).toBe(0);
+    expect(lags.fetchedLag('u', 0, -1, 60_000)).toBe(-1);
   });
 
   it('should measure against the last stable offset under read_committed (transaction markers included)', () => {
     const lags = new ConsumerLags(true);
-    // Last record at offset 8, its commit marker at 9: the task's position is 9, librdkafka's fetch position 10.
-    lags.onStatistics(report('t', { '0': active({ hi_offset: 12, ls_offset: 10, next_offset: 10, fetchq_cnt: 0 }) }));
-    expect(lags.fetchedLag('t', 0, 9)).toBe(0);
+    // Last record at offset 8, its commit marker at 9: the task's position is 9; librdkafka's fetch position and
+    // application offset are 10, past the marker.
+    lags.onStatistics(
+      report('t', { '0': active({ hi_offset: 12, ls_offset: 10, next_offset: 10, app_offset: 10, fetchq_cnt: 3 }) }),
+      0,
+    );
+    expect(lags.fetchedLag('t', 0, 9, 0)).toBe(0);
     const uncommitted = new ConsumerLags(false);
     uncommitted.onStatistics(
-      report('t', { '0': active({ hi_offset: 12, ls_offset: 10, next_offset: 10, fetchq_cnt: 0 }) }),
+      report('t', { '0': active({ hi_offset: 12, ls_offset: 10, next_offset: 10, app_offset: 10, fetchq_cnt: 0 }) }),
+      0,
     );
-    expect(uncommitted.fetchedLag('t', 0, 9)).toBe(3);
+    expect(uncommitted.fetchedLag('t', 0, 9, 0)).toBe(2);
   });
 });
 

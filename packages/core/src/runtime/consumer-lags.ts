@@ -7,8 +7,20 @@ interface PartitionStats {
   readonly end: number;
   /** librdkafka's fetch position (past transaction markers, unlike the position of the last record). */
   readonly nextOffset: number;
-  /** Messages fetched by librdkafka and not yet handed to the application. */
+  /**
+   * The offset after the last message librdkafka handed to the application, past transaction markers and aborted
+   * records it skipped; negative while it has handed over nothing since the partition was assigned.
+   */
+  readonly appOffset: number;
+  /**
+   * Messages fetched and not yet handed to the application — of the whole consumer, not of this partition: every
+   * partition's queue is forwarded to the consumer's one queue, whose length the statistics repeat for each.
+   */
   readonly queued: number;
+  /** Messages (records and transaction markers) librdkafka has fetched from the partition since it started. */
+  readonly received: number;
+  /** Wall-clock time the partition's end or positions last moved. */
+  readonly changedAtMs: number;
 }
 
 interface StatsJson {
@@ -20,7 +32,9 @@ interface StatsJson {
           hi_offset?: number;
           ls_offset?: number;
           next_offset?: number;
+          app_offset?: number;
           fetchq_cnt?: number;
+          msgs?: number;
         };
       };
     };
@@ -30,28 +44,42 @@ interface StatsJson {
 /**
  * The consumer's fetched lag per partition for task idling, from librdkafka's statistics (the `event.stats` JSON,
  * parsed once per `statistics.interval.ms`, never per record). A partition is caught up when every record up to its
- * end (high watermark, or last stable offset under read_committed) was handed to the application: either the task
- * received a record at or past that end, or librdkafka has nothing queued and its fetch position has reached it.
- * Unknown (-1) until the first statistics that show the partition fetching.
+ * end (high watermark, or last stable offset under read_committed) was handed to the application: the task received
+ * a record at or past that end, or librdkafka's application offset has reached it (it moves past commit markers and
+ * aborted records too), or — before anything was handed over — librdkafka's fetch position is at the end with nothing
+ * queued in the whole consumer. Unknown (-1) until the first statistics that show the partition fetching.
+ *
+ * A lag the statistics keep reporting without anything moving is not waited for forever: once a partition's end
+ * and positions have stood still for {@link ConsumerLags.STALLED_MS} (or its lag has stayed unknown for
+ * {@link ConsumerLags.UNKNOWN_MS}), it counts as caught up, so the task idles `maxTaskIdleMs` and goes on without it.
+ * A partition that really has records on the broker moves within a fetch; one that does not would otherwise hold its
+ * task — and the commit of everything behind it — while the instance reports RUNNING.
  */
 export class ConsumerLags implements FetchedLags {
   /** `statistics.interval.ms` the consumer is given when task idling needs it: bounds how stale a lag can be. */
   static readonly STATISTICS_INTERVAL_MS = 100;
+  /** How long a positive lag may stand still (20 statistics intervals) before the task stops waiting for it. */
+  static readonly STALLED_MS = 2_000;
+  /** How long a lag may stay unknown (a partition that never shows fetching) before the task stops waiting. */
+  static readonly UNKNOWN_MS = 10_000;
   readonly #readCommitted: boolean;
   #byTopic = new Map<string, Map<number, PartitionStats>>();
+  /** Per `topic:partition` whose lag is asked while unknown: since when, and when last asked. */
+  readonly #unknown = new Map<string, [sinceMs: number, askedMs: number]>();
 
   constructor(readCommitted: boolean) {
     this.#readCommitted = readCommitted;
   }
 
-  /** Takes one statistics report (librdkafka's JSON). */
-  readonly onStatistics = (json: string): void => {
+  /** Takes one statistics report (librdkafka's JSON); `nowMs` for tests. */
+  readonly onStatistics = (json: string, nowMs: number = Date.now()): void => {
     let stats: StatsJson;
     try {
       stats = JSON.parse(json) as StatsJson;
     } catch {
       return; // a report we cannot read changes nothing; the next one will
     }
+    const previous = this.#byTopic;
     const byTopic = new Map<string, Map<number, PartitionStats>>();
     for (const [topic, t] of Object.entries(stats.topics ?? {})) {
       const partitions = new Map<number, PartitionStats>();
@@ -61,19 +89,44 @@ export class ConsumerLags implements FetchedLags {
         const end = (this.#readCommitted ? s.ls_offset : s.hi_offset) ?? -1;
         const nextOffset = s.next_offset ?? -1;
         if (end < 0 || nextOffset < 0) continue;
-        partitions.set(partition, { end, nextOffset, queued: s.fetchq_cnt ?? 0 });
+        const appOffset = s.app_offset ?? -1;
+        const was = previous.get(topic)?.get(partition);
+        const moved =
+          was === undefined || was.end !== end || was.nextOffset !== nextOffset || was.appOffset !== appOffset;
+        partitions.set(partition, {
+          end,
+          nextOffset,
+          appOffset,
+          queued: s.fetchq_cnt ?? 0,
+          received: s.msgs ?? 0,
+          changedAtMs: moved ? nowMs : was.changedAtMs,
+        });
       }
       if (partitions.size > 0) byTopic.set(topic, partitions);
     }
     this.#byTopic = byTopic;
   };
 
-  fetchedLag(topic: string, partition: number, fetchedPosition: number): number {
+  fetchedLag(topic: string, partition: number, fetchedPosition: number, nowMs: number): number {
     const s = this.#byTopic.get(topic)?.get(partition);
-    if (s === undefined) return -1;
+    if (s === undefined) {
+      const key = `${topic}:${partition}`;
+      const u = this.#unknown.get(key);
+      // Asked again after a pause (the task had data meanwhile, or the partition came back): a new wait.
+      if (u === undefined || nowMs - u[1] > ConsumerLags.STALLED_MS) {
+        this.#unknown.set(key, [nowMs, nowMs]);
+        return -1;
+      }
+      u[1] = nowMs;
+      return nowMs - u[0] >= ConsumerLags.UNKNOWN_MS ? 0 : -1;
+    }
+    if (this.#unknown.size > 0) this.#unknown.delete(`${topic}:${partition}`);
     if (fetchedPosition >= s.end) return 0; // newer than the report: the task has received everything it knew of
-    if (s.queued === 0 && s.nextOffset >= s.end) return 0;
-    return Math.max(1, s.end - Math.max(fetchedPosition, 0));
+    if (s.appOffset >= s.end) return 0;
+    // Nothing handed over yet: caught up at the end only when nothing of it can be queued.
+    if (s.appOffset < 0 && s.nextOffset >= s.end && (s.received === 0 || s.queued === 0)) return 0;
+    if (nowMs - s.changedAtMs >= ConsumerLags.STALLED_MS) return 0;
+    return Math.max(1, s.end - Math.max(fetchedPosition, s.appOffset, 0));
   }
 }
 

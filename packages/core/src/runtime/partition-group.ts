@@ -8,7 +8,7 @@ import type { RecordQueue } from './record-queue.js';
  * per record.
  */
 export interface FetchedLags {
-  fetchedLag(topic: string, partition: number, fetchedPosition: number): number;
+  fetchedLag(topic: string, partition: number, fetchedPosition: number, nowMs: number): number;
 }
 
 /** Task idling: `maxTaskIdleMs` (-1 = never wait) and the lags it is decided by. */
@@ -85,7 +85,7 @@ export class PartitionGroup {
         queued = true;
         continue;
       }
-      const lag = lags.fetchedLag(q.topic, q.partition, q.fetchedPosition);
+      const lag = lags.fetchedLag(q.topic, q.partition, q.fetchedPosition, wallClockMs);
       if (lag !== 0) {
         // Unknown (-1): wait for the first fetch to tell; positive: wait for the records known to be there.
         deadlines[i] = -1;
