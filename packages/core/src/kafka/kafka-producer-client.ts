@@ -3,11 +3,13 @@ import type { DeliveryReport as RdDeliveryReport, LibrdKafkaError, Producer } fr
 import './librdkafka-augment.js';
 import type { KafkaConsumerClient } from './kafka-consumer-client.js';
 import { toKafkaError } from './kafka-client-error.js';
+import { NATIVE_GRACE_MS, blockingNativeCall } from './blocking-native-call.js';
 import { topicPartitionName } from './topic-partition-name.js';
 import { withMetadata } from './with-metadata.js';
 import type { ClientConfig, DeliveryReport, TopicPartitionOffset, WireHeaders } from './kafka-types.js';
 
 const ERR__QUEUE_FULL = -184;
+
 /**
  * A zero-length view into a one-byte allocation. The client hands librdkafka a Buffer's data pointer and length, and
  * an empty Buffer of its own may have no backing store (a null pointer): librdkafka then writes a null key or value
@@ -39,6 +41,8 @@ export class KafkaProducerClient {
   #connected = false;
   /** disconnect() was called: a connect still under way disconnects again when it completes. */
   #closed = false;
+  /** A blocking call went unanswered past its timeout (see blockingNativeCall): the client is only fit to be dropped. */
+  #stuck = false;
 
   constructor(options: ProducerClientOptions) {
     const conf: { [key: string]: unknown } = {
@@ -129,11 +133,7 @@ export class KafkaProducerClient {
   }
 
   initTransactions(timeoutMs = 60_000): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.#producer.initTransactions(timeoutMs, (err) =>
-        err ? reject(toKafkaError('initTransactions', err)) : resolve(),
-      ),
-    );
+    return this.#blocking('initTransactions', timeoutMs, (cb) => this.#producer.initTransactions(timeoutMs, cb));
   }
 
   /** Starts a transaction (the native call completes asynchronously; produce only after it resolves). */
@@ -148,30 +148,33 @@ export class KafkaProducerClient {
     consumer: KafkaConsumerClient,
     timeoutMs = 60_000,
   ): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.#producer.sendOffsetsToTransaction(
-        offsets.map((o) => withMetadata({ topic: o.topic, partition: o.partition, offset: o.offset }, o.metadata)),
-        consumer.native,
-        timeoutMs,
-        (err) => (err ? reject(toKafkaError('sendOffsetsToTransaction', err)) : resolve()),
-      ),
+    const list = offsets.map((o) =>
+      withMetadata({ topic: o.topic, partition: o.partition, offset: o.offset }, o.metadata),
+    );
+    return this.#blocking('sendOffsetsToTransaction', timeoutMs, (cb) =>
+      this.#producer.sendOffsetsToTransaction(list, consumer.native, timeoutMs, cb),
     );
   }
 
   commitTransaction(timeoutMs = 60_000): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.#producer.commitTransaction(timeoutMs, (err) =>
-        err ? reject(toKafkaError('commitTransaction', err)) : resolve(),
-      ),
-    );
+    return this.#blocking('commitTransaction', timeoutMs, (cb) => this.#producer.commitTransaction(timeoutMs, cb));
   }
 
   abortTransaction(timeoutMs = 60_000): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.#producer.abortTransaction(timeoutMs, (err) =>
-        err ? reject(toKafkaError('abortTransaction', err)) : resolve(),
-      ),
-    );
+    return this.#blocking('abortTransaction', timeoutMs, (cb) => this.#producer.abortTransaction(timeoutMs, cb));
+  }
+
+  /** True once a blocking call went unanswered well past its timeout: the client must be replaced. */
+  get stuck(): boolean {
+    return this.#stuck;
+  }
+
+  #blocking(
+    what: string,
+    timeoutMs: number,
+    call: (cb: (err: LibrdKafkaError | null | undefined) => void) => void,
+  ): Promise<void> {
+    return blockingNativeCall(what, timeoutMs, call, () => (this.#stuck = true));
   }
 
   disconnect(timeoutMs = 30_000): Promise<void> {
@@ -179,7 +182,12 @@ export class KafkaProducerClient {
     if (!this.#connected) return Promise.resolve();
     this.#connected = false;
     return new Promise((resolve) => {
-      this.#producer.disconnect(timeoutMs, () => resolve());
+      // A client stuck in a blocking call may not finish disconnecting either: it is let go without waiting.
+      const watchdog = setTimeout(resolve, this.#stuck ? 0 : timeoutMs + NATIVE_GRACE_MS);
+      this.#producer.disconnect(timeoutMs, () => {
+        clearTimeout(watchdog);
+        resolve();
+      });
     });
   }
 }

@@ -15,6 +15,14 @@ const FATAL = -150;
  * committed, so replacing the producer and rewinding to the last commit is safe; repeats escalate.
  */
 const STATE = -172;
+/**
+ * librdkafka's timeout for each commit step (adding offsets, committing, aborting). A coordinator that moves with its
+ * broker answers within seconds (7–12 s seen when the leader was killed); a step that takes longer is failed and the
+ * transaction aborted or the producer replaced, rather than the instance waiting a minute per attempt.
+ */
+const COMMIT_STEP_TIMEOUT_MS = 30_000;
+/** How long a commit step is retried (retriable errors) before the transaction is given up and rewound. */
+const COMMIT_RETRY_BUDGET_MS = 60_000;
 
 /** A Kafka error an exactly-once instance recovers from by aborting (or replacing the producer) and rewinding. */
 export function isTransactionError(e: unknown): e is KafkaOperationError {
@@ -116,9 +124,11 @@ export class StreamsProducer {
   async commitTransaction(offsets: readonly TopicPartitionOffset[], consumer: KafkaConsumerClient): Promise<void> {
     const client = this.#client!;
     if (offsets.length > 0) {
-      await this.#retrying('sendOffsetsToTransaction', () => client.sendOffsetsToTransaction(offsets, consumer));
+      await this.#retrying('sendOffsetsToTransaction', () =>
+        client.sendOffsetsToTransaction(offsets, consumer, COMMIT_STEP_TIMEOUT_MS),
+      );
     }
-    await this.#retrying('commitTransaction', () => client.commitTransaction());
+    await this.#retrying('commitTransaction', () => client.commitTransaction(COMMIT_STEP_TIMEOUT_MS));
     this.#endTransaction();
   }
 
@@ -129,7 +139,7 @@ export class StreamsProducer {
   async abortOrReplace(cause: Error): Promise<void> {
     if (cause instanceof KafkaOperationError && needsNewProducer(cause)) await this.replace();
     else {
-      await this.#client!.abortTransaction().catch(async (abortError: unknown) => {
+      await this.#client!.abortTransaction(COMMIT_STEP_TIMEOUT_MS).catch(async (abortError: unknown) => {
         this.#logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
         await this.replace();
       });
@@ -165,15 +175,16 @@ export class StreamsProducer {
     this.#holdSends = this.exactlyOnce;
   }
 
-  /** Retries an operation while librdkafka says the error is retriable. */
+  /** Retries an operation while librdkafka says the error is retriable, for at most COMMIT_RETRY_BUDGET_MS. */
   async #retrying(what: string, op: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + COMMIT_RETRY_BUDGET_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         await op();
         return;
       } catch (e) {
-        if (!(e instanceof KafkaOperationError) || !e.retriable || e.txnRequiresAbort || e.fatal || attempt >= 10)
-          throw e;
+        if (!(e instanceof KafkaOperationError) || !e.retriable || e.txnRequiresAbort || e.fatal) throw e;
+        if (attempt >= 10 || Date.now() >= deadline) throw e;
         this.#logger.warn(`${what} failed (attempt ${attempt}), retrying: ${e.message}`);
         await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
       }
