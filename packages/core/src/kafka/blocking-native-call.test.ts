@@ -30,11 +30,17 @@ describe('blockingNativeCall', () => {
   it('should give up on a call that never answers, as fatal and naming it, and ignore a late answer', async () => {
     let late: ((err: unknown) => void) | undefined;
     let stuck = 0;
+    let nativeEnd: Promise<void> | undefined;
+    let nativeEnded = false;
     const p = blockingNativeCall(
       'sendOffsetsToTransaction',
       30_000,
       (cb) => (late = cb),
-      () => stuck++,
+      (end) => {
+        stuck++;
+        nativeEnd = end;
+        void end.then(() => (nativeEnded = true));
+      },
       10_000,
     );
     let error: unknown;
@@ -46,10 +52,29 @@ describe('blockingNativeCall', () => {
     expect(error).toBeInstanceOf(KafkaOperationError);
     expect((error as KafkaOperationError).fatal).toBe(true);
     expect((error as Error).message).toContain(
-      'sendOffsetsToTransaction failed: librdkafka did not answer in 40000 ms',
+      'sendOffsetsToTransaction failed: no answer from librdkafka in 40000 ms',
     );
     expect(stuck).toBe(1);
-    late!({ code: -172, message: 'Erroneous state' }); // comes 224 s later: nothing happens
+    await vi.advanceTimersByTimeAsync(1);
+    expect(nativeEnded).toBe(false); // the client must not be destroyed yet: the call still runs inside it
+    late!({ code: -172, message: 'Erroneous state' }); // comes 224 s later: the promise stays as it was
+    await nativeEnd;
+    expect(nativeEnded).toBe(true);
     await expect(p).rejects.toBe(error);
+  });
+
+  it('should reject at once, without a watchdog left behind, when the call throws', async () => {
+    let stuck = 0;
+    const p = blockingNativeCall(
+      'commitTransaction',
+      1000,
+      () => {
+        throw Object.assign(new Error('Erroneous state'), { code: -172 });
+      },
+      () => stuck++,
+    );
+    await expect(p).rejects.toMatchObject({ kafkaCode: -172 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(stuck).toBe(0);
   });
 });

@@ -9,7 +9,6 @@ import { withMetadata } from './with-metadata.js';
 import type { ClientConfig, DeliveryReport, TopicPartitionOffset, WireHeaders } from './kafka-types.js';
 
 const ERR__QUEUE_FULL = -184;
-
 /**
  * A zero-length view into a one-byte allocation. The client hands librdkafka a Buffer's data pointer and length, and
  * an empty Buffer of its own may have no backing store (a null pointer): librdkafka then writes a null key or value
@@ -41,8 +40,11 @@ export class KafkaProducerClient {
   #connected = false;
   /** disconnect() was called: a connect still under way disconnects again when it completes. */
   #closed = false;
-  /** A blocking call went unanswered past its timeout (see blockingNativeCall): the client is only fit to be dropped. */
-  #stuck = false;
+  /**
+   * Set when a blocking call went unanswered past its timeout (see blockingNativeCall): the client is only fit to be
+   * dropped, and only once that call has returned natively (destroying it under a running call is use-after-free).
+   */
+  #stuck: Promise<void> | undefined;
 
   constructor(options: ProducerClientOptions) {
     const conf: { [key: string]: unknown } = {
@@ -164,26 +166,26 @@ export class KafkaProducerClient {
     return this.#blocking('abortTransaction', timeoutMs, (cb) => this.#producer.abortTransaction(timeoutMs, cb));
   }
 
-  /** True once a blocking call went unanswered well past its timeout: the client must be replaced. */
-  get stuck(): boolean {
-    return this.#stuck;
-  }
-
   #blocking(
     what: string,
     timeoutMs: number,
     call: (cb: (err: LibrdKafkaError | null | undefined) => void) => void,
   ): Promise<void> {
-    return blockingNativeCall(what, timeoutMs, call, () => (this.#stuck = true));
+    return blockingNativeCall(what, timeoutMs, call, (nativeEnd) => (this.#stuck = nativeEnd));
   }
 
   disconnect(timeoutMs = 30_000): Promise<void> {
     this.#closed = true;
     if (!this.#connected) return Promise.resolve();
     this.#connected = false;
+    const stuck = this.#stuck;
+    if (stuck) {
+      // Stuck in a blocking call: let go at once, and disconnect natively only once that call has returned.
+      void stuck.then(() => this.#producer.disconnect(timeoutMs, () => undefined));
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      // A client stuck in a blocking call may not finish disconnecting either: it is let go without waiting.
-      const watchdog = setTimeout(resolve, this.#stuck ? 0 : timeoutMs + NATIVE_GRACE_MS);
+      const watchdog = setTimeout(resolve, timeoutMs + NATIVE_GRACE_MS);
       this.#producer.disconnect(timeoutMs, () => {
         clearTimeout(watchdog);
         resolve();

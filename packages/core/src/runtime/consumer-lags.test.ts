@@ -42,7 +42,7 @@ describe('ConsumerLags', () => {
   it("should not read the consumer's queue length as a partition's: others' queued records do not hold it back", () => {
     // librdkafka repeats the length of the consumer's one queue for every partition. An empty partition fetched to its
     // end used to count as behind for as long as any other partition had records queued.
-    const lags = new ConsumerLags(false);
+    const lags = new ConsumerLags(true);
     lags.onStatistics(
       report('t', {
         '0': active({ hi_offset: 0, ls_offset: 0, next_offset: 0, app_offset: -1001, fetchq_cnt: 800, msgs: 0 }),
@@ -57,25 +57,40 @@ describe('ConsumerLags', () => {
     expect(lags.fetchedLag('t', 2, -1, 0)).toBe(6); // what is queued may be its own
   });
 
-  it('should stop waiting for a lag that stands still, and for one that stays unknown', () => {
+  it('should stop waiting, after 2 s of asking, for a partition fetched to its end whose lag stands still', () => {
     const lags = new ConsumerLags(false);
     const stuck = report('t', {
       '0': active({ hi_offset: 9, next_offset: 9, app_offset: -1001, fetchq_cnt: 800, msgs: 9 }),
     });
     lags.onStatistics(stuck, 0);
-    expect(lags.fetchedLag('t', 0, -1, 1_000)).toBeGreaterThan(0);
+    for (let t = 0; t < ConsumerLags.STALLED_MS; t += 500) expect(lags.fetchedLag('t', 0, -1, t)).toBe(9);
     lags.onStatistics(stuck, 1_500); // the same numbers again: nothing moved
-    expect(lags.fetchedLag('t', 0, -1, ConsumerLags.STALLED_MS - 1)).toBeGreaterThan(0);
     expect(lags.fetchedLag('t', 0, -1, ConsumerLags.STALLED_MS)).toBe(0);
-    // Moving again: a new report with another position is waited for again.
-    lags.onStatistics(report('t', { '0': active({ hi_offset: 5, next_offset: 2, app_offset: 2 }) }), 3_000);
-    expect(lags.fetchedLag('t', 0, 2, 3_100)).toBe(3);
-    // Statistics that stop coming leave the last report standing still too.
-    expect(lags.fetchedLag('t', 0, 2, 3_000 + ConsumerLags.STALLED_MS)).toBe(0);
+    // Time the task did not spend asking (a long commit) does not count: a new wait starts.
+    const later = ConsumerLags.STALLED_MS + 5_000;
+    expect(lags.fetchedLag('t', 0, -1, later)).toBe(9);
+    expect(lags.fetchedLag('t', 0, -1, later + 1_000)).toBe(9);
+    expect(lags.fetchedLag('t', 0, -1, later + ConsumerLags.STALLED_MS)).toBe(0);
+    // Moving again: waited for again.
+    lags.onStatistics(
+      report('t', { '0': active({ hi_offset: 12, next_offset: 12, app_offset: 9, fetchq_cnt: 5 }) }),
+      9_000,
+    );
+    expect(lags.fetchedLag('t', 0, 9, 9_100)).toBe(3);
+  });
 
-    // Unknown: waited for up to UNKNOWN_MS of asking; a partition asked again after a pause starts a new wait.
+  it('should wait as Kafka Streams for a partition with records still on the broker, however long', () => {
+    // Fetch position before the end: fetching, paused (a rate limit), or its leader moving.
+    const lags = new ConsumerLags(false);
+    lags.onStatistics(report('t', { '0': active({ hi_offset: 5, next_offset: 2, app_offset: 2, fetchq_cnt: 0 }) }), 0);
+    for (let t = 0; t <= 60_000; t += 500) expect(lags.fetchedLag('t', 0, 2, t)).toBe(3);
+  });
+
+  it('should stop waiting for a lag that stays unknown for 10 s of asking', () => {
+    const lags = new ConsumerLags(false);
     for (let t = 0; t < ConsumerLags.UNKNOWN_MS; t += 500) expect(lags.fetchedLag('u', 0, -1, t)).toBe(-1);
     expect(lags.fetchedLag('u', 0, -1, ConsumerLags.UNKNOWN_MS)).toBe(0);
+    // Asked again after a pause: a new wait.
     expect(lags.fetchedLag('u', 0, -1, 60_000)).toBe(-1);
   });
 

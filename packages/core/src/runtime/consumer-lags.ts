@@ -17,7 +17,10 @@ interface PartitionStats {
    * partition's queue is forwarded to the consumer's one queue, whose length the statistics repeat for each.
    */
   readonly queued: number;
-  /** Messages (records and transaction markers) librdkafka has fetched from the partition since it started. */
+  /**
+   * Messages librdkafka has fetched from the partition and queued for the application, over the client's life (not
+   * reset when the partition is reassigned or seeked): 0 means nothing of it can be in the consumer's queue.
+   */
   readonly received: number;
   /** Wall-clock time the partition's end or positions last moved. */
   readonly changedAtMs: number;
@@ -41,31 +44,41 @@ interface StatsJson {
   };
 }
 
+/** How long the task has been waiting on one partition: since when it asks, and when it last asked. */
+interface Wait {
+  sinceMs: number;
+  askedMs: number;
+}
+
 /**
  * The consumer's fetched lag per partition for task idling, from librdkafka's statistics (the `event.stats` JSON,
  * parsed once per `statistics.interval.ms`, never per record). A partition is caught up when every record up to its
  * end (high watermark, or last stable offset under read_committed) was handed to the application: the task received
  * a record at or past that end, or librdkafka's application offset has reached it (it moves past commit markers and
- * aborted records too), or — before anything was handed over — librdkafka's fetch position is at the end with nothing
- * queued in the whole consumer. Unknown (-1) until the first statistics that show the partition fetching.
+ * aborted records too), or librdkafka has fetched to the end and none of it can still be queued (the consumer's queue
+ * is empty, or nothing was ever fetched from the partition). Unknown (-1) until the first statistics that show the
+ * partition fetching.
  *
- * A lag the statistics keep reporting without anything moving is not waited for forever: once a partition's end
- * and positions have stood still for {@link ConsumerLags.STALLED_MS} (or its lag has stayed unknown for
- * {@link ConsumerLags.UNKNOWN_MS}), it counts as caught up, so the task idles `maxTaskIdleMs` and goes on without it.
- * A partition that really has records on the broker moves within a fetch; one that does not would otherwise hold its
- * task — and the commit of everything behind it — while the instance reports RUNNING.
+ * Two waits are bounded, unlike Kafka Streams', because these statistics can stop moving: a partition fetched to its
+ * end whose only possible records sit somewhere in the consumer's shared queue, when nothing has moved for
+ * {@link ConsumerLags.STALLED_MS}, and a lag that stays unknown for {@link ConsumerLags.UNKNOWN_MS}. Either counts as
+ * caught up, so the task idles `maxTaskIdleMs` and goes on without the partition, rather than holding the task (and
+ * the commit of everything behind it) while the instance reports RUNNING. Both count only time the task spends
+ * asking, so a loop busy elsewhere (a commit, a rebalance) does not use them up. A partition with records still on the
+ * broker (fetch position before the end: fetching, paused, or its leader moving) is waited for as in Kafka Streams.
  */
 export class ConsumerLags implements FetchedLags {
   /** `statistics.interval.ms` the consumer is given when task idling needs it: bounds how stale a lag can be. */
   static readonly STATISTICS_INTERVAL_MS = 100;
-  /** How long a positive lag may stand still (20 statistics intervals) before the task stops waiting for it. */
+  /** How long a fetched-but-maybe-queued lag may stand still (20 statistics intervals) before it is not waited for. */
   static readonly STALLED_MS = 2_000;
-  /** How long a lag may stay unknown (a partition that never shows fetching) before the task stops waiting. */
+  /** How long a lag may stay unknown (a partition that never shows fetching) before it is not waited for. */
   static readonly UNKNOWN_MS = 10_000;
+  /** A pause in asking longer than this (the task had data, or the loop was busy) starts a new wait. */
+  static readonly ASK_GAP_MS = 1_000;
   readonly #readCommitted: boolean;
   #byTopic = new Map<string, Map<number, PartitionStats>>();
-  /** Per `topic:partition` whose lag is asked while unknown: since when, and when last asked. */
-  readonly #unknown = new Map<string, [sinceMs: number, askedMs: number]>();
+  readonly #waits = new Map<string, Map<number, Wait>>();
 
   constructor(readCommitted: boolean) {
     this.#readCommitted = readCommitted;
@@ -109,24 +122,30 @@ export class ConsumerLags implements FetchedLags {
 
   fetchedLag(topic: string, partition: number, fetchedPosition: number, nowMs: number): number {
     const s = this.#byTopic.get(topic)?.get(partition);
-    if (s === undefined) {
-      const key = `${topic}:${partition}`;
-      const u = this.#unknown.get(key);
-      // Asked again after a pause (the task had data meanwhile, or the partition came back): a new wait.
-      if (u === undefined || nowMs - u[1] > ConsumerLags.STALLED_MS) {
-        this.#unknown.set(key, [nowMs, nowMs]);
-        return -1;
-      }
-      u[1] = nowMs;
-      return nowMs - u[0] >= ConsumerLags.UNKNOWN_MS ? 0 : -1;
-    }
-    if (this.#unknown.size > 0) this.#unknown.delete(`${topic}:${partition}`);
+    if (s === undefined) return this.#waited(topic, partition, nowMs) >= ConsumerLags.UNKNOWN_MS ? 0 : -1;
     if (fetchedPosition >= s.end) return 0; // newer than the report: the task has received everything it knew of
     if (s.appOffset >= s.end) return 0;
-    // Nothing handed over yet: caught up at the end only when nothing of it can be queued.
-    if (s.appOffset < 0 && s.nextOffset >= s.end && (s.received === 0 || s.queued === 0)) return 0;
-    if (nowMs - s.changedAtMs >= ConsumerLags.STALLED_MS) return 0;
+    const fetchedAll = s.nextOffset >= s.end;
+    if (fetchedAll && (s.queued === 0 || (s.appOffset < 0 && s.received === 0))) return 0;
+    if (fetchedAll) {
+      // What is queued may or may not be this partition's: wait, but not for a report that no longer moves.
+      const waited = this.#waited(topic, partition, nowMs);
+      if (waited >= ConsumerLags.STALLED_MS && nowMs - s.changedAtMs >= ConsumerLags.STALLED_MS) return 0;
+    }
     return Math.max(1, s.end - Math.max(fetchedPosition, s.appOffset, 0));
+  }
+
+  /** Milliseconds the task has been asking about the partition without a pause longer than ASK_GAP_MS. */
+  #waited(topic: string, partition: number, nowMs: number): number {
+    let byPartition = this.#waits.get(topic);
+    if (byPartition === undefined) this.#waits.set(topic, (byPartition = new Map()));
+    const w = byPartition.get(partition);
+    if (w === undefined || nowMs - w.askedMs > ConsumerLags.ASK_GAP_MS) {
+      byPartition.set(partition, { sinceMs: nowMs, askedMs: nowMs });
+      return 0;
+    }
+    w.askedMs = nowMs;
+    return nowMs - w.sinceMs;
   }
 }
 

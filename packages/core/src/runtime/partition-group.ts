@@ -2,10 +2,10 @@ import type { RecordQueue } from './record-queue.js';
 
 /**
  * Where a task learns how far behind the broker each of its input partitions is. `fetchedLag` answers -1 while the
- * lag is not known yet, 0 when every record on the broker has been fetched, and a positive number when records are
- * known to be waiting there; `fetchedPosition` is the offset after the last record the task received from the
- * partition (-1: none since it was assigned or rewound). It is asked only when a partition's queue is empty, never
- * per record.
+ * lag is not known yet, 0 when every record on the broker has been fetched (or the lag is not worth waiting for any
+ * longer: see `ConsumerLags`), and a positive number when records are known to be waiting there; `fetchedPosition` is
+ * the offset after the last record the task received from the partition (-1: none since it was assigned or rewound),
+ * `nowMs` the task's wall clock. It is asked only when a partition's queue is empty, never per record.
  */
 export interface FetchedLags {
   fetchedLag(topic: string, partition: number, fetchedPosition: number, nowMs: number): number;

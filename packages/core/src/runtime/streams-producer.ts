@@ -21,7 +21,7 @@ const STATE = -172;
  * transaction aborted or the producer replaced, rather than the instance waiting a minute per attempt.
  */
 const COMMIT_STEP_TIMEOUT_MS = 30_000;
-/** How long a commit step is retried (retriable errors) before the transaction is given up and rewound. */
+/** No retry of a commit step (retriable errors) starts later than this after the first attempt; then it is rewound. */
 const COMMIT_RETRY_BUDGET_MS = 60_000;
 
 /** A Kafka error an exactly-once instance recovers from by aborting (or replacing the producer) and rewinding. */
@@ -175,7 +175,7 @@ export class StreamsProducer {
     this.#holdSends = this.exactlyOnce;
   }
 
-  /** Retries an operation while librdkafka says the error is retriable, for at most COMMIT_RETRY_BUDGET_MS. */
+  /** Retries an operation while librdkafka says the error is retriable; none starts after COMMIT_RETRY_BUDGET_MS. */
   async #retrying(what: string, op: () => Promise<void>): Promise<void> {
     const deadline = Date.now() + COMMIT_RETRY_BUDGET_MS;
     for (let attempt = 1; ; attempt++) {
