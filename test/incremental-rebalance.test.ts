@@ -3,7 +3,8 @@
 // every sample: no task is active on two instances at once (a task gets partition p of both sources together, the
 // range assignor's co-partitioning); no instance reports a split task; every input record processed. Measured: each
 // task's longest pause in processing while it stayed with its instance (the must-show bound is one commit interval
-// plus one poll), printed, not asserted (the machine is shared; timing assertions would be flaky).
+// plus one poll), with how soon after the pause began its next record was produced (so a pause in the input is not
+// taken for one in processing), printed, not asserted (the machine is shared; timing assertions would be flaky).
 // KASKADE_TEST_GROUP_PROTOCOL=classic runs the same scenario under the eager protocol, for comparison;
 // KASKADE_TEST_REBALANCE_LOG=1 prints every instance's log lines, each after its instance and time (ms mod 100 000).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +34,8 @@ interface Processed {
   readonly offset: number;
   readonly at: number;
   readonly instance: string;
+  /** The record's timestamp: when the test produced it. */
+  readonly producedAt: number;
 }
 
 function topology(a: string, b: string, out: string, seen: Processed[], instance: string): Topology {
@@ -45,7 +48,14 @@ function topology(a: string, b: string, out: string, seen: Processed[], instance
       },
       process(r: Record<string, string>) {
         const m = ctx.recordMetadata()!;
-        seen.push({ task: `${sub}_${m.partition}`, topic: m.topic, offset: m.offset, at: Date.now(), instance });
+        seen.push({
+          task: `${sub}_${m.partition}`,
+          topic: m.topic,
+          offset: m.offset,
+          at: Date.now(),
+          instance,
+          producedAt: r.timestamp,
+        });
         ctx.forward(r);
       },
     };
@@ -177,7 +187,7 @@ describe(`incremental rebalancing (groupProtocol ${protocol})`, () => {
     console.log(
       `[incremental] ${protocol}: longest pause of a task that stayed with its instance: ${worst} ms ` +
         `(bound: commit interval ${COMMIT_INTERVAL_MS} + poll ${POLL_MS}; ` +
-        `longest event-loop stall of this process ${Math.round(loopDelay.max / 1e6)} ms); per task: ${[...gaps].map(([t, g]) => `${t}=${g.ms} (at +${g.at - t0}, ${g.instance})`).join(' ')}; ` +
+        `longest event-loop stall of this process ${Math.round(loopDelay.max / 1e6)} ms); per task: ${[...gaps].map(([t, g]) => `${t}=${g.ms} (at +${g.at - t0}, ${g.instance}, next produced +${g.producedAfter})`).join(' ')}; ` +
         `events: ${events.map(([e, t]) => `${e} +${t - t0} (${t % 100000})`).join(', ')}`,
     );
     expect(doubled).toEqual([]);
@@ -185,11 +195,19 @@ describe(`incremental rebalancing (groupProtocol ${protocol})`, () => {
   }, 180_000);
 });
 
+/** A task's longest pause; `producedAfter`: how long after the pause began the next record was produced. */
+interface Gap {
+  readonly ms: number;
+  readonly at: number;
+  readonly instance: string;
+  readonly producedAfter: number;
+}
+
 /**
  * Per task of the source sub-topology: the longest time between two consecutive records of a partition processed by
  * the same instance (the task stayed), with input arriving every 50 ms.
  */
-function longestStayingGaps(seen: readonly Processed[]): Map<string, { ms: number; at: number; instance: string }> {
+function longestStayingGaps(seen: readonly Processed[]): Map<string, Gap> {
   const byPartition = new Map<string, Processed[]>();
   for (const s of seen) {
     if (!s.task.startsWith('0_')) continue;
@@ -198,7 +216,7 @@ function longestStayingGaps(seen: readonly Processed[]): Map<string, { ms: numbe
     if (list) list.push(s);
     else byPartition.set(key, [s]);
   }
-  const gaps = new Map<string, { ms: number; at: number; instance: string }>();
+  const gaps = new Map<string, Gap>();
   for (const [key, list] of byPartition) {
     const task = key.split(':')[0]!;
     const sorted = [...list].sort((x, y) => x.offset - y.offset || x.at - y.at);
@@ -206,7 +224,7 @@ function longestStayingGaps(seen: readonly Processed[]): Map<string, { ms: numbe
       const [prev, cur] = [sorted[i - 1]!, sorted[i]!];
       const ms = cur.at - prev.at;
       if (prev.instance === cur.instance && cur.offset === prev.offset + 1 && ms > (gaps.get(task)?.ms ?? -1)) {
-        gaps.set(task, { ms, at: prev.at, instance: cur.instance });
+        gaps.set(task, { ms, at: prev.at, instance: cur.instance, producedAfter: cur.producedAt - prev.at });
       }
     }
   }
