@@ -2,8 +2,9 @@
 // bench's `dsl-restore` rung restores 10 000 keys). Writes `keys` records with distinct 4-byte keys and 8-byte counts
 // straight into the store's changelog (3 partitions), then starts the count application with an empty state
 // directory `rounds` times and prints restored records/s (first onRestoreStart to last onRestoreEnd) and CPU per
-// record. Usage:
-//   node --conditions=kaskade-source --import tsx scripts/restore-speed.ts [keys=1000000] [rounds=3]
+// record, for each way of reading the changelog (`nativeClient` 'off': the Kafka client; 'required': Kaskade's native
+// batch consumer), rounds interleaved. Usage:
+//   node --conditions=kaskade-source --import tsx scripts/restore-speed.ts [keys=1000000] [rounds=3] [modes=off,required]
 // Uses KASKADE_BOOTSTRAP_SERVERS when set, else starts a broker of its own.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { Consumed, Materialized, StreamsBuilder } from '@kaskade/dsl';
 
 const keys = Number(process.argv[2] ?? 1_000_000);
 const rounds = Number(process.argv[3] ?? 3);
+const modes = (process.argv[4] ?? 'off,required').split(',') as ('off' | 'required' | 'auto')[];
 const PARTITIONS = 3;
 const STORE = 'counts';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -48,7 +50,9 @@ await producer.flush();
 await producer.disconnect();
 console.log(`wrote ${keys} changelog records in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-async function once(): Promise<{ rate: number; cpuUsPerRecord: number; batches: number }> {
+async function once(
+  nativeClient: 'off' | 'required' | 'auto',
+): Promise<{ rate: number; cpuUsPerRecord: number; batches: number }> {
   const builder = new StreamsBuilder();
   builder
     .stream(input, Consumed.with(Serdes.Int32(), Serdes.Bytes()))
@@ -64,7 +68,7 @@ async function once(): Promise<{ rate: number; cpuUsPerRecord: number; batches: 
   const done = new Promise<{ rate: number; cpuUsPerRecord: number; batches: number }>((r) => (finish = r));
   const streams = new KafkaStreams(
     builder.build(),
-    { applicationId, bootstrapServers: servers!, stateDir, logger: quiet },
+    { applicationId, bootstrapServers: servers!, stateDir, logger: quiet, nativeClient },
     {
       restoreListener: {
         onRestoreStart() {
@@ -94,18 +98,22 @@ async function once(): Promise<{ rate: number; cpuUsPerRecord: number; batches: 
   return result;
 }
 
-const rates: number[] = [];
+const rates = new Map(modes.map((m) => [m, [] as number[]]));
 for (let r = 0; r < rounds; r++) {
-  const { rate, cpuUsPerRecord, batches } = await once();
-  rates.push(rate);
+  for (const mode of modes) {
+    const { rate, cpuUsPerRecord, batches } = await once(mode);
+    rates.get(mode)!.push(rate);
+    console.log(
+      `round ${r + 1}, nativeClient ${mode}: ${Math.round(rate)} records/s, ${cpuUsPerRecord.toFixed(2)} µs CPU/rec, ${batches} batches`,
+    );
+  }
+}
+for (const [mode, list] of rates) {
+  list.sort((a, b) => a - b);
   console.log(
-    `round ${r + 1}: ${Math.round(rate)} records/s, ${cpuUsPerRecord.toFixed(2)} µs CPU/rec, ${batches} batches`,
+    `nativeClient ${mode}: median ${Math.round(list[Math.floor(list.length / 2)]!)} records/s over ${rounds} rounds of ${keys} keys`,
   );
 }
-rates.sort((a, b) => a - b);
-console.log(
-  `median ${Math.round(rates[Math.floor(rates.length / 2)]!)} records/s over ${rounds} rounds of ${keys} keys`,
-);
 await admin.deleteTopics([input, changelog]);
 admin.close();
 await broker?.stop();

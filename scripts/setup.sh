@@ -3,7 +3,8 @@
 #   1. Debian packages that the Kafka client's native build links against (skipped when present),
 #   2. npm packages, building @confluentinc/kafka-javascript from source against those libraries,
 #   3. Apache Kafka's broker jars from Maven Central into a cache directory (see packages/testing/kafka/pom.xml),
-#   4. a schema registry (Apicurio Registry) built from Maven Central into that cache (packages/testing/schema-registry).
+#   4. a schema registry (Apicurio Registry) built from Maven Central into that cache (packages/testing/schema-registry),
+#   and Kaskade's native addon (packages/core/native), after the client it links against.
 # Caches: npm's cache, ~/.m2, $KASKADE_CACHE (default ~/.cache/kaskade) — a second run reuses all of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +67,18 @@ const miss = need.filter((x) => !f.includes(x));
 if (miss.length) { console.error("[setup] @confluentinc/kafka-javascript lacks features: " + miss.join(", ") + " (has: " + f.join(", ") + ")"); process.exit(1); }
 console.error("[setup] kafka client features ok: " + need.join(", "));
 '
+
+# Kaskade's own native addon (packages/core/native: whole batches across the native boundary; restoration reads
+# changelogs through it), built against the librdkafka the client just built: a few seconds, offline. Without it
+# Kaskade falls back to the client (`nativeClient: 'auto'`); tests that require it then fail and say why.
+native_log=$(mktemp)
+if bash packages/core/native/build.sh >"$native_log" 2>&1; then
+  log "native addon built ($(node -e 'console.log(require("./packages/core/native/build/Release/kaskade_native.node").librdkafkaVersion())'))"
+else
+  tail -20 "$native_log" >&2
+  log "building the native addon failed (above); Kaskade will use the Kafka client alone"
+fi
+rm -f "$native_log"
 
 # 3. Kafka broker jars.
 bash packages/testing/kafka/resolve-kafka.sh >/dev/null

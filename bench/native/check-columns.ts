@@ -7,9 +7,9 @@
 //   KASKADE_BOOTSTRAP_SERVERS)
 import { KafkaAdmin, KafkaConsumerClient, KafkaProducerClient } from '@kaskade/core/internal';
 import type { KafkaCluster } from '@kaskade/testing';
-import { NativeConsumer } from '../../packages/core/native/lib/native-consumer.js';
-import { NativeProducer } from '../../packages/core/native/lib/native-producer.js';
-import type { ColumnarBatch } from '../../packages/core/native/lib/columnar-batch.js';
+import { NativeConsumer } from '../../packages/core/src/kafka/native/native-consumer.js';
+import { NativeProducer } from '../../packages/core/src/kafka/native/native-producer.js';
+import type { ColumnarBatch } from '../../packages/core/src/kafka/native/columnar-batch.js';
 import { createTopics } from '../lib/data.js';
 
 const RECORDS = 3000;

@@ -4,8 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { KafkaConsumerClient } from '@kaskade/core/internal';
 import type { ConsumedMessage } from '@kaskade/core/internal';
-import { NativeConsumer } from '../../packages/core/native/lib/native-consumer.js';
-import type { ColumnarBatch } from '../../packages/core/native/lib/columnar-batch.js';
+import { NativeConsumer } from '../../packages/core/src/kafka/native/native-consumer.js';
+import type { ColumnarBatch } from '../../packages/core/src/kafka/native/columnar-batch.js';
 import type { DrainArgs, DrainResult } from './drain-args.js';
 import { clientPassthrough, nativePassthrough } from './passthrough.js';
 import type { Drain } from './passthrough.js';

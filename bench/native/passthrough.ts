@@ -2,8 +2,8 @@
 // same on the native prototype (a consumed columnar batch goes back out whole, one produce call per batch).
 import { KafkaConsumerClient, KafkaProducerClient } from '@kaskade/core/internal';
 import type { ConsumedMessage, DeliveryReport } from '@kaskade/core/internal';
-import { NativeConsumer } from '../../packages/core/native/lib/native-consumer.js';
-import { NativeProducer } from '../../packages/core/native/lib/native-producer.js';
+import { NativeConsumer } from '../../packages/core/src/kafka/native/native-consumer.js';
+import { NativeProducer } from '../../packages/core/src/kafka/native/native-producer.js';
 import { POLL_TIMEOUT_MS, PRODUCER_CONFIG } from '../lib/client-settings.js';
 import { Progress } from '../lib/progress.js';
 

@@ -173,14 +173,17 @@ napi_value Create(napi_env env, napi_callback_info info) {
   rd_kafka_poll_set_consumer(c->rk);
   c->queue = rd_kafka_queue_get_consumer(c->rk);
   CHECK(env, napi_get_array_length(env, argv[1], &len));
-  rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(static_cast<int>(len));
-  for (uint32_t i = 0; i < len; i++) {
-    napi_value t;
-    napi_get_element(env, argv[1], i, &t);
-    rd_kafka_topic_partition_list_add(topics, stringArg(env, t).c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  if (len > 0) {  // no topics: partitions come through assign() (restoration, no group)
+    rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(static_cast<int>(len));
+    for (uint32_t i = 0; i < len; i++) {
+      napi_value t;
+      napi_get_element(env, argv[1], i, &t);
+      rd_kafka_topic_partition_list_add(topics, stringArg(env, t).c_str(), RD_KAFKA_PARTITION_UA);
+    }
+    err = rd_kafka_subscribe(c->rk, topics);
+    rd_kafka_topic_partition_list_destroy(topics);
   }
-  const rd_kafka_resp_err_t err = rd_kafka_subscribe(c->rk, topics);
-  rd_kafka_topic_partition_list_destroy(topics);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     rd_kafka_queue_destroy(c->queue);
     rd_kafka_destroy(c->rk);
@@ -209,6 +212,68 @@ napi_value Close(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+Consumer *handleArg(napi_env env, napi_value value) {
+  void *data = nullptr;
+  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr) return nullptr;
+  return static_cast<Consumer *>(data);
+}
+
+/**
+ * assign(handle, partitions: (topic, partition, offset, topic, partition, offset ...)): replaces the assignment (an
+ * empty list unassigns). Called on the JS thread while the poll thread polls: librdkafka's calls are thread-safe; the
+ * JS side never calls it after close().
+ */
+napi_value Assign(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Consumer *c = handleArg(env, argv[0]);
+  if (c == nullptr || c->rk == nullptr) {
+    napi_throw_error(env, "ERR_KASKADE_NATIVE", "assign on a closed consumer");
+    return nullptr;
+  }
+  uint32_t len = 0;
+  CHECK(env, napi_get_array_length(env, argv[1], &len));
+  rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(static_cast<int>(len / 3));
+  for (uint32_t i = 0; i + 2 < len; i += 3) {
+    napi_value t, p, o;
+    napi_get_element(env, argv[1], i, &t);
+    napi_get_element(env, argv[1], i + 1, &p);
+    napi_get_element(env, argv[1], i + 2, &o);
+    int32_t partition = 0;
+    int64_t offset = 0;
+    napi_get_value_int32(env, p, &partition);
+    napi_get_value_int64(env, o, &offset);
+    rd_kafka_topic_partition_list_add(list, stringArg(env, t).c_str(), partition)->offset = offset;
+  }
+  const rd_kafka_resp_err_t err = rd_kafka_assign(c->rk, len > 0 ? list : nullptr);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) napi_throw_error(env, "ERR_KASKADE_NATIVE", rd_kafka_err2str(err));
+  return nullptr;
+}
+
+/** position(handle, topic, partition) -> the next offset to fetch, or -1001 when there is none yet. */
+napi_value Position(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Consumer *c = handleArg(env, argv[0]);
+  if (c == nullptr || c->rk == nullptr) {
+    napi_throw_error(env, "ERR_KASKADE_NATIVE", "position on a closed consumer");
+    return nullptr;
+  }
+  int32_t partition = 0;
+  napi_get_value_int32(env, argv[2], &partition);
+  rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, stringArg(env, argv[1]).c_str(), partition);
+  int64_t offset = RD_KAFKA_OFFSET_INVALID;
+  if (rd_kafka_position(c->rk, list) == RD_KAFKA_RESP_ERR_NO_ERROR) offset = list->elems[0].offset;
+  rd_kafka_topic_partition_list_destroy(list);
+  napi_value v;
+  napi_create_int64(env, offset, &v);
+  return v;
+}
+
 napi_value Version(napi_env env, napi_callback_info) {
   napi_value v;
   napi_create_string_utf8(env, rd_kafka_version_str(), NAPI_AUTO_LENGTH, &v);
@@ -219,6 +284,8 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"create", nullptr, Create, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"assign", nullptr, Assign, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"position", nullptr, Position, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"librdkafkaVersion", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"createProducer", nullptr, CreateProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"produce", nullptr, Produce, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -181,6 +181,7 @@ export const streamsConfigSchema = z.strictObject({
   groupProtocol: z
     .enum(['auto', 'consumer', 'classic'], { error: "must be 'auto', 'consumer' or 'classic'" })
     .default('auto'),
+  nativeClient: z.enum(['auto', 'required', 'off'], { error: "must be 'auto', 'required' or 'off'" }).default('auto'),
   clientConfig: clientConfig,
   consumerConfig: clientConfig,
   producerConfig: clientConfig,

@@ -141,6 +141,13 @@ export interface StreamsConfig {
    */
   readonly groupProtocol: 'auto' | 'consumer' | 'classic';
   /**
+   * Kaskade's native addon (`packages/core/native`, built by `npm run setup`), which moves whole batches of records
+   * across the native boundary in one call instead of one object per record. Used today by restoration (changelogs
+   * read into stores). `'auto'` (default): used when built, else the Kafka client, logged once per restorer;
+   * `'required'`: construction fails when it is not built; `'off'`: never used.
+   */
+  readonly nativeClient: 'auto' | 'required' | 'off';
+  /**
    * librdkafka properties for every client Kaskade creates (consumers, producer, admin clients): the place for
    * settings all of them need, such as `security.protocol` and `sasl.*`/`ssl.*`. Precedence, lowest first: Kaskade's
    * defaults, then `clientConfig`, then the client's own `consumerConfig`/`producerConfig`/`adminConfig`. Kaskade's

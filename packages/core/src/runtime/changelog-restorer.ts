@@ -2,6 +2,9 @@ import type { Logger } from '../config/logger.js';
 import type { RestoreRecord, StoreChangelogPartition } from '@kaskade/state-store/internal';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import { loadNativeAddon } from '../kafka/native/native-consumer.js';
+import { NativeRestoreConsumer } from '../kafka/native/native-restore-consumer.js';
+import type { RestoreConsumer } from '../kafka/restore-consumer.js';
 import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import type { ClientConfig, ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import { RestoreProgressLog } from './restore-progress-log.js';
@@ -43,6 +46,8 @@ export interface ChangelogRestorerOptions {
   readonly listener?: StateRestoreListener;
   /** How often a long restoration logs its progress, in ms. Default: 5000. */
   readonly progressLogIntervalMs?: number;
+  /** Whether changelogs are read through Kaskade's native addon (see `StreamsConfig.nativeClient`). Default 'auto'. */
+  readonly nativeClient?: 'auto' | 'required' | 'off';
 }
 
 interface PartitionJob {
@@ -65,13 +70,18 @@ interface PartitionJob {
  */
 export class ChangelogRestorer {
   readonly #options: ChangelogRestorerOptions;
-  #consumer: KafkaConsumerClient | undefined;
+  #consumer: RestoreConsumer | undefined;
   #admin: KafkaAdmin | undefined;
   /** How long the last `restore` spent opening the tasks' stores, in ms (for the rebalance phase log). */
   lastStoreOpenMs = 0;
 
   constructor(options: ChangelogRestorerOptions) {
     this.#options = options;
+  }
+
+  /** `nativeClient: 'required'` fails at construction, naming why, when the addon cannot be loaded. */
+  static check(nativeClient: 'auto' | 'required' | 'off'): void {
+    if (nativeClient === 'required') loadNativeAddon();
   }
 
   /** Restores all logged stores of the given tasks; returns the number of records applied. */
@@ -172,12 +182,12 @@ export class ChangelogRestorer {
         }
       }
     } finally {
-      consumer.unassign([], 'EAGER');
+      consumer.unassignAll();
     }
     for (const j of jobs) {
       this.#options.logger.info(
         `restored ${j.restored} records of store ${j.storeName} from ${j.topic}-${j.partition} (offsets ${j.start}..${j.end - 1}) for task ${j.task.idString}`,
-        { store: j.storeName, restored: j.restored, startOffset: j.start, endOffset: j.end },
+        { store: j.storeName, restored: j.restored, startOffset: j.start, endOffset: j.end, consumer: consumer.kind },
       );
     }
     return total;
@@ -218,29 +228,60 @@ export class ChangelogRestorer {
     };
   }
 
-  async #client(): Promise<KafkaConsumerClient> {
-    if (!this.#consumer) {
-      const o = this.#options;
-      this.#consumer = new KafkaConsumerClient({
-        bootstrapServers: o.bootstrapServers,
-        groupId: `${o.applicationId}-restore`,
-        clientId: `${o.applicationId}-restore-consumer`,
-        isolationLevel: o.readCommitted ? 'read_committed' : 'read_uncommitted',
-        config: {
-          // librdkafka stops fetching a partition once `queued.min.messages` (100 000) are queued and looks again
-          // `fetch.queue.backoff.ms` (1 s) later: a restore that applies 100 000 records in well under a second would
-          // then sit idle for the rest of it. Restoration drains as fast as LMDB takes it, so the consumer keeps
-          // fetching (memory stays bounded by `queued.max.messages.kbytes`). A user's own settings win.
-          'queued.min.messages': 1_000_000,
-          'fetch.queue.backoff.ms': 10,
-          ...o.config,
-          'fetch.max.bytes': 52_428_800,
-          'max.partition.fetch.bytes': 10_485_760,
-        },
-      });
-      await this.#consumer.connect();
-    }
+  async #client(): Promise<RestoreConsumer> {
+    this.#consumer ??= await this.#createConsumer();
     return this.#consumer;
+  }
+
+  async #createConsumer(): Promise<RestoreConsumer> {
+    const o = this.#options;
+    const groupId = `${o.applicationId}-restore`;
+    const clientId = `${o.applicationId}-restore-consumer`;
+    const isolationLevel = o.readCommitted ? 'read_committed' : 'read_uncommitted';
+    const config = {
+      // librdkafka stops fetching a partition once `queued.min.messages` (100 000) are queued and looks again
+      // `fetch.queue.backoff.ms` (1 s) later: a restore that applies 100 000 records in well under a second would
+      // then sit idle for the rest of it. Restoration drains as fast as LMDB takes it, so the consumer keeps
+      // fetching (memory stays bounded by `queued.max.messages.kbytes`). A user's own settings win.
+      'queued.min.messages': 1_000_000,
+      'fetch.queue.backoff.ms': 10,
+      ...o.config,
+      'fetch.max.bytes': 52_428_800,
+      'max.partition.fetch.bytes': 10_485_760,
+    };
+    if ((o.nativeClient ?? 'auto') !== 'off') {
+      try {
+        const native = new NativeRestoreConsumer({
+          'bootstrap.servers': o.bootstrapServers,
+          'group.id': groupId, // librdkafka's consumer queue needs one; nothing is subscribed or committed
+          'client.id': clientId,
+          'isolation.level': isolationLevel,
+          'auto.offset.reset': 'earliest',
+          ...config,
+        });
+        o.logger.debug('restoring changelogs through the native batch consumer');
+        return native;
+      } catch (e) {
+        if (o.nativeClient === 'required') throw e;
+        o.logger.info(`restoring changelogs through the Kafka client: ${(e as Error).message}`);
+      }
+    }
+    const client = new KafkaConsumerClient({
+      bootstrapServers: o.bootstrapServers,
+      groupId,
+      clientId,
+      isolationLevel,
+      config,
+    });
+    await client.connect();
+    return {
+      kind: 'client',
+      assignAt: (partitions) => client.assignAt(partitions),
+      consumeBatch: (max) => client.consumeBatch(max),
+      position: (topic, partition) => client.position(topic, partition),
+      unassignAll: () => client.unassign([], 'EAGER'),
+      disconnect: () => client.disconnect(),
+    };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import { CorruptedStateError } from '@kaskade/processor-api';
 import type { Logger } from '../config/logger.js';
 import { ChangelogRestorer } from './changelog-restorer.js';
-import type { ChangelogRestorerOptions } from './changelog-restorer.js';
+import type { ChangelogRestorerOptions, StateRestoreListener } from './changelog-restorer.js';
+import type { StreamsConfig } from '../config/streams-config.js';
 import type { CommitCoordinator } from './commit-coordinator.js';
 import type { StreamTask } from './stream-task.js';
 import type { TaskManager } from './task-manager.js';
@@ -105,6 +106,25 @@ export class CorruptionTolerantRestorer extends ChangelogRestorer {
   constructor(options: ChangelogRestorerOptions & { readonly recovery: () => CorruptedStateRecovery }) {
     super(options);
     this.#recovery = options.recovery;
+  }
+
+  /** The restorer of an instance with this configuration. */
+  static forConfig(
+    cfg: StreamsConfig,
+    recovery: () => CorruptedStateRecovery,
+    listener: StateRestoreListener | undefined,
+  ): CorruptionTolerantRestorer {
+    return new CorruptionTolerantRestorer({
+      bootstrapServers: cfg.bootstrapServers,
+      applicationId: cfg.applicationId,
+      recovery,
+      readCommitted: cfg.processingGuarantee === 'exactly_once_v2',
+      nativeClient: cfg.nativeClient,
+      config: cfg.consumerConfig,
+      adminConfig: cfg.adminConfig,
+      logger: cfg.logger,
+      ...(listener ? { listener } : {}),
+    });
   }
 
   override async restore(tasks: readonly StreamTask[]): Promise<number> {

@@ -159,16 +159,8 @@ export class StreamThread {
     this.global = GlobalStreamThread.create(cfg, options.topology, this.#env);
     this.consumer = createConsumerClient(options, eos, idling, (e) => this.#onRebalance(e));
     const listener = options.restoreListener;
-    this.#restorer = new CorruptionTolerantRestorer({
-      bootstrapServers: cfg.bootstrapServers,
-      applicationId: cfg.applicationId,
-      recovery: () => this.#corruption,
-      readCommitted: eos,
-      config: cfg.consumerConfig,
-      adminConfig: cfg.adminConfig,
-      logger: cfg.logger,
-      ...(obs ? { listener: composeRestoreListeners(obs.restoreListener, listener) } : listener ? { listener } : {}),
-    });
+    const restoreListener = obs ? composeRestoreListeners(obs.restoreListener, listener) : listener;
+    this.#restorer = CorruptionTolerantRestorer.forConfig(cfg, () => this.#corruption, restoreListener);
     this.committer = new CommitCoordinator({
       exactlyOnce: eos,
       logger: cfg.logger,
@@ -207,6 +199,7 @@ export class StreamThread {
   static check(config: StreamsConfig, topology: Topology): void {
     topology.subtopologies();
     TopicRateLimits.check(config.maxRecordsPerSecondByTopic, topology);
+    CorruptionTolerantRestorer.check(config.nativeClient);
   }
 
   /** An admin client kept open for the thread's lifetime (offset look-ups at every exactly-once commit, rewinds). */

@@ -1,8 +1,9 @@
-// Prototype (issue #18, step 4) of a consumer whose poll loop runs on a native thread of its own and hands over whole
-// columnar batches: the JS thread does one call per batch and wraps views, instead of one JS object per record.
-// Not wired into the runtime; see ../README.md.
+// A consumer whose poll loop runs on a native thread of its own and hands over whole columnar batches: the JS thread
+// does one call per batch and wraps views, instead of one JS object per record (issue #18; packages/core/native).
+// Restoration reads changelogs through it (NativeRestoreConsumer); the stream thread still uses the Kafka client.
 import { createRequire } from 'node:module';
 import { KafkaClientError } from '@kaskade/processor-api';
+import { toKafkaError } from '../kafka-client-error.js';
 import { ColumnarBatch } from './columnar-batch.js';
 
 export interface Addon {
@@ -15,6 +16,10 @@ export interface Addon {
     onBatch: (...args: BatchArgs) => void,
   ): unknown;
   close(handle: unknown): void;
+  /** Replaces the assignment: (topic, partition, offset) triples, flat; empty unassigns. */
+  assign(handle: unknown, partitions: (string | number)[]): void;
+  /** The next offset to fetch, or -1001 when there is none. */
+  position(handle: unknown, topic: string, partition: number): number;
   librdkafkaVersion(): string;
   createProducer(
     config: string[],
@@ -49,14 +54,18 @@ type BatchArgs = [
 
 let addon: Addon | undefined;
 
-/** Loads the addon built by `npx node-gyp rebuild` in packages/core/native; throws a clear error when it is not. */
+/** Where `packages/core/native/build.sh` (run by `npm run setup`) puts the addon, from src/ or dist/ alike. */
+const ADDON_PATH = '../../../native/build/Release/kaskade_native.node';
+
+/** Loads Kaskade's native addon; throws a clear error when it is not built. */
 export function loadNativeAddon(): Addon {
   if (addon) return addon;
   try {
-    addon = createRequire(import.meta.url)('../build/Release/kaskade_native.node') as Addon;
+    addon = createRequire(import.meta.url)(ADDON_PATH) as Addon;
   } catch (cause) {
     throw new KafkaClientError(
-      'the native client addon is not built (run `npx node-gyp rebuild --nodedir=/usr` in packages/core/native)',
+      `Kaskade's native addon is not built (${(cause as Error).message.split('\n')[0]}); ` +
+        'build it with `bash packages/core/native/build.sh` (`npm run setup` does)',
       { cause },
     );
   }
@@ -66,6 +75,7 @@ export function loadNativeAddon(): Addon {
 export interface NativeConsumerOptions {
   /** librdkafka consumer properties, as strings (`bootstrap.servers`, `group.id`, ...). */
   readonly config: Readonly<Record<string, string | number | boolean>>;
+  /** Topics to subscribe to; none: partitions are given with `assign` (no group management). */
   readonly topics: readonly string[];
   /** Most records per batch. Default 10 000. */
   readonly maxBatch?: number;
@@ -74,10 +84,13 @@ export interface NativeConsumerOptions {
   /** Batches the poll thread may have ready before it waits for the JS thread. Default 2. */
   readonly queuedBatches?: number;
   /** Called on the JS thread with each batch, or with an error when a poll returned one. */
-  readonly onBatch: (error: KafkaClientError | null, batch: ColumnarBatch | null) => void;
+  readonly onBatch: (error: Error | null, batch: ColumnarBatch | null) => void;
 }
 
-/** A subscribed consumer that starts polling on construction; `close()` resolves once librdkafka has closed it. */
+/**
+ * A consumer that starts polling on construction (subscribed to `topics`, or to what `assign` gives it); `close()`
+ * resolves once librdkafka has closed it.
+ */
 export class NativeConsumer {
   readonly #addon: Addon;
   readonly #handle: unknown;
@@ -98,13 +111,34 @@ export class NativeConsumer {
         if (closed) return this.#onClosed?.();
         if (this.#closing) return; // batches still queued after close(): nobody wants them
         if (errorCode !== 0) {
-          onBatch(new KafkaClientError(`consume failed: ${errorMessage}`, { context: { errorCode } }), null);
+          onBatch(toKafkaError('native consume', { code: errorCode, message: errorMessage }), null);
         }
         if (count > 0) {
           onBatch(null, new ColumnarBatch(block!, count, keysAt, valuesAt, headersAt, headersEnd, topics));
         }
       },
     );
+  }
+
+  /** Replaces the assignment with these partitions, each read from its offset; an empty list unassigns. */
+  assign(partitions: readonly { topic: string; partition: number; offset: number }[]): void {
+    this.#checkOpen('assign');
+    this.#addon.assign(
+      this.#handle,
+      partitions.flatMap((p) => [p.topic, p.partition, p.offset]),
+    );
+  }
+
+  /** The next offset librdkafka will fetch from a partition, or undefined when it has none. */
+  position(topic: string, partition: number): number | undefined {
+    this.#checkOpen('position');
+    const offset = this.#addon.position(this.#handle, topic, partition);
+    return offset >= 0 ? offset : undefined;
+  }
+
+  // The native consumer is destroyed by its poll thread once closed: no call may reach it after close().
+  #checkOpen(operation: string): void {
+    if (this.#closing) throw new KafkaClientError(`${operation} on a closed native consumer`);
   }
 
   close(): Promise<void> {

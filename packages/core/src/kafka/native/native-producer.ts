@@ -1,5 +1,5 @@
-// Prototype (issue #18) of the produce side: one native call per columnar batch, delivery reports aggregated per
-// batch on a native poll thread. Not wired into the runtime; see ../README.md.
+// The produce side of Kaskade's native addon (issue #18): one native call per columnar batch, delivery reports
+// aggregated per batch on a native poll thread. Not wired into the runtime yet (bench/native uses it).
 import { KafkaClientError } from '@kaskade/processor-api';
 import type { ColumnarBatch } from './columnar-batch.js';
 import { loadNativeAddon } from './native-consumer.js';
