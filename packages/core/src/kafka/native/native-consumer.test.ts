@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { StreamsConfigError } from '@kaskade/processor-api';
+import { ConfigError } from '@kaskade/processor-api';
 import { parseStreamsConfig } from '../../config/parse-streams-config.js';
 import { ChangelogRestorer } from '../../runtime/changelog-restorer.js';
 import { loadNativeAddon } from './native-consumer.js';
@@ -11,7 +11,7 @@ describe('nativeClient', () => {
   it("should default to 'auto' and take only 'auto', 'required' or 'off'", () => {
     expect(parseStreamsConfig(minimal).nativeClient).toBe('auto');
     expect(parseStreamsConfig({ ...minimal, nativeClient: 'off' }).nativeClient).toBe('off');
-    expect(() => parseStreamsConfig({ ...minimal, nativeClient: 'yes' } as never)).toThrow(StreamsConfigError);
+    expect(() => parseStreamsConfig({ ...minimal, nativeClient: 'yes' } as never)).toThrow(ConfigError);
     expect(() => parseStreamsConfig({ ...minimal, nativeClient: 'yes' } as never)).toThrow(
       /nativeClient.*must be 'auto', 'required' or 'off'/,
     );
