@@ -1,8 +1,8 @@
-// Restoration through Kaskade's native batch consumer (packages/core/native; `nativeClient`) on the real broker: a
-// store's changelog written by a transactional producer — puts, overwrites, empty values, tombstones, a transaction
+// Restoration through Kaskade's native batch consumer (packages/core/native; `nativeClient`) on the real broker: the
+// changelogs of a persistent (LMDB) and an in-memory store, written by a transactional producer — puts, overwrites, empty values, tombstones, a transaction
 // that is aborted and a key written only in it — is restored into an empty state directory once through the native
 // consumer ('required': it must be built, no fallback) and once through the Kafka client ('off'), under exactly-once
-// (read_committed). Both stores must hold exactly what the committed changelog says, byte for byte.
+// (read_committed). Every store must hold exactly what the committed changelog says, byte for byte.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,26 +18,28 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const STORE = 'kv';
+const MEMORY_STORE = 'mem';
 const PARTITIONS = 2;
 const KEYS = 3_000;
 
-/** A topology whose only state is the store `kv` (String → String), logged. */
+/** A topology whose only state is the stores `kv` (LMDB) and `mem` (in memory), String → String, logged. */
 function topology(input: string): Topology {
   const S = Serdes.String();
   return new Topology()
     .addSource('in', input, { keySerde: S, valueSerde: S })
     .addProcessor('put', () => ({ process() {} }), 'in')
-    .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), S, S), 'put');
+    .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), S, S), 'put')
+    .addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MEMORY_STORE), S, S), 'put');
 }
 
 describe('restoration through the native batch consumer (real broker)', () => {
   it('should restore exactly the committed changelog — overwrites, empty values, tombstones, no aborted records — like the Kafka client does', async () => {
     const input = uniqueName('nr-in');
     const appId = uniqueName('nr-app');
-    const changelog = changelogTopicName(appId, STORE);
+    const changelogs = [changelogTopicName(appId, STORE), changelogTopicName(appId, MEMORY_STORE)];
     await createTopics(
       { topic: input, partitions: PARTITIONS },
-      { topic: changelog, partitions: PARTITIONS, config: { 'cleanup.policy': 'compact' } },
+      ...changelogs.map((topic) => ({ topic, partitions: PARTITIONS, config: { 'cleanup.policy': 'compact' } })),
     );
 
     // The changelog, as an exactly-once application would have written it: transactions, one of them aborted.
@@ -51,7 +53,9 @@ describe('restoration through the native batch consumer (real broker)', () => {
     const put = (key: string, value: string | null, keep: boolean) => {
       const partition = Number(key.slice(1)) % PARTITIONS;
       const bytes = value === null ? null : Buffer.from(value);
-      if (!producer.produce(changelog, partition, bytes, Buffer.from(key), 1)) throw new Error('producer queue full');
+      for (const changelog of changelogs) {
+        if (!producer.produce(changelog, partition, bytes, Buffer.from(key), 1)) throw new Error('producer queue full');
+      }
       if (!keep) return;
       if (value === null) expected.delete(key);
       else expected.set(key, value);
@@ -94,13 +98,20 @@ describe('restoration through the native batch consumer (real broker)', () => {
       try {
         await streams.start();
         await eventually(
-          () => streams.state === 'RUNNING' && restored.length === PARTITIONS,
+          () => streams.state === 'RUNNING' && restored.length === 2 * PARTITIONS,
           60_000,
-          `both changelog partitions restored (${nativeClient})`,
+          `every changelog partition restored (${nativeClient})`,
         );
-        const store = streams.store(STORE, QueryableStoreTypes.keyValueStore<string, string>());
+        const contents = (name: string) =>
+          new Map(
+            [...streams.store(name, QueryableStoreTypes.keyValueStore<string, string>()).all()].map((kv) => [
+              kv.key,
+              kv.value,
+            ]),
+          );
         return {
-          data: new Map([...store.all()].map((kv) => [kv.key, kv.value])),
+          data: contents(STORE),
+          memory: contents(MEMORY_STORE),
           records: restored.reduce((n, p) => n + p.restored, 0),
         };
       } finally {
@@ -114,7 +125,9 @@ describe('restoration through the native batch consumer (real broker)', () => {
       `[native-restore] ${expected.size} keys; records applied: native ${native.records}, client ${client.records}`,
     );
     expect(native.data).toEqual(expected);
+    expect(native.memory).toEqual(expected);
     expect(client.data).toEqual(expected);
+    expect(client.memory).toEqual(expected);
     expect(native.records).toBe(client.records);
   }, 180_000);
 });

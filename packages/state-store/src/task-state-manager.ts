@@ -274,7 +274,9 @@ export class TaskStateManager {
         lmdb.writeOffset(key, lastOffset);
       });
     } else {
-      bytes.restore(records);
+      // In-memory stores keep the Buffers they are given, and a restore's may be views into one block holding a whole
+      // batch (the native consumer's): one kept entry would keep the block alive. LMDB copies on write.
+      bytes.restore(records.map(copyRecord));
       entry.memoryOffset = lastOffset;
     }
   }
@@ -375,4 +377,13 @@ export class TaskStateManager {
       });
     }
   }
+}
+
+function copyRecord(record: RestoreRecord): RestoreRecord {
+  return {
+    key: record.key === null ? null : Buffer.from(record.key),
+    value: record.value === null ? null : Buffer.from(record.value),
+    offset: record.offset,
+    timestamp: record.timestamp,
+  };
 }

@@ -38,6 +38,15 @@ struct ColumnarBatch {
   std::string errorMessage;
   /** Set on the last item the poll thread hands over: the consumer is closed. */
   bool closed = false;
+  /**
+   * A positions snapshot instead of records (count 0): for each assigned partition, the next offset the consumer
+   * fetches, read by the poll thread after every batch before it was handed over — so the JS side, taking items in
+   * order, knows which records it has all seen (transaction markers move a position past the last record).
+   */
+  bool positionsSnapshot = false;
+  std::vector<std::string> positionTopics;
+  std::vector<int32_t> positionPartitions;
+  std::vector<int64_t> positionOffsets;
 };
 
 /** Lays out `n` polled messages in a new batch (the messages stay owned by the caller). */

@@ -1,5 +1,5 @@
-// Prototype of issue #18's consume side: a librdkafka consumer whose poll loop runs on a thread of its own and hands
-// whole columnar batches to JavaScript, one call per batch instead of one JS object per record.
+// The consume side of Kaskade's native addon (issue #18): a librdkafka consumer whose poll loop runs on a thread of
+// its own and hands whole columnar batches to JavaScript, one call per batch instead of one JS object per record.
 #include <node_api.h>
 
 #include <pthread.h>
@@ -23,6 +23,8 @@ struct Consumer {
   napi_threadsafe_function tsfn = nullptr;
   std::thread thread;
   std::atomic<bool> stop{false};
+  /** JS asked for a positions snapshot (see ColumnarBatch::positionsSnapshot); answered after the current poll. */
+  std::atomic<bool> positionsRequested{false};
   size_t maxBatch = 1000;
   int pollTimeoutMs = 100;
 };
@@ -52,12 +54,28 @@ void deliver(napi_env env, napi_value onBatch, void *, void *data) {
     freeBatch(batch);
     return;
   }
-  napi_value args[10];
+  napi_value args[11];
   napi_value undefined;
   napi_get_undefined(env, &undefined);
+  for (auto &a : args) a = undefined;
   if (batch->closed) {
-    for (auto &a : args) a = undefined;
     napi_get_boolean(env, true, &args[9]);
+  } else if (batch->positionsSnapshot) {
+    // (topic, partition, offset) triples, flat, in args[10]; no records.
+    const size_t n = batch->positionTopics.size();
+    napi_create_array_with_length(env, 3 * n, &args[10]);
+    for (size_t i = 0; i < n; i++) {
+      napi_value t, p, o;
+      napi_create_string_utf8(env, batch->positionTopics[i].data(), batch->positionTopics[i].size(), &t);
+      napi_create_int32(env, batch->positionPartitions[i], &p);
+      napi_create_int64(env, batch->positionOffsets[i], &o);
+      napi_set_element(env, args[10], static_cast<uint32_t>(3 * i), t);
+      napi_set_element(env, args[10], static_cast<uint32_t>(3 * i + 1), p);
+      napi_set_element(env, args[10], static_cast<uint32_t>(3 * i + 2), o);
+    }
+    napi_create_uint32(env, 0, &args[1]);
+    napi_create_int32(env, 0, &args[7]);
+    napi_get_boolean(env, false, &args[9]);
   } else {
     if (napi_create_external_arraybuffer(env, batch->block, batch->blockSize, freeBlock, nullptr, &args[0]) !=
         napi_ok) {
@@ -85,7 +103,27 @@ void deliver(napi_env env, napi_value onBatch, void *, void *data) {
   }
   freeBatch(batch);
   napi_value result;
-  napi_call_function(env, undefined, onBatch, 10, args, &result);
+  napi_call_function(env, undefined, onBatch, 11, args, &result);
+}
+
+/**
+ * The positions of every assigned partition, read on the poll thread between polls: every record before them is in a
+ * batch already handed to the thread-safe function, whose queue keeps order.
+ */
+ColumnarBatch *buildPositions(rd_kafka_t *rk) {
+  auto *snapshot = new ColumnarBatch();
+  snapshot->positionsSnapshot = true;
+  rd_kafka_topic_partition_list_t *list = nullptr;
+  if (rd_kafka_assignment(rk, &list) != RD_KAFKA_RESP_ERR_NO_ERROR || list == nullptr) return snapshot;
+  if (rd_kafka_position(rk, list) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    for (int i = 0; i < list->cnt; i++) {
+      snapshot->positionTopics.emplace_back(list->elems[i].topic);
+      snapshot->positionPartitions.push_back(list->elems[i].partition);
+      snapshot->positionOffsets.push_back(list->elems[i].offset);
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  return snapshot;
 }
 
 /** The poll thread: owns every librdkafka call after construction, closing included. */
@@ -93,6 +131,13 @@ void pollLoop(Consumer *c) {
   pthread_setname_np(pthread_self(), "kaskade:poll");  // for per-thread CPU in /proc and profilers
   std::vector<rd_kafka_message_t *> messages(c->maxBatch);
   while (!c->stop.load(std::memory_order_relaxed)) {
+    if (c->positionsRequested.exchange(false)) {
+      ColumnarBatch *snapshot = buildPositions(c->rk);
+      if (napi_call_threadsafe_function(c->tsfn, snapshot, napi_tsfn_blocking) != napi_ok) {
+        freeBatch(snapshot);
+        break;
+      }
+    }
     // Wait for the first message only; then take whatever else is already fetched, without waiting.
     rd_kafka_message_t *first = rd_kafka_consumer_poll(c->rk, c->pollTimeoutMs);
     if (first == nullptr) continue;
@@ -123,6 +168,7 @@ void pollLoop(Consumer *c) {
 /** Runs on the JS thread once the poll thread has released the function: the thread is done. */
 void finalizeConsumer(napi_env, void *data, void *) {
   auto *c = static_cast<Consumer *>(data);
+  c->stop.store(true);  // an environment torn down without close(): let the thread leave its loop
   if (c->thread.joinable()) c->thread.join();
   delete c;
 }
@@ -228,6 +274,7 @@ napi_value Assign(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   Consumer *c = handleArg(env, argv[0]);
+  // The JS side never calls after close() (the poll thread destroys `rk` then); this check is a last guard only.
   if (c == nullptr || c->rk == nullptr) {
     napi_throw_error(env, "ERR_KASKADE_NATIVE", "assign on a closed consumer");
     return nullptr;
@@ -249,6 +296,20 @@ napi_value Assign(napi_env env, napi_callback_info info) {
   const rd_kafka_resp_err_t err = rd_kafka_assign(c->rk, len > 0 ? list : nullptr);
   rd_kafka_topic_partition_list_destroy(list);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) napi_throw_error(env, "ERR_KASKADE_NATIVE", rd_kafka_err2str(err));
+  return nullptr;
+}
+
+/**
+ * requestPositions(handle): the poll thread hands over a positions snapshot (onBatch's last argument) after the
+ * batches it has already built, within one poll timeout.
+ */
+napi_value RequestPositions(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Consumer *c = handleArg(env, argv[0]);
+  if (c == nullptr) return nullptr;
+  c->positionsRequested.store(true);
   return nullptr;
 }
 
@@ -286,6 +347,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"assign", nullptr, Assign, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"position", nullptr, Position, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"requestPositions", nullptr, RequestPositions, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"librdkafkaVersion", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"createProducer", nullptr, CreateProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"produce", nullptr, Produce, nullptr, nullptr, nullptr, napi_default, nullptr},

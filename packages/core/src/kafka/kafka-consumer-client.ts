@@ -256,15 +256,14 @@ export class KafkaConsumerClient {
    * that does not answer holds a thread of libuv's pool until the timeout.
    */
   #wakeFetchers(partitions: readonly TopicPartition[]): void {
+    if (!this.#connected) return;
     this.#toWake.push(...partitions);
-    if (this.#toWake.length === 0 || this.#waking || !this.#connected) return;
-    const seen = new Set<string>();
-    const list = this.#toWake
-      .filter((p) => !seen.has(`${p.topic}:${p.partition}`) && seen.add(`${p.topic}:${p.partition}`))
-      .map((p) => ({ topic: p.topic, partition: p.partition, offset: -1 })); // -1: the latest offset
+    if (this.#toWake.length === 0 || this.#waking) return;
+    const unique = new Map<string, { topic: string; partition: number; offset: number }>();
+    for (const p of this.#toWake) unique.set(`${p.topic}:${p.partition}`, { ...p, offset: -1 }); // -1: the latest
     this.#toWake = [];
     this.#waking = true;
-    this.#consumer.offsetsForTimes(list, 1_000, () => {
+    this.#consumer.offsetsForTimes([...unique.values()], 1_000, () => {
       this.#waking = false;
       if (this.#toWake.length > 0) this.#wakeFetchers([]);
     });

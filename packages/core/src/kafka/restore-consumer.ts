@@ -14,6 +14,9 @@ export interface RestoreConsumer {
   consumeBatch(max: number): Promise<readonly ConsumedMessage[]>;
   /** The next offset to fetch from a partition, or undefined when there is none yet. */
   position(topic: string, partition: number): number | undefined;
-  unassignAll(): void;
+  /** Whether it serves the next restore too (then `release` unassigns), or `release` closes it. */
+  readonly reusable: boolean;
+  /** Ends one restore. */
+  release(): Promise<void>;
   disconnect(): Promise<void>;
 }

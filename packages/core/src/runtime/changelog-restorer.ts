@@ -167,7 +167,7 @@ export class ChangelogRestorer {
         const groups = new Map<PartitionJob, ConsumedMessage[]>();
         for (const m of messages) {
           const job = jobIndex.get(m.topic)?.[m.partition];
-          if (!job || job.done || m.offset >= job.end) continue;
+          if (!job || job.done || m.offset < job.start || m.offset >= job.end) continue;
           let list = groups.get(job);
           if (!list) groups.set(job, (list = []));
           list.push(m);
@@ -182,7 +182,10 @@ export class ChangelogRestorer {
         }
       }
     } finally {
-      consumer.unassignAll();
+      if (!consumer.reusable) this.#consumer = undefined;
+      await consumer
+        .release()
+        .catch((e: Error) => this.#options.logger.warn(`restore: releasing the consumer: ${e.message}`));
     }
     for (const j of jobs) {
       this.#options.logger.info(
@@ -256,8 +259,8 @@ export class ChangelogRestorer {
           'group.id': groupId, // librdkafka's consumer queue needs one; nothing is subscribed or committed
           'client.id': clientId,
           'isolation.level': isolationLevel,
-          'auto.offset.reset': 'earliest',
           ...config,
+          'auto.offset.reset': 'earliest', // restoration starts at the stored offset or the log start, never the end
         });
         o.logger.debug('restoring changelogs through the native batch consumer');
         return native;
@@ -279,7 +282,8 @@ export class ChangelogRestorer {
       assignAt: (partitions) => client.assignAt(partitions),
       consumeBatch: (max) => client.consumeBatch(max),
       position: (topic, partition) => client.position(topic, partition),
-      unassignAll: () => client.unassign([], 'EAGER'),
+      reusable: true,
+      release: async () => client.unassign([], 'EAGER'),
       disconnect: () => client.disconnect(),
     };
   }

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { KafkaClientError } from '@kaskade/processor-api';
 import { toKafkaError } from '../kafka-client-error.js';
+import type { TopicPartitionOffset } from '../kafka-types.js';
 import { ColumnarBatch } from './columnar-batch.js';
 
 export interface Addon {
@@ -20,6 +21,8 @@ export interface Addon {
   assign(handle: unknown, partitions: (string | number)[]): void;
   /** The next offset to fetch, or -1001 when there is none. */
   position(handle: unknown, topic: string, partition: number): number;
+  /** The poll thread hands over a positions snapshot after the batches it has built (onBatch's `positions`). */
+  requestPositions(handle: unknown): void;
   librdkafkaVersion(): string;
   createProducer(
     config: string[],
@@ -50,6 +53,8 @@ type BatchArgs = [
   errorCode: number,
   errorMessage: string,
   closed: boolean,
+  /** A positions snapshot instead of records: (topic, partition, next offset) triples, flat. */
+  positions: (string | number)[] | undefined,
 ];
 
 let addon: Addon | undefined;
@@ -85,6 +90,11 @@ export interface NativeConsumerOptions {
   readonly queuedBatches?: number;
   /** Called on the JS thread with each batch, or with an error when a poll returned one. */
   readonly onBatch: (error: Error | null, batch: ColumnarBatch | null) => void;
+  /**
+   * Called with the snapshot `requestPositions()` asked for, in order with the batches: every record before these
+   * positions was in a batch already given to `onBatch`.
+   */
+  readonly onPositions?: (positions: readonly TopicPartitionOffset[]) => void;
 }
 
 /**
@@ -107,9 +117,10 @@ export class NativeConsumer {
       options.maxBatch ?? 10_000,
       options.pollTimeoutMs ?? 100,
       options.queuedBatches ?? 2,
-      (block, count, keysAt, valuesAt, headersAt, headersEnd, topics, errorCode, errorMessage, closed) => {
+      (block, count, keysAt, valuesAt, headersAt, headersEnd, topics, errorCode, errorMessage, closed, positions) => {
         if (closed) return this.#onClosed?.();
         if (this.#closing) return; // batches still queued after close(): nobody wants them
+        if (positions) return options.onPositions?.(triples(positions));
         if (errorCode !== 0) {
           onBatch(toKafkaError('native consume', { code: errorCode, message: errorMessage }), null);
         }
@@ -136,6 +147,17 @@ export class NativeConsumer {
     return offset >= 0 ? offset : undefined;
   }
 
+  /** Asks for a positions snapshot (`onPositions`), answered after the batches already built, within a poll timeout. */
+  requestPositions(): void {
+    this.#checkOpen('requestPositions');
+    this.#addon.requestPositions(this.#handle);
+  }
+
+  /** close() was called. */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
   // The native consumer is destroyed by its poll thread once closed: no call may reach it after close().
   #checkOpen(operation: string): void {
     if (this.#closing) throw new KafkaClientError(`${operation} on a closed native consumer`);
@@ -148,4 +170,12 @@ export class NativeConsumer {
     });
     return this.#closing;
   }
+}
+
+function triples(flat: readonly (string | number)[]): TopicPartitionOffset[] {
+  const out: TopicPartitionOffset[] = [];
+  for (let i = 0; i + 2 < flat.length; i += 3) {
+    out.push({ topic: flat[i] as string, partition: flat[i + 1] as number, offset: flat[i + 2] as number });
+  }
+  return out;
 }

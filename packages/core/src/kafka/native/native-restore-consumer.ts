@@ -1,6 +1,6 @@
 import type { ConsumedMessage, TopicPartitionOffset } from '../kafka-types.js';
 import type { RestoreConsumer } from '../restore-consumer.js';
-import type { ColumnarBatch } from './columnar-batch.js';
+import { ColumnarBatch } from './columnar-batch.js';
 import { NativeConsumer } from './native-consumer.js';
 
 /** Most records per native batch: one LMDB transaction per partition and batch. */
@@ -14,12 +14,20 @@ const QUEUED_BATCHES = 2;
  * per call across the boundary. Pull-shaped for the restorer: `consumeBatch` takes the next batch, or waits up to the
  * poll timeout. Memory stays bounded without pausing: batches are only delivered on an event-loop turn, which the
  * restorer yields only when it has none left, and the poll thread waits while `QUEUED_BATCHES` are undelivered.
+ *
+ * One per restore (`reusable` false): a batch the poll thread built before an assignment changed could otherwise
+ * reach the next restore, older values after newer ones.
  */
 export class NativeRestoreConsumer implements RestoreConsumer {
   readonly kind = 'native';
+  readonly reusable = false;
   readonly #consumer: NativeConsumer;
   readonly #pollTimeoutMs: number;
-  readonly #ready: ColumnarBatch[] = [];
+  /** Batches and positions snapshots, in the order the poll thread handed them over. */
+  readonly #items: (ColumnarBatch | readonly TopicPartitionOffset[])[] = [];
+  /** Positions as far as the batches `consumeBatch` has returned go (`topic:partition` → next offset). */
+  readonly #positions = new Map<string, number>();
+  #positionsAsked = false;
   #error: Error | undefined;
   #wake: (() => void) | undefined;
 
@@ -35,7 +43,11 @@ export class NativeRestoreConsumer implements RestoreConsumer {
       queuedBatches: QUEUED_BATCHES,
       onBatch: (error, batch) => {
         if (error) this.#error ??= error;
-        if (batch) this.#ready.push(batch);
+        if (batch) this.#items.push(batch);
+        this.#wake?.();
+      },
+      onPositions: (positions) => {
+        this.#items.push(positions);
         this.#wake?.();
       },
     });
@@ -46,7 +58,8 @@ export class NativeRestoreConsumer implements RestoreConsumer {
   }
 
   async consumeBatch(): Promise<readonly ConsumedMessage[]> {
-    if (this.#ready.length === 0 && this.#error === undefined) {
+    let batch = this.#next();
+    if (batch === undefined && this.#error === undefined) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.#pollTimeoutMs);
         this.#wake = () => {
@@ -55,26 +68,48 @@ export class NativeRestoreConsumer implements RestoreConsumer {
         };
       });
       this.#wake = undefined;
+      batch = this.#next();
     }
     if (this.#error) {
       const e = this.#error;
       this.#error = undefined;
       throw e;
     }
-    const batch = this.#ready.shift();
     return batch ? toMessages(batch) : [];
   }
 
-  position(topic: string, partition: number): number | undefined {
-    return this.#consumer.position(topic, partition);
+  /** The next batch; positions snapshots before it take effect on the way. */
+  #next(): ColumnarBatch | undefined {
+    for (let item = this.#items.shift(); item !== undefined; item = this.#items.shift()) {
+      if (item instanceof ColumnarBatch) return item;
+      for (const p of item) this.#positions.set(`${p.topic}:${p.partition}`, p.offset);
+      this.#positionsAsked = false;
+    }
+    return undefined;
   }
 
-  unassignAll(): void {
-    this.#consumer.assign([]);
-    this.#ready.length = 0;
+  /**
+   * Where fetching stands as far as the records `consumeBatch` has returned go: librdkafka's own position runs ahead
+   * of them (the poll thread takes records before this thread sees them), and a caller that took it for the end would
+   * drop records still on their way. Read from the last snapshot taken in order with the batches; each call asks for
+   * a fresh one, which the next `consumeBatch` takes in (within a poll timeout).
+   */
+  position(topic: string, partition: number): number | undefined {
+    if (!this.#positionsAsked && !this.#consumer.closed) {
+      this.#consumer.requestPositions();
+      this.#positionsAsked = true;
+    }
+    const offset = this.#positions.get(`${topic}:${partition}`);
+    return offset !== undefined && offset >= 0 ? offset : undefined;
+  }
+
+  /** Ends the restore: the consumer closes (see `reusable`). */
+  release(): Promise<void> {
+    return this.disconnect();
   }
 
   disconnect(): Promise<void> {
+    this.#items.length = 0;
     return this.#consumer.close();
   }
 }
