@@ -69,6 +69,8 @@ export class NativeRestoreConsumer implements RestoreConsumer {
       });
       this.#wake = undefined;
       batch = this.#next();
+      // Nothing came for a poll timeout: the end may be reached, and the caller will ask where fetching stands.
+      if (batch === undefined) this.#askPositions();
     }
     if (this.#error) {
       const e = this.#error;
@@ -91,16 +93,19 @@ export class NativeRestoreConsumer implements RestoreConsumer {
   /**
    * Where fetching stands as far as the records `consumeBatch` has returned go: librdkafka's own position runs ahead
    * of them (the poll thread takes records before this thread sees them), and a caller that took it for the end would
-   * drop records still on their way. Read from the last snapshot taken in order with the batches; each call asks for
-   * a fresh one, which the next `consumeBatch` takes in (within a poll timeout).
+   * drop records still on their way. Read from the last snapshot taken in order with the batches; a call, or a poll
+   * timeout without records, asks for a fresh one, which the next `consumeBatch` takes in (within a poll timeout).
    */
   position(topic: string, partition: number): number | undefined {
-    if (!this.#positionsAsked && !this.#consumer.closed) {
-      this.#consumer.requestPositions();
-      this.#positionsAsked = true;
-    }
+    this.#askPositions();
     const offset = this.#positions.get(`${topic}:${partition}`);
     return offset !== undefined && offset >= 0 ? offset : undefined;
+  }
+
+  #askPositions(): void {
+    if (this.#positionsAsked || this.#consumer.closed) return;
+    this.#consumer.requestPositions();
+    this.#positionsAsked = true;
   }
 
   /** Ends the restore: the consumer closes (see `reusable`). */
