@@ -313,28 +313,6 @@ napi_value RequestPositions(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-/** position(handle, topic, partition) -> the next offset to fetch, or -1001 when there is none yet. */
-napi_value Position(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  Consumer *c = handleArg(env, argv[0]);
-  if (c == nullptr || c->rk == nullptr) {
-    napi_throw_error(env, "ERR_KASKADE_NATIVE", "position on a closed consumer");
-    return nullptr;
-  }
-  int32_t partition = 0;
-  napi_get_value_int32(env, argv[2], &partition);
-  rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(list, stringArg(env, argv[1]).c_str(), partition);
-  int64_t offset = RD_KAFKA_OFFSET_INVALID;
-  if (rd_kafka_position(c->rk, list) == RD_KAFKA_RESP_ERR_NO_ERROR) offset = list->elems[0].offset;
-  rd_kafka_topic_partition_list_destroy(list);
-  napi_value v;
-  napi_create_int64(env, offset, &v);
-  return v;
-}
-
 napi_value Version(napi_env env, napi_callback_info) {
   napi_value v;
   napi_create_string_utf8(env, rd_kafka_version_str(), NAPI_AUTO_LENGTH, &v);
@@ -346,7 +324,6 @@ napi_value Init(napi_env env, napi_value exports) {
       {"create", nullptr, Create, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"assign", nullptr, Assign, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"position", nullptr, Position, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"requestPositions", nullptr, RequestPositions, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"librdkafkaVersion", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"createProducer", nullptr, CreateProducer, nullptr, nullptr, nullptr, napi_default, nullptr},

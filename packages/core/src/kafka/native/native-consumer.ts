@@ -19,8 +19,6 @@ export interface Addon {
   close(handle: unknown): void;
   /** Replaces the assignment: (topic, partition, offset) triples, flat; empty unassigns. */
   assign(handle: unknown, partitions: (string | number)[]): void;
-  /** The next offset to fetch, or -1001 when there is none. */
-  position(handle: unknown, topic: string, partition: number): number;
   /** The poll thread hands over a positions snapshot after the batches it has built (onBatch's `positions`). */
   requestPositions(handle: unknown): void;
   librdkafkaVersion(): string;
@@ -138,13 +136,6 @@ export class NativeConsumer {
       this.#handle,
       partitions.flatMap((p) => [p.topic, p.partition, p.offset]),
     );
-  }
-
-  /** The next offset librdkafka will fetch from a partition, or undefined when it has none. */
-  position(topic: string, partition: number): number | undefined {
-    this.#checkOpen('position');
-    const offset = this.#addon.position(this.#handle, topic, partition);
-    return offset >= 0 ? offset : undefined;
   }
 
   /** Asks for a positions snapshot (`onPositions`), answered after the batches already built, within a poll timeout. */
