@@ -9,6 +9,8 @@ export { KafkaConsumerClient } from './kafka/kafka-consumer-client.js';
 export type { ConsumerClientOptions, RebalanceEvent, ConsumeCallback } from './kafka/kafka-consumer-client.js';
 export { KafkaProducerClient } from './kafka/kafka-producer-client.js';
 export type { ProducerClientOptions } from './kafka/kafka-producer-client.js';
+export { NativeProducerClient } from './kafka/native/native-producer-client.js';
+export type { ProducerClient } from './kafka/producer-client.js';
 export { fromWireHeaders, toWireHeaders } from './kafka/message-headers.js';
 export { describeTopicConfigs } from './kafka/describe-topic-configs.js';
 export type {

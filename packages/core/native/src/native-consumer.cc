@@ -13,6 +13,7 @@
 
 #include "columnar-batch.h"
 #include "native-producer.h"
+#include "streams-producer.h"
 
 namespace kaskade {
 namespace {
@@ -329,6 +330,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"createProducer", nullptr, CreateProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"produce", nullptr, Produce, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closeProducer", nullptr, CloseProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"createStreamsProducer", nullptr, CreateStreamsProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"registerTopic", nullptr, RegisterTopic, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"produceRecords", nullptr, ProduceRecords, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"closeStreamsProducer", nullptr, CloseStreamsProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

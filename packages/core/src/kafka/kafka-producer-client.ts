@@ -6,6 +6,7 @@ import { toKafkaError } from './kafka-client-error.js';
 import { NATIVE_GRACE_MS, blockingNativeCall } from './blocking-native-call.js';
 import { topicPartitionName } from './topic-partition-name.js';
 import { withMetadata } from './with-metadata.js';
+import type { ProducerClient } from './producer-client.js';
 import type { ClientConfig, DeliveryReport, TopicPartitionOffset, WireHeaders } from './kafka-types.js';
 
 const ERR__QUEUE_FULL = -184;
@@ -22,8 +23,16 @@ export interface ProducerClientOptions {
   /** Makes this a transactional producer (exactly-once). */
   readonly transactionalId?: string;
   readonly config?: ClientConfig;
-  /** Called once per delivered (or failed) message, on the JS thread. */
+  /**
+   * Called once per delivered (or failed) message, on the JS thread. The native producer reports only failures here,
+   * and successes through `onDelivered`.
+   */
   readonly onDelivery?: (report: DeliveryReport) => void;
+  /**
+   * The native producer (`NativeProducerClient`): records delivered to a partition, summed per batch, with the offset
+   * of the last. The Kafka client's producer reports every record through `onDelivery` instead.
+   */
+  readonly onDelivered?: (topic: string, partition: number, count: number, lastOffset: number) => void;
   readonly onError?: (error: Error) => void;
   /** Receives librdkafka's log lines (severity as syslog: 3 = error), e.g. why a connection fails. */
   readonly onLog?: (severity: number, message: string) => void;
@@ -35,7 +44,7 @@ export interface ProducerClientOptions {
  * Wrapper over librdkafka's Producer (callback API). `produce` never waits: delivery reports arrive through
  * `onDelivery` (polled in the background) and `flush` waits for all of them.
  */
-export class KafkaProducerClient {
+export class KafkaProducerClient implements ProducerClient {
   readonly #producer: Producer;
   #connected = false;
   /** disconnect() was called: a connect still under way disconnects again when it completes. */

@@ -1,16 +1,25 @@
 import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
 import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
+import { NativeProducerClient } from '../kafka/native/native-producer-client.js';
+import type { ProducerClient } from '../kafka/producer-client.js';
 import type { StreamThreadOptions } from './stream-thread.js';
+
+/** Where delivery reports go (the record collector). */
+export interface DeliveryListener {
+  readonly onDelivery: NonNullable<ProducerClientOptions['onDelivery']>;
+  readonly onDelivered: NonNullable<ProducerClientOptions['onDelivered']>;
+}
 
 /**
  * The thread's producer client, with Kafka Streams' settings for the processing guarantee (called again each time
- * `StreamsProducer` replaces a fenced or failed producer).
+ * `StreamsProducer` replaces a fenced or failed producer). Without exactly-once it is Kaskade's native producer when
+ * the addon loads (`nativeClient`); exactly-once, and a `producerFactory`, use the Kafka client.
  */
 export function createProducerClient(
   options: StreamThreadOptions,
   eos: boolean,
-  onDelivery: ProducerClientOptions['onDelivery'],
-): KafkaProducerClient {
+  deliveries: DeliveryListener,
+): ProducerClient {
   const cfg = options.config;
   const obs = options.observability;
   const clientOptions: ProducerClientOptions = {
@@ -26,10 +35,22 @@ export function createProducerClient(
       ...(obs ? obs.clientConfig(cfg.producerConfig) : cfg.producerConfig),
     },
     ...(eos ? { transactionalId: `${cfg.applicationId}-${cfg.instanceId}` } : {}),
-    onDelivery,
+    onDelivery: deliveries.onDelivery,
+    onDelivered: deliveries.onDelivered,
     onError: (e) => cfg.logger.warn(`producer: ${e.message}`),
     onLog: options.diagnostics.onLog,
     ...(obs ? { onStatistics: obs.statistics.onProducerStats } : {}),
   };
-  return options.producerFactory?.(clientOptions) ?? new KafkaProducerClient(clientOptions);
+  if (options.producerFactory) return options.producerFactory(clientOptions);
+  if (!eos && cfg.nativeClient !== 'off') {
+    try {
+      const native = new NativeProducerClient(clientOptions);
+      cfg.logger.debug('producing through the native batch producer');
+      return native;
+    } catch (e) {
+      if (cfg.nativeClient === 'required') throw e;
+      cfg.logger.info(`producing through the Kafka client: ${(e as Error).message}`);
+    }
+  }
+  return new KafkaProducerClient(clientOptions);
 }

@@ -131,14 +131,22 @@ export class KafkaRecordCollector implements RecordCollector {
       } else this.failedAndSkipped++;
       return;
     }
-    if (this.#isChangelog(report.topic)) {
-      // Per record: arrays by partition, no key string; the `topic:partition` map is built once per commit.
-      let byPartition = this.#deliveredChangelog.get(report.topic);
-      if (!byPartition) this.#deliveredChangelog.set(report.topic, (byPartition = []));
-      const prev = byPartition[report.partition];
-      if (prev === undefined || report.offset > prev) byPartition[report.partition] = report.offset;
-    }
+    if (this.#isChangelog(report.topic)) this.#noteChangelogOffset(report.topic, report.partition, report.offset);
   };
+
+  /** To be passed as the native producer's `onDelivered`: records delivered to a partition, with the last offset. */
+  readonly onDelivered = (topic: string, partition: number, count: number, lastOffset: number): void => {
+    this.#acked += count;
+    if (this.#isChangelog(topic)) this.#noteChangelogOffset(topic, partition, lastOffset);
+  };
+
+  #noteChangelogOffset(topic: string, partition: number, offset: number): void {
+    // Per record: arrays by partition, no key string; the `topic:partition` map is built once per commit.
+    let byPartition = this.#deliveredChangelog.get(topic);
+    if (!byPartition) this.#deliveredChangelog.set(topic, (byPartition = []));
+    const prev = byPartition[partition];
+    if (prev === undefined || offset > prev) byPartition[partition] = offset;
+  }
 
   send(
     topic: string,

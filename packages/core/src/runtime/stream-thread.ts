@@ -126,7 +126,7 @@ export class StreamThread {
     this.producer = new StreamsProducer({
       exactlyOnce: eos,
       logger: cfg.logger,
-      create: () => createProducerClient(options, eos, this.collector.onDelivery),
+      create: () => createProducerClient(options, eos, this.collector),
     });
     this.collector = new KafkaRecordCollector(
       this.producer,

@@ -1,7 +1,7 @@
 import type { Logger } from '../config/logger.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
-import type { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
+import type { ProducerClient } from '../kafka/producer-client.js';
 import type { TopicPartitionOffset, WireHeaders } from '../kafka/kafka-types.js';
 
 /** librdkafka codes that mean another producer with our transactional id (or a newer epoch) took over. */
@@ -47,7 +47,7 @@ export interface StreamsProducerOptions {
   readonly exactlyOnce: boolean;
   readonly logger: Logger;
   /** Makes a new, unconnected client (with the transactional id under exactly-once); called again on replacement. */
-  readonly create: () => KafkaProducerClient;
+  readonly create: () => ProducerClient;
 }
 
 /**
@@ -60,8 +60,8 @@ export interface StreamsProducerOptions {
 export class StreamsProducer {
   readonly exactlyOnce: boolean;
   readonly #logger: Logger;
-  readonly #create: () => KafkaProducerClient;
-  #client: KafkaProducerClient | undefined;
+  readonly #create: () => ProducerClient;
+  #client: ProducerClient | undefined;
   #inTransaction = false;
   /**
    * Exactly-once outside a transaction: a record handed to librdkafka now would put the producer into an erroneous

@@ -38,7 +38,35 @@ export interface Addon {
     keepPartition: boolean,
   ): void;
   closeProducer(handle: unknown): void;
+  /** The stream thread's producer (`NativeProducerClient`); `config` is (name, value) pairs, flat. */
+  createStreamsProducer(
+    config: string[],
+    onReport: (callId: number, sums: Float64Array, failures: NativeFailure[] | undefined, closed: boolean) => void,
+    onEvent: (kind: 0 | 1 | 2, code: number, message: string) => void,
+  ): unknown;
+  registerTopic(handle: unknown, topic: string): number;
+  /** Enqueues records [start, end) of the columns; returns how many it took (it stops at a full queue). */
+  produceRecords(
+    handle: unknown,
+    meta: ArrayBuffer,
+    capacity: number,
+    bytes: ArrayBuffer,
+    start: number,
+    end: number,
+    callId: number,
+  ): number;
+  closeStreamsProducer(handle: unknown): void;
 }
+
+/** A record the native producer could not deliver: topic index, partition, librdkafka code, key and value length. */
+export type NativeFailure = [
+  topic: number,
+  partition: number,
+  code: number,
+  keyLength: number,
+  valueLength: number,
+  message: string,
+];
 
 type BatchArgs = [
   block: ArrayBuffer | undefined,

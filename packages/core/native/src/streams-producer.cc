@@ -1,0 +1,393 @@
+// The stream thread's producer (issue #18): JavaScript fills columns of records (streams-producer.h has the layout)
+// and hands them over in one call; librdkafka's delivery reports come back once per call, summed per partition, with
+// every failure listed. librdkafka's errors, log lines and statistics reach JavaScript through a second channel.
+#include "streams-producer.h"
+
+#include <pthread.h>
+
+#include <atomic>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace kaskade {
+namespace {
+
+/** Records of one call delivered to one partition: how many, and the offset of the last. */
+struct PartitionSum {
+  int32_t topic;
+  int32_t partition;
+  uint32_t delivered;
+  int64_t lastOffset;
+};
+
+/** A record that was not delivered (or not even enqueued). */
+struct Failure {
+  int32_t topic;
+  int32_t partition;
+  int32_t code;
+  int32_t keyLength;
+  int32_t valueLength;
+};
+
+struct Report;
+
+/** A message's opaque: its call's report and its topic (the delivery report's topic handle is not the one passed). */
+struct Slot {
+  Report *report;
+  int32_t topic;
+};
+
+/** What one call's delivery reports add up to; whoever takes `remaining` to 0 hands it to JavaScript. */
+struct Report {
+  double id = 0;
+  std::atomic<uint32_t> remaining{0};
+  std::vector<Slot> slots;  // one per registered topic; sized before the first record, so addresses hold
+  std::vector<PartitionSum> sums;            // written by the poll thread only
+  std::vector<Failure> failures;             // written by the poll thread only
+  std::vector<Failure> enqueueFailures;      // written by the JS thread only, before its last decrement
+  bool closed = false;
+};
+
+/** An error, log line or statistics JSON for JavaScript. */
+struct Event {
+  int kind;  // 0 error, 1 log, 2 statistics
+  int code;  // the error code, or the log line's syslog level
+  std::string message;
+};
+
+struct StreamsProducer {
+  rd_kafka_t *rk = nullptr;
+  napi_threadsafe_function reports = nullptr;
+  napi_threadsafe_function events = nullptr;
+  std::thread thread;
+  std::atomic<bool> stop{false};
+  std::vector<rd_kafka_topic_t *> topics;  // by the index registerTopic returned
+};
+
+napi_value fail(napi_env env, const char *code, const char *message) {
+  napi_throw_error(env, code, message);
+  return nullptr;
+}
+
+std::string stringOf(napi_env env, napi_value value) {
+  size_t len = 0;
+  napi_get_value_string_utf8(env, value, nullptr, 0, &len);
+  std::string s(len, '\0');
+  napi_get_value_string_utf8(env, value, s.data(), len + 1, &len);
+  return s;
+}
+
+StreamsProducer *handleOf(napi_env env, napi_value value) {
+  void *data = nullptr;
+  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr) {
+    fail(env, "ERR_KASKADE_NATIVE", "not a streams producer handle");
+    return nullptr;
+  }
+  return static_cast<StreamsProducer *>(data);
+}
+
+void sendEvent(StreamsProducer *p, int kind, int code, std::string message) {
+  if (p->events == nullptr) return;
+  napi_call_threadsafe_function(p->events, new Event{kind, code, std::move(message)}, napi_tsfn_nonblocking);
+}
+
+void onError(rd_kafka_t *, int err, const char *reason, void *opaque) {
+  sendEvent(static_cast<StreamsProducer *>(opaque), 0, err, reason);
+}
+
+void onLog(const rd_kafka_t *rk, int level, const char *facility, const char *line) {
+  auto *p = static_cast<StreamsProducer *>(rd_kafka_opaque(rk));
+  if (p != nullptr) sendEvent(p, 1, level, std::string(facility) + ": " + line);
+}
+
+int onStatistics(rd_kafka_t *, char *json, size_t length, void *opaque) {
+  sendEvent(static_cast<StreamsProducer *>(opaque), 2, 0, std::string(json, length));
+  return 0;  // librdkafka frees the JSON
+}
+
+void finish(StreamsProducer *p, Report *report) {
+  // Non-blocking: the queue is unbounded, and the poll thread must not wait on JS while librdkafka waits on it.
+  napi_call_threadsafe_function(p->reports, report, napi_tsfn_nonblocking);
+}
+
+/** librdkafka's delivery callback, on the poll thread (inside rd_kafka_poll). */
+void onDelivery(rd_kafka_t *, const rd_kafka_message_t *m, void *opaque) {
+  auto *slot = static_cast<Slot *>(m->_private);
+  Report *report = slot->report;
+  if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    report->failures.push_back({slot->topic, m->partition, m->err, static_cast<int32_t>(m->key_len),
+                                static_cast<int32_t>(m->len)});
+  } else {
+    PartitionSum *sum = nullptr;
+    for (auto &s : report->sums) {
+      if (s.partition == m->partition && s.topic == slot->topic) {
+        sum = &s;
+        break;
+      }
+    }
+    if (sum == nullptr) {
+      report->sums.push_back({slot->topic, m->partition, 0, -1});
+      sum = &report->sums.back();
+    }
+    sum->delivered++;
+    if (m->offset > sum->lastOffset) sum->lastOffset = m->offset;
+  }
+  if (report->remaining.fetch_sub(1) == 1) finish(static_cast<StreamsProducer *>(opaque), report);
+}
+
+napi_value failureArray(napi_env env, const std::vector<Failure> &a, const std::vector<Failure> &b) {
+  napi_value list;
+  napi_create_array_with_length(env, a.size() + b.size(), &list);
+  uint32_t i = 0;
+  for (const auto *v : {&a, &b}) {
+    for (const Failure &f : *v) {
+      napi_value entry, field;
+      napi_create_array_with_length(env, 6, &entry);
+      const int32_t fields[] = {f.topic, f.partition, f.code, f.keyLength, f.valueLength};
+      for (uint32_t k = 0; k < 5; k++) {
+        napi_create_int32(env, fields[k], &field);
+        napi_set_element(env, entry, k, field);
+      }
+      const char *message = rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(f.code));
+      napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &field);
+      napi_set_element(env, entry, 5, field);
+      napi_set_element(env, list, i++, entry);
+    }
+  }
+  return list;
+}
+
+/** onReport(id, sums: Float64Array of (topic, partition, delivered, lastOffset) quadruples, failures, closed). */
+void deliverReport(napi_env env, napi_value onReport, void *, void *data) {
+  auto *report = static_cast<Report *>(data);
+  if (env != nullptr) {
+    napi_value args[4], undefined, result, buffer;
+    napi_get_undefined(env, &undefined);
+    napi_create_double(env, report->id, &args[0]);
+    void *at = nullptr;
+    const size_t n = report->sums.size() * 4;
+    napi_create_arraybuffer(env, n * 8, &at, &buffer);
+    auto *sums = static_cast<double *>(at);
+    for (size_t i = 0; i < report->sums.size(); i++) {
+      const PartitionSum &s = report->sums[i];
+      sums[4 * i] = s.topic;
+      sums[4 * i + 1] = s.partition;
+      sums[4 * i + 2] = s.delivered;
+      sums[4 * i + 3] = static_cast<double>(s.lastOffset);
+    }
+    napi_create_typedarray(env, napi_float64_array, n, buffer, 0, &args[1]);
+    if (report->failures.empty() && report->enqueueFailures.empty()) args[2] = undefined;
+    else args[2] = failureArray(env, report->failures, report->enqueueFailures);
+    napi_get_boolean(env, report->closed, &args[3]);
+    napi_call_function(env, undefined, onReport, 4, args, &result);
+  }
+  delete report;
+}
+
+void deliverEvent(napi_env env, napi_value onEvent, void *, void *data) {
+  auto *event = static_cast<Event *>(data);
+  if (env != nullptr) {
+    napi_value args[3], undefined, result;
+    napi_get_undefined(env, &undefined);
+    napi_create_int32(env, event->kind, &args[0]);
+    napi_create_int32(env, event->code, &args[1]);
+    napi_create_string_utf8(env, event->message.data(), event->message.size(), &args[2]);
+    napi_call_function(env, undefined, onEvent, 3, args, &result);
+  }
+  delete event;
+}
+
+/** One record's headers from the header bytes (u32 name length, name, i32 value length or -1, value). */
+rd_kafka_headers_t *readHeaders(const char *at, int32_t length) {
+  const char *end = at + length;
+  rd_kafka_headers_t *headers = rd_kafka_headers_new(4);
+  while (at < end) {
+    uint32_t nameLength;
+    int32_t valueLength;
+    std::memcpy(&nameLength, at, 4);
+    const char *name = at + 4;
+    std::memcpy(&valueLength, name + nameLength, 4);
+    const char *value = name + nameLength + 4;
+    rd_kafka_header_add(headers, name, static_cast<ssize_t>(nameLength), valueLength < 0 ? nullptr : value,
+                        valueLength < 0 ? 0 : valueLength);
+    at = value + (valueLength > 0 ? valueLength : 0);
+  }
+  return headers;
+}
+
+void pollLoop(StreamsProducer *p) {
+  pthread_setname_np(pthread_self(), "kaskade:prod");
+  while (!p->stop.load(std::memory_order_relaxed)) rd_kafka_poll(p->rk, 50);
+  rd_kafka_flush(p->rk, 30000);
+  for (rd_kafka_topic_t *t : p->topics) rd_kafka_topic_destroy(t);
+  rd_kafka_destroy(p->rk);
+  auto *closed = new Report();
+  closed->closed = true;
+  napi_call_threadsafe_function(p->reports, closed, napi_tsfn_blocking);
+  napi_release_threadsafe_function(p->events, napi_tsfn_release);
+  napi_release_threadsafe_function(p->reports, napi_tsfn_release);
+}
+
+void finalizeProducer(napi_env, void *data, void *) {
+  auto *p = static_cast<StreamsProducer *>(data);
+  if (p->thread.joinable()) p->thread.join();
+  delete p;
+}
+
+}  // namespace
+
+/** createStreamsProducer(config: string[] (name, value, ...), onReport, onEvent) → handle. */
+napi_value CreateStreamsProducer(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 3) return fail(env, "ERR_KASKADE_NATIVE", "createStreamsProducer takes 3 arguments");
+  auto *p = new StreamsProducer();
+  char errstr[512];
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  uint32_t len = 0;
+  napi_get_array_length(env, argv[0], &len);
+  for (uint32_t i = 0; i + 1 < len; i += 2) {
+    napi_value k, v;
+    napi_get_element(env, argv[0], i, &k);
+    napi_get_element(env, argv[0], i + 1, &v);
+    const std::string name = stringOf(env, k);
+    if (rd_kafka_conf_set(conf, name.c_str(), stringOf(env, v).c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      delete p;
+      return fail(env, "ERR_KASKADE_CONFIG", errstr);
+    }
+  }
+  napi_value name;
+  napi_create_string_utf8(env, "kaskade-streams-producer", NAPI_AUTO_LENGTH, &name);
+  napi_create_threadsafe_function(env, argv[2], nullptr, name, 0, 1, nullptr, nullptr, nullptr, deliverEvent,
+                                  &p->events);
+  // Errors, log lines and statistics alone do not keep the process alive; the report channel does until close.
+  napi_unref_threadsafe_function(env, p->events);
+  rd_kafka_conf_set_dr_msg_cb(conf, onDelivery);
+  rd_kafka_conf_set_error_cb(conf, onError);
+  rd_kafka_conf_set_log_cb(conf, onLog);
+  rd_kafka_conf_set_stats_cb(conf, onStatistics);
+  rd_kafka_conf_set_opaque(conf, p);
+  p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+  if (p->rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    napi_release_threadsafe_function(p->events, napi_tsfn_abort);
+    delete p;
+    return fail(env, "ERR_KASKADE_NATIVE", errstr);
+  }
+  napi_create_threadsafe_function(env, argv[1], nullptr, name, 0, 1, p, finalizeProducer, nullptr, deliverReport,
+                                  &p->reports);
+  p->thread = std::thread(pollLoop, p);
+  napi_value handle;
+  napi_create_external(env, p, nullptr, nullptr, &handle);
+  return handle;
+}
+
+/** registerTopic(handle, name) → the topic's index for produceRecords' topic column. */
+napi_value RegisterTopic(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  StreamsProducer *p = argc < 2 ? nullptr : handleOf(env, argv[0]);
+  if (p == nullptr) return nullptr;
+  rd_kafka_topic_t *rkt = rd_kafka_topic_new(p->rk, stringOf(env, argv[1]).c_str(), nullptr);
+  if (rkt == nullptr) return fail(env, "ERR_KASKADE_NATIVE", rd_kafka_err2str(rd_kafka_last_error()));
+  p->topics.push_back(rkt);
+  napi_value index;
+  napi_create_uint32(env, static_cast<uint32_t>(p->topics.size() - 1), &index);
+  return index;
+}
+
+/**
+ * produceRecords(handle, meta: ArrayBuffer, capacity, bytes: ArrayBuffer, start, end, callId) → records taken.
+ * Enqueues records [start, end) (streams-producer.h's layout), stopping at the first one librdkafka's full queue
+ * refuses: the caller keeps that one and the rest. A record refused for another reason is taken and reported as
+ * failed. One report per call, once every taken record has its outcome.
+ */
+napi_value ProduceRecords(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  StreamsProducer *p = argc < 7 ? nullptr : handleOf(env, argv[0]);
+  if (p == nullptr) return argc < 7 ? fail(env, "ERR_KASKADE_NATIVE", "produceRecords takes 7 arguments") : nullptr;
+  void *meta = nullptr, *bytes = nullptr;
+  size_t metaSize = 0, bytesSize = 0;
+  if (napi_get_arraybuffer_info(env, argv[1], &meta, &metaSize) != napi_ok ||
+      napi_get_arraybuffer_info(env, argv[3], &bytes, &bytesSize) != napi_ok) {
+    return fail(env, "ERR_KASKADE_NATIVE", "produceRecords: meta and bytes must be ArrayBuffers");
+  }
+  uint32_t capacity = 0, start = 0, end = 0;
+  double id = 0;
+  napi_get_value_uint32(env, argv[2], &capacity);
+  napi_get_value_uint32(env, argv[4], &start);
+  napi_get_value_uint32(env, argv[5], &end);
+  napi_get_value_double(env, argv[6], &id);
+  if (metaSize < static_cast<size_t>(capacity) * kStreamsRecordMetaBytes || end > capacity || start > end) {
+    return fail(env, "ERR_KASKADE_NATIVE", "produceRecords: columns smaller than their capacity");
+  }
+  const auto *timestamps = static_cast<const double *>(meta);
+  const auto *ints = reinterpret_cast<const int32_t *>(timestamps + capacity);
+  const int32_t *partition = ints, *topic = ints + capacity, *keyStart = ints + 2 * capacity,
+                *keyLength = ints + 3 * capacity, *valueStart = ints + 4 * capacity,
+                *valueLength = ints + 5 * capacity, *headerStart = ints + 6 * capacity,
+                *headerLength = ints + 7 * capacity;
+  const char *base = static_cast<const char *>(bytes);
+
+  auto *report = new Report();
+  report->id = id;
+  report->slots.resize(p->topics.size());
+  for (size_t t = 0; t < report->slots.size(); t++) report->slots[t] = {report, static_cast<int32_t>(t)};
+  report->remaining.store(end - start + 1);  // + 1 until the loop is done, so no report fires early
+  uint32_t i = start;
+  for (; i < end; i++) {
+    const int32_t t = topic[i];
+    if (t < 0 || static_cast<size_t>(t) >= p->topics.size()) {
+      report->enqueueFailures.push_back({t, partition[i], RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, keyLength[i],
+                                         valueLength[i]});
+      report->remaining.fetch_sub(1);
+      continue;
+    }
+    // librdkafka's V_ macros do not parenthesize their arguments: plain locals only.
+    rd_kafka_topic_t *rkt = p->topics[t];
+    const int32_t part = partition[i];
+    const void *key = keyLength[i] < 0 ? nullptr : base + keyStart[i];
+    const size_t keyLen = keyLength[i] < 0 ? 0 : static_cast<size_t>(keyLength[i]);
+    // An empty value keeps a non-null pointer (into the bytes): librdkafka writes a null pointer as null.
+    void *value = valueLength[i] < 0 ? nullptr : const_cast<char *>(base + valueStart[i]);
+    const size_t valueLen = valueLength[i] < 0 ? 0 : static_cast<size_t>(valueLength[i]);
+    const int64_t timestamp = static_cast<int64_t>(timestamps[i]);
+    rd_kafka_headers_t *headers =
+        headerLength[i] > 0 ? readHeaders(base + headerStart[i], headerLength[i]) : nullptr;
+    void *slot = &report->slots[t];
+    const rd_kafka_resp_err_t err = rd_kafka_producev(
+        p->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(part), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(key, keyLen), RD_KAFKA_V_VALUE(value, valueLen), RD_KAFKA_V_TIMESTAMP(timestamp),
+        RD_KAFKA_V_OPAQUE(slot), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    if (headers != nullptr) rd_kafka_headers_destroy(headers);  // librdkafka takes them only on success
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
+    report->enqueueFailures.push_back({t, part, err, keyLength[i], valueLength[i]});
+    report->remaining.fetch_sub(1);
+  }
+  const uint32_t untaken = end - i;
+  // The records not taken will have no report; then the loop's own + 1.
+  if (report->remaining.fetch_sub(untaken + 1) == untaken + 1) finish(p, report);
+  napi_value taken;
+  napi_create_uint32(env, i - start, &taken);
+  return taken;
+}
+
+/** closeStreamsProducer(handle): flushes (up to 30 s) and destroys on the poll thread; a last report says closed. */
+napi_value CloseStreamsProducer(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  StreamsProducer *p = argc < 1 ? nullptr : handleOf(env, argv[0]);
+  if (p != nullptr) p->stop.store(true);
+  return nullptr;
+}
+
+}  // namespace kaskade

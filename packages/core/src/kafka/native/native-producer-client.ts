@@ -1,0 +1,320 @@
+// The stream thread's producer through Kaskade's native addon (issue #18): `produce` writes a record into columns
+// (a copy of its key and value into one reused block, a few typed-array stores), and the columns go to librdkafka in
+// one native call per batch — after the current turn of processing, or when they are full. Delivery reports come back
+// once per call, summed per partition. No transactions: exactly-once runs on the Kafka client's producer.
+import { KafkaClientError } from '@kaskade/processor-api';
+import type { KafkaConsumerClient } from '../kafka-consumer-client.js';
+import type { ProducerClientOptions } from '../kafka-producer-client.js';
+import { toKafkaError } from '../kafka-client-error.js';
+import type { ProducerClient } from '../producer-client.js';
+import { topicPartitionName } from '../topic-partition-name.js';
+import type { DeliveryReport, TopicPartitionOffset, WireHeaders } from '../kafka-types.js';
+import { loadNativeAddon } from './native-consumer.js';
+import type { Addon, NativeFailure } from './native-consumer.js';
+
+/** Records per native call at most (a turn of processing usually hands over fewer). */
+const CAPACITY = 4096;
+/** Bytes of one record's columns (native/src/streams-producer.h): a float64 timestamp and eight int32s. */
+const META_BYTES = 8 + 8 * 4;
+const INITIAL_BYTES = 1 << 20;
+/** librdkafka's code for a record larger than `message.max.bytes` (the Kafka client throws it from `produce`). */
+const MSG_SIZE_TOO_LARGE = 10;
+/** Keys of the Kafka client's own (JavaScript) settings, which librdkafka does not know. */
+const CLIENT_ONLY_KEYS = new Set(['dr_cb', 'dr_msg_cb', 'event_cb', 'rebalance_cb', 'offset_commit_cb']);
+/** Column indexes into the int32 view (each column `CAPACITY` long). */
+const PARTITION = 0;
+const TOPIC = 1;
+const KEY_START = 2;
+const KEY_LENGTH = 3;
+const VALUE_START = 4;
+const VALUE_LENGTH = 5;
+const HEADER_START = 6;
+const HEADER_LENGTH = 7;
+
+/**
+ * A producer for the stream thread without exactly-once, on Kaskade's native addon. Successful deliveries reach
+ * `onDelivered` summed per partition and call; each failed record reaches `onDelivery` as the Kafka client reports it.
+ * Refuses `transactionalId`.
+ */
+export class NativeProducerClient implements ProducerClient {
+  readonly #addon: Addon;
+  readonly #handle: unknown;
+  readonly #options: ProducerClientOptions;
+  readonly #maxMessageBytes: number;
+  readonly #topicIndex = new Map<string, number>();
+  readonly #topicNames: string[] = [];
+  readonly #timestamps: Float64Array;
+  readonly #ints: Int32Array;
+  readonly #meta: ArrayBuffer;
+  #bytes: Buffer;
+  /** Records [#start, #count) of the columns wait for the next native call; #used bytes of `#bytes` are taken. */
+  #start = 0;
+  #count = 0;
+  #used = 0;
+  #scheduled = false;
+  /** Records handed to librdkafka whose outcome has not been reported yet. */
+  #outstanding = 0;
+  #nextCallId = 0;
+  #waiters: (() => void)[] = [];
+  #closed = false;
+  #onClosed: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: ProducerClientOptions) {
+    if (options.transactionalId) {
+      throw new KafkaClientError('the native producer runs no transactions (exactly-once uses the Kafka client)', {
+        context: { transactionalId: options.transactionalId },
+      });
+    }
+    this.#addon = loadNativeAddon();
+    this.#options = options;
+    const conf: { [key: string]: unknown } = {
+      'bootstrap.servers': options.bootstrapServers,
+      'client.id': options.clientId ?? 'kaskade-producer',
+      'enable.idempotence': true,
+      'linger.ms': 5,
+      'queue.buffering.max.messages': 500_000,
+      'queue.buffering.max.kbytes': 1_048_576,
+      ...(options.config ?? {}),
+    };
+    const pairs: string[] = [];
+    for (const [key, value] of Object.entries(conf)) {
+      if (CLIENT_ONLY_KEYS.has(key)) continue;
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        throw new KafkaClientError(`the native producer takes only string, number or boolean settings: ${key}`, {
+          context: { key },
+        });
+      }
+      pairs.push(key, String(value));
+    }
+    this.#maxMessageBytes = Number(conf['message.max.bytes'] ?? 1_000_000);
+    this.#handle = this.#addon.createStreamsProducer(
+      pairs,
+      (_callId, sums, failures, closed) => this.#onReport(sums, failures, closed),
+      (kind, code, message) => this.#onEvent(kind, code, message),
+    );
+    this.#meta = new ArrayBuffer(CAPACITY * META_BYTES);
+    this.#timestamps = new Float64Array(this.#meta, 0, CAPACITY);
+    this.#ints = new Int32Array(this.#meta, CAPACITY * 8, CAPACITY * 8);
+    this.#bytes = Buffer.allocUnsafeSlow(INITIAL_BYTES);
+  }
+
+  /** librdkafka connects when it first has something to send; the consumer's connect proves the brokers reachable. */
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  produce(
+    topic: string,
+    partition: number,
+    value: Buffer | null,
+    key: Buffer | null,
+    timestamp: number,
+    headers?: WireHeaders,
+  ): boolean {
+    if (this.#closed) throw new KafkaClientError('produce after the producer was closed', { context: { topic } });
+    const keyLength = key === null ? 0 : key.length;
+    const valueLength = value === null ? 0 : value.length;
+    const headerBytes = headers === undefined ? undefined : encodeHeaders(headers);
+    const size = keyLength + valueLength + (headerBytes === undefined ? 0 : headerBytes.length);
+    // librdkafka refuses these when they are produced, as the Kafka client throws them; here they are found before
+    // they reach the columns, so the caller still learns which record it was.
+    if (size > this.#maxMessageBytes) {
+      throw toKafkaError(`produce to ${topicPartitionName(topic, partition)}`, {
+        code: MSG_SIZE_TOO_LARGE,
+        message: `Broker: Message size too large (${size} bytes; message.max.bytes ${this.#maxMessageBytes})`,
+      });
+    }
+    if (this.#count === CAPACITY || this.#used + size > this.#bytes.length) {
+      this.#push();
+      if (this.#count === CAPACITY || this.#used + size > this.#bytes.length) {
+        if (this.#start < this.#count) return false; // librdkafka's queue is full: the caller flushes
+        this.#bytes = Buffer.allocUnsafeSlow(Math.max(this.#bytes.length * 2, 2 ** Math.ceil(Math.log2(size))));
+      }
+    }
+    let t = this.#topicIndex.get(topic);
+    if (t === undefined) t = this.#register(topic);
+    const r = this.#count++;
+    const ints = this.#ints;
+    const bytes = this.#bytes;
+    let at = this.#used;
+    this.#timestamps[r] = timestamp;
+    ints[PARTITION * CAPACITY + r] = partition;
+    ints[TOPIC * CAPACITY + r] = t;
+    ints[KEY_START * CAPACITY + r] = at;
+    ints[KEY_LENGTH * CAPACITY + r] = key === null ? -1 : keyLength;
+    if (key !== null && keyLength > 0) bytes.set(key, at);
+    at += keyLength;
+    ints[VALUE_START * CAPACITY + r] = at;
+    ints[VALUE_LENGTH * CAPACITY + r] = value === null ? -1 : valueLength;
+    if (value !== null && valueLength > 0) bytes.set(value, at);
+    at += valueLength;
+    ints[HEADER_START * CAPACITY + r] = at;
+    if (headerBytes === undefined) ints[HEADER_LENGTH * CAPACITY + r] = 0;
+    else {
+      bytes.set(headerBytes, at);
+      ints[HEADER_LENGTH * CAPACITY + r] = headerBytes.length;
+      at += headerBytes.length;
+    }
+    this.#used = at;
+    if (!this.#scheduled) {
+      // One native call per turn of processing, not per record: the turn's records go together once it is done.
+      this.#scheduled = true;
+      queueMicrotask(this.#pushScheduled);
+    }
+    return true;
+  }
+
+  readonly #pushScheduled = (): void => {
+    this.#scheduled = false;
+    if (!this.#closed) this.#push();
+  };
+
+  /** Hands the waiting records to librdkafka; those its full queue refuses stay for the next call. */
+  #push(): void {
+    if (this.#start === this.#count) return;
+    const taken = this.#addon.produceRecords(
+      this.#handle,
+      this.#meta,
+      CAPACITY,
+      this.#bytes.buffer as ArrayBuffer,
+      this.#start,
+      this.#count,
+      this.#nextCallId++,
+    );
+    this.#outstanding += taken;
+    this.#start += taken;
+    if (this.#start === this.#count) this.#start = this.#count = this.#used = 0;
+  }
+
+  #register(topic: string): number {
+    const index = this.#addon.registerTopic(this.#handle, topic);
+    this.#topicIndex.set(topic, index);
+    this.#topicNames[index] = topic;
+    return index;
+  }
+
+  #onReport(sums: Float64Array, failures: NativeFailure[] | undefined, closed: boolean): void {
+    if (closed) {
+      this.#onClosed?.();
+      return;
+    }
+    let reported = 0;
+    const onDelivered = this.#options.onDelivered;
+    for (let i = 0; i < sums.length; i += 4) {
+      const delivered = sums[i + 2]!;
+      reported += delivered;
+      onDelivered?.(this.#topicNames[sums[i]!]!, sums[i + 1]!, delivered, sums[i + 3]!);
+    }
+    if (failures) {
+      reported += failures.length;
+      for (const [t, partition, code, keyLength, valueLength, message] of failures) {
+        const topic = this.#topicNames[t] ?? `#${t}`;
+        const report: DeliveryReport & { size: number; key: null } = {
+          topic,
+          partition,
+          offset: -1,
+          error: toKafkaError(`produce to ${topicPartitionName(topic, partition)}`, { code, message }, { topic }),
+          opaque: undefined,
+          key: null,
+          size: Math.max(0, keyLength) + Math.max(0, valueLength),
+        };
+        this.#options.onDelivery?.(report);
+      }
+    }
+    this.#outstanding -= reported;
+    const waiters = this.#waiters;
+    if (waiters.length > 0) {
+      this.#waiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  #onEvent(kind: 0 | 1 | 2, code: number, message: string): void {
+    if (kind === 0) this.#options.onError?.(toKafkaError('producer', { code, message }));
+    else if (kind === 1) this.#options.onLog?.(code, message);
+    else this.#options.onStatistics?.(message);
+  }
+
+  /** Hands over what waits, then waits until every record has its delivery report (its outcome is reported). */
+  async flush(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      this.#push();
+      if (this.#outstanding === 0 && this.#start === this.#count) return;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new KafkaClientError(
+          `flush timed out after ${timeoutMs} ms: ${this.#outstanding + this.#count - this.#start} records without a delivery report`,
+          { context: { timeoutMs } },
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 100));
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  initTransactions(): Promise<void> {
+    return this.#noTransactions();
+  }
+
+  beginTransaction(): Promise<void> {
+    return this.#noTransactions();
+  }
+
+  sendOffsetsToTransaction(_offsets: readonly TopicPartitionOffset[], _consumer: KafkaConsumerClient): Promise<void> {
+    return this.#noTransactions();
+  }
+
+  commitTransaction(): Promise<void> {
+    return this.#noTransactions();
+  }
+
+  abortTransaction(): Promise<void> {
+    return this.#noTransactions();
+  }
+
+  #noTransactions(): Promise<void> {
+    return Promise.reject(
+      new KafkaClientError('the native producer runs no transactions (exactly-once uses the Kafka client)'),
+    );
+  }
+
+  /** Hands over what waits, lets librdkafka deliver it (up to 30 s) and closes. */
+  disconnect(timeoutMs = 30_000): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#push();
+    this.#closed = true;
+    this.#closing = new Promise<void>((resolve) => {
+      const watchdog = setTimeout(resolve, timeoutMs + 5_000);
+      this.#onClosed = () => {
+        clearTimeout(watchdog);
+        resolve();
+      };
+      this.#addon.closeStreamsProducer(this.#handle);
+    });
+    return this.#closing;
+  }
+}
+
+/** Headers in the columns' encoding: u32 name length, name, i32 value length (-1 null), value. */
+function encodeHeaders(headers: WireHeaders): Buffer | undefined {
+  const parts: Buffer[] = [];
+  for (const h of headers) {
+    for (const name in h) {
+      const value = h[name];
+      const nameBytes = Buffer.from(name);
+      const valueBytes = value === undefined ? undefined : typeof value === 'string' ? Buffer.from(value) : value;
+      const lengths = Buffer.allocUnsafe(8);
+      lengths.writeUInt32LE(nameBytes.length, 0);
+      lengths.writeInt32LE(valueBytes === undefined ? -1 : valueBytes.length, 4);
+      parts.push(lengths.subarray(0, 4), nameBytes, lengths.subarray(4), ...(valueBytes ? [valueBytes] : []));
+    }
+  }
+  return parts.length === 0 ? undefined : Buffer.concat(parts);
+}

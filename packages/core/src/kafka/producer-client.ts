@@ -1,0 +1,35 @@
+import type { KafkaConsumerClient } from './kafka-consumer-client.js';
+import type { TopicPartitionOffset, WireHeaders } from './kafka-types.js';
+
+/**
+ * What the runtime produces through: the Kafka client's producer (`KafkaProducerClient`) or Kaskade's native one
+ * (`NativeProducerClient`, no transactions). `produce` never waits; outcomes arrive as delivery reports.
+ */
+export interface ProducerClient {
+  connect(timeoutMs?: number): Promise<void>;
+  /**
+   * Queues one message without waiting. False when it cannot be taken now (the queue is full): the caller must
+   * `flush` and try again. A record refused for what it is (too large, a partition the topic lacks) throws.
+   * @param partition the partition, or -1 for the configured partitioner
+   */
+  produce(
+    topic: string,
+    partition: number,
+    value: Buffer | null,
+    key: Buffer | null,
+    timestamp: number,
+    headers?: WireHeaders,
+  ): boolean;
+  /** Waits until every queued message is delivered or failed (failures arrive as delivery reports). */
+  flush(timeoutMs?: number): Promise<void>;
+  initTransactions(timeoutMs?: number): Promise<void>;
+  beginTransaction(): Promise<void>;
+  sendOffsetsToTransaction(
+    offsets: readonly TopicPartitionOffset[],
+    consumer: KafkaConsumerClient,
+    timeoutMs?: number,
+  ): Promise<void>;
+  commitTransaction(timeoutMs?: number): Promise<void>;
+  abortTransaction(timeoutMs?: number): Promise<void>;
+  disconnect(timeoutMs?: number): Promise<void>;
+}
