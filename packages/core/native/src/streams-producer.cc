@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -63,6 +64,8 @@ struct StreamsProducer {
   napi_threadsafe_function events = nullptr;
   std::thread thread;
   std::atomic<bool> stop{false};
+  /** How long close lets queued records be delivered before purging them (closeStreamsProducer's argument). */
+  std::atomic<int> closeTimeoutMs{30000};
   std::vector<rd_kafka_topic_t *> topics;  // by the index registerTopic returned
 };
 
@@ -220,7 +223,11 @@ rd_kafka_headers_t *readHeaders(const char *at, int32_t length) {
 void pollLoop(StreamsProducer *p) {
   pthread_setname_np(pthread_self(), "kaskade:prod");
   while (!p->stop.load(std::memory_order_relaxed)) rd_kafka_poll(p->rk, 50);
-  rd_kafka_flush(p->rk, 30000);
+  if (rd_kafka_flush(p->rk, p->closeTimeoutMs.load()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // Not delivered in time: purged, so that every record still gets its (failed) report before the handle goes.
+    rd_kafka_purge(p->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    for (int i = 0; i < 100 && rd_kafka_outq_len(p->rk) > 0; i++) rd_kafka_poll(p->rk, 50);
+  }
   for (rd_kafka_topic_t *t : p->topics) rd_kafka_topic_destroy(t);
   rd_kafka_destroy(p->rk);
   auto *closed = new Report();
@@ -232,6 +239,7 @@ void pollLoop(StreamsProducer *p) {
 
 void finalizeProducer(napi_env, void *data, void *) {
   auto *p = static_cast<StreamsProducer *>(data);
+  p->stop.store(true);  // an environment torn down with the producer open: the poll thread ends rather than hang
   if (p->thread.joinable()) p->thread.join();
   delete p;
 }
@@ -301,11 +309,19 @@ napi_value RegisterTopic(napi_env env, napi_callback_info info) {
   return index;
 }
 
+/** librdkafka's refusals of one record for what it is: the record is taken and reported failed, the call goes on. */
+static bool refusesRecord(rd_kafka_resp_err_t err) {
+  return err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE || err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+         err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC || err == RD_KAFKA_RESP_ERR__INVALID_ARG;
+}
+
 /**
- * produceRecords(handle, meta: ArrayBuffer, capacity, bytes: ArrayBuffer, start, end, callId) → records taken.
- * Enqueues records [start, end) (streams-producer.h's layout), stopping at the first one librdkafka's full queue
- * refuses: the caller keeps that one and the rest. A record refused for another reason is taken and reported as
- * failed. One report per call, once every taken record has its outcome.
+ * produceRecords(handle, meta: ArrayBuffer, capacity, bytes: ArrayBuffer, start, end, callId) → [taken, code,
+ * message].
+ * Enqueues records [start, end) (streams-producer.h's layout), stopping at the first one librdkafka refuses for a
+ * reason other than the record itself — its queue is full (code -184), the producer failed for good (-150), ... —
+ * whose code it returns (0: none): the caller keeps that record and the rest. A record refused for what it is
+ * (refusesRecord) is taken and reported as failed. One report per call that took records, once each has its outcome.
  */
 napi_value ProduceRecords(napi_env env, napi_callback_info info) {
   size_t argc = 7;
@@ -335,6 +351,9 @@ napi_value ProduceRecords(napi_env env, napi_callback_info info) {
                 *valueLength = ints + 5 * capacity, *headerStart = ints + 6 * capacity,
                 *headerLength = ints + 7 * capacity;
   const char *base = static_cast<const char *>(bytes);
+  const auto inBytes = [bytesSize](int32_t start, int32_t length) {
+    return length <= 0 || (start >= 0 && static_cast<size_t>(start) + static_cast<size_t>(length) <= bytesSize);
+  };
 
   auto *report = new Report();
   report->id = id;
@@ -342,10 +361,12 @@ napi_value ProduceRecords(napi_env env, napi_callback_info info) {
   for (size_t t = 0; t < report->slots.size(); t++) report->slots[t] = {report, static_cast<int32_t>(t)};
   report->remaining.store(end - start + 1);  // + 1 until the loop is done, so no report fires early
   uint32_t i = start;
+  rd_kafka_resp_err_t stoppedBy = RD_KAFKA_RESP_ERR_NO_ERROR;
   for (; i < end; i++) {
     const int32_t t = topic[i];
-    if (t < 0 || static_cast<size_t>(t) >= p->topics.size()) {
-      report->enqueueFailures.push_back({t, partition[i], RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, keyLength[i],
+    if (t < 0 || static_cast<size_t>(t) >= p->topics.size() || !inBytes(keyStart[i], keyLength[i]) ||
+        !inBytes(valueStart[i], valueLength[i]) || !inBytes(headerStart[i], headerLength[i])) {
+      report->enqueueFailures.push_back({t, partition[i], RD_KAFKA_RESP_ERR__INVALID_ARG, keyLength[i],
                                          valueLength[i]});
       report->remaining.fetch_sub(1);
       continue;
@@ -358,7 +379,7 @@ napi_value ProduceRecords(napi_env env, napi_callback_info info) {
     // An empty value keeps a non-null pointer (into the bytes): librdkafka writes a null pointer as null.
     void *value = valueLength[i] < 0 ? nullptr : const_cast<char *>(base + valueStart[i]);
     const size_t valueLen = valueLength[i] < 0 ? 0 : static_cast<size_t>(valueLength[i]);
-    const int64_t timestamp = static_cast<int64_t>(timestamps[i]);
+    const int64_t timestamp = std::isfinite(timestamps[i]) ? static_cast<int64_t>(timestamps[i]) : 0;
     rd_kafka_headers_t *headers =
         headerLength[i] > 0 ? readHeaders(base + headerStart[i], headerLength[i]) : nullptr;
     void *slot = &report->slots[t];
@@ -368,25 +389,42 @@ napi_value ProduceRecords(napi_env env, napi_callback_info info) {
         RD_KAFKA_V_OPAQUE(slot), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
     if (headers != nullptr) rd_kafka_headers_destroy(headers);  // librdkafka takes them only on success
-    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
+    if (!refusesRecord(err)) {
+      stoppedBy = err;
+      break;
+    }
     report->enqueueFailures.push_back({t, part, err, keyLength[i], valueLength[i]});
     report->remaining.fetch_sub(1);
   }
   const uint32_t untaken = end - i;
+  if (i == start) delete report;  // nothing taken: no record refers to it, and JS expects no report
   // The records not taken will have no report; then the loop's own + 1.
-  if (report->remaining.fetch_sub(untaken + 1) == untaken + 1) finish(p, report);
-  napi_value taken;
+  else if (report->remaining.fetch_sub(untaken + 1) == untaken + 1) finish(p, report);
+  napi_value result, taken, code, message;
+  napi_create_array_with_length(env, 3, &result);
   napi_create_uint32(env, i - start, &taken);
-  return taken;
+  napi_create_int32(env, stoppedBy, &code);
+  napi_create_string_utf8(env, rd_kafka_err2str(stoppedBy), NAPI_AUTO_LENGTH, &message);
+  napi_set_element(env, result, 0, taken);
+  napi_set_element(env, result, 1, code);
+  napi_set_element(env, result, 2, message);
+  return result;
 }
 
-/** closeStreamsProducer(handle): flushes (up to 30 s) and destroys on the poll thread; a last report says closed. */
+/**
+ * closeStreamsProducer(handle, timeoutMs): on the poll thread, lets queued records be delivered for up to timeoutMs,
+ * purges what is left (reported as failed), destroys the handle; a last report says closed.
+ */
 napi_value CloseStreamsProducer(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  StreamsProducer *p = argc < 1 ? nullptr : handleOf(env, argv[0]);
-  if (p != nullptr) p->stop.store(true);
+  StreamsProducer *p = argc < 2 ? nullptr : handleOf(env, argv[0]);
+  if (p == nullptr) return nullptr;
+  int32_t timeoutMs = 30000;
+  napi_get_value_int32(env, argv[1], &timeoutMs);
+  p->closeTimeoutMs.store(timeoutMs);
+  p->stop.store(true);
   return nullptr;
 }
 

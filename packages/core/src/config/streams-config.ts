@@ -143,7 +143,9 @@ export interface StreamsConfig {
   /**
    * Kaskade's native addon (`packages/core/native`, built by `npm run setup`), which moves whole batches of records
    * across the native boundary in one call instead of one object per record. Used today by restoration (changelogs
-   * read into stores). `'auto'` (default): used when built, else the Kafka client, logged once per restorer;
+   * read into stores) and, without exactly-once, by the stream thread's producer (exactly-once, and a
+   * `producerFactory`, keep the Kafka client's producer, whose transactions need the consumer it runs with).
+   * `'auto'` (default): used when built, else the Kafka client, logged once per restorer and producer;
    * `'required'`: construction fails when it is not built; `'off'`: never used.
    */
   readonly nativeClient: 'auto' | 'required' | 'off';

@@ -130,6 +130,15 @@ export class SinkRuntimeNode extends RuntimeNode {
     if (this.#partitioner) {
       const n = this.#collector.partitionsFor(topic);
       if (n !== undefined) partition = this.#partitioner(topic, record.key, record.value, n) ?? -1;
+      if (n !== undefined && partition >= n) {
+        // Caught here, with the record, whichever producer runs (the native one would only report it later).
+        const error = new UndeliverableRecordError(
+          `sink "${this.name}": the partitioner chose partition ${partition} of topic "${topic}", which has ${n}`,
+          { context: { node: this.name, topic, partition, partitions: n } },
+        );
+        this.#host.handleProductionError(this.name, topic, partition, error, undefined);
+        return;
+      }
     }
     try {
       this.#collector.send(topic, partition, key, value, record.timestamp, record.headers ?? Headers.EMPTY);

@@ -45,7 +45,10 @@ export interface Addon {
     onEvent: (kind: 0 | 1 | 2, code: number, message: string) => void,
   ): unknown;
   registerTopic(handle: unknown, topic: string): number;
-  /** Enqueues records [start, end) of the columns; returns how many it took (it stops at a full queue). */
+  /**
+   * Enqueues records [start, end) of the columns; returns how many it took and, when it stopped early, librdkafka's
+   * code and message for why (-184: the queue is full).
+   */
   produceRecords(
     handle: unknown,
     meta: ArrayBuffer,
@@ -54,8 +57,8 @@ export interface Addon {
     start: number,
     end: number,
     callId: number,
-  ): number;
-  closeStreamsProducer(handle: unknown): void;
+  ): [taken: number, code: number, message: string];
+  closeStreamsProducer(handle: unknown, timeoutMs: number): void;
 }
 
 /** A record the native producer could not deliver: topic index, partition, librdkafka code, key and value length. */

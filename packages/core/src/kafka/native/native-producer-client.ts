@@ -5,7 +5,7 @@
 import { KafkaClientError } from '@kaskade/processor-api';
 import type { KafkaConsumerClient } from '../kafka-consumer-client.js';
 import type { ProducerClientOptions } from '../kafka-producer-client.js';
-import { toKafkaError } from '../kafka-client-error.js';
+import { KafkaOperationError, toKafkaError } from '../kafka-client-error.js';
 import type { ProducerClient } from '../producer-client.js';
 import { topicPartitionName } from '../topic-partition-name.js';
 import type { DeliveryReport, TopicPartitionOffset, WireHeaders } from '../kafka-types.js';
@@ -19,6 +19,12 @@ const META_BYTES = 8 + 8 * 4;
 const INITIAL_BYTES = 1 << 20;
 /** librdkafka's code for a record larger than `message.max.bytes` (the Kafka client throws it from `produce`). */
 const MSG_SIZE_TOO_LARGE = 10;
+/** librdkafka's queue is full: `produceRecords` stopped at a record it will take later. */
+const QUEUE_FULL = -184;
+const TIMED_OUT = -185;
+const FATAL = -150;
+/** What librdkafka adds to a record's key, value and headers at most when it checks `message.max.bytes`. */
+const RECORD_OVERHEAD = 36;
 /** Keys of the Kafka client's own (JavaScript) settings, which librdkafka does not know. */
 const CLIENT_ONLY_KEYS = new Set(['dr_cb', 'dr_msg_cb', 'event_cb', 'rebalance_cb', 'offset_commit_cb']);
 /** Column indexes into the int32 view (each column `CAPACITY` long). */
@@ -57,6 +63,8 @@ export class NativeProducerClient implements ProducerClient {
   #nextCallId = 0;
   #waiters: (() => void)[] = [];
   #closed = false;
+  /** A producer librdkafka refuses every record of now (fatal, fenced, ...): `produce` and `flush` throw it. */
+  #failed: Error | undefined;
   #onClosed: (() => void) | undefined;
   #closing: Promise<void> | undefined;
 
@@ -76,6 +84,8 @@ export class NativeProducerClient implements ProducerClient {
       'queue.buffering.max.messages': 500_000,
       'queue.buffering.max.kbytes': 1_048_576,
       ...(options.config ?? {}),
+      // Successes are summed from delivery reports: they must come.
+      'delivery.report.only.error': false,
     };
     const pairs: string[] = [];
     for (const [key, value] of Object.entries(conf)) {
@@ -113,16 +123,18 @@ export class NativeProducerClient implements ProducerClient {
     headers?: WireHeaders,
   ): boolean {
     if (this.#closed) throw new KafkaClientError('produce after the producer was closed', { context: { topic } });
+    if (this.#failed) throw this.#failed;
     const keyLength = key === null ? 0 : key.length;
     const valueLength = value === null ? 0 : value.length;
     const headerBytes = headers === undefined ? undefined : encodeHeaders(headers);
     const size = keyLength + valueLength + (headerBytes === undefined ? 0 : headerBytes.length);
-    // librdkafka refuses these when they are produced, as the Kafka client throws them; here they are found before
-    // they reach the columns, so the caller still learns which record it was.
-    if (size > this.#maxMessageBytes) {
+    // librdkafka refuses such a record when it is produced, and the Kafka client throws it from `produce`; found here,
+    // before the columns, with librdkafka's own measure, so that the caller still learns which record it was.
+    const wireSize = RECORD_OVERHEAD + keyLength + valueLength + (headers === undefined ? 0 : headersWireSize(headers));
+    if (wireSize > this.#maxMessageBytes) {
       throw toKafkaError(`produce to ${topicPartitionName(topic, partition)}`, {
         code: MSG_SIZE_TOO_LARGE,
-        message: `Broker: Message size too large (${size} bytes; message.max.bytes ${this.#maxMessageBytes})`,
+        message: `Broker: Message size too large (${wireSize} bytes on the wire; message.max.bytes ${this.#maxMessageBytes})`,
       });
     }
     if (this.#count === CAPACITY || this.#used + size > this.#bytes.length) {
@@ -172,8 +184,8 @@ export class NativeProducerClient implements ProducerClient {
 
   /** Hands the waiting records to librdkafka; those its full queue refuses stay for the next call. */
   #push(): void {
-    if (this.#start === this.#count) return;
-    const taken = this.#addon.produceRecords(
+    if (this.#start === this.#count || this.#closed || this.#failed) return;
+    const [taken, code, message] = this.#addon.produceRecords(
       this.#handle,
       this.#meta,
       CAPACITY,
@@ -185,6 +197,12 @@ export class NativeProducerClient implements ProducerClient {
     this.#outstanding += taken;
     this.#start += taken;
     if (this.#start === this.#count) this.#start = this.#count = this.#used = 0;
+    else if (code !== QUEUE_FULL) {
+      // Not a full queue (which delivery reports will empty): the producer refuses records for good. The Kafka
+      // client throws such an error from `produce`; here it is thrown from the next `produce` or `flush`, and the
+      // runtime replaces the producer and goes back to the last commit, as after a failed send.
+      this.#failed = toKafkaError('produce', { code, message, isFatal: code === FATAL });
+    }
   }
 
   #register(topic: string): number {
@@ -223,6 +241,8 @@ export class NativeProducerClient implements ProducerClient {
       }
     }
     this.#outstanding -= reported;
+    // Records a full queue refused go in now that it has room, even if nothing else is produced or flushed.
+    if (this.#start < this.#count) this.#push();
     const waiters = this.#waiters;
     if (waiters.length > 0) {
       this.#waiters = [];
@@ -241,13 +261,16 @@ export class NativeProducerClient implements ProducerClient {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       this.#push();
+      if (this.#failed) throw this.#failed;
       if (this.#outstanding === 0 && this.#start === this.#count) return;
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new KafkaClientError(
-          `flush timed out after ${timeoutMs} ms: ${this.#outstanding + this.#count - this.#start} records without a delivery report`,
-          { context: { timeoutMs } },
-        );
+        // As the Kafka client's flush fails (librdkafka's timeout): retriable, a leader may be moving.
+        throw new KafkaOperationError('flush', {
+          code: TIMED_OUT,
+          message: `Local: Timed out (${this.#outstanding + this.#count - this.#start} records without a delivery report after ${timeoutMs} ms)`,
+          isRetriable: true,
+        });
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 100));
@@ -285,21 +308,50 @@ export class NativeProducerClient implements ProducerClient {
     );
   }
 
-  /** Hands over what waits, lets librdkafka deliver it (up to 30 s) and closes. */
+  /**
+   * Lets what waits be delivered (up to `timeoutMs`), then closes: librdkafka purges what is still queued then, and
+   * those records are reported failed.
+   */
   disconnect(timeoutMs = 30_000): Promise<void> {
-    if (this.#closing) return this.#closing;
-    this.#push();
-    this.#closed = true;
-    this.#closing = new Promise<void>((resolve) => {
-      const watchdog = setTimeout(resolve, timeoutMs + 5_000);
-      this.#onClosed = () => {
-        clearTimeout(watchdog);
-        resolve();
-      };
-      this.#addon.closeStreamsProducer(this.#handle);
-    });
+    this.#closing ??= (async () => {
+      const deadline = Date.now() + timeoutMs;
+      await this.flush(timeoutMs).catch(() => undefined);
+      this.#closed = true;
+      await new Promise<void>((resolve) => {
+        const left = Math.max(0, deadline - Date.now());
+        const watchdog = setTimeout(resolve, left + 5_000);
+        this.#onClosed = () => {
+          clearTimeout(watchdog);
+          resolve();
+        };
+        this.#addon.closeStreamsProducer(this.#handle, left);
+      });
+    })();
     return this.#closing;
   }
+}
+
+/** The size librdkafka counts for headers: per header, name and value plus each one's length as a zigzag varint. */
+function headersWireSize(headers: WireHeaders): number {
+  let size = 0;
+  for (const h of headers) {
+    for (const name in h) {
+      const value = h[name];
+      const nameLength = Buffer.byteLength(name);
+      const valueLength = value === undefined ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+      size += nameLength + valueLength + varintSize(2 * nameLength) + varintSize(2 * valueLength);
+    }
+  }
+  return size;
+}
+
+function varintSize(n: number): number {
+  let bytes = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    bytes++;
+  }
+  return bytes;
 }
 
 /** Headers in the columns' encoding: u32 name length, name, i32 value length (-1 null), value. */
