@@ -6,6 +6,8 @@ import { KAFKA_STREAMS_RUNGS } from './kafka-streams.js';
 export const RUNGS: ReadonlyMap<string, () => Promise<AnyRung>> = new Map<string, () => Promise<AnyRung>>([
   ['raw-consume', async () => (await import('./raw-consume.js')).rawConsume],
   ['raw-passthrough', async () => (await import('./raw-passthrough.js')).rawPassthrough],
+  ['raw-native-consume', async () => (await import('./raw-native.js')).rawNativeConsume],
+  ['raw-native-passthrough', async () => (await import('./raw-native.js')).rawNativePassthrough],
   ['kaskade-source-sink', async () => (await import('./kaskade-source-sink.js')).kaskadeSourceSink],
   ['kaskade-kv-store', async () => (await import('./kaskade-kv-store.js')).kaskadeKvStore],
   ['kaskade-kv-store-eos', async () => (await import('./kaskade-kv-store-eos.js')).kaskadeKvStoreEos],

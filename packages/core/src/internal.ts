@@ -10,6 +10,8 @@ export type { ConsumerClientOptions, RebalanceEvent, ConsumeCallback } from './k
 export { KafkaProducerClient } from './kafka/kafka-producer-client.js';
 export type { ProducerClientOptions } from './kafka/kafka-producer-client.js';
 export { NativeProducerClient } from './kafka/native/native-producer-client.js';
+export { NativeConsumer } from './kafka/native/native-consumer.js';
+export type { ColumnarBatch } from './kafka/native/columnar-batch.js';
 export type { ProducerClient } from './kafka/producer-client.js';
 export { fromWireHeaders, toWireHeaders } from './kafka/message-headers.js';
 export { describeTopicConfigs } from './kafka/describe-topic-configs.js';

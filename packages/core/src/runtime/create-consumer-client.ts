@@ -4,6 +4,11 @@ import type { taskIdlingFor } from './consumer-lags.js';
 import { composeStatistics, withIdlingStatistics } from './consumer-lags.js';
 import type { StreamThreadOptions } from './stream-thread.js';
 
+/** The client id of the thread's consumer: how the group's description names this instance's member. */
+export function consumerClientId(cfg: { readonly applicationId: string; readonly instanceId: string }): string {
+  return `${cfg.applicationId}-${cfg.instanceId}-consumer`;
+}
+
 /**
  * The thread's consumer in the application's group, with the settings its features need: librdkafka statistics for
  * task idling's lags (only when some task reads several partitions), `group.instance.id` for static membership, and
@@ -25,7 +30,7 @@ export function createConsumerClient(
   return new KafkaConsumerClient({
     bootstrapServers: cfg.bootstrapServers,
     groupId: cfg.applicationId,
-    clientId: `${cfg.applicationId}-${cfg.instanceId}-consumer`,
+    clientId: consumerClientId(cfg),
     isolationLevel: eos ? 'read_committed' : 'read_uncommitted',
     pollTimeoutMs: cfg.pollMs,
     autoOffsetReset: 'earliest',

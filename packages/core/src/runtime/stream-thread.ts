@@ -18,12 +18,13 @@ import type { StateRestoreListener } from './changelog-restorer.js';
 import { CommitCoordinator } from './commit-coordinator.js';
 import { GlobalStreamThread } from './global-stream-thread.js';
 import { taskIdlingFor } from './consumer-lags.js';
-import { createConsumerClient } from './create-consumer-client.js';
+import { consumerClientId, createConsumerClient } from './create-consumer-client.js';
 import { CorruptedStateRecovery, CorruptionTolerantRestorer } from './corrupted-state-recovery.js';
 import { KafkaRecordCollector } from './kafka-record-collector.js';
 import type { PreparedTopics } from './prepare-topics.js';
 import { RecordRateLimiter } from './record-rate-limiter.js';
 import { createProducerClient } from './create-producer-client.js';
+import { SpareMemberCheck } from './spare-member-check.js';
 import { StreamsRebalanceListener } from './streams-rebalance-listener.js';
 import type { StandbyTasks } from './standby-tasks.js';
 import { standbyTasksFor } from './standby-tasks-for.js';
@@ -91,6 +92,8 @@ export class StreamThread {
   #admin: KafkaAdmin | undefined;
   #stopRequested = false;
   #stopped = false;
+  /** Before any assignment: whether the group took this member in with none (no callback says so under KIP-848). */
+  #spareCheck!: SpareMemberCheck;
   #shutdown: Promise<void> | undefined;
   /** Backpressure and polling for asynchronous operators: made when the first task with one runs. */
   #asyncFlow: AsyncFlowControl | undefined;
@@ -217,6 +220,8 @@ export class StreamThread {
   subscribe(): void {
     this.#rebalance.waiting();
     this.consumer.subscribe([...this.#options.topics.topicToSubtopology.keys()]);
+    const cfg = this.#config;
+    this.#spareCheck = new SpareMemberCheck(() => this.admin(), cfg.applicationId, consumerClientId(cfg), Date.now());
     this.standbys?.start();
   }
 
@@ -299,7 +304,14 @@ export class StreamThread {
         if (!eos || !isTransactionError(e)) throw e;
         await committer.rewind({ kind: 'transaction-failed', error: e });
       }
-      if (host.state() === 'REBALANCING' && this.#rebalances.length === 0 && this.tasks.size > 0) {
+      // RUNNING once the group's assignment is handled — with no task too, as in Kafka Streams (an instance beyond
+      // the number of tasks is a running spare), but not before the first assignment. An empty assignment event does
+      // not settle it (under KIP-848 a first assignment can come empty, then the real one): the group's word does.
+      if (
+        host.state() === 'REBALANCING' &&
+        this.#rebalances.length === 0 &&
+        (this.tasks.size > 0 || this.#spareCheck.isSpare(Date.now()))
+      ) {
         host.setState('RUNNING');
       }
     }
