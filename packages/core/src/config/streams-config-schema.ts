@@ -13,6 +13,9 @@ import { RecordTimestampExtractor } from '../time/record-timestamp-extractor.js'
 import type { Logger } from './logger.js';
 
 /** Client properties that Kaskade sets itself, and why. */
+/** The values of `nativeClient` (and of the KASKADE_NATIVE_CLIENT environment variable). */
+const NATIVE_CLIENT = ['auto', 'required', 'off'] as const;
+
 const OWNED_CLIENT_KEYS: ReadonlyMap<string, string> = new Map([
   ['group.id', 'Kaskade sets it to applicationId'],
   ['group.protocol', 'set groupProtocol instead'],
@@ -181,7 +184,23 @@ export const streamsConfigSchema = z.strictObject({
   groupProtocol: z
     .enum(['auto', 'consumer', 'classic'], { error: "must be 'auto', 'consumer' or 'classic'" })
     .default('auto'),
-  nativeClient: z.enum(['auto', 'required', 'off'], { error: "must be 'auto', 'required' or 'off'" }).default('auto'),
+  // Unset, the environment's KASKADE_NATIVE_CLIENT decides (an operator's switch without a redeploy; CI runs broker
+  // tests on the Kafka client with it), else 'auto'.
+  nativeClient: z
+    .enum(NATIVE_CLIENT, { error: "must be 'auto', 'required' or 'off'" })
+    .optional()
+    .transform((v, ctx) => {
+      if (v !== undefined) return v;
+      const env = process.env['KASKADE_NATIVE_CLIENT'];
+      if (env === undefined || env === '') return 'auto';
+      const valid = NATIVE_CLIENT.find((n) => n === env);
+      if (valid) return valid;
+      ctx.addIssue({
+        code: 'custom',
+        message: `unset, so the environment's KASKADE_NATIVE_CLIENT decides, and it must be 'auto', 'required' or 'off' (it is '${env}')`,
+      });
+      return z.NEVER;
+    }),
   clientConfig: clientConfig,
   consumerConfig: clientConfig,
   producerConfig: clientConfig,

@@ -236,6 +236,26 @@ describe('parseStreamsConfig', () => {
     expect(logger.error).toHaveBeenCalledOnce();
   });
 
+  it('should take nativeClient from KASKADE_NATIVE_CLIENT when unset, let the config override it, and name a bad value', () => {
+    const saved = process.env['KASKADE_NATIVE_CLIENT'];
+    try {
+      delete process.env['KASKADE_NATIVE_CLIENT'];
+      expect(parseStreamsConfig(minimal).nativeClient).toBe('auto');
+      process.env['KASKADE_NATIVE_CLIENT'] = 'off';
+      expect(parseStreamsConfig(minimal).nativeClient).toBe('off');
+      expect(parseStreamsConfig({ ...minimal, nativeClient: 'required' }).nativeClient).toBe('required');
+      process.env['KASKADE_NATIVE_CLIENT'] = 'fast';
+      expect(() => parseStreamsConfig(minimal)).toThrow(ConfigError);
+      expect(() => parseStreamsConfig(minimal)).toThrow(/nativeClient.*KASKADE_NATIVE_CLIENT.*'fast'/s);
+      expect(() => parseStreamsConfig({ ...minimal, nativeClient: 'fast' as never })).toThrow(
+        /nativeClient.*must be 'auto', 'required' or 'off'/s,
+      );
+    } finally {
+      if (saved === undefined) delete process.env['KASKADE_NATIVE_CLIENT'];
+      else process.env['KASKADE_NATIVE_CLIENT'] = saved;
+    }
+  });
+
   it('should accept typed serdes in its input type, which the schema accepts', () => {
     const input: StreamsConfigInput = {
       ...minimal,

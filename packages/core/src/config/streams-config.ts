@@ -146,7 +146,9 @@ export interface StreamsConfig {
    * read into stores) and, without exactly-once, by the stream thread's producer (exactly-once, and a
    * `producerFactory`, keep the Kafka client's producer, whose transactions need the consumer it runs with).
    * `'auto'` (default): used when built, else the Kafka client, logged once per restorer and producer;
-   * `'required'`: construction fails when it is not built; `'off'`: never used.
+   * `'required'`: construction fails when it is not built; `'off'`: never used. When unset, the environment variable
+   * `KASKADE_NATIVE_CLIENT` (same values) decides, so that an operator can switch the native path off without a
+   * code change.
    */
   readonly nativeClient: 'auto' | 'required' | 'off';
   /**
