@@ -66,3 +66,15 @@ export const dslCountClient: Rung = {
   writesOutput: true,
   run: (ctx) => runDslCount(ctx, 'at_least_once', false, { config: { nativeClient: 'off' } }),
 };
+
+/**
+ * `dsl-count` consuming through Kaskade's native consumer as well (`nativeConsumer: true`): `dsl-count-native` ÷
+ * `dsl-count` is what the native consumer gains (printed below the tables).
+ */
+export const dslCountNative: Rung = {
+  name: 'dsl-count-native',
+  description: "dsl-count consuming through Kaskade's native consumer too (nativeConsumer: true)",
+  guarantee: 'at_least_once',
+  writesOutput: true,
+  run: (ctx) => runDslCount(ctx, 'at_least_once', false, { config: { nativeConsumer: true } }),
+};

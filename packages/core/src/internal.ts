@@ -11,6 +11,8 @@ export { KafkaProducerClient } from './kafka/kafka-producer-client.js';
 export type { ProducerClientOptions } from './kafka/kafka-producer-client.js';
 export { NativeProducerClient } from './kafka/native/native-producer-client.js';
 export { NativeConsumer } from './kafka/native/native-consumer.js';
+export { NativeConsumerClient } from './kafka/native/native-consumer-client.js';
+export type { ConsumerClient } from './kafka/consumer-client.js';
 export type { ColumnarBatch } from './kafka/native/columnar-batch.js';
 export type { ProducerClient } from './kafka/producer-client.js';
 export { fromWireHeaders, toWireHeaders } from './kafka/message-headers.js';

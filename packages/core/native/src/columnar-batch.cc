@@ -147,4 +147,35 @@ void freeBatch(ColumnarBatch *batch) {
   delete batch;
 }
 
+namespace {
+void freeBlock(napi_env, void *data, void *) { std::free(data); }
+}  // namespace
+
+void batchArgs(napi_env env, ColumnarBatch *batch, napi_value *args) {
+  if (batch->block == nullptr) {
+    napi_create_arraybuffer(env, 0, nullptr, &args[0]);
+  } else if (napi_create_external_arraybuffer(env, batch->block, batch->blockSize, freeBlock, nullptr, &args[0]) !=
+             napi_ok) {
+    // Builds where external buffers are not allowed (a V8 sandbox) copy here; Node.js 20-24 allow them.
+    void *copy;
+    napi_create_arraybuffer(env, batch->blockSize, &copy, &args[0]);
+    std::memcpy(copy, batch->block, batch->blockSize);
+    std::free(batch->block);
+  }
+  batch->block = nullptr;  // owned by the ArrayBuffer now
+  napi_create_uint32(env, batch->count, &args[1]);
+  napi_create_double(env, static_cast<double>(batch->keysAt), &args[2]);
+  napi_create_double(env, static_cast<double>(batch->valuesAt), &args[3]);
+  napi_create_double(env, static_cast<double>(batch->headersAt), &args[4]);
+  napi_create_double(env, static_cast<double>(batch->headersAt + batch->headersBytes), &args[5]);
+  napi_create_array_with_length(env, batch->topics.size(), &args[6]);
+  for (size_t i = 0; i < batch->topics.size(); i++) {
+    napi_value name;
+    napi_create_string_utf8(env, batch->topics[i].data(), batch->topics[i].size(), &name);
+    napi_set_element(env, args[6], static_cast<uint32_t>(i), name);
+  }
+  napi_create_int32(env, batch->errorCode, &args[7]);
+  napi_create_string_utf8(env, batch->errorMessage.data(), batch->errorMessage.size(), &args[8]);
+}
+
 }  // namespace kaskade

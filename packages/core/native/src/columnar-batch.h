@@ -3,6 +3,7 @@
 #pragma once
 
 #include <librdkafka/rdkafka.h>
+#include <node_api.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -53,5 +54,11 @@ struct ColumnarBatch {
 ColumnarBatch *buildBatch(rd_kafka_message_t **messages, size_t n);
 
 void freeBatch(ColumnarBatch *batch);
+
+/**
+ * A batch of records as JavaScript arguments, args[0..8]: block (an ArrayBuffer owning the batch's block from now
+ * on, no copy), count, keysAt, valuesAt, headersAt, headersEnd, topics, errorCode, errorMessage.
+ */
+void batchArgs(napi_env env, ColumnarBatch *batch, napi_value *args);
 
 }  // namespace kaskade

@@ -13,6 +13,7 @@
 
 #include "columnar-batch.h"
 #include "native-producer.h"
+#include "group-consumer.h"
 #include "streams-producer.h"
 
 namespace kaskade {
@@ -46,8 +47,6 @@ std::string stringArg(napi_env env, napi_value value) {
   return s;
 }
 
-void freeBlock(napi_env, void *data, void *) { std::free(data); }
-
 /** Runs on the JS thread: wraps the batch's block as an ArrayBuffer (no copy) and calls onBatch. */
 void deliver(napi_env env, napi_value onBatch, void *, void *data) {
   auto *batch = static_cast<ColumnarBatch *>(data);
@@ -78,28 +77,7 @@ void deliver(napi_env env, napi_value onBatch, void *, void *data) {
     napi_create_int32(env, 0, &args[7]);
     napi_get_boolean(env, false, &args[9]);
   } else {
-    if (napi_create_external_arraybuffer(env, batch->block, batch->blockSize, freeBlock, nullptr, &args[0]) !=
-        napi_ok) {
-      // Builds where external buffers are not allowed (a V8 sandbox) would copy here; Node.js 20-24 allow them.
-      void *copy;
-      napi_create_arraybuffer(env, batch->blockSize, &copy, &args[0]);
-      std::memcpy(copy, batch->block, batch->blockSize);
-      std::free(batch->block);
-    }
-    batch->block = nullptr;  // owned by the ArrayBuffer now
-    napi_create_uint32(env, batch->count, &args[1]);
-    napi_create_double(env, static_cast<double>(batch->keysAt), &args[2]);
-    napi_create_double(env, static_cast<double>(batch->valuesAt), &args[3]);
-    napi_create_double(env, static_cast<double>(batch->headersAt), &args[4]);
-    napi_create_double(env, static_cast<double>(batch->headersAt + batch->headersBytes), &args[5]);
-    napi_create_array_with_length(env, batch->topics.size(), &args[6]);
-    for (size_t i = 0; i < batch->topics.size(); i++) {
-      napi_value name;
-      napi_create_string_utf8(env, batch->topics[i].data(), batch->topics[i].size(), &name);
-      napi_set_element(env, args[6], static_cast<uint32_t>(i), name);
-    }
-    napi_create_int32(env, batch->errorCode, &args[7]);
-    napi_create_string_utf8(env, batch->errorMessage.data(), batch->errorMessage.size(), &args[8]);
+    batchArgs(env, batch, args);
     napi_get_boolean(env, false, &args[9]);
   }
   freeBatch(batch);
@@ -334,6 +312,23 @@ napi_value Init(napi_env env, napi_value exports) {
       {"registerTopic", nullptr, RegisterTopic, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"produceRecords", nullptr, ProduceRecords, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closeStreamsProducer", nullptr, CloseStreamsProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcCreate", nullptr, GcCreate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcSubscribe", nullptr, GcSubscribe, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcConsume", nullptr, GcConsume, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcAssign", nullptr, GcAssign, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcUnassign", nullptr, GcUnassign, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcAssignment", nullptr, GcAssignment, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcPause", nullptr, GcPause, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcResume", nullptr, GcResume, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcPosition", nullptr, GcPosition, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcCommit", nullptr, GcCommit, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcCommitted", nullptr, GcCommitted, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcSeek", nullptr, GcSeek, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcWatermarks", nullptr, GcWatermarks, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcOffsetsForTimes", nullptr, GcOffsetsForTimes, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcMetadata", nullptr, GcMetadata, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcRebalanceProtocol", nullptr, GcRebalanceProtocol, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gcClose", nullptr, GcClose, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

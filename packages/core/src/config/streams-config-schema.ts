@@ -201,6 +201,20 @@ export const streamsConfigSchema = z.strictObject({
       });
       return z.NEVER;
     }),
+  nativeConsumer: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .transform((v, ctx) => {
+      if (v !== undefined) return v;
+      const env = process.env['KASKADE_NATIVE_CONSUMER'];
+      if (env === undefined || env === '' || env === 'false') return false;
+      if (env === 'true') return true;
+      ctx.addIssue({
+        code: 'custom',
+        message: `unset, so the environment's KASKADE_NATIVE_CONSUMER decides, and it must be 'true' or 'false' (it is '${env}')`,
+      });
+      return z.NEVER;
+    }),
   clientConfig: clientConfig,
   consumerConfig: clientConfig,
   producerConfig: clientConfig,

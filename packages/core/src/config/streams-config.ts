@@ -152,6 +152,13 @@ export interface StreamsConfig {
    */
   readonly nativeClient: 'auto' | 'required' | 'off';
   /**
+   * Experimental: the stream thread's consumer through Kaskade's native addon too (without exactly-once; `nativeClient`
+   * must allow the addon), each consumed batch crossing the native boundary as one block of columns. Default false:
+   * the Kafka client's consumer. When unset, the environment variable `KASKADE_NATIVE_CONSUMER` (`true`/`false`)
+   * decides.
+   */
+  readonly nativeConsumer: boolean;
+  /**
    * librdkafka properties for every client Kaskade creates (consumers, producer, admin clients): the place for
    * settings all of them need, such as `security.protocol` and `sasl.*`/`ssl.*`. Precedence, lowest first: Kaskade's
    * defaults, then `clientConfig`, then the client's own `consumerConfig`/`producerConfig`/`adminConfig`. Kaskade's

@@ -2,7 +2,7 @@ import { decodeCommitMetadata } from '../runtime/commit-metadata.js';
 import { existingProcessorMetadata } from '../runtime/processor-metadata.js';
 import type { Logger } from '../config/logger.js';
 import type { KafkaAdmin } from '../kafka/kafka-admin.js';
-import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { ConsumerClient } from '../kafka/consumer-client.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { CommitCoordinator } from '../runtime/commit-coordinator.js';
 import type { StreamTask } from '../runtime/stream-task.js';
@@ -22,7 +22,7 @@ export interface ControlHost {
   readonly repartitionTopics: ReadonlySet<string>;
   /** `<stateDir>/<applicationId>`, where the task directories are. */
   readonly appStateDir: string;
-  consumer(): KafkaConsumerClient;
+  consumer(): ConsumerClient;
   admin(): KafkaAdmin;
   committer(): CommitCoordinator;
   pause(): void;

@@ -3,6 +3,7 @@ import type { KafkaConsumer, LibrdKafkaError, Message } from '@confluentinc/kafk
 import './librdkafka-augment.js';
 import { toKafkaError } from './kafka-client-error.js';
 import { withMetadata } from './with-metadata.js';
+import type { ConsumerClient } from './consumer-client.js';
 import type { ClientConfig, ConsumedMessage, TopicPartition, TopicPartitionOffset } from './kafka-types.js';
 
 const ERR__ASSIGN_PARTITIONS = -175;
@@ -46,7 +47,7 @@ export type ConsumeCallback = (error: Error | null, messages: readonly ConsumedM
  * Promise wrapper over librdkafka's KafkaConsumer (callback API) for one member of a consumer group. Offsets are
  * committed explicitly (enable.auto.commit=false): the runtime decides when input is done.
  */
-export class KafkaConsumerClient {
+export class KafkaConsumerClient implements ConsumerClient {
   readonly #consumer: KafkaConsumer;
   /**
    * The consumer group protocol (KIP-848): every assignment change is incremental, also when librdkafka reports the

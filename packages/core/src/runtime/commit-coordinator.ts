@@ -3,7 +3,7 @@ import type { Logger } from '../config/logger.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import { retryKafka } from '../kafka/retry-kafka.js';
 import type { KafkaAdmin } from '../kafka/kafka-admin.js';
-import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { ConsumerClient } from '../kafka/consumer-client.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import type { KafkaRecordCollector } from './kafka-record-collector.js';
 import { isFailedCommit, needsNewProducer } from './streams-producer.js';
@@ -30,7 +30,7 @@ export interface CommitHost {
   readonly tasks: TaskManager;
   readonly collector: KafkaRecordCollector;
   readonly producer: StreamsProducer;
-  consumer(): KafkaConsumerClient;
+  consumer(): ConsumerClient;
   /** An admin client kept open for the instance's lifetime (offset look-ups at every exactly-once commit). */
   admin(): KafkaAdmin;
   /**

@@ -1,4 +1,4 @@
-import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { ConsumerClient } from '../kafka/consumer-client.js';
 import { retryKafka } from '../kafka/retry-kafka.js';
 import type { Logger } from '../config/logger.js';
 import { ProcessorMetadata, existingProcessorMetadata, processorMetadataOf } from './processor-metadata.js';
@@ -42,7 +42,7 @@ export function commitMetadataFor(task: StreamTask, rewind: string | undefined):
  */
 export async function loadProcessorMetadata(
   tasks: readonly StreamTask[],
-  consumer: KafkaConsumerClient,
+  consumer: ConsumerClient,
   logger: Logger,
 ): Promise<void> {
   // Only stateful processors (the windowed aggregations) keep processor metadata: stateless tasks skip the look-up.

@@ -1,4 +1,6 @@
-import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
+import type { ConsumerClientOptions, RebalanceEvent } from '../kafka/kafka-consumer-client.js';
+import type { ConsumerClient } from '../kafka/consumer-client.js';
+import { NativeConsumerClient } from '../kafka/native/native-consumer-client.js';
 import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { taskIdlingFor } from './consumer-lags.js';
 import { composeStatistics, withIdlingStatistics } from './consumer-lags.js';
@@ -19,7 +21,7 @@ export function createConsumerClient(
   eos: boolean,
   idling: ReturnType<typeof taskIdlingFor>,
   onRebalance: (event: RebalanceEvent) => void,
-): KafkaConsumerClient {
+): ConsumerClient {
   const cfg = options.config;
   const obs = options.observability;
   let consumerConfig = idling ? withIdlingStatistics(cfg.consumerConfig) : cfg.consumerConfig;
@@ -27,7 +29,7 @@ export function createConsumerClient(
   if (cfg.staticMembership) consumerConfig = { ...consumerConfig, 'group.instance.id': cfg.instanceId };
   consumerConfig = { ...consumerConfig, 'group.protocol': options.groupProtocol };
   const onConsumerStats = composeStatistics(obs?.statistics.onConsumerStats, idling?.lags.onStatistics);
-  return new KafkaConsumerClient({
+  const clientOptions: ConsumerClientOptions = {
     bootstrapServers: cfg.bootstrapServers,
     groupId: cfg.applicationId,
     clientId: consumerClientId(cfg),
@@ -39,5 +41,18 @@ export function createConsumerClient(
     onError: (e) => cfg.logger.warn(`consumer: ${e.message}`),
     onLog: options.diagnostics.onLog,
     ...(onConsumerStats ? { onStatistics: onConsumerStats } : {}),
-  });
+  };
+  // Opt-in (nativeConsumer) for now. Exactly-once keeps the Kafka client: its producer's transactions take this
+  // consumer's group metadata.
+  if (!eos && cfg.nativeConsumer && cfg.nativeClient !== 'off') {
+    try {
+      const native = new NativeConsumerClient(clientOptions);
+      cfg.logger.debug('consuming through the native batch consumer');
+      return native;
+    } catch (e) {
+      if (cfg.nativeClient === 'required') throw e;
+      cfg.logger.info(`consuming through the Kafka client: ${(e as Error).message}`);
+    }
+  }
+  return new KafkaConsumerClient(clientOptions);
 }

@@ -1,6 +1,6 @@
 import type { StreamsConfig } from '../config/streams-config.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
-import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { ConsumerClient } from '../kafka/consumer-client.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import { retryKafka } from '../kafka/retry-kafka.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
@@ -12,7 +12,7 @@ import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 export async function startOffsets(
   partitions: readonly TopicPartition[],
   resetPolicy: ReadonlyMap<string, OffsetResetPolicy>,
-  consumer: KafkaConsumerClient,
+  consumer: ConsumerClient,
   config: StreamsConfig,
 ): Promise<TopicPartitionOffset[]> {
   const special = partitions.filter((p) => {

@@ -4,7 +4,7 @@ import type { StreamsConfig } from '../config/streams-config.js';
 import type { ControlApplier } from '../control/control-applier.js';
 import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import type { ClientDiagnostics } from '../kafka/client-diagnostics.js';
-import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { ConsumerClient } from '../kafka/consumer-client.js';
 import { AsyncFlowControl } from './async/async-flow-control.js';
 import type { StreamTask } from './stream-task.js';
 import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
@@ -67,7 +67,7 @@ export interface StreamThreadOptions {
  */
 export class StreamThread {
   readonly tasks: TaskManager;
-  readonly consumer: KafkaConsumerClient;
+  readonly consumer: ConsumerClient;
   readonly producer: StreamsProducer;
   readonly collector: KafkaRecordCollector;
   readonly committer: CommitCoordinator;
@@ -362,7 +362,7 @@ export class StreamThread {
   }
 
   /** One batch; a transient consume error (a broker restarting, a leader moving) is logged and gives no records. */
-  async #consume(consumer: KafkaConsumerClient, max: number): Promise<readonly ConsumedMessage[]> {
+  async #consume(consumer: ConsumerClient, max: number): Promise<readonly ConsumedMessage[]> {
     try {
       return await consumer.consumeBatch(max);
     } catch (e) {

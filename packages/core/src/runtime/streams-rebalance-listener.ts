@@ -1,6 +1,7 @@
 import type { StreamsConfig } from '../config/streams-config.js';
 import type { ControlApplier } from '../control/control-applier.js';
-import type { KafkaConsumerClient, RebalanceEvent } from '../kafka/kafka-consumer-client.js';
+import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
+import type { ConsumerClient } from '../kafka/consumer-client.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { CommitCoordinator } from './commit-coordinator.js';
 import type { AsyncFlowControl } from './async/async-flow-control.js';
@@ -15,7 +16,7 @@ export interface RebalanceListenerHost {
   readonly config: StreamsConfig;
   readonly tasks: TaskManager;
   readonly committer: CommitCoordinator;
-  readonly consumer: KafkaConsumerClient;
+  readonly consumer: ConsumerClient;
   /** Source topic → the sub-topology that reads it. */
   readonly topicToSubtopology: ReadonlyMap<string, number>;
   /** Sources with a reset policy of their own. */

@@ -1,7 +1,7 @@
 import { loadProcessorMetadata } from './commit-metadata.js';
 import { rmSync } from 'node:fs';
 import type { Logger } from '../config/logger.js';
-import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { ConsumerClient } from '../kafka/consumer-client.js';
 import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka/kafka-types.js';
 import { retryKafka } from '../kafka/retry-kafka.js';
 import type { Topology } from '../topology/topology.js';
@@ -50,7 +50,7 @@ export interface TaskManagerHost {
    * corrupted while restoring is rebuilt and takes the old one's place in `tasks`.
    */
   restore(tasks: StreamTask[]): Promise<number>;
-  consumer(): KafkaConsumerClient;
+  consumer(): ConsumerClient;
   /** A task is about to be opened as active here (a standby of it hands its stores over). */
   taskOpening?(taskId: string): void;
 }

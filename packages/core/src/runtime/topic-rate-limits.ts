@@ -1,5 +1,5 @@
 import { ConfigError } from '@kaskade/processor-api';
-import type { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
+import type { ConsumerClient } from '../kafka/consumer-client.js';
 import type { ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import type { Topology } from '../topology/topology.js';
 
@@ -65,7 +65,7 @@ export class TopicRateLimits {
    * partitions `heldElsewhere` says another pause still holds (a saturated task's asynchronous backpressure).
    */
   beforeBatch(
-    consumer: KafkaConsumerClient,
+    consumer: ConsumerClient,
     nowMs: number,
     instancePaused: boolean,
     heldElsewhere?: (tp: TopicPartition) => boolean,
@@ -80,7 +80,7 @@ export class TopicRateLimits {
   }
 
   /** After a batch: takes each topic's tokens, and pauses the partitions of a topic whose budget is spent. */
-  afterBatch(messages: readonly ConsumedMessage[], consumer: KafkaConsumerClient, nowMs: number): void {
+  afterBatch(messages: readonly ConsumedMessage[], consumer: ConsumerClient, nowMs: number): void {
     if (messages.length === 0) return;
     for (const m of messages) {
       const b = this.#buckets.get(m.topic);

@@ -1,5 +1,5 @@
 import type { Logger } from '../../config/logger.js';
-import type { KafkaConsumerClient } from '../../kafka/kafka-consumer-client.js';
+import type { ConsumerClient } from '../../kafka/consumer-client.js';
 import type { TopicPartition } from '../../kafka/kafka-types.js';
 import type { Topology } from '../../topology/topology.js';
 import type { StreamTask } from '../stream-task.js';
@@ -58,7 +58,7 @@ export class AsyncFlowControl {
    */
   afterBatch(
     tasks: readonly StreamTask[],
-    consumer: KafkaConsumerClient,
+    consumer: ConsumerClient,
     instancePaused: boolean,
     heldElsewhere?: (topic: string) => boolean,
   ): void {
@@ -108,7 +108,7 @@ export class AsyncFlowControl {
   }
 
   /** Partitions assigned: those this instance paused before it gave them up are resumed (unless it is paused). */
-  assigned(partitions: readonly TopicPartition[], consumer: KafkaConsumerClient, instancePaused: boolean): void {
+  assigned(partitions: readonly TopicPartition[], consumer: ConsumerClient, instancePaused: boolean): void {
     if (this.#resumeOnAssign.size === 0) return;
     const resume = partitions.filter((p) => this.#resumeOnAssign.delete(`${p.topic}:${p.partition}`));
     if (resume.length > 0 && !instancePaused) consumer.resume(resume);
