@@ -7,7 +7,7 @@
   "targets": [
     {
       "target_name": "kaskade_native",
-      "sources": ["src/native-consumer.cc", "src/columnar-batch.cc", "src/native-producer.cc", "src/streams-producer.cc", "src/group-consumer.cc"],
+      "sources": ["src/napi-util.cc", "src/native-consumer.cc", "src/columnar-batch.cc", "src/native-producer.cc", "src/streams-producer.cc", "src/group-consumer.cc"],
       "include_dirs": ["<(rdkafka_deps)/include"],
       "defines": ["NAPI_VERSION=8"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-ignored-qualifiers"],

@@ -4,6 +4,7 @@
 // pool), so the consumer's position is what JavaScript has been given, and pauses, seeks and assignment changes never
 // meet records fetched ahead. Rebalance callbacks are handed to JavaScript, which answers them when it is ready (after
 // committing) with assign/unassign — librdkafka waits for that answer. Blocking calls run on libuv's pool.
+#include "napi-util.h"
 #include "group-consumer.h"
 
 #include <cstdlib>
@@ -42,14 +43,6 @@ struct Rebalance {
 napi_value fail(napi_env env, const char *message) {
   napi_throw_error(env, "ERR_KASKADE_NATIVE", message);
   return nullptr;
-}
-
-std::string stringOf(napi_env env, napi_value value) {
-  size_t len = 0;
-  napi_get_value_string_utf8(env, value, nullptr, 0, &len);
-  std::string s(len, '\0');
-  napi_get_value_string_utf8(env, value, s.data(), len + 1, &len);
-  return s;
 }
 
 GroupConsumer *handleOf(napi_env env, napi_value value) {
@@ -259,20 +252,8 @@ napi_value GcCreate(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   if (!args(env, info, argv)) return nullptr;
   char errstr[512];
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  uint32_t len = 0;
-  napi_get_array_length(env, argv[0], &len);
-  for (uint32_t i = 0; i + 1 < len; i += 2) {
-    napi_value k, v;
-    napi_get_element(env, argv[0], i, &k);
-    napi_get_element(env, argv[0], i + 1, &v);
-    if (rd_kafka_conf_set(conf, stringOf(env, k).c_str(), stringOf(env, v).c_str(), errstr, sizeof errstr) !=
-        RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      napi_throw_error(env, "ERR_KASKADE_CONFIG", errstr);
-      return nullptr;
-    }
-  }
+  rd_kafka_conf_t *conf = confOf(env, argv[0]);
+  if (conf == nullptr) return nullptr;
   auto *c = new GroupConsumer();
   napi_value name;
   napi_create_string_utf8(env, "kaskade-group-consumer", NAPI_AUTO_LENGTH, &name);

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "napi-util.h"
 #include "columnar-batch.h"
 #include "native-producer.h"
 #include "group-consumer.h"
@@ -38,14 +39,6 @@ struct Consumer {
       return nullptr;                                           \
     }                                                           \
   } while (0)
-
-std::string stringArg(napi_env env, napi_value value) {
-  size_t len = 0;
-  napi_get_value_string_utf8(env, value, nullptr, 0, &len);
-  std::string s(len, '\0');
-  napi_get_value_string_utf8(env, value, s.data(), len + 1, &len);
-  return s;
-}
 
 /** Runs on the JS thread: wraps the batch's block as an ArrayBuffer (no copy) and calls onBatch. */
 void deliver(napi_env env, napi_value onBatch, void *, void *data) {
@@ -165,20 +158,8 @@ napi_value Create(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   char errstr[512];
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  uint32_t len = 0;
-  CHECK(env, napi_get_array_length(env, argv[0], &len));
-  for (uint32_t i = 0; i + 1 < len; i += 2) {
-    napi_value k, v;
-    napi_get_element(env, argv[0], i, &k);
-    napi_get_element(env, argv[0], i + 1, &v);
-    const std::string key = stringArg(env, k), value = stringArg(env, v);
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      napi_throw_error(env, "ERR_KASKADE_CONFIG", errstr);
-      return nullptr;
-    }
-  }
+  rd_kafka_conf_t *conf = confOf(env, argv[0]);
+  if (conf == nullptr) return nullptr;
   auto *c = new Consumer();
   uint32_t maxBatch = 1000;
   int32_t pollTimeoutMs = 100;
@@ -197,6 +178,7 @@ napi_value Create(napi_env env, napi_callback_info info) {
   }
   rd_kafka_poll_set_consumer(c->rk);
   c->queue = rd_kafka_queue_get_consumer(c->rk);
+  uint32_t len = 0;
   CHECK(env, napi_get_array_length(env, argv[1], &len));
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
   if (len > 0) {  // no topics: partitions come through assign() (restoration, no group)
@@ -204,7 +186,7 @@ napi_value Create(napi_env env, napi_callback_info info) {
     for (uint32_t i = 0; i < len; i++) {
       napi_value t;
       napi_get_element(env, argv[1], i, &t);
-      rd_kafka_topic_partition_list_add(topics, stringArg(env, t).c_str(), RD_KAFKA_PARTITION_UA);
+      rd_kafka_topic_partition_list_add(topics, stringOf(env, t).c_str(), RD_KAFKA_PARTITION_UA);
     }
     err = rd_kafka_subscribe(c->rk, topics);
     rd_kafka_topic_partition_list_destroy(topics);
@@ -270,7 +252,7 @@ napi_value Assign(napi_env env, napi_callback_info info) {
     int64_t offset = 0;
     napi_get_value_int32(env, p, &partition);
     napi_get_value_int64(env, o, &offset);
-    rd_kafka_topic_partition_list_add(list, stringArg(env, t).c_str(), partition)->offset = offset;
+    rd_kafka_topic_partition_list_add(list, stringOf(env, t).c_str(), partition)->offset = offset;
   }
   const rd_kafka_resp_err_t err = rd_kafka_assign(c->rk, len > 0 ? list : nullptr);
   rd_kafka_topic_partition_list_destroy(list);

@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "napi-util.h"
 #include "native-producer.h"
 
 namespace kaskade {
@@ -33,14 +34,6 @@ struct Producer {
   std::atomic<bool> stop{false};
   std::unordered_map<std::string, rd_kafka_topic_t *> topics;
 };
-
-std::string stringOf(napi_env env, napi_value value) {
-  size_t len = 0;
-  napi_get_value_string_utf8(env, value, nullptr, 0, &len);
-  std::string s(len, '\0');
-  napi_get_value_string_utf8(env, value, s.data(), len + 1, &len);
-  return s;
-}
 
 napi_value fail(napi_env env, const char *code, const char *message) {
   napi_throw_error(env, code, message);
@@ -78,24 +71,6 @@ void deliverReport(napi_env env, napi_value onReport, void *, void *data) {
   delete report;
 }
 
-/** One record's headers from the header column (columnar-batch.h's encoding); librdkafka copies names and values. */
-rd_kafka_headers_t *readHeaders(const char *at, int32_t length) {
-  const char *end = at + length;
-  rd_kafka_headers_t *headers = rd_kafka_headers_new(4);
-  while (at < end) {
-    uint32_t nameLength;
-    int32_t valueLength;
-    std::memcpy(&nameLength, at, 4);
-    const char *name = at + 4;
-    std::memcpy(&valueLength, name + nameLength, 4);
-    const char *value = name + nameLength + 4;
-    rd_kafka_header_add(headers, name, static_cast<ssize_t>(nameLength), valueLength < 0 ? nullptr : value,
-                        valueLength < 0 ? 0 : valueLength);
-    at = value + (valueLength > 0 ? valueLength : 0);
-  }
-  return headers;
-}
-
 void pollLoop(Producer *p) {
   pthread_setname_np(pthread_self(), "kaskade:dr");
   while (!p->stop.load(std::memory_order_relaxed)) rd_kafka_poll(p->rk, 50);
@@ -121,22 +96,10 @@ napi_value CreateProducer(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   if (argc < 2) return fail(env, "ERR_KASKADE_NATIVE", "createProducer takes 2 arguments");
-  auto *p = new Producer();
   char errstr[512];
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  uint32_t len = 0;
-  napi_get_array_length(env, argv[0], &len);
-  for (uint32_t i = 0; i + 1 < len; i += 2) {
-    napi_value k, v;
-    napi_get_element(env, argv[0], i, &k);
-    napi_get_element(env, argv[0], i + 1, &v);
-    if (rd_kafka_conf_set(conf, stringOf(env, k).c_str(), stringOf(env, v).c_str(), errstr, sizeof errstr) !=
-        RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      delete p;
-      return fail(env, "ERR_KASKADE_CONFIG", errstr);
-    }
-  }
+  rd_kafka_conf_t *conf = confOf(env, argv[0]);
+  if (conf == nullptr) return nullptr;
+  auto *p = new Producer();
   rd_kafka_conf_set_dr_msg_cb(conf, onDelivery);
   rd_kafka_conf_set_opaque(conf, p);
   p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);

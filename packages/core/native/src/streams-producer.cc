@@ -1,6 +1,7 @@
 // The stream thread's producer (issue #18): JavaScript fills columns of records (streams-producer.h has the layout)
 // and hands them over in one call; librdkafka's delivery reports come back once per call, summed per partition, with
 // every failure listed. librdkafka's errors, log lines and statistics reach JavaScript through a second channel.
+#include "napi-util.h"
 #include "streams-producer.h"
 
 #include <pthread.h>
@@ -72,14 +73,6 @@ struct StreamsProducer {
 napi_value fail(napi_env env, const char *code, const char *message) {
   napi_throw_error(env, code, message);
   return nullptr;
-}
-
-std::string stringOf(napi_env env, napi_value value) {
-  size_t len = 0;
-  napi_get_value_string_utf8(env, value, nullptr, 0, &len);
-  std::string s(len, '\0');
-  napi_get_value_string_utf8(env, value, s.data(), len + 1, &len);
-  return s;
 }
 
 StreamsProducer *handleOf(napi_env env, napi_value value) {
@@ -202,24 +195,6 @@ void deliverEvent(napi_env env, napi_value onEvent, void *, void *data) {
   delete event;
 }
 
-/** One record's headers from the header bytes (u32 name length, name, i32 value length or -1, value). */
-rd_kafka_headers_t *readHeaders(const char *at, int32_t length) {
-  const char *end = at + length;
-  rd_kafka_headers_t *headers = rd_kafka_headers_new(4);
-  while (at < end) {
-    uint32_t nameLength;
-    int32_t valueLength;
-    std::memcpy(&nameLength, at, 4);
-    const char *name = at + 4;
-    std::memcpy(&valueLength, name + nameLength, 4);
-    const char *value = name + nameLength + 4;
-    rd_kafka_header_add(headers, name, static_cast<ssize_t>(nameLength), valueLength < 0 ? nullptr : value,
-                        valueLength < 0 ? 0 : valueLength);
-    at = value + (valueLength > 0 ? valueLength : 0);
-  }
-  return headers;
-}
-
 void pollLoop(StreamsProducer *p) {
   pthread_setname_np(pthread_self(), "kaskade:prod");
   while (!p->stop.load(std::memory_order_relaxed)) rd_kafka_poll(p->rk, 50);
@@ -252,22 +227,10 @@ napi_value CreateStreamsProducer(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   if (argc < 3) return fail(env, "ERR_KASKADE_NATIVE", "createStreamsProducer takes 3 arguments");
-  auto *p = new StreamsProducer();
   char errstr[512];
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  uint32_t len = 0;
-  napi_get_array_length(env, argv[0], &len);
-  for (uint32_t i = 0; i + 1 < len; i += 2) {
-    napi_value k, v;
-    napi_get_element(env, argv[0], i, &k);
-    napi_get_element(env, argv[0], i + 1, &v);
-    const std::string name = stringOf(env, k);
-    if (rd_kafka_conf_set(conf, name.c_str(), stringOf(env, v).c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      delete p;
-      return fail(env, "ERR_KASKADE_CONFIG", errstr);
-    }
-  }
+  rd_kafka_conf_t *conf = confOf(env, argv[0]);
+  if (conf == nullptr) return nullptr;
+  auto *p = new StreamsProducer();
   napi_value name;
   napi_create_string_utf8(env, "kaskade-streams-producer", NAPI_AUTO_LENGTH, &name);
   napi_create_threadsafe_function(env, argv[2], nullptr, name, 0, 1, nullptr, nullptr, nullptr, deliverEvent,

@@ -8,11 +8,10 @@ import type { ConsumeCallback, ConsumerClientOptions, RebalanceEvent } from '../
 import { toKafkaError } from '../kafka-client-error.js';
 import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka-types.js';
 import { ColumnarBatch } from './columnar-batch.js';
+import { librdkafkaPairs } from './librdkafka-pairs.js';
 import { loadNativeAddon } from './native-consumer.js';
 import type { Addon } from './native-consumer.js';
 
-/** Keys of the Kafka client's own (JavaScript) settings, which librdkafka does not know. */
-const CLIENT_ONLY_KEYS = new Set(['dr_cb', 'dr_msg_cb', 'event_cb', 'rebalance_cb', 'offset_commit_cb']);
 const OFFSET_INVALID = -1001;
 
 type Done = (code: number, message: string, ...rest: never[]) => void;
@@ -161,16 +160,7 @@ export class NativeConsumerClient implements ConsumerClient {
       'auto.offset.reset': options.autoOffsetReset ?? 'earliest',
       ...(options.config ?? {}),
     };
-    const pairs: string[] = [];
-    for (const [key, value] of Object.entries(conf)) {
-      if (CLIENT_ONLY_KEYS.has(key)) continue;
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        throw new KafkaClientError(`the native consumer takes only string, number or boolean settings: ${key}`, {
-          context: { key },
-        });
-      }
-      pairs.push(key, String(value));
-    }
+    const pairs = librdkafkaPairs(conf, 'the native consumer');
     this.#handle = this.#addon.gcCreate(
       pairs,
       (kind, code, message) => {

@@ -9,6 +9,7 @@ import { KafkaOperationError, toKafkaError } from '../kafka-client-error.js';
 import type { ProducerClient } from '../producer-client.js';
 import { topicPartitionName } from '../topic-partition-name.js';
 import type { DeliveryReport, TopicPartitionOffset, WireHeaders } from '../kafka-types.js';
+import { librdkafkaPairs } from './librdkafka-pairs.js';
 import { loadNativeAddon } from './native-consumer.js';
 import type { Addon, NativeFailure } from './native-consumer.js';
 
@@ -25,8 +26,6 @@ const TIMED_OUT = -185;
 const FATAL = -150;
 /** What librdkafka adds to a record's key, value and headers at most when it checks `message.max.bytes`. */
 const RECORD_OVERHEAD = 36;
-/** Keys of the Kafka client's own (JavaScript) settings, which librdkafka does not know. */
-const CLIENT_ONLY_KEYS = new Set(['dr_cb', 'dr_msg_cb', 'event_cb', 'rebalance_cb', 'offset_commit_cb']);
 /** Column indexes into the int32 view (each column `CAPACITY` long). */
 const PARTITION = 0;
 const TOPIC = 1;
@@ -87,16 +86,7 @@ export class NativeProducerClient implements ProducerClient {
       // Successes are summed from delivery reports: they must come.
       'delivery.report.only.error': false,
     };
-    const pairs: string[] = [];
-    for (const [key, value] of Object.entries(conf)) {
-      if (CLIENT_ONLY_KEYS.has(key)) continue;
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        throw new KafkaClientError(`the native producer takes only string, number or boolean settings: ${key}`, {
-          context: { key },
-        });
-      }
-      pairs.push(key, String(value));
-    }
+    const pairs = librdkafkaPairs(conf, 'the native producer');
     this.#maxMessageBytes = Number(conf['message.max.bytes'] ?? 1_000_000);
     this.#handle = this.#addon.createStreamsProducer(
       pairs,

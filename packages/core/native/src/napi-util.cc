@@ -1,0 +1,51 @@
+#include "napi-util.h"
+
+#include <cstring>
+
+namespace kaskade {
+
+std::string stringOf(napi_env env, napi_value value) {
+  size_t len = 0;
+  napi_get_value_string_utf8(env, value, nullptr, 0, &len);
+  std::string s(len, '\0');
+  napi_get_value_string_utf8(env, value, s.data(), len + 1, &len);
+  return s;
+}
+
+rd_kafka_conf_t *confOf(napi_env env, napi_value pairs) {
+  char errstr[512];
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  uint32_t len = 0;
+  napi_get_array_length(env, pairs, &len);
+  for (uint32_t i = 0; i + 1 < len; i += 2) {
+    napi_value k, v;
+    napi_get_element(env, pairs, i, &k);
+    napi_get_element(env, pairs, i + 1, &v);
+    if (rd_kafka_conf_set(conf, stringOf(env, k).c_str(), stringOf(env, v).c_str(), errstr, sizeof errstr) !=
+        RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      napi_throw_error(env, "ERR_KASKADE_CONFIG", errstr);
+      return nullptr;
+    }
+  }
+  return conf;
+}
+
+rd_kafka_headers_t *readHeaders(const char *at, int32_t length) {
+  const char *end = at + length;
+  rd_kafka_headers_t *headers = rd_kafka_headers_new(4);
+  while (at < end) {
+    uint32_t nameLength;
+    int32_t valueLength;
+    std::memcpy(&nameLength, at, 4);
+    const char *name = at + 4;
+    std::memcpy(&valueLength, name + nameLength, 4);
+    const char *value = name + nameLength + 4;
+    rd_kafka_header_add(headers, name, static_cast<ssize_t>(nameLength), valueLength < 0 ? nullptr : value,
+                        valueLength < 0 ? 0 : valueLength);
+    at = value + (valueLength > 0 ? valueLength : 0);
+  }
+  return headers;
+}
+
+}  // namespace kaskade
