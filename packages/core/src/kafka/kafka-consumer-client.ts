@@ -1,6 +1,7 @@
 import { RdKafka } from '@confluentinc/kafka-javascript';
 import type { KafkaConsumer, LibrdKafkaError, Message } from '@confluentinc/kafka-javascript';
 import './librdkafka-augment.js';
+import { consumerSettings } from './client-settings.js';
 import { toKafkaError } from './kafka-client-error.js';
 import { withMetadata } from './with-metadata.js';
 import type { ConsumerClient } from './consumer-client.js';
@@ -62,21 +63,9 @@ export class KafkaConsumerClient implements ConsumerClient {
   #waking = false;
 
   constructor(options: ConsumerClientOptions) {
-    // The consumer group protocol (KIP-848) assigns on the broker and refuses the classic protocol's settings.
-    const kip848 = options.config?.['group.protocol'] === 'consumer';
-    this.#incremental = kip848;
+    this.#incremental = options.config?.['group.protocol'] === 'consumer';
     const conf: { [key: string]: unknown } = {
-      'bootstrap.servers': options.bootstrapServers,
-      'group.id': options.groupId,
-      'client.id': options.clientId ?? `kaskade-${options.groupId}`,
-      'enable.auto.commit': false,
-      'enable.auto.offset.store': false,
-      'isolation.level': options.isolationLevel ?? 'read_uncommitted',
-      // Range assignment gives partition p of co-partitioned topics (equal partition counts) to the same member,
-      // with either protocol (the broker's range assignor keeps that property; see README, incremental rebalancing).
-      ...(kip848 ? { 'group.remote.assignor': 'range' } : { 'partition.assignment.strategy': 'range' }),
-      'enable.partition.eof': false,
-      'socket.keepalive.enable': true,
+      ...consumerSettings(options),
       ...(options.onLog ? { event_cb: true } : {}),
       ...(options.config ?? {}),
     };

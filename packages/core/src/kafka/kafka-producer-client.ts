@@ -1,6 +1,7 @@
 import { RdKafka } from '@confluentinc/kafka-javascript';
 import type { DeliveryReport as RdDeliveryReport, LibrdKafkaError, Producer } from '@confluentinc/kafka-javascript';
 import './librdkafka-augment.js';
+import { producerSettings } from './client-settings.js';
 import type { KafkaConsumerClient } from './kafka-consumer-client.js';
 import { toKafkaError } from './kafka-client-error.js';
 import { NATIVE_GRACE_MS, blockingNativeCall } from './blocking-native-call.js';
@@ -57,14 +58,8 @@ export class KafkaProducerClient implements ProducerClient {
 
   constructor(options: ProducerClientOptions) {
     const conf: { [key: string]: unknown } = {
-      'bootstrap.servers': options.bootstrapServers,
-      'client.id': options.clientId ?? 'kaskade-producer',
+      ...producerSettings(options),
       dr_cb: true,
-      // Streams output must not be reordered or duplicated by retries.
-      'enable.idempotence': true,
-      'linger.ms': 5,
-      'queue.buffering.max.messages': 500_000,
-      'queue.buffering.max.kbytes': 1_048_576,
       ...(options.transactionalId ? { 'transactional.id': options.transactionalId } : {}),
       ...(options.onLog ? { event_cb: true } : {}),
       ...(options.config ?? {}),

@@ -8,6 +8,7 @@ import type { ConsumeCallback, ConsumerClientOptions, RebalanceEvent } from '../
 import { toKafkaError } from '../kafka-client-error.js';
 import type { ConsumedMessage, TopicPartition, TopicPartitionOffset } from '../kafka-types.js';
 import { ColumnarBatch } from './columnar-batch.js';
+import { consumerSettings } from '../client-settings.js';
 import { librdkafkaPairs } from './librdkafka-pairs.js';
 import { loadNativeAddon } from './native-consumer.js';
 import type { Addon } from './native-consumer.js';
@@ -144,19 +145,10 @@ export class NativeConsumerClient implements ConsumerClient {
   constructor(options: ConsumerClientOptions) {
     this.#addon = loadNativeAddon() as Addon & GroupConsumerAddon;
     this.#options = options;
-    const kip848 = options.config?.['group.protocol'] === 'consumer';
-    this.#incremental = kip848;
+    this.#incremental = options.config?.['group.protocol'] === 'consumer';
     this.#pollTimeoutMs = options.pollTimeoutMs ?? 100;
     const conf: { [key: string]: unknown } = {
-      'bootstrap.servers': options.bootstrapServers,
-      'group.id': options.groupId,
-      'client.id': options.clientId ?? `kaskade-${options.groupId}`,
-      'enable.auto.commit': false,
-      'enable.auto.offset.store': false,
-      'isolation.level': options.isolationLevel ?? 'read_uncommitted',
-      ...(kip848 ? { 'group.remote.assignor': 'range' } : { 'partition.assignment.strategy': 'range' }),
-      'enable.partition.eof': false,
-      'socket.keepalive.enable': true,
+      ...consumerSettings(options),
       'auto.offset.reset': options.autoOffsetReset ?? 'earliest',
       ...(options.config ?? {}),
     };

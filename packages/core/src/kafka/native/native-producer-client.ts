@@ -9,6 +9,7 @@ import { KafkaOperationError, toKafkaError } from '../kafka-client-error.js';
 import type { ProducerClient } from '../producer-client.js';
 import { topicPartitionName } from '../topic-partition-name.js';
 import type { DeliveryReport, TopicPartitionOffset, WireHeaders } from '../kafka-types.js';
+import { producerSettings } from '../client-settings.js';
 import { librdkafkaPairs } from './librdkafka-pairs.js';
 import { loadNativeAddon } from './native-consumer.js';
 import type { Addon, NativeFailure } from './native-consumer.js';
@@ -76,12 +77,7 @@ export class NativeProducerClient implements ProducerClient {
     this.#addon = loadNativeAddon();
     this.#options = options;
     const conf: { [key: string]: unknown } = {
-      'bootstrap.servers': options.bootstrapServers,
-      'client.id': options.clientId ?? 'kaskade-producer',
-      'enable.idempotence': true,
-      'linger.ms': 5,
-      'queue.buffering.max.messages': 500_000,
-      'queue.buffering.max.kbytes': 1_048_576,
+      ...producerSettings(options),
       ...(options.config ?? {}),
       // Successes are summed from delivery reports: they must come.
       'delivery.report.only.error': false,
