@@ -115,6 +115,14 @@ describe('foreign-key join (broker)', () => {
           ['p31', 'P31'],
         ]),
       );
+      // The deletions' tombstones are out before the left side changes. An inner join answers a left update that
+      // keeps its foreign key only when the right row exists (Kafka Streams' PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE): a
+      // right-side deletion racing such an update leaves the old result standing — the deletion's answer carries
+      // the left row's old hash and is dropped as stale, and the update's subscription finds nothing to answer
+      // with. Kafka Streams has the same race (README, deviations and limitations); this test checks what the join
+      // guarantees, so it orders the two.
+      const afterProducts = joinOfTables();
+      await readTopic(output, (read) => matches(read, afterProducts), { timeoutMs: 60_000 });
       // Left-side foreign key changes, value updates and deletes.
       await produce(
         orders,
