@@ -93,6 +93,10 @@ describe('maxRecordsPerSecond (broker)', () => {
     dirs.push(stateDir);
     let slowCount = 0;
     let fastCount = 0;
+    // While measuring (its start, performance.now()): the slow topic's records per partition and per second.
+    let measuring = 0;
+    const slowByPartition: number[] = [];
+    const slowBySecond: number[] = [];
     const streams = new KafkaStreams(
       new Topology()
         .addSource('slow', slow, { keySerde: S, valueSerde: S, offsetReset: 'earliest' })
@@ -106,8 +110,15 @@ describe('maxRecordsPerSecond (broker)', () => {
                 context = c;
               },
               process(record: Record<string, string>) {
-                if (context.recordMetadata()?.topic === slow) slowCount++;
-                else fastCount++;
+                const meta = context.recordMetadata();
+                if (meta?.topic === slow) {
+                  slowCount++;
+                  if (measuring) {
+                    slowByPartition[meta.partition] = (slowByPartition[meta.partition] ?? 0) + 1;
+                    const second = Math.floor((performance.now() - measuring) / 1000);
+                    slowBySecond[second] = (slowBySecond[second] ?? 0) + 1;
+                  }
+                } else fastCount++;
                 context.forward(record);
               },
             };
@@ -130,6 +141,7 @@ describe('maxRecordsPerSecond (broker)', () => {
       await eventually(() => fastCount === 6000, 60_000, 'the unlimited topic to be read through');
       const before = slowCount;
       const started = performance.now();
+      measuring = started;
       await new Promise((r) => setTimeout(r, 20_000));
       const seconds = (performance.now() - started) / 1000;
       const rate = (slowCount - before) / seconds;
@@ -142,6 +154,11 @@ describe('maxRecordsPerSecond (broker)', () => {
       expect(rate).toBeLessThanOrEqual(110);
       expect(throttled).toBeGreaterThan(0);
       expect(streams.metrics().throttledMsByTopic[fast]).toBeUndefined();
+      // Each partition gets its share (the first partition librdkafka hands over does not take the whole budget),
+      // and no second takes more than a second's rate plus the half second the bucket holds: no burst of a batch.
+      console.log(`[rate-limit] per partition ${slowByPartition.join(' / ')}; per second ${slowBySecond.join(' ')}`);
+      for (const p of [0, 1]) expect(slowByPartition[p] ?? 0).toBeGreaterThanOrEqual(0.4 * (slowCount - before));
+      expect(Math.max(...slowBySecond)).toBeLessThanOrEqual(150);
     } finally {
       await streams.close();
     }

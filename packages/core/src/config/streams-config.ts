@@ -59,9 +59,11 @@ export interface StreamsConfig {
    */
   readonly maxRecordsPerSecond?: number;
   /**
-   * The most records per second this instance takes from each named source topic: that topic's partitions are
-   * paused in the consumer while its budget is spent (`metrics().throttledMsByTopic`). Per instance, as
-   * `maxRecordsPerSecond`. Every key must be a source topic of the topology.
+   * The most records per second this instance takes from each named source topic, shared equally by its assigned
+   * partitions (what an idle partition does not use goes to the others): a partition past its share is paused and
+   * sought back to its first record not processed, until its share refills (`metrics().throttledMsByTopic`). Other
+   * topics keep flowing, also in the same task. Per instance, as `maxRecordsPerSecond`. Every key must be a source
+   * topic of the topology.
    */
   readonly maxRecordsPerSecondByTopic?: { readonly [topic: string]: number };
   /** How long one poll waits for records when none are buffered, in ms. Default: 100. */

@@ -18,6 +18,15 @@ describe('ConsumerLags', () => {
     expect(lags.fetchedLag('t', 0, -1, 200)).toBe(-1);
   });
 
+  it('should count a partition held back on purpose (a rate limit) as caught up, whatever its lag', () => {
+    const lags = new ConsumerLags(false);
+    lags.onStatistics(report('t', { '0': active({ hi_offset: 10, ls_offset: 10, next_offset: 6, app_offset: 6 }) }), 0);
+    expect(lags.fetchedLag('t', 0, 6, 0)).toBe(4);
+    lags.heldBack = (topic, partition) => topic === 't' && partition === 0;
+    expect(lags.fetchedLag('t', 0, 6, 0)).toBe(0);
+    expect(lags.fetchedLag('u', 0, -1, 0)).toBe(-1);
+  });
+
   it('should say caught up when the application got the end, or before it got anything when nothing is queued', () => {
     const lags = new ConsumerLags(false);
     lags.onStatistics(

@@ -80,6 +80,12 @@ export class ConsumerLags implements FetchedLags {
   #byTopic = new Map<string, Map<number, PartitionStats>>();
   readonly #waits = new Map<string, Map<number, Wait>>();
 
+  /**
+   * Partitions held back on purpose (`maxRecordsPerSecondByTopic`): counted as caught up, so that a task reading a
+   * limited topic and an unlimited one processes the unlimited one at its own pace instead of the limited one's.
+   */
+  heldBack: ((topic: string, partition: number) => boolean) | undefined;
+
   constructor(readCommitted: boolean) {
     this.#readCommitted = readCommitted;
   }
@@ -121,6 +127,8 @@ export class ConsumerLags implements FetchedLags {
   };
 
   fetchedLag(topic: string, partition: number, fetchedPosition: number, nowMs: number): number {
+    // Held back on purpose (a topic's rate limit): its task goes on with its other partitions.
+    if (this.heldBack?.(topic, partition)) return 0;
     const s = this.#byTopic.get(topic)?.get(partition);
     if (s === undefined) return this.#waited(topic, partition, nowMs) >= ConsumerLags.UNKNOWN_MS ? 0 : -1;
     if (fetchedPosition >= s.end) return 0; // newer than the report: the task has received everything it knew of

@@ -251,7 +251,9 @@ export class KafkaStreams {
     if (!this.#paused) return;
     this.#paused = false;
     const consumer = this.#thread?.consumer;
-    if (consumer?.connected) consumer.resume(consumer.assignments());
+    // Not the partitions a topic's rate limit holds back: they resume once their share is back and their seek done.
+    const limits = this.#thread?.topicRateLimits;
+    if (consumer?.connected) consumer.resume(consumer.assignments().filter((tp) => !limits?.holds(tp)));
     this.#thread?.asyncFlow?.resumedAll(); // tasks still full are paused again after the next batch
     this.config.logger.info('processing resumed');
   }

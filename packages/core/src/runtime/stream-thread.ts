@@ -100,7 +100,7 @@ export class StreamThread {
   // Rate limits and asynchronous backpressure pause partitions in the same consumer: neither resumes what the other
   // still holds.
   readonly #heldByAsync = (tp: TopicPartition): boolean => this.#asyncFlow?.holds(tp) ?? false;
-  readonly #heldByRateLimit = (topic: string): boolean => this.topicRateLimits?.holds(topic) ?? false;
+  readonly #heldByRateLimit = (tp: TopicPartition): boolean => this.topicRateLimits?.holds(tp) ?? false;
 
   constructor(options: StreamThreadOptions) {
     const cfg = options.config;
@@ -140,6 +140,8 @@ export class StreamThread {
     );
     // Task idling: lags from the consumer's statistics, only when some task has several input partitions.
     const idling = taskIdlingFor(cfg.maxTaskIdleMs, topics.topicToSubtopology, eos);
+    const limits = this.topicRateLimits;
+    if (idling && limits) idling.lags.heldBack = (topic, partition) => limits.holdsPartition(topic, partition);
     const totalTasks = [...plan.tasksPerSubtopology.values()].reduce((a, b) => a + b, 0);
     this.#env = {
       applicationId: cfg.applicationId,
@@ -191,6 +193,7 @@ export class StreamThread {
       isPaused: () => host.isPaused(),
       control: () => host.control(),
       asyncFlow: () => this.#asyncFlow,
+      topicRateLimits: this.topicRateLimits,
       settleAsync: (tasks) => this.settleAsync(tasks),
     });
   }
@@ -254,9 +257,9 @@ export class StreamThread {
         this.topicRateLimits?.beforeBatch(consumer, Date.now(), host.isPaused(), this.#heldByAsync);
         const limit = this.rateLimiter ? await this.rateLimiter.permits(maxPoll) : maxPoll;
         if (this.global) await this.global.poll(Date.now());
-        const messages = await this.#consume(consumer, limit);
+        const consumed = await this.#consume(consumer, limit);
+        const messages = this.topicRateLimits ? this.topicRateLimits.admit(consumed, consumer, Date.now()) : consumed;
         this.rateLimiter?.taken(messages.length);
-        this.topicRateLimits?.afterBatch(messages, consumer, Date.now());
         if (this.#stopRequested && messages.length === 0) break;
         this.tasks.route(messages);
         if (messages.length > 0) this.#rebalance.recordsArrived();

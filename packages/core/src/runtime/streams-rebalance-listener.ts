@@ -4,6 +4,7 @@ import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
 import type { ConsumerClient } from '../kafka/consumer-client.js';
 import type { OffsetResetPolicy } from '../topology/node-definitions.js';
 import type { CommitCoordinator } from './commit-coordinator.js';
+import type { TopicRateLimits } from './topic-rate-limits.js';
 import type { AsyncFlowControl } from './async/async-flow-control.js';
 import { RebalanceTimer } from './rebalance-timer.js';
 import { splitTasks } from './split-tasks.js';
@@ -27,6 +28,8 @@ export interface RebalanceListenerHost {
   control(): ControlApplier | undefined;
   /** Asynchronous operators: backpressure state, and letting in-flight calls finish before a commit. */
   asyncFlow(): AsyncFlowControl | undefined;
+  /** `maxRecordsPerSecondByTopic`: partitions held back for their topic's budget. */
+  readonly topicRateLimits: TopicRateLimits | undefined;
   settleAsync(tasks: readonly StreamTask[]): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export class StreamsRebalanceListener {
     consumer.unassign(event.partitions, event.protocol);
     committer.forget(event.partitions);
     this.#host.asyncFlow()?.forget(event.partitions);
+    this.#host.topicRateLimits?.forget(event.partitions);
     this.#host.control()?.forget(event.partitions);
     this.#timer.waiting();
   }
@@ -117,6 +121,7 @@ export class StreamsRebalanceListener {
     }
     if (this.#host.isPaused()) consumer.pause(event.partitions);
     this.#host.asyncFlow()?.assigned(event.partitions, consumer, this.#host.isPaused());
+    this.#host.topicRateLimits?.assigned(event.partitions, consumer, this.#host.isPaused());
     config.logger.info(`assigned ${event.partitions.length} partitions; active tasks: ${tasks.ids().join(', ')}`);
     this.#timer.assigned({
       arrivedAt,

@@ -121,7 +121,7 @@ describe('AsyncFlowControl', () => {
     flow.afterBatch([task], consumer, false);
     expect(flow.holds({ topic: 'in', partition: 0 })).toBe(true);
     runner.saturated = false;
-    flow.afterBatch([task], consumer, false, (topic) => topic === 'in');
+    flow.afterBatch([task], consumer, false, (tp) => tp.topic === 'in');
     expect(calls).toEqual(['pause in-0']);
     expect(flow.holds({ topic: 'in', partition: 0 })).toBe(false);
   });

@@ -53,14 +53,14 @@ export class AsyncFlowControl {
 
   /**
    * After a batch: pause the partitions of saturated tasks, resume those of tasks that have room again (unless the
-   * whole instance is paused, or `heldElsewhere` says another pause — a topic's rate limit — still holds the topic),
+   * whole instance is paused, or `heldElsewhere` says another pause — a topic's rate limit — still holds it),
    * and choose the next poll's timeout.
    */
   afterBatch(
     tasks: readonly StreamTask[],
     consumer: ConsumerClient,
     instancePaused: boolean,
-    heldElsewhere?: (topic: string) => boolean,
+    heldElsewhere?: (tp: TopicPartition) => boolean,
   ): void {
     let busy = false;
     const pause: TopicPartition[] = [];
@@ -77,7 +77,7 @@ export class AsyncFlowControl {
           pause.push(tp);
         } else if (!full && this.#paused.has(key)) {
           this.#paused.delete(key);
-          if (!instancePaused && !heldElsewhere?.(tp.topic)) resume.push(tp);
+          if (!instancePaused && !heldElsewhere?.(tp)) resume.push(tp);
         }
       }
     }
