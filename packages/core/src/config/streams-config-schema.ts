@@ -207,8 +207,8 @@ export const streamsConfigSchema = z.strictObject({
     .transform((v, ctx) => {
       if (v !== undefined) return v;
       const env = process.env['KASKADE_NATIVE_CONSUMER'];
-      if (env === undefined || env === '' || env === 'false') return false;
-      if (env === 'true') return true;
+      if (env === undefined || env === '' || env === 'true') return true;
+      if (env === 'false') return false;
       ctx.addIssue({
         code: 'custom',
         message: `unset, so the environment's KASKADE_NATIVE_CONSUMER decides, and it must be 'true' or 'false' (it is '${env}')`,

@@ -256,6 +256,23 @@ describe('parseStreamsConfig', () => {
     }
   });
 
+  it('should consume through the native addon by default, unless KASKADE_NATIVE_CONSUMER or the config says false', () => {
+    const saved = process.env['KASKADE_NATIVE_CONSUMER'];
+    try {
+      delete process.env['KASKADE_NATIVE_CONSUMER'];
+      expect(parseStreamsConfig(minimal).nativeConsumer).toBe(true);
+      expect(parseStreamsConfig({ ...minimal, nativeConsumer: false }).nativeConsumer).toBe(false);
+      process.env['KASKADE_NATIVE_CONSUMER'] = 'false';
+      expect(parseStreamsConfig(minimal).nativeConsumer).toBe(false);
+      expect(parseStreamsConfig({ ...minimal, nativeConsumer: true }).nativeConsumer).toBe(true);
+      process.env['KASKADE_NATIVE_CONSUMER'] = 'yes';
+      expect(() => parseStreamsConfig(minimal)).toThrow(/nativeConsumer.*KASKADE_NATIVE_CONSUMER.*'yes'/s);
+    } finally {
+      if (saved === undefined) delete process.env['KASKADE_NATIVE_CONSUMER'];
+      else process.env['KASKADE_NATIVE_CONSUMER'] = saved;
+    }
+  });
+
   it('should accept typed serdes in its input type, which the schema accepts', () => {
     const input: StreamsConfigInput = {
       ...minimal,

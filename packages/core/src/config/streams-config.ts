@@ -154,10 +154,10 @@ export interface StreamsConfig {
    */
   readonly nativeClient: 'auto' | 'required' | 'off';
   /**
-   * Experimental: the stream thread's consumer through Kaskade's native addon too (without exactly-once; `nativeClient`
-   * must allow the addon), each consumed batch crossing the native boundary as one block of columns. Default false:
-   * the Kafka client's consumer. When unset, the environment variable `KASKADE_NATIVE_CONSUMER` (`true`/`false`)
-   * decides.
+   * The stream thread's consumer through Kaskade's native addon too (without exactly-once, and where `nativeClient`
+   * lets the addon be used), each consumed batch crossing the native boundary as one block of columns. Default true;
+   * false: the Kafka client's consumer. When unset, the environment variable `KASKADE_NATIVE_CONSUMER`
+   * (`true`/`false`) decides, and true when that is unset too.
    */
   readonly nativeConsumer: boolean;
   /**

@@ -42,8 +42,8 @@ export function createConsumerClient(
     onLog: options.diagnostics.onLog,
     ...(onConsumerStats ? { onStatistics: onConsumerStats } : {}),
   };
-  // Opt-in (nativeConsumer) for now. Exactly-once keeps the Kafka client: its producer's transactions take this
-  // consumer's group metadata.
+  // Exactly-once keeps the Kafka client: its producer's transactions take this consumer's group metadata, which only
+  // the client's consumer hands over.
   if (!eos && cfg.nativeConsumer && cfg.nativeClient !== 'off') {
     try {
       const native = new NativeConsumerClient(clientOptions);
