@@ -78,6 +78,30 @@ describe('start() failures', () => {
     expect(await streams.close({ timeoutMs: 10_000 })).toBe(true);
   });
 
+  it('should reject naming the producer and the SSL handshake failure when only the producer is misconfigured', async () => {
+    // librdkafka connects a producer only when it first sends: without a check at start, the instance would report
+    // RUNNING and its records would time out. The native producer asks a broker for metadata when it connects.
+    const input = uniqueName('start-in');
+    const output = uniqueName('start-out');
+    await createTopics({ topic: input, partitions: 1 }, { topic: output, partitions: 1 });
+    const logger = recordingLogger();
+    const streams = new KafkaStreams(filterMapTopology(input, output), {
+      applicationId: uniqueName('start-producer-ssl'),
+      bootstrapServers: bootstrapServers(),
+      stateDir: stateDir(),
+      startTimeoutMs: 5000,
+      producerConfig: { 'security.protocol': 'ssl' },
+      logger,
+    });
+    const { error, elapsedMs } = await startAndFail(streams);
+    console.log(`[start-failures] producer ssl: rejected after ${elapsedMs} ms: ${error.message}`);
+    expect(error.message).toMatch(/producer connect failed/);
+    expect(error.message).toMatch(/SSL handshake failed/);
+    expect(elapsedMs).toBeLessThan(8000);
+    expect(streams.state).toBe('ERROR');
+    expect(await streams.close({ timeoutMs: 10_000 })).toBe(true);
+  });
+
   it('should fail at start naming a missing sink topic', async () => {
     const input = uniqueName('start-in');
     const output = uniqueName('start-missing-out');

@@ -48,4 +48,46 @@ rd_kafka_headers_t *readHeaders(const char *at, int32_t length) {
   return headers;
 }
 
+namespace {
+
+void runJob(napi_env, void *data) { static_cast<Job *>(data)->run(); }
+
+void finishJob(napi_env env, napi_status, void *data) {
+  auto *job = static_cast<Job *>(data);
+  std::vector<napi_value> args(2);
+  napi_create_int32(env, job->errorCode, &args[0]);
+  napi_create_string_utf8(env, job->errorMessage.data(), job->errorMessage.size(), &args[1]);
+  if (job->done) job->done(env, args);
+  napi_value cb, undefined, result;
+  napi_get_reference_value(env, job->callback, &cb);
+  napi_get_undefined(env, &undefined);
+  napi_delete_reference(env, job->callback);
+  napi_delete_async_work(env, job->work);
+  delete job;
+  napi_call_function(env, undefined, cb, args.size(), args.data(), &result);
+}
+
+}  // namespace
+
+napi_value startJob(napi_env env, napi_value callback, Job *job) {
+  napi_value name;
+  napi_create_string_utf8(env, "kaskade-native", NAPI_AUTO_LENGTH, &name);
+  napi_create_reference(env, callback, 1, &job->callback);
+  napi_create_async_work(env, nullptr, name, runJob, finishJob, job, &job->work);
+  napi_queue_async_work(env, job->work);
+  return nullptr;
+}
+
+void setError(Job *job, rd_kafka_resp_err_t err) {
+  job->errorCode = err;
+  job->errorMessage = rd_kafka_err2str(err);
+}
+
+void setError(Job *job, rd_kafka_error_t *error) {
+  if (error == nullptr) return;
+  job->errorCode = rd_kafka_error_code(error);
+  job->errorMessage = rd_kafka_error_string(error);
+  rd_kafka_error_destroy(error);
+}
+
 }  // namespace kaskade

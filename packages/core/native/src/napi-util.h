@@ -6,7 +6,9 @@
 #include <node_api.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace kaskade {
 
@@ -21,5 +23,27 @@ rd_kafka_conf_t *confOf(napi_env env, napi_value pairs);
 
 /** One record's headers (u32 name length, name, i32 value length or -1 for null, value — repeated). */
 rd_kafka_headers_t *readHeaders(const char *at, int32_t length);
+
+/**
+ * A blocking librdkafka call on libuv's pool: `run` there, then `done` on the JS thread builds the callback's
+ * arguments. The callback is called (error code, error message, ...done's values).
+ */
+struct Job {
+  napi_async_work work = nullptr;
+  napi_ref callback = nullptr;
+  std::function<void()> run;
+  std::function<void(napi_env, std::vector<napi_value> &)> done;
+  int errorCode = 0;
+  std::string errorMessage;
+};
+
+/** Queues the job on libuv's pool; the callback runs (and the job is freed) on the JS thread when it is done. */
+napi_value startJob(napi_env env, napi_value callback, Job *job);
+
+/** The job fails with librdkafka's error (its code and text). */
+void setError(Job *job, rd_kafka_resp_err_t err);
+
+/** The job fails with librdkafka's error object, which is destroyed; nullptr: no error. */
+void setError(Job *job, rd_kafka_error_t *error);
 
 }  // namespace kaskade

@@ -293,6 +293,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"createStreamsProducer", nullptr, CreateStreamsProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"registerTopic", nullptr, RegisterTopic, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"produceRecords", nullptr, ProduceRecords, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"spMetadata", nullptr, SpMetadata, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closeStreamsProducer", nullptr, CloseStreamsProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gcCreate", nullptr, GcCreate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gcSubscribe", nullptr, GcSubscribe, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -68,6 +69,8 @@ struct StreamsProducer {
   /** How long close lets queued records be delivered before purging them (closeStreamsProducer's argument). */
   std::atomic<int> closeTimeoutMs{30000};
   std::vector<rd_kafka_topic_t *> topics;  // by the index registerTopic returned
+  /** Calls on libuv's pool still using `rk` (spMetadata): the poll thread destroys it only once they are done. */
+  std::atomic<int> jobs{0};
 };
 
 napi_value fail(napi_env env, const char *code, const char *message) {
@@ -203,6 +206,8 @@ void pollLoop(StreamsProducer *p) {
     rd_kafka_purge(p->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
     for (int i = 0; i < 100 && rd_kafka_outq_len(p->rk) > 0; i++) rd_kafka_poll(p->rk, 50);
   }
+  // A metadata request under way ends within its own timeout.
+  while (p->jobs.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   for (rd_kafka_topic_t *t : p->topics) rd_kafka_topic_destroy(t);
   rd_kafka_destroy(p->rk);
   auto *closed = new Report();
@@ -378,6 +383,42 @@ napi_value ProduceRecords(napi_env env, napi_callback_info info) {
  * closeStreamsProducer(handle, timeoutMs): on the poll thread, lets queued records be delivered for up to timeoutMs,
  * purges what is left (reported as failed), destroys the handle; a last report says closed.
  */
+/**
+ * spMetadata(handle, timeoutMs, callback(code, message)): reaches a broker with the producer's own settings, or says
+ * why not — librdkafka connects a producer only when it first sends, so a setting only the producer has wrong (its
+ * security protocol, say) would otherwise show as records timing out.
+ */
+napi_value SpMetadata(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  StreamsProducer *p = argc < 3 ? nullptr : handleOf(env, argv[0]);
+  if (p == nullptr) return nullptr;
+  if (p->stop.load()) return fail(env, "ERR_KASKADE_NATIVE", "the producer is closed");
+  int32_t timeoutMs = 30000;
+  napi_get_value_int32(env, argv[1], &timeoutMs);
+  auto *job = new Job();
+  p->jobs.fetch_add(1);
+  job->run = [p, timeoutMs, job]() {
+    // Asked a second at a time, so that a close (which waits for this before destroying the handle) waits at most
+    // that long, not the whole timeout.
+    using namespace std::chrono;
+    const auto deadline = steady_clock::now() + milliseconds(timeoutMs);
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+    while (!p->stop.load()) {
+      const auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
+      if (left <= 0) break;
+      const struct rd_kafka_metadata *md = nullptr;
+      err = rd_kafka_metadata(p->rk, 0, nullptr, &md, static_cast<int>(left < 1000 ? left : 1000));
+      if (md != nullptr) rd_kafka_metadata_destroy(md);
+      if (err != RD_KAFKA_RESP_ERR__TIMED_OUT) break;
+    }
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) setError(job, err);
+    p->jobs.fetch_sub(1);
+  };
+  return startJob(env, argv[2], job);
+}
+
 napi_value CloseStreamsProducer(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];

@@ -26,6 +26,7 @@ constexpr size_t kStreamsRecordMetaBytes = 8 + 8 * 4;
 napi_value CreateStreamsProducer(napi_env env, napi_callback_info info);
 napi_value RegisterTopic(napi_env env, napi_callback_info info);
 napi_value ProduceRecords(napi_env env, napi_callback_info info);
+napi_value SpMetadata(napi_env env, napi_callback_info info);
 napi_value CloseStreamsProducer(napi_env env, napi_callback_info info);
 
 }  // namespace kaskade

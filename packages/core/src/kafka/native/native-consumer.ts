@@ -58,6 +58,8 @@ export interface Addon {
     end: number,
     callId: number,
   ): [taken: number, code: number, message: string];
+  /** Reaches a broker with the producer's own settings (a metadata request on libuv's pool), or says why not. */
+  spMetadata(handle: unknown, timeoutMs: number, done: (code: number, message: string) => void): void;
   closeStreamsProducer(handle: unknown, timeoutMs: number): void;
 }
 

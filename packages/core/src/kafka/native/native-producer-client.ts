@@ -95,9 +95,17 @@ export class NativeProducerClient implements ProducerClient {
     this.#bytes = Buffer.allocUnsafeSlow(INITIAL_BYTES);
   }
 
-  /** librdkafka connects when it first has something to send; the consumer's connect proves the brokers reachable. */
-  connect(): Promise<void> {
-    return Promise.resolve();
+  /**
+   * Reaches a broker with the producer's own settings (librdkafka would connect only when it first sends, so a setting
+   * only the producer has wrong — its security protocol, say — would show as records timing out): fails within
+   * `timeoutMs`, naming librdkafka's reason.
+   */
+  connect(timeoutMs = 30_000): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#addon.spMetadata(this.#handle, timeoutMs, (code, message) =>
+        code === 0 ? resolve() : reject(toKafkaError('producer connect', { code, message })),
+      ),
+    );
   }
 
   produce(
