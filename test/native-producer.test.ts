@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KafkaStreams, Serdes, silentLogger } from '@kaskade/core';
+import { KafkaStreams, Serdes, Topology, silentLogger } from '@kaskade/core';
+import type { ProcessorContext, Record } from '@kaskade/processor-api';
 import type { Logger } from '@kaskade/core';
-import { KafkaProducerClient, NativeProducerClient } from '@kaskade/core/internal';
+import { KafkaProducerClient, NativeConsumerClient, NativeProducerClient } from '@kaskade/core/internal';
 import type { DeliveryReport, ProducerClient, ProducerClientOptions, WireHeaders } from '@kaskade/core/internal';
 import { Consumed, Produced, StreamsBuilder } from '@kaskade/dsl';
 import { readToEnd } from '@kaskade/testing';
@@ -148,6 +149,68 @@ describe('the native producer (real broker)', () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ topic, partition: 5 });
     expect(failures[0]!.error?.message).toMatch(/Unknown partition/i);
+  });
+
+  it('should keep a null header value null from the native producer through the native consumer, as Kafka Streams does', async () => {
+    const [input, output] = [uniqueName('native-null-header-in'), uniqueName('native-null-header-out')];
+    await createTopics({ topic: input, partitions: 1 }, { topic: output, partitions: 1 });
+    const p = new NativeProducerClient({ bootstrapServers: bootstrapServers() });
+    await p.connect();
+    p.produce(input, 0, Buffer.from('v'), Buffer.from('k'), Date.now(), [{ n: null }, { e: Buffer.alloc(0) }]);
+    await p.flush();
+    await p.disconnect();
+    // Read by a topology (the native consumer), which writes the record on (the native producer) with a header it
+    // adds as null too; what it saw is kept for the assertion.
+    const seen: (Buffer | null)[][] = [];
+    const topology = new Topology()
+      .addSource('in', input)
+      .addProcessor(
+        'look',
+        () => {
+          let context: ProcessorContext<unknown, unknown>;
+          return {
+            init: (c: ProcessorContext<unknown, unknown>) => (context = c),
+            process: (r: Record<unknown, unknown>) => {
+              seen.push([...r.headers].map((h) => h.value as Buffer | null));
+              context.forward(r.withHeaders(r.headers.add('added', null)));
+            },
+          };
+        },
+        'in',
+      )
+      .addSink('out', output, {}, 'look');
+    const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-native-producer-'));
+    dirs.push(stateDir);
+    const streams = new KafkaStreams(topology, {
+      applicationId: uniqueName('native-null-header-app'),
+      bootstrapServers: bootstrapServers(),
+      stateDir,
+      logger: silentLogger,
+      nativeClient: 'required',
+    });
+    await streams.start();
+    try {
+      await eventually(() => seen.length === 1, 60_000, 'the record read');
+      expect(seen[0]).toEqual([null, Buffer.alloc(0)]);
+      const againSeen: (Buffer | string | null)[][] = [];
+      await eventually(async () => (await readToEnd(bootstrapServers(), output)).length === 1, 30_000, 'the output');
+      const back = new NativeConsumerClient({ bootstrapServers: bootstrapServers(), groupId: uniqueName('nh-read') });
+      await back.connect();
+      back.assignAt([{ topic: output, partition: 0, offset: 0 }]);
+      await eventually(
+        async () => {
+          for (const m of await back.consumeBatch(10))
+            againSeen.push((m.headers ?? []).map((h) => Object.values(h)[0]!));
+          return againSeen.length === 1;
+        },
+        30_000,
+        'the output read back',
+      );
+      await back.disconnect();
+      expect(againSeen[0]).toEqual([null, Buffer.alloc(0), null]);
+    } finally {
+      await streams.close();
+    }
   });
 
   it("should hand a record the sink's partitioner puts on a partition the topic lacks to the production handler, with its source record", async () => {

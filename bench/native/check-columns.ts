@@ -19,7 +19,7 @@ interface Expected {
   key: Buffer | null;
   value: Buffer | null;
   timestamp: number;
-  headers: { key: string; value: Buffer }[];
+  headers: { key: string; value: Buffer | null }[];
 }
 
 function expected(i: number): Expected {
@@ -52,7 +52,7 @@ async function consumeAll(servers: string, topic: string, count: number, onBatch
         const b = batch!;
         for (let i = 0; i < b.count; i++) {
           if (b.topic(i) !== topic) fail(new Error(`record ${i}: topic ${b.topic(i)}`));
-          const headers = b.headers(i).map((h) => ({ key: h.key, value: h.value! }));
+          const headers = b.headers(i).map((h) => ({ key: h.key, value: h.value }));
           got.set(b.timestamps[i]! - BASE, { key: b.key(i), value: b.value(i), timestamp: b.timestamps[i]!, headers });
         }
         onBatch?.(b);
@@ -74,7 +74,7 @@ async function consumeAllClient(servers: string, topic: string): Promise<Map<num
     while (got.size < RECORDS) {
       for (const m of await consumer.consumeBatch(1000)) {
         const headers = (m.headers ?? []).flatMap((h) =>
-          Object.entries(h).map(([key, value]) => ({ key, value: Buffer.from(value) })),
+          Object.entries(h).map(([key, value]) => ({ key, value: value === null ? null : Buffer.from(value) })),
         );
         const key = m.key === undefined || m.key === null ? null : Buffer.from(m.key);
         got.set(m.timestamp! - BASE, { key, value: m.value, timestamp: m.timestamp!, headers });

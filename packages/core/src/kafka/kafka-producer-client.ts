@@ -123,7 +123,7 @@ export class KafkaProducerClient implements ProducerClient {
     if (value !== null && value.length === 0) value = EMPTY;
     if (key !== null && key.length === 0) key = EMPTY;
     try {
-      this.#producer.produce(topic, partition, value, key, timestamp, opaque, headers);
+      this.#producer.produce(topic, partition, value, key, timestamp, opaque, clientHeaders(headers));
       return true;
     } catch (e) {
       if ((e as { code?: number }).code === ERR__QUEUE_FULL) return false;
@@ -196,4 +196,15 @@ export class KafkaProducerClient implements ProducerClient {
       });
     });
   }
+}
+
+/**
+ * The Kafka client's header list cannot carry a null value: written as empty (README, deviations; the native producer
+ * writes null). The same list when there is no null, so the common path allocates nothing.
+ */
+function clientHeaders(headers: WireHeaders | undefined): { [key: string]: Buffer | string }[] | undefined {
+  if (headers === undefined || !headers.some((h) => Object.values(h).includes(null))) {
+    return headers as { [key: string]: Buffer | string }[] | undefined;
+  }
+  return headers.map((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v ?? Buffer.alloc(0)])));
 }

@@ -22,7 +22,7 @@ export interface ConsumedMessage {
   readonly timestamp?: number;
   readonly key?: Buffer | string | null;
   readonly value: Buffer | null;
-  readonly headers?: readonly { readonly [key: string]: string | Buffer }[];
+  readonly headers?: readonly { readonly [key: string]: string | Buffer | null }[];
   readonly size: number;
 }
 
@@ -41,6 +41,6 @@ export interface DeliveryReport extends TopicPartitionOffset {
 }
 
 /** Headers in librdkafka's format: a list of one-entry objects. */
-export type WireHeaders = { [key: string]: Buffer | string }[];
+export type WireHeaders = { [key: string]: Buffer | string | null }[];
 
 export type { Headers };

@@ -114,9 +114,7 @@ function messagesOf(batch: ColumnarBatch): ConsumedMessage[] {
       size: valueLength[i]! < 0 ? 0 : valueLength[i]!,
       ...(headerLength[i]! > 0
         ? {
-            headers: batch
-              .headers(i)
-              .map((h) => ({ [h.key]: h.value === null ? Buffer.alloc(0) : Buffer.from(h.value) })),
+            headers: batch.headers(i).map((h) => ({ [h.key]: h.value === null ? null : Buffer.from(h.value) })),
           }
         : {}),
     };

@@ -332,7 +332,7 @@ function headersWireSize(headers: WireHeaders): number {
     for (const name in h) {
       const value = h[name];
       const nameLength = Buffer.byteLength(name);
-      const valueLength = value === undefined ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+      const valueLength = value == null ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : value.length;
       size += nameLength + valueLength + varintSize(2 * nameLength) + varintSize(2 * valueLength);
     }
   }
@@ -355,7 +355,7 @@ function encodeHeaders(headers: WireHeaders): Buffer | undefined {
     for (const name in h) {
       const value = h[name];
       const nameBytes = Buffer.from(name);
-      const valueBytes = value === undefined ? undefined : typeof value === 'string' ? Buffer.from(value) : value;
+      const valueBytes = value == null ? undefined : typeof value === 'string' ? Buffer.from(value) : value;
       const lengths = Buffer.allocUnsafe(8);
       lengths.writeUInt32LE(nameBytes.length, 0);
       lengths.writeInt32LE(valueBytes === undefined ? -1 : valueBytes.length, 4);
