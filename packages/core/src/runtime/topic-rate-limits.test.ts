@@ -103,6 +103,25 @@ describe('TopicRateLimits', () => {
     expect(calls).toEqual(['pause slow-0', 'seek slow-0@25', 'pause slow-0', 'seek slow-0@7']);
   });
 
+  it("should resume a slow topic's held partition only once a whole record's worth is back", async () => {
+    const { calls, consumer: c } = consumer([
+      { topic: 'slow', partition: 0 },
+      { topic: 'slow', partition: 1 },
+    ]);
+    const limits = new TopicRateLimits({ slow: 2 }); // 1 token, shares of 1 record, 1 record/s per partition
+    limits.beforeBatch(c, 0, false);
+    expect(limits.admit(records('slow', 0, 1), c, 0)).toHaveLength(1);
+    limits.beforeBatch(c, 700, false); // 0.7 of a record back
+    expect(limits.admit(records('slow', 0, 1, 1), c, 700)).toHaveLength(0);
+    expect(calls).toEqual(['pause slow-0', 'seek slow-0@1']);
+    await settle();
+    limits.beforeBatch(c, 999, false);
+    expect(calls).toHaveLength(2);
+    limits.beforeBatch(c, 1000, false);
+    expect(calls).toEqual(['pause slow-0', 'seek slow-0@1', 'resume slow-0']);
+    expect(limits.admit(records('slow', 0, 1, 1), c, 1000)).toHaveLength(1);
+  });
+
   it('should forget held partitions given up, and resume them should they be assigned again', () => {
     const { calls, consumer: c } = consumer(slow2);
     const limits = new TopicRateLimits({ slow: 100 });

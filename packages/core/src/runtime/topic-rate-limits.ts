@@ -246,9 +246,10 @@ export class TopicRateLimits {
   ): void {
     p.held = true;
     p.seekTo = offset;
-    // Back when half its share has refilled: a few resumes per second, each fetching a share's worth.
-    const share = this.#share(t);
-    p.resumeAtMs = nowMs + ((share / 2 - p.tokens) * Math.max(1, t.partitions.size)) / t.ratePerMs;
+    // Back when half its share has refilled, and at least a record's worth (a slow topic's share is one record): a few
+    // resumes per second, each fetching what it may then take — never a resume that can take nothing.
+    const target = Math.max(1, this.#share(t) / 2);
+    p.resumeAtMs = nowMs + ((target - Math.min(p.tokens, target)) * Math.max(1, t.partitions.size)) / t.ratePerMs;
     consumer.pause([{ topic, partition }]);
     this.#seek(consumer, topic, partition, p);
     this.#updateHeld(t, nowMs);
