@@ -380,10 +380,6 @@ napi_value ProduceRecords(napi_env env, napi_callback_info info) {
 }
 
 /**
- * closeStreamsProducer(handle, timeoutMs): on the poll thread, lets queued records be delivered for up to timeoutMs,
- * purges what is left (reported as failed), destroys the handle; a last report says closed.
- */
-/**
  * spMetadata(handle, timeoutMs, callback(code, message)): reaches a broker with the producer's own settings, or says
  * why not — librdkafka connects a producer only when it first sends, so a setting only the producer has wrong (its
  * security protocol, say) would otherwise show as records timing out.
@@ -419,6 +415,10 @@ napi_value SpMetadata(napi_env env, napi_callback_info info) {
   return startJob(env, argv[2], job);
 }
 
+/**
+ * closeStreamsProducer(handle, timeoutMs): on the poll thread, lets queued records be delivered for up to timeoutMs,
+ * purges what is left (reported as failed), destroys the handle; a last report says closed.
+ */
 napi_value CloseStreamsProducer(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];

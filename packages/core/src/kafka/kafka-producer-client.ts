@@ -203,8 +203,12 @@ export class KafkaProducerClient implements ProducerClient {
  * writes null). The same list when there is no null, so the common path allocates nothing.
  */
 function clientHeaders(headers: WireHeaders | undefined): { [key: string]: Buffer | string }[] | undefined {
-  if (headers === undefined || !headers.some((h) => Object.values(h).includes(null))) {
-    return headers as { [key: string]: Buffer | string }[] | undefined;
-  }
+  if (headers === undefined || !hasNull(headers)) return headers as { [key: string]: Buffer | string }[] | undefined;
   return headers.map((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v ?? Buffer.alloc(0)])));
+}
+
+/** Whether a header value is null, looked up without making an array per header (it runs per record with headers). */
+function hasNull(headers: WireHeaders): boolean {
+  for (const h of headers) for (const key in h) if (h[key] === null) return true;
+  return false;
 }
