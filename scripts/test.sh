@@ -19,14 +19,16 @@ rm -f .cache/vitest-report.json .cache/test-kafka-version
 status=0
 vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-report.json "$@" || status=$?
 
-# The suite runs Kaskade's native addon where it can (restoration, the producer without exactly-once); these broker
-# tests run again on the Kafka client alone, so the fallback stays tested (the whole suite so: npm run test:fallback).
+# The suite runs on Kaskade's native addon (restoration, the stream thread's consumer and producer, exactly-once
+# included); these broker tests run again on the Kafka client alone, so the fallback stays tested — exactly-once with
+# its faults and fencing among them (the whole suite so: npm run test:fallback).
 fallback=0
 if [ $# -eq 0 ]; then
   echo '[test] fallback: broker tests again with KASKADE_NATIVE_CLIENT=off'
   KASKADE_NATIVE_CLIENT=off vitest run --project broker --reporter=default --reporter=json \
     --outputFile.json=.cache/vitest-fallback.json test/dsl-broker.test.ts test/empty-bytes.test.ts \
-    test/production-errors.test.ts test/spare-instance.test.ts || fallback=$?
+    test/production-errors.test.ts test/spare-instance.test.ts test/exactly-once.test.ts \
+    test/exactly-once-faults.test.ts || fallback=$?
   node scripts/test-summary.mjs .cache/vitest-fallback.json 0 | sed 's/^/[test] fallback: /' || fallback=1
 fi
 

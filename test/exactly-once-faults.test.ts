@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, QueryableStoreTypes, Serdes, consoleLogger, silentLogger } from '@kaskade/core';
-import { KafkaProducerClient } from '@kaskade/core/internal';
-import type { ProducerClientOptions } from '@kaskade/core/internal';
+import type { ProducerFactory } from '@kaskade/core';
+import { KafkaProducerClient, NativeProducerClient } from '@kaskade/core/internal';
 import { bootstrapServers, uniqueName } from './broker-context.js';
 import { FaultyProducer } from './eos/faulty-producer.js';
 import type { FaultPlan } from './eos/faulty-producer.js';
@@ -20,7 +20,7 @@ const KEYS = 50;
 const N = 6000;
 
 async function runCounting(
-  producerFactory: (options: ProducerClientOptions) => KafkaProducerClient,
+  producerFactory: ProducerFactory,
   during?: (streams: KafkaStreams, ids: { appId: string; transactionalId: string }) => Promise<void>,
 ) {
   const input = uniqueName('eosf-in');
@@ -100,9 +100,9 @@ describe('exactly-once under injected faults', () => {
       const producers: FaultyProducer[] = [];
       let injected = 0;
       const shared = { ...plan, times: 3 };
-      const result = await runCounting((options) => {
+      const result = await runCounting((options, createDefault) => {
         const p = new FaultyProducer(
-          options,
+          createDefault(options),
           shared,
           () => injected++,
           () => injected,
@@ -119,10 +119,13 @@ describe('exactly-once under injected faults', () => {
 
   it('should replace a fenced producer and end exact', async () => {
     let created = 0;
+    let native = 0;
     const result = await runCounting(
-      (options) => {
+      (options, createDefault) => {
         created++;
-        return new KafkaProducerClient(options);
+        const producer = createDefault(options);
+        if (producer instanceof NativeProducerClient) native++;
+        return producer;
       },
       async (_streams, { transactionalId }) => {
         // A zombie-maker: a second producer with our transactional id bumps the epoch and fences ours.
@@ -134,6 +137,8 @@ describe('exactly-once under injected faults', () => {
     );
     expectExact(result);
     expect(created).toBeGreaterThanOrEqual(2);
+    // The suite runs on the native path (the fallback step on the Kafka client's): every producer is of that path.
+    expect(native).toBe(process.env['KASKADE_NATIVE_CLIENT'] === 'off' ? 0 : created);
     expect(result.metrics.transactionRecoveries).toBeGreaterThanOrEqual(1);
   });
 });

@@ -329,9 +329,9 @@ describe('a failure that every abort brings back', () => {
         logger,
       },
       {
-        producerFactory: (options) =>
+        producerFactory: (options, createDefault) =>
           new FaultyProducer(
-            options,
+            createDefault(options),
             plan,
             () => injected++,
             () => injected,

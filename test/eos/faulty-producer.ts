@@ -1,8 +1,7 @@
 // Fault injection for exactly-once tests: a producer whose transaction calls fail on demand, the way librdkafka
 // reports such failures (retriable, abortable, timed out).
 import { KafkaOperationError } from '@kaskade/core';
-import { KafkaProducerClient } from '@kaskade/core/internal';
-import type { ProducerClientOptions } from '@kaskade/core/internal';
+import type { ConsumerClient, ProducerClient, TopicPartitionOffset, WireHeaders } from '@kaskade/core/internal';
 
 export type InjectedFault = 'retriable' | 'abortable' | 'timeout';
 
@@ -23,27 +22,75 @@ const ERRORS: {
   timeout: { message: 'injected: local timed out', code: -185, isRetriable: true },
 };
 
-export class FaultyProducer extends KafkaProducerClient {
+/**
+ * Wraps the producer the instance would have had (the native one or the Kafka client's: `producerFactory`'s
+ * `createDefault`) and fails its commits as planned.
+ */
+export class FaultyProducer implements ProducerClient {
+  readonly #inner: ProducerClient;
   readonly #plan: FaultPlan;
   readonly #onInject: () => void;
   readonly #injectedSoFar: () => number;
   commits = 0;
 
   /** `onInject`/`injectedSoFar` count across producers, so a replacement producer continues the same plan. */
-  constructor(options: ProducerClientOptions, plan: FaultPlan, onInject: () => void, injectedSoFar: () => number) {
-    super(options);
+  constructor(inner: ProducerClient, plan: FaultPlan, onInject: () => void, injectedSoFar: () => number) {
+    this.#inner = inner;
     this.#plan = plan;
     this.#onInject = onInject;
     this.#injectedSoFar = injectedSoFar;
   }
 
-  override async commitTransaction(timeoutMs?: number): Promise<void> {
+  async commitTransaction(timeoutMs?: number): Promise<void> {
     this.commits++;
     if (this.commits > this.#plan.after && this.#injectedSoFar() < this.#plan.times) {
       this.#onInject();
       if (this.#plan.fault === 'timeout') await new Promise((r) => setTimeout(r, 200));
       throw new KafkaOperationError('commitTransaction', ERRORS[this.#plan.fault]);
     }
-    return super.commitTransaction(timeoutMs);
+    return this.#inner.commitTransaction(timeoutMs);
+  }
+
+  connect(timeoutMs?: number): Promise<void> {
+    return this.#inner.connect(timeoutMs);
+  }
+
+  produce(
+    topic: string,
+    partition: number,
+    value: Buffer | null,
+    key: Buffer | null,
+    timestamp: number,
+    headers?: WireHeaders,
+  ): boolean {
+    return this.#inner.produce(topic, partition, value, key, timestamp, headers);
+  }
+
+  flush(timeoutMs?: number): Promise<void> {
+    return this.#inner.flush(timeoutMs);
+  }
+
+  initTransactions(timeoutMs?: number): Promise<void> {
+    return this.#inner.initTransactions(timeoutMs);
+  }
+
+  beginTransaction(): Promise<void> {
+    return this.#inner.beginTransaction();
+  }
+
+  sendOffsetsToTransaction(
+    offsets: readonly TopicPartitionOffset[],
+    consumer: ConsumerClient,
+    timeoutMs?: number,
+  ): Promise<void> {
+    return this.#inner.sendOffsetsToTransaction(offsets, consumer, timeoutMs);
+  }
+
+  abortTransaction(timeoutMs?: number): Promise<void> {
+    return this.#inner.abortTransaction(timeoutMs);
+  }
+
+  disconnect(timeoutMs?: number): Promise<void> {
+    return this.#inner.disconnect(timeoutMs);
   }
 }

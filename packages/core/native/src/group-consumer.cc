@@ -128,42 +128,6 @@ void deliverRebalance(napi_env env, napi_value fn, void *, void *data) {
 }
 
 
-/** (topic, partition, offset[, metadata]) groups, flat, from JavaScript. */
-rd_kafka_topic_partition_list_t *listOf(napi_env env, napi_value flat, uint32_t stride) {
-  uint32_t len = 0;
-  napi_get_array_length(env, flat, &len);
-  rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(static_cast<int>(len / stride) + 1);
-  for (uint32_t i = 0; i + stride - 1 < len; i += stride) {
-    napi_value t, p;
-    napi_get_element(env, flat, i, &t);
-    napi_get_element(env, flat, i + 1, &p);
-    int32_t partition = 0;
-    napi_get_value_int32(env, p, &partition);
-    rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_add(list, stringOf(env, t).c_str(), partition);
-    if (stride >= 3) {
-      napi_value o;
-      napi_get_element(env, flat, i + 2, &o);
-      int64_t offset = RD_KAFKA_OFFSET_INVALID;
-      napi_get_value_int64(env, o, &offset);
-      tp->offset = offset;
-    }
-    if (stride >= 4) {
-      napi_value m;
-      napi_valuetype type;
-      napi_get_element(env, flat, i + 3, &m);
-      napi_typeof(env, m, &type);
-      if (type == napi_string) {
-        const std::string metadata = stringOf(env, m);
-        tp->metadata = std::malloc(metadata.size() + 1);
-        std::memcpy(tp->metadata, metadata.c_str(), metadata.size() + 1);
-        tp->metadata_size = metadata.size();
-      }
-    }
-  }
-  return list;
-}
-
-/** (topic, partition, offset, metadata, error code) groups, flat, for JavaScript. */
 napi_value flatOf(napi_env env, const rd_kafka_topic_partition_list_t *list) {
   napi_value out;
   napi_create_array_with_length(env, list == nullptr ? 0 : 5 * list->cnt, &out);
@@ -536,6 +500,14 @@ napi_value GcClose(napi_env env, napi_callback_info info) {
     napi_release_threadsafe_function(c->rebalances, napi_tsfn_release);
   };
   return startJob(env, argv[1], job);
+}
+
+rd_kafka_consumer_group_metadata_t *groupMetadataOf(napi_env env, napi_value handle) {
+  GroupConsumer *c = handleOf(env, handle);
+  if (c == nullptr) return nullptr;
+  rd_kafka_consumer_group_metadata_t *metadata = rd_kafka_consumer_group_metadata(c->rk);
+  if (metadata == nullptr) fail(env, "the consumer has no group metadata (not a group member)");
+  return metadata;
 }
 
 }  // namespace kaskade

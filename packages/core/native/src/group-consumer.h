@@ -24,4 +24,11 @@ napi_value GcMetadata(napi_env env, napi_callback_info info);
 napi_value GcRebalanceProtocol(napi_env env, napi_callback_info info);
 napi_value GcClose(napi_env env, napi_callback_info info);
 
+/**
+ * The group's metadata (member, generation) of a group consumer handle, for a transaction's offsets
+ * (spSendOffsets); nullptr with a JavaScript error thrown when the handle is not an open consumer's. The caller
+ * destroys it.
+ */
+rd_kafka_consumer_group_metadata_t *groupMetadataOf(napi_env env, napi_value handle);
+
 }  // namespace kaskade

@@ -1,5 +1,6 @@
 #include "napi-util.h"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace kaskade {
@@ -48,6 +49,42 @@ rd_kafka_headers_t *readHeaders(const char *at, int32_t length) {
   return headers;
 }
 
+rd_kafka_topic_partition_list_t *listOf(napi_env env, napi_value flat, uint32_t stride) {
+  uint32_t len = 0;
+  napi_get_array_length(env, flat, &len);
+  rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(static_cast<int>(len / stride) + 1);
+  for (uint32_t i = 0; i + stride - 1 < len; i += stride) {
+    napi_value t, p;
+    napi_get_element(env, flat, i, &t);
+    napi_get_element(env, flat, i + 1, &p);
+    int32_t partition = 0;
+    napi_get_value_int32(env, p, &partition);
+    rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_add(list, stringOf(env, t).c_str(), partition);
+    if (stride >= 3) {
+      napi_value o;
+      napi_get_element(env, flat, i + 2, &o);
+      int64_t offset = RD_KAFKA_OFFSET_INVALID;
+      napi_get_value_int64(env, o, &offset);
+      tp->offset = offset;
+    }
+    if (stride >= 4) {
+      napi_value m;
+      napi_valuetype type;
+      napi_get_element(env, flat, i + 3, &m);
+      napi_typeof(env, m, &type);
+      if (type == napi_string) {
+        const std::string metadata = stringOf(env, m);
+        tp->metadata = std::malloc(metadata.size() + 1);
+        std::memcpy(tp->metadata, metadata.c_str(), metadata.size() + 1);
+        tp->metadata_size = metadata.size();
+      }
+    }
+  }
+  return list;
+}
+
+/** (topic, partition, offset, metadata, error code) groups, flat, for JavaScript. */
+
 namespace {
 
 void runJob(napi_env, void *data) { static_cast<Job *>(data)->run(); }
@@ -87,6 +124,9 @@ void setError(Job *job, rd_kafka_error_t *error) {
   if (error == nullptr) return;
   job->errorCode = rd_kafka_error_code(error);
   job->errorMessage = rd_kafka_error_string(error);
+  job->errorFlags = (rd_kafka_error_is_retriable(error) ? kRetriable : 0) |
+                    (rd_kafka_error_txn_requires_abort(error) ? kTxnRequiresAbort : 0) |
+                    (rd_kafka_error_is_fatal(error) ? kFatal : 0);
   rd_kafka_error_destroy(error);
 }
 

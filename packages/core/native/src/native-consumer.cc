@@ -294,6 +294,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"registerTopic", nullptr, RegisterTopic, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"produceRecords", nullptr, ProduceRecords, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"spMetadata", nullptr, SpMetadata, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"spTransaction", nullptr, SpTransaction, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"spSendOffsets", nullptr, SpSendOffsets, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closeStreamsProducer", nullptr, CloseStreamsProducer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gcCreate", nullptr, GcCreate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gcSubscribe", nullptr, GcSubscribe, nullptr, nullptr, nullptr, napi_default, nullptr},

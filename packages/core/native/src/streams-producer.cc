@@ -4,12 +4,15 @@
 #include "napi-util.h"
 #include "streams-producer.h"
 
+#include "group-consumer.h"
+
 #include <pthread.h>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -413,6 +416,93 @@ napi_value SpMetadata(napi_env env, napi_callback_info info) {
     p->jobs.fetch_sub(1);
   };
   return startJob(env, argv[2], job);
+}
+
+namespace {
+
+/** The callback's third argument: what librdkafka's error object says (kRetriable | kTxnRequiresAbort | kFatal). */
+void withFlags(Job *job) {
+  job->done = [job](napi_env env, std::vector<napi_value> &out) {
+    napi_value flags;
+    napi_create_int32(env, job->errorFlags, &flags);
+    out.push_back(flags);
+  };
+}
+
+/** Queues a transaction step on libuv's pool; the poll thread destroys the handle only once it is done. */
+napi_value startTransactionJob(napi_env env, StreamsProducer *p, napi_value callback,
+                               std::function<rd_kafka_error_t *()> step) {
+  auto *job = new Job();
+  p->jobs.fetch_add(1);
+  job->run = [p, job, step = std::move(step)]() {
+    setError(job, step());
+    p->jobs.fetch_sub(1);
+  };
+  withFlags(job);
+  return startJob(env, callback, job);
+}
+
+}  // namespace
+
+/**
+ * spTransaction(handle, step, timeoutMs, callback(code, message, flags)): step 0 initializes transactions (fencing
+ * older producers with the transactional id), 1 begins one, 2 commits it (librdkafka delivers what is queued first),
+ * 3 aborts it (purging what is queued). Flags as librdkafka's error says: 1 retriable, 2 requires abort, 4 fatal.
+ */
+napi_value SpTransaction(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  StreamsProducer *p = argc < 4 ? nullptr : handleOf(env, argv[0]);
+  if (p == nullptr) return argc < 4 ? fail(env, "ERR_KASKADE_NATIVE", "spTransaction takes 4 arguments") : nullptr;
+  if (p->stop.load()) return fail(env, "ERR_KASKADE_NATIVE", "the producer is closed");
+  int32_t step = -1, timeoutMs = 60000;
+  napi_get_value_int32(env, argv[1], &step);
+  napi_get_value_int32(env, argv[2], &timeoutMs);
+  rd_kafka_t *rk = p->rk;
+  switch (step) {
+    case 0:
+      return startTransactionJob(env, p, argv[3],
+                                 [rk, timeoutMs]() { return rd_kafka_init_transactions(rk, timeoutMs); });
+    case 1:
+      return startTransactionJob(env, p, argv[3], [rk]() { return rd_kafka_begin_transaction(rk); });
+    case 2:
+      return startTransactionJob(env, p, argv[3],
+                                 [rk, timeoutMs]() { return rd_kafka_commit_transaction(rk, timeoutMs); });
+    case 3:
+      return startTransactionJob(env, p, argv[3],
+                                 [rk, timeoutMs]() { return rd_kafka_abort_transaction(rk, timeoutMs); });
+    default:
+      return fail(env, "ERR_KASKADE_NATIVE",
+                  "spTransaction: step must be 0 (init), 1 (begin), 2 (commit) or 3 (abort)");
+  }
+}
+
+/**
+ * spSendOffsets(handle, offsets: (topic, partition, offset, metadata) flat, consumer: a group consumer handle,
+ * timeoutMs, callback(code, message, flags)): adds the consumer's offsets to the open transaction, with the group's
+ * metadata as the consumer has it now (its generation fences a member that lost its partitions).
+ */
+napi_value SpSendOffsets(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  StreamsProducer *p = argc < 5 ? nullptr : handleOf(env, argv[0]);
+  if (p == nullptr) return argc < 5 ? fail(env, "ERR_KASKADE_NATIVE", "spSendOffsets takes 5 arguments") : nullptr;
+  if (p->stop.load()) return fail(env, "ERR_KASKADE_NATIVE", "the producer is closed");
+  // Asked on this thread (a short request to librdkafka's group thread) while the consumer is known to be open.
+  rd_kafka_consumer_group_metadata_t *group = groupMetadataOf(env, argv[2]);
+  if (group == nullptr) return nullptr;
+  int32_t timeoutMs = 60000;
+  napi_get_value_int32(env, argv[3], &timeoutMs);
+  rd_kafka_topic_partition_list_t *list = listOf(env, argv[1], 4);
+  rd_kafka_t *rk = p->rk;
+  return startTransactionJob(env, p, argv[4], [rk, list, group, timeoutMs]() {
+    rd_kafka_error_t *error = rd_kafka_send_offsets_to_transaction(rk, list, group, timeoutMs);
+    rd_kafka_topic_partition_list_destroy(list);
+    rd_kafka_consumer_group_metadata_destroy(group);
+    return error;
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 // The stream thread's producer (issue #18): createStreamsProducer, registerTopic, produceRecords (one call per batch
-// of records in columns), closeStreamsProducer.
+// of records in columns), transactions (spTransaction, spSendOffsets), closeStreamsProducer.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -27,6 +27,8 @@ napi_value CreateStreamsProducer(napi_env env, napi_callback_info info);
 napi_value RegisterTopic(napi_env env, napi_callback_info info);
 napi_value ProduceRecords(napi_env env, napi_callback_info info);
 napi_value SpMetadata(napi_env env, napi_callback_info info);
+napi_value SpTransaction(napi_env env, napi_callback_info info);
+napi_value SpSendOffsets(napi_env env, napi_callback_info info);
 napi_value CloseStreamsProducer(napi_env env, napi_callback_info info);
 
 }  // namespace kaskade

@@ -144,9 +144,10 @@ export interface StreamsConfig {
   readonly groupProtocol: 'auto' | 'consumer' | 'classic';
   /**
    * Kaskade's native addon (`packages/core/native`, built by `npm run setup`), which moves whole batches of records
-   * across the native boundary in one call instead of one object per record. Used today by restoration (changelogs
-   * read into stores) and, without exactly-once, by the stream thread's producer (exactly-once, and a
-   * `producerFactory`, keep the Kafka client's producer, whose transactions need the consumer it runs with).
+   * across the native boundary in one call instead of one object per record. Used by restoration (changelogs read
+   * into stores), by the stream thread's producer — transactions (exactly-once) included, when the consumer is native
+   * too (`nativeConsumer`): a transaction's offsets carry the consumer's group metadata, which each client hands only
+   * to its own kind of producer — and by its consumer (`nativeConsumer`).
    * `'auto'` (default): used when built, else the Kafka client, logged once per restorer and producer;
    * `'required'`: construction fails when it is not built; `'off'`: never used. When unset, the environment variable
    * `KASKADE_NATIVE_CLIENT` (same values) decides, so that an operator can switch the native path off without a
@@ -154,9 +155,9 @@ export interface StreamsConfig {
    */
   readonly nativeClient: 'auto' | 'required' | 'off';
   /**
-   * The stream thread's consumer through Kaskade's native addon too (without exactly-once, and where `nativeClient`
-   * lets the addon be used), each consumed batch crossing the native boundary as one block of columns. Default true;
-   * false: the Kafka client's consumer. When unset, the environment variable `KASKADE_NATIVE_CONSUMER`
+   * The stream thread's consumer through Kaskade's native addon too (where `nativeClient` lets the addon be used),
+   * each consumed batch crossing the native boundary as one block of columns. Default true; false: the Kafka client's
+   * consumer (and, under exactly-once, its producer too). When unset, the environment variable `KASKADE_NATIVE_CONSUMER`
    * (`true`/`false`) decides, and true when that is unset too.
    */
   readonly nativeConsumer: boolean;

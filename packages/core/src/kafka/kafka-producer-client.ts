@@ -1,8 +1,10 @@
+import { KafkaClientError } from '@kaskade/processor-api';
 import { RdKafka } from '@confluentinc/kafka-javascript';
 import type { DeliveryReport as RdDeliveryReport, LibrdKafkaError, Producer } from '@confluentinc/kafka-javascript';
 import './librdkafka-augment.js';
 import { producerSettings } from './client-settings.js';
-import type { KafkaConsumerClient } from './kafka-consumer-client.js';
+import type { ConsumerClient } from './consumer-client.js';
+import { KafkaConsumerClient } from './kafka-consumer-client.js';
 import { toKafkaError } from './kafka-client-error.js';
 import { NATIVE_GRACE_MS, blockingNativeCall } from './blocking-native-call.js';
 import { topicPartitionName } from './topic-partition-name.js';
@@ -151,9 +153,16 @@ export class KafkaProducerClient implements ProducerClient {
 
   sendOffsetsToTransaction(
     offsets: readonly TopicPartitionOffset[],
-    consumer: KafkaConsumerClient,
+    consumer: ConsumerClient,
     timeoutMs = 60_000,
   ): Promise<void> {
+    if (!(consumer instanceof KafkaConsumerClient)) {
+      return Promise.reject(
+        new KafkaClientError(
+          "the Kafka client's transactions take its own consumer's group metadata; this thread consumes through the native consumer (set nativeConsumer and nativeClient alike for both)",
+        ),
+      );
+    }
     const list = offsets.map((o) =>
       withMetadata({ topic: o.topic, partition: o.partition, offset: o.offset }, o.metadata),
     );

@@ -1,9 +1,9 @@
-import type { KafkaConsumerClient } from './kafka-consumer-client.js';
+import type { ConsumerClient } from './consumer-client.js';
 import type { TopicPartitionOffset, WireHeaders } from './kafka-types.js';
 
 /**
  * What the runtime produces through: the Kafka client's producer (`KafkaProducerClient`) or Kaskade's native one
- * (`NativeProducerClient`, no transactions). `produce` never waits; outcomes arrive as delivery reports.
+ * (`NativeProducerClient`). `produce` never waits; outcomes arrive as delivery reports.
  */
 export interface ProducerClient {
   connect(timeoutMs?: number): Promise<void>;
@@ -24,9 +24,13 @@ export interface ProducerClient {
   flush(timeoutMs?: number): Promise<void>;
   initTransactions(timeoutMs?: number): Promise<void>;
   beginTransaction(): Promise<void>;
+  /**
+   * Adds input offsets to the open transaction with the consumer's group metadata. Each producer takes its own kind
+   * of consumer (the Kafka client's, or the native one) and rejects the other.
+   */
   sendOffsetsToTransaction(
     offsets: readonly TopicPartitionOffset[],
-    consumer: KafkaConsumerClient,
+    consumer: ConsumerClient,
     timeoutMs?: number,
   ): Promise<void>;
   commitTransaction(timeoutMs?: number): Promise<void>;

@@ -42,9 +42,9 @@ export function createConsumerClient(
     onLog: options.diagnostics.onLog,
     ...(onConsumerStats ? { onStatistics: onConsumerStats } : {}),
   };
-  // Exactly-once keeps the Kafka client: its producer's transactions take this consumer's group metadata, which only
-  // the client's consumer hands over.
-  if (!eos && cfg.nativeConsumer && cfg.nativeClient !== 'off') {
+  // Under exactly-once the producer follows this choice (createProducerClient): each client's transactions take only
+  // its own kind of consumer's group metadata.
+  if (cfg.nativeConsumer && cfg.nativeClient !== 'off') {
     try {
       const native = new NativeConsumerClient(clientOptions);
       cfg.logger.debug('consuming through the native batch consumer');

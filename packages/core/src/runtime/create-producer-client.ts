@@ -1,5 +1,7 @@
 import type { ProducerClientOptions } from '../kafka/kafka-producer-client.js';
 import { KafkaProducerClient } from '../kafka/kafka-producer-client.js';
+import type { ConsumerClient } from '../kafka/consumer-client.js';
+import { NativeConsumerClient } from '../kafka/native/native-consumer-client.js';
 import { NativeProducerClient } from '../kafka/native/native-producer-client.js';
 import type { ProducerClient } from '../kafka/producer-client.js';
 import type { StreamThreadOptions } from './stream-thread.js';
@@ -12,13 +14,16 @@ export interface DeliveryListener {
 
 /**
  * The thread's producer client, with Kafka Streams' settings for the processing guarantee (called again each time
- * `StreamsProducer` replaces a fenced or failed producer). Without exactly-once it is Kaskade's native producer when
- * the addon loads (`nativeClient`); exactly-once, and a `producerFactory`, use the Kafka client.
+ * `StreamsProducer` replaces a fenced or failed producer): Kaskade's native producer when the addon loads
+ * (`nativeClient`), except under exactly-once with the Kafka client's consumer — a transaction's offsets carry the
+ * consumer's group metadata, which each client hands only to its own kind of producer. A `producerFactory` gets the
+ * options and the default maker.
  */
 export function createProducerClient(
   options: StreamThreadOptions,
   eos: boolean,
   deliveries: DeliveryListener,
+  consumer: ConsumerClient,
 ): ProducerClient {
   const cfg = options.config;
   const obs = options.observability;
@@ -41,8 +46,19 @@ export function createProducerClient(
     onLog: options.diagnostics.onLog,
     ...(obs ? { onStatistics: obs.statistics.onProducerStats } : {}),
   };
-  if (options.producerFactory) return options.producerFactory(clientOptions);
-  if (!eos && cfg.nativeClient !== 'off') {
+  const createDefault = (o: ProducerClientOptions): ProducerClient => defaultProducer(options, eos, consumer, o);
+  if (options.producerFactory) return options.producerFactory(clientOptions, createDefault);
+  return createDefault(clientOptions);
+}
+
+function defaultProducer(
+  options: StreamThreadOptions,
+  eos: boolean,
+  consumer: ConsumerClient,
+  clientOptions: ProducerClientOptions,
+): ProducerClient {
+  const cfg = options.config;
+  if (cfg.nativeClient !== 'off' && (!eos || consumer instanceof NativeConsumerClient)) {
     try {
       const native = new NativeProducerClient(clientOptions);
       cfg.logger.debug('producing through the native batch producer');

@@ -28,7 +28,7 @@ import type { StateChange, StreamsState } from './streams-state.js';
 import type { StreamsObservability } from '../observability/streams-observability.js';
 
 export type { StreamsMetrics } from './streams-metrics.js';
-export type { KafkaStreamsOptions } from './kafka-streams-options.js';
+export type { KafkaStreamsOptions, ProducerFactory } from './kafka-streams-options.js';
 
 /**
  * Runs a topology: one consumer in the application's group (group.id = applicationId), one task per sub-topology

@@ -8,7 +8,7 @@ import type { ConsumerClient } from '../kafka/consumer-client.js';
 import { AsyncFlowControl } from './async/async-flow-control.js';
 import type { StreamTask } from './stream-task.js';
 import type { RebalanceEvent } from '../kafka/kafka-consumer-client.js';
-import type { KafkaProducerClient, ProducerClientOptions } from '../kafka/kafka-producer-client.js';
+import type { ProducerFactory } from './kafka-streams-options.js';
 import type { ConsumedMessage, TopicPartition } from '../kafka/kafka-types.js';
 import { isTransientKafkaError } from '../kafka/retry-kafka.js';
 import { composeRestoreListeners } from '../observability/restore-progress-tracker.js';
@@ -52,7 +52,7 @@ export interface StreamThreadOptions {
   readonly observability: StreamsObservability | undefined;
   readonly diagnostics: ClientDiagnostics;
   readonly restoreListener: StateRestoreListener | undefined;
-  readonly producerFactory: ((options: ProducerClientOptions) => KafkaProducerClient) | undefined;
+  readonly producerFactory: ProducerFactory | undefined;
   /** The consumer group protocol, resolved at start (`resolveGroupProtocol`). */
   readonly groupProtocol: GroupProtocol;
   readonly host: StreamThreadHost;
@@ -129,7 +129,7 @@ export class StreamThread {
     this.producer = new StreamsProducer({
       exactlyOnce: eos,
       logger: cfg.logger,
-      create: () => createProducerClient(options, eos, this.collector),
+      create: () => createProducerClient(options, eos, this.collector, this.consumer),
     });
     this.collector = new KafkaRecordCollector(
       this.producer,

@@ -1,8 +1,6 @@
-import { KafkaClientError } from '@kaskade/processor-api';
 import type { Logger } from '../config/logger.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import type { ConsumerClient } from '../kafka/consumer-client.js';
-import { KafkaConsumerClient } from '../kafka/kafka-consumer-client.js';
 import type { ProducerClient } from '../kafka/producer-client.js';
 import type { TopicPartitionOffset, WireHeaders } from '../kafka/kafka-types.js';
 
@@ -125,11 +123,6 @@ export class StreamsProducer {
   /** Exactly-once: adds the input offsets (when any) to the open transaction and commits it. */
   async commitTransaction(offsets: readonly TopicPartitionOffset[], consumer: ConsumerClient): Promise<void> {
     const client = this.#client!;
-    // The transaction's offsets carry the consumer's group metadata, which only the Kafka client's consumer hands
-    // over: exactly-once always runs on it (createConsumerClient).
-    if (!(consumer instanceof KafkaConsumerClient)) {
-      throw new KafkaClientError("exactly-once needs the Kafka client's consumer (its group metadata)");
-    }
     if (offsets.length > 0) {
       await this.#retrying('sendOffsetsToTransaction', () =>
         client.sendOffsetsToTransaction(offsets, consumer, COMMIT_STEP_TIMEOUT_MS),

@@ -124,7 +124,8 @@ function messagesOf(batch: ColumnarBatch): ConsumedMessage[] {
 
 /**
  * A member of a consumer group on Kaskade's native addon, with the calls of `KafkaConsumerClient`. Offsets are
- * committed explicitly; exactly-once keeps the Kafka client (its producer's transactions need that consumer).
+ * committed explicitly, or — exactly-once — by the native producer's transaction, which takes this consumer's group
+ * metadata (`groupHandle`).
  */
 export class NativeConsumerClient implements ConsumerClient {
   readonly #addon: Addon & GroupConsumerAddon;
@@ -139,6 +140,11 @@ export class NativeConsumerClient implements ConsumerClient {
   #consuming: Promise<void> | undefined;
   #toWake: TopicPartition[] = [];
   #waking = false;
+
+  /** The addon's handle of this consumer: the native producer's transactions take its group metadata from it. */
+  get groupHandle(): unknown {
+    return this.#handle;
+  }
 
   constructor(options: ConsumerClientOptions) {
     this.#addon = loadNativeAddon() as Addon & GroupConsumerAddon;

@@ -60,8 +60,24 @@ export interface Addon {
   ): [taken: number, code: number, message: string];
   /** Reaches a broker with the producer's own settings (a metadata request on libuv's pool), or says why not. */
   spMetadata(handle: unknown, timeoutMs: number, done: (code: number, message: string) => void): void;
+  /**
+   * A transaction step on libuv's pool: 0 init, 1 begin, 2 commit, 3 abort; `flags` as librdkafka's error says
+   * (1 retriable, 2 requires abort, 4 fatal).
+   */
+  spTransaction(handle: unknown, step: 0 | 1 | 2 | 3, timeoutMs: number, done: TransactionDone): void;
+  /** Adds offsets ((topic, partition, offset, metadata) flat) to the open transaction, with the consumer's group. */
+  spSendOffsets(
+    handle: unknown,
+    offsets: (string | number | undefined)[],
+    consumer: unknown,
+    timeoutMs: number,
+    done: TransactionDone,
+  ): void;
   closeStreamsProducer(handle: unknown, timeoutMs: number): void;
 }
+
+/** How a transaction step ends: librdkafka's code (0: done), message and error flags. */
+export type TransactionDone = (code: number, message: string, flags: number) => void;
 
 /** A record the native producer could not deliver: topic index, partition, librdkafka code, key and value length. */
 export type NativeFailure = [

@@ -1,9 +1,10 @@
 // The stream thread's producer through Kaskade's native addon (issue #18): `produce` writes a record into columns
 // (a copy of its key and value into one reused block, a few typed-array stores), and the columns go to librdkafka in
 // one native call per batch — after the current turn of processing, or when they are full. Delivery reports come back
-// once per call, summed per partition. No transactions: exactly-once runs on the Kafka client's producer.
+// once per call, summed per partition. Transactions (exactly-once) through librdkafka's transactional API, with the
+// native consumer's group metadata for the input offsets.
 import { KafkaClientError } from '@kaskade/processor-api';
-import type { KafkaConsumerClient } from '../kafka-consumer-client.js';
+import type { ConsumerClient } from '../consumer-client.js';
 import type { ProducerClientOptions } from '../kafka-producer-client.js';
 import { KafkaOperationError, toKafkaError } from '../kafka-client-error.js';
 import type { ProducerClient } from '../producer-client.js';
@@ -12,7 +13,8 @@ import type { DeliveryReport, TopicPartitionOffset, WireHeaders } from '../kafka
 import { producerSettings } from '../client-settings.js';
 import { librdkafkaPairs } from './librdkafka-pairs.js';
 import { loadNativeAddon } from './native-consumer.js';
-import type { Addon, NativeFailure } from './native-consumer.js';
+import type { Addon, NativeFailure, TransactionDone } from './native-consumer.js';
+import { NativeConsumerClient } from './native-consumer-client.js';
 
 /** Records per native call at most (a turn of processing usually hands over fewer). */
 const CAPACITY = 4096;
@@ -38,9 +40,9 @@ const HEADER_START = 6;
 const HEADER_LENGTH = 7;
 
 /**
- * A producer for the stream thread without exactly-once, on Kaskade's native addon. Successful deliveries reach
- * `onDelivered` summed per partition and call; each failed record reaches `onDelivery` as the Kafka client reports it.
- * Refuses `transactionalId`.
+ * The stream thread's producer on Kaskade's native addon. Successful deliveries reach `onDelivered` summed per
+ * partition and call; each failed record reaches `onDelivery` as the Kafka client reports it. With `transactionalId`
+ * it is transactional (exactly-once); its transactions' offsets need a {@link NativeConsumerClient}.
  */
 export class NativeProducerClient implements ProducerClient {
   readonly #addon: Addon;
@@ -69,15 +71,11 @@ export class NativeProducerClient implements ProducerClient {
   #closing: Promise<void> | undefined;
 
   constructor(options: ProducerClientOptions) {
-    if (options.transactionalId) {
-      throw new KafkaClientError('the native producer runs no transactions (exactly-once uses the Kafka client)', {
-        context: { transactionalId: options.transactionalId },
-      });
-    }
     this.#addon = loadNativeAddon();
     this.#options = options;
     const conf: { [key: string]: unknown } = {
       ...producerSettings(options),
+      ...(options.transactionalId ? { 'transactional.id': options.transactionalId } : {}),
       ...(options.config ?? {}),
       // Successes are summed from delivery reports: they must come.
       'delivery.report.only.error': false,
@@ -276,30 +274,87 @@ export class NativeProducerClient implements ProducerClient {
     }
   }
 
-  initTransactions(): Promise<void> {
-    return this.#noTransactions();
+  /** Fences older producers with the same transactional id and readies this one for transactions. */
+  initTransactions(timeoutMs = 60_000): Promise<void> {
+    return this.#transactionStep('initTransactions', 0, timeoutMs);
   }
 
   beginTransaction(): Promise<void> {
-    return this.#noTransactions();
+    return this.#transactionStep('beginTransaction', 1, 0);
   }
 
-  sendOffsetsToTransaction(_offsets: readonly TopicPartitionOffset[], _consumer: KafkaConsumerClient): Promise<void> {
-    return this.#noTransactions();
-  }
-
-  commitTransaction(): Promise<void> {
-    return this.#noTransactions();
-  }
-
-  abortTransaction(): Promise<void> {
-    return this.#noTransactions();
-  }
-
-  #noTransactions(): Promise<void> {
-    return Promise.reject(
-      new KafkaClientError('the native producer runs no transactions (exactly-once uses the Kafka client)'),
+  /** Adds the input offsets to the open transaction, with the consumer's group metadata (its generation fences). */
+  sendOffsetsToTransaction(
+    offsets: readonly TopicPartitionOffset[],
+    consumer: ConsumerClient,
+    timeoutMs = 60_000,
+  ): Promise<void> {
+    if (!(consumer instanceof NativeConsumerClient)) {
+      return Promise.reject(
+        new KafkaClientError(
+          "the native producer's transactions take the native consumer's group metadata; this thread consumes through the Kafka client (set nativeConsumer and nativeClient alike for both)",
+        ),
+      );
+    }
+    const list = offsets.flatMap((o) => [o.topic, o.partition, o.offset, o.metadata]);
+    return new Promise((resolve, reject) =>
+      this.#addon.spSendOffsets(
+        this.#handle,
+        list,
+        consumer.groupHandle,
+        timeoutMs,
+        this.#settle('sendOffsetsToTransaction', resolve, reject),
+      ),
     );
+  }
+
+  /** Hands over the records still in the columns, then commits (librdkafka delivers every queued record first). */
+  async commitTransaction(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    // A full queue keeps records in the columns: they belong to this transaction, so they go in before the commit.
+    while (this.#start < this.#count) {
+      this.#push();
+      if (this.#failed) throw this.#failed;
+      if (this.#start === this.#count) break;
+      if (Date.now() >= deadline) {
+        throw new KafkaOperationError('commitTransaction', {
+          code: TIMED_OUT,
+          message: `Local: Timed out (${this.#count - this.#start} records still waiting for room in the queue)`,
+          isRetriable: true,
+        });
+      }
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+    return this.#transactionStep('commitTransaction', 2, Math.max(1, deadline - Date.now()));
+  }
+
+  /** Aborts: the records still in the columns are dropped with it (librdkafka purges those it holds). */
+  abortTransaction(timeoutMs = 60_000): Promise<void> {
+    this.#start = this.#count = this.#used = 0;
+    return this.#transactionStep('abortTransaction', 3, timeoutMs);
+  }
+
+  #transactionStep(what: string, step: 0 | 1 | 2 | 3, timeoutMs: number): Promise<void> {
+    if (this.#closed) return Promise.reject(new KafkaClientError(`${what} after the producer was closed`));
+    return new Promise((resolve, reject) =>
+      this.#addon.spTransaction(this.#handle, step, timeoutMs, this.#settle(what, resolve, reject)),
+    );
+  }
+
+  /** A transaction step's callback: librdkafka's error, with its flags, as the Kafka client reports it. */
+  #settle(what: string, resolve: () => void, reject: (e: Error) => void): TransactionDone {
+    return (code, message, flags) => {
+      if (code === 0) return resolve();
+      reject(
+        new KafkaOperationError(what, {
+          code,
+          message,
+          isRetriable: (flags & 1) !== 0,
+          isTxnRequiresAbort: (flags & 2) !== 0,
+          isFatal: (flags & 4) !== 0,
+        }),
+      );
+    };
   }
 
   /**
