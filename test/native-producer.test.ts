@@ -15,7 +15,7 @@ import type { DeliveryReport, ProducerClient, ProducerClientOptions, WireHeaders
 import { Consumed, Produced, StreamsBuilder } from '@kaskade/dsl';
 import { readToEnd } from '@kaskade/testing';
 import { bootstrapServers, uniqueName } from './broker-context.js';
-import { createTopics, eventually, produce } from './kafka-helpers.js';
+import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -100,6 +100,68 @@ describe('the native producer (real broker)', () => {
       const rows = native.filter((r) => r.partition === p);
       expect(delivered.get(p)).toEqual({ count: rows.length, last: rows[rows.length - 1]!.offset });
     }
+  });
+
+  it('should keep every delivery report when transactions commit and abort while deliveries are under way', async () => {
+    // librdkafka's commit and abort flush, polling on the calling thread while the producer's poll thread polls too:
+    // delivery callbacks run on both at once (this lost reports, and once crashed, before they were serialized).
+    const topic = uniqueName('native-txn');
+    await createTopics({ topic, partitions: 3 });
+    let delivered = 0;
+    const failures: DeliveryReport[] = [];
+    const producer = new NativeProducerClient({
+      bootstrapServers: bootstrapServers(),
+      transactionalId: `${topic}-tx`,
+      onDelivery: (r) => failures.push(r),
+      onDelivered: (_topic, _partition, count) => (delivered += count),
+    });
+    await producer.connect();
+    await producer.initTransactions();
+    const value = Buffer.alloc(1024, 7);
+    const [transactions, perTransaction] = [30, 2000];
+    let committed = 0;
+    let sent = 0;
+    for (let t = 0; t < transactions; t++) {
+      await producer.beginTransaction();
+      for (let i = 0; i < perTransaction; i++) {
+        while (!producer.produce(topic, i % 3, value, Buffer.from(`t${t}-${i}`), Date.now())) await producer.flush();
+        sent++;
+      }
+      if (t % 5 === 4) {
+        // An abort right after sending can fail with INVALID_TXN_STATE on either client (librdkafka issue #4849; the
+        // runtime replaces the producer then): these records are delivered first.
+        await producer.flush();
+        await producer.abortTransaction();
+      } else {
+        // No flush first: the commit meets deliveries still on their way.
+        await producer.commitTransaction();
+        committed += perTransaction;
+      }
+    }
+    // Records still in the columns when an abort comes (handed over after the current turn) are reported purged.
+    await producer.beginTransaction();
+    for (let i = 0; i < 10; i++) expect(producer.produce(topic, 0, value, null, Date.now())).toBe(true);
+    sent += 10;
+    const aborted = producer.abortTransaction();
+    expect(failures.length).toBe(10);
+    await aborted;
+    await producer.flush();
+    await producer.disconnect();
+    // Records an abort purged are reported failed (librdkafka's purge codes); no other failure.
+    const purged = failures.filter((f) => [-152, -151].includes((f.error as { kafkaCode?: number }).kafkaCode ?? 0));
+    expect(failures.length - purged.length).toBe(0);
+    expect(delivered + purged.length).toBe(sent);
+    expect(delivered).toBeGreaterThanOrEqual(committed);
+    const read = await readTopic(topic, (all) => all.length >= committed, {
+      isolation: 'read_committed',
+      timeoutMs: 60_000,
+    });
+    const extra = await readTopic(topic, (all) => all.length > committed, {
+      isolation: 'read_committed',
+      timeoutMs: 2000,
+    });
+    expect(read.length).toBe(committed);
+    expect(extra.length).toBe(committed);
   });
 
   it('should refuse records while its queue is full, and lose or reorder none of them', async () => {

@@ -20,6 +20,7 @@ export const RUNGS: ReadonlyMap<string, () => Promise<AnyRung>> = new Map<string
   ['dsl-count-cache', async () => (await import('./dsl-count.js')).dslCountCache],
   ['dsl-count-eos', async () => (await import('./dsl-count-eos.js')).dslCountEos],
   ['dsl-count-eos-cache', async () => (await import('./dsl-count-eos.js')).dslCountEosCache],
+  ['dsl-count-eos-client', async () => (await import('./dsl-count-eos.js')).dslCountEosClient],
   ['dsl-windowed-count', async () => (await import('./dsl-windowed-count.js')).dslWindowedCount],
   ['dsl-windowed-count-cache', async () => (await import('./dsl-windowed-count.js')).dslWindowedCountCache],
   ['dsl-stream-table-join', async () => (await import('./dsl-stream-table-join.js')).dslStreamTableJoin],
@@ -75,10 +76,12 @@ export const COMPARISONS: readonly Comparison[] = [
  * Rungs measured against another Kaskade rung in the same round (first ÷ second, printed below the tables; the
  * `kafkaStreams` field names the reference rung): issue #15's bar is `dsl-count-observed` ≥ 0.97× `dsl-count`;
  * `dsl-count-client-consumer` ÷ `dsl-count-client` is what the native producer gains over the Kafka client's,
- * `dsl-count` ÷ `dsl-count-client-consumer` what the native consumer adds.
+ * `dsl-count` ÷ `dsl-count-client-consumer` what the native consumer adds, `dsl-count-eos` ÷ `dsl-count-eos-client`
+ * what the native path gains under exactly-once.
  */
 export const OVERHEADS: readonly Comparison[] = [
   { kaskade: 'dsl-count-observed', kafkaStreams: 'dsl-count', cache: 'off' },
   { kaskade: 'dsl-count-client-consumer', kafkaStreams: 'dsl-count-client', cache: 'off' },
   { kaskade: 'dsl-count', kafkaStreams: 'dsl-count-client-consumer', cache: 'off' },
+  { kaskade: 'dsl-count-eos', kafkaStreams: 'dsl-count-eos-client', cache: 'off' },
 ];

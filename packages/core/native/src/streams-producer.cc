@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,6 +75,13 @@ struct StreamsProducer {
   std::vector<rd_kafka_topic_t *> topics;  // by the index registerTopic returned
   /** Calls on libuv's pool still using `rk` (spMetadata): the poll thread destroys it only once they are done. */
   std::atomic<int> jobs{0};
+  /**
+   * A transactional producer's commit and abort flush, and librdkafka's flush polls on the calling thread (a pool
+   * thread) while the poll thread polls too: delivery callbacks then run on both at once and must not interleave on
+   * one report. Taken only by transactional producers (set at creation), so the others pay nothing for it.
+   */
+  bool transactional = false;
+  std::mutex deliveries;
 };
 
 napi_value fail(napi_env env, const char *code, const char *message) {
@@ -114,8 +122,20 @@ void finish(StreamsProducer *p, Report *report) {
   napi_call_threadsafe_function(p->reports, report, napi_tsfn_nonblocking);
 }
 
-/** librdkafka's delivery callback, on the poll thread (inside rd_kafka_poll). */
+void countDelivery(StreamsProducer *p, const rd_kafka_message_t *m);
+
+/**
+ * librdkafka's delivery callback, inside rd_kafka_poll: on the poll thread, or — transactional producers — also on
+ * the thread committing or aborting (see StreamsProducer::deliveries).
+ */
 void onDelivery(rd_kafka_t *, const rd_kafka_message_t *m, void *opaque) {
+  auto *p = static_cast<StreamsProducer *>(opaque);
+  if (!p->transactional) return countDelivery(p, m);
+  std::lock_guard<std::mutex> lock(p->deliveries);
+  countDelivery(p, m);
+}
+
+void countDelivery(StreamsProducer *p, const rd_kafka_message_t *m) {
   auto *slot = static_cast<Slot *>(m->_private);
   Report *report = slot->report;
   if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -136,7 +156,7 @@ void onDelivery(rd_kafka_t *, const rd_kafka_message_t *m, void *opaque) {
     sum->delivered++;
     if (m->offset > sum->lastOffset) sum->lastOffset = m->offset;
   }
-  if (report->remaining.fetch_sub(1) == 1) finish(static_cast<StreamsProducer *>(opaque), report);
+  if (report->remaining.fetch_sub(1) == 1) finish(p, report);
 }
 
 napi_value failureArray(napi_env env, const std::vector<Failure> &a, const std::vector<Failure> &b) {
@@ -250,6 +270,8 @@ napi_value CreateStreamsProducer(napi_env env, napi_callback_info info) {
   rd_kafka_conf_set_log_cb(conf, onLog);
   rd_kafka_conf_set_stats_cb(conf, onStatistics);
   rd_kafka_conf_set_opaque(conf, p);
+  size_t idSize = 0;  // with the terminating NUL: 1 when unset
+  p->transactional = rd_kafka_conf_get(conf, "transactional.id", nullptr, &idSize) == RD_KAFKA_CONF_OK && idSize > 1;
   p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
   if (p->rk == nullptr) {
     rd_kafka_conf_destroy(conf);

@@ -26,6 +26,8 @@ const MSG_SIZE_TOO_LARGE = 10;
 /** librdkafka's queue is full: `produceRecords` stopped at a record it will take later. */
 const QUEUE_FULL = -184;
 const TIMED_OUT = -185;
+/** librdkafka's code for a record purged from its queue (an abort purges what it has not sent). */
+const PURGE_QUEUE = -152;
 const FATAL = -150;
 /** What librdkafka adds to a record's key, value and headers at most when it checks `message.max.bytes`. */
 const RECORD_OVERHEAD = 36;
@@ -219,17 +221,8 @@ export class NativeProducerClient implements ProducerClient {
     if (failures) {
       reported += failures.length;
       for (const [t, partition, code, keyLength, valueLength, message] of failures) {
-        const topic = this.#topicNames[t] ?? `#${t}`;
-        const report: DeliveryReport & { size: number; key: null } = {
-          topic,
-          partition,
-          offset: -1,
-          error: toKafkaError(`produce to ${topicPartitionName(topic, partition)}`, { code, message }, { topic }),
-          opaque: undefined,
-          key: null,
-          size: Math.max(0, keyLength) + Math.max(0, valueLength),
-        };
-        this.#options.onDelivery?.(report);
+        const size = Math.max(0, keyLength) + Math.max(0, valueLength);
+        this.#reportFailed(this.#topicNames[t] ?? `#${t}`, partition, { code, message }, size);
       }
     }
     this.#outstanding -= reported;
@@ -240,6 +233,20 @@ export class NativeProducerClient implements ProducerClient {
       this.#waiters = [];
       for (const w of waiters) w();
     }
+  }
+
+  /** A record that was not delivered, reported as the Kafka client reports it. */
+  #reportFailed(topic: string, partition: number, error: { code: number; message: string }, size: number): void {
+    const report: DeliveryReport & { size: number; key: null } = {
+      topic,
+      partition,
+      offset: -1,
+      error: toKafkaError(`produce to ${topicPartitionName(topic, partition)}`, error, { topic }),
+      opaque: undefined,
+      key: null,
+      size,
+    };
+    this.#options.onDelivery?.(report);
   }
 
   #onEvent(kind: 0 | 1 | 2, code: number, message: string): void {
@@ -264,14 +271,19 @@ export class NativeProducerClient implements ProducerClient {
           isRetriable: true,
         });
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 100));
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.#reportOrTimeout(left);
     }
+  }
+
+  /** Until the next delivery report, or 100 ms (at most `left`): callers look again either way, never wait forever. */
+  #reportOrTimeout(left: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, Math.min(left, 100)));
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Fences older producers with the same transactional id and readies this one for transactions. */
@@ -313,6 +325,7 @@ export class NativeProducerClient implements ProducerClient {
     const deadline = Date.now() + timeoutMs;
     // A full queue keeps records in the columns: they belong to this transaction, so they go in before the commit.
     while (this.#start < this.#count) {
+      if (this.#closed) throw new KafkaClientError('commitTransaction after the producer was closed');
       this.#push();
       if (this.#failed) throw this.#failed;
       if (this.#start === this.#count) break;
@@ -323,13 +336,30 @@ export class NativeProducerClient implements ProducerClient {
           isRetriable: true,
         });
       }
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      await this.#reportOrTimeout(deadline - Date.now());
     }
     return this.#transactionStep('commitTransaction', 2, Math.max(1, deadline - Date.now()));
   }
 
-  /** Aborts: the records still in the columns are dropped with it (librdkafka purges those it holds). */
+  /**
+   * Aborts. Records still in the columns are dropped and reported failed as purged, as librdkafka reports those it
+   * held: every record `produce` took gets one report.
+   */
   abortTransaction(timeoutMs = 60_000): Promise<void> {
+    const ints = this.#ints;
+    for (let r = this.#start; r < this.#count; r++) {
+      const keyLength = ints[KEY_LENGTH * CAPACITY + r]!;
+      const valueLength = ints[VALUE_LENGTH * CAPACITY + r]!;
+      this.#reportFailed(
+        this.#topicNames[ints[TOPIC * CAPACITY + r]!]!,
+        ints[PARTITION * CAPACITY + r]!,
+        {
+          code: PURGE_QUEUE,
+          message: 'Local: Purged in queue (the transaction was aborted)',
+        },
+        Math.max(0, keyLength) + Math.max(0, valueLength),
+      );
+    }
     this.#start = this.#count = this.#used = 0;
     return this.#transactionStep('abortTransaction', 3, timeoutMs);
   }
