@@ -143,7 +143,8 @@ export interface StreamsConfig {
    */
   readonly groupProtocol: 'auto' | 'consumer' | 'classic';
   /**
-   * Kaskade's native addon (`packages/core/native`, built by `npm run setup`), which moves whole batches of records
+   * Kaskade's native addon (`@kaskade/core`'s `native/`, built when the package is installed — a C++ compiler and
+   * Node's headers are needed; the install says why when it cannot), which moves whole batches of records
    * across the native boundary in one call instead of one object per record. Used by restoration (changelogs read
    * into stores), by the stream thread's producer — transactions (exactly-once) included, when the consumer is native
    * too (`nativeConsumer`): a transaction's offsets carry the consumer's group metadata, which each client hands only

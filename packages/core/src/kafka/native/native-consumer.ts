@@ -117,7 +117,8 @@ export function loadNativeAddon(): Addon {
   } catch (cause) {
     throw new KafkaClientError(
       `Kaskade's native addon is not built (${(cause as Error).message.split('\n')[0]}); ` +
-        'build it with `bash packages/core/native/build.sh` (`npm run setup` does)',
+        'installing @kaskade/core builds it (`npm rebuild @kaskade/core` again, which prints why it could not); in ' +
+        "Kaskade's repository `npm run setup` does",
       { cause },
     );
   }
