@@ -41,6 +41,10 @@ export class FaultyProducer implements ProducerClient {
     this.#injectedSoFar = injectedSoFar;
   }
 
+  get reportsEveryDelivery(): boolean {
+    return this.#inner.reportsEveryDelivery;
+  }
+
   async commitTransaction(timeoutMs?: number): Promise<void> {
     this.commits++;
     if (this.commits > this.#plan.after && this.#injectedSoFar() < this.#plan.times) {

@@ -48,6 +48,7 @@ export interface ProducerClientOptions {
  * `onDelivery` (polled in the background) and `flush` waits for all of them.
  */
 export class KafkaProducerClient implements ProducerClient {
+  readonly reportsEveryDelivery: boolean;
   readonly #producer: Producer;
   #connected = false;
   /** disconnect() was called: a connect still under way disconnects again when it completes. */
@@ -67,6 +68,8 @@ export class KafkaProducerClient implements ProducerClient {
       ...(options.config ?? {}),
     };
     this.#producer = new RdKafka.Producer(conf as never);
+    const onlyErrors = conf['delivery.report.only.error'];
+    this.reportsEveryDelivery = options.onDelivery !== undefined && onlyErrors !== true && onlyErrors !== 'true';
     if (options.onDelivery) {
       const onDelivery = options.onDelivery;
       this.#producer.on('delivery-report', (err: LibrdKafkaError, r: RdDeliveryReport) => {

@@ -6,6 +6,11 @@ import type { TopicPartitionOffset, WireHeaders } from './kafka-types.js';
  * (`NativeProducerClient`). `produce` never waits; outcomes arrive as delivery reports.
  */
 export interface ProducerClient {
+  /**
+   * Whether every record's outcome is reported, successes included (with their offsets): the native producer's
+   * summed reports; the Kafka client's unless `delivery.report.only.error` (as under exactly-once).
+   */
+  readonly reportsEveryDelivery: boolean;
   connect(timeoutMs?: number): Promise<void>;
   /**
    * Queues one message without waiting. False when it cannot be taken now (the queue is full): the caller must

@@ -313,6 +313,24 @@ export class KafkaRecordCollector implements RecordCollector {
     return out;
   }
 
+  /**
+   * Exactly-once, after a commit: the commit marker's offset in each changelog partition the transaction wrote, from
+   * the delivery reports when the producer reports every delivery (the marker follows the transaction's last record:
+   * the task is the partition's only writer). Returns the partitions it could not tell, to be asked of the broker.
+   */
+  changelogMarkersFromDeliveries(
+    written: readonly { topic: string; partition: number }[],
+  ): { topic: string; partition: number }[] {
+    if (!this.#producer.reportsEveryDelivery) return [...written];
+    const unknown: { topic: string; partition: number }[] = [];
+    for (const w of written) {
+      const last = this.#deliveredChangelog.get(w.topic)?.[w.partition];
+      if (last === undefined) unknown.push(w);
+      else this.setChangelogOffset(w.topic, w.partition, last + 1);
+    }
+    return unknown;
+  }
+
   /** Records changelog offsets learnt from the broker (exactly-once, after a commit). */
   setChangelogOffset(topic: string, partition: number, offset: number): void {
     this.#changelogOffsets.set(`${topic}:${partition}`, offset);

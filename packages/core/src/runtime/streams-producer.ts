@@ -86,6 +86,11 @@ export class StreamsProducer {
     if (this.exactlyOnce) await client.initTransactions();
   }
 
+  /** Whether every record's outcome is reported with its offset (see ProducerClient.reportsEveryDelivery). */
+  get reportsEveryDelivery(): boolean {
+    return this.#client?.reportsEveryDelivery ?? false;
+  }
+
   get inTransaction(): boolean {
     return this.#inTransaction;
   }

@@ -47,6 +47,8 @@ const HEADER_LENGTH = 7;
  * it is transactional (exactly-once); its transactions' offsets need a {@link NativeConsumerClient}.
  */
 export class NativeProducerClient implements ProducerClient {
+  /** Successes are summed per partition and call, with the last offset (`onDelivered`). */
+  readonly reportsEveryDelivery = true;
   readonly #addon: Addon;
   readonly #handle: unknown;
   readonly #options: ProducerClientOptions;
