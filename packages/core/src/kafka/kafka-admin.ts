@@ -43,6 +43,12 @@ export type OffsetQuery = 'earliest' | 'latest' | { readonly timestampMs: number
  * Promise wrapper over librdkafka's admin client: topics, offsets and groups. Part of the Kafka client adapter —
  * the only module family that imports the client.
  */
+/** Errors after which {@link KafkaAdmin.listOffsets} asks again through a new client (see there). */
+const RENEW_ON = new Set([
+  74 /* FENCED_LEADER_EPOCH */, 75 /* UNKNOWN_LEADER_EPOCH */, -195 /* _TRANSPORT */, -187 /* _ALL_BROKERS_DOWN */,
+  8 /* BROKER_NOT_AVAILABLE */, -185 /* _TIMED_OUT */,
+]);
+
 export class KafkaAdmin {
   #client: IAdminClient;
   /** Makes a new native client with the same settings (fresh metadata). */
@@ -259,8 +265,13 @@ export class KafkaAdmin {
   ): Promise<TopicPartitionOffset[]> {
     return retryKafka('listOffsets', () => this.#listOffsets(partitions, query, isolation), {
       // librdkafka's admin client keeps asking with the leader epoch it cached (code 74, "Leader epoch is older than
-      // broker epoch") and a dead broker as leader: a new client starts from fresh metadata.
-      onRetry: () => this.#renew(),
+      // broker epoch") and a dead broker as leader: a new client starts from fresh metadata. Not at the first retry
+      // for a partition whose leader is not known yet (a topic created moments before: the client learns it by itself
+      // within ~100 ms, where a new client took up to 3 s to connect and look it up — a stall at task starts on a new
+      // changelog); from the second on, as after a leader change the old client may not look again.
+      onRetry: (e, attempt) => {
+        if (RENEW_ON.has(e.kafkaCode) || attempt >= 2) this.#renew();
+      },
     });
   }
 

@@ -25,7 +25,7 @@ describe('isTransientKafkaError', () => {
 describe('retryKafka', () => {
   it('should retry transient errors with backoff until the operation succeeds, renewing before each retry', async () => {
     let calls = 0;
-    let renewals = 0;
+    const renewals: [number, number][] = [];
     const started = Date.now();
     const result = await retryKafka(
       'op',
@@ -33,11 +33,15 @@ describe('retryKafka', () => {
         if (++calls < 3) throw staleEpoch();
         return 'ok';
       },
-      { onRetry: () => renewals++ },
+      { onRetry: (e, attempt) => renewals.push([e.kafkaCode, attempt]) },
     );
     expect(result).toBe('ok');
     expect(calls).toBe(3);
-    expect(renewals).toBe(2);
+    // Each retry learns what failed and which attempt it was (KafkaAdmin renews its client by them).
+    expect(renewals).toEqual([
+      [74, 1],
+      [74, 2],
+    ]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(100 + 200 - 10);
   });
 

@@ -34,8 +34,8 @@ export async function retryKafka<T>(
   options: {
     readonly logger?: Logger;
     readonly deadlineMs?: number;
-    /** Called before each retry, e.g. to replace a client whose metadata is stale. */
-    readonly onRetry?: () => void;
+    /** Called before each retry with the error and the attempt that failed, e.g. to replace a stale client. */
+    readonly onRetry?: (error: KafkaOperationError, attempt: number) => void;
   } = {},
 ): Promise<T> {
   const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_RETRY_DEADLINE_MS);
@@ -47,7 +47,7 @@ export async function retryKafka<T>(
       const pause = Math.min(2000, 50 * 2 ** attempt, Math.max(0, deadline - Date.now()));
       options.logger?.warn(`${what} failed (attempt ${attempt}), retrying in ${pause} ms: ${e.message}`);
       await new Promise((r) => setTimeout(r, pause));
-      options.onRetry?.();
+      options.onRetry?.(e, attempt);
     }
   }
 }
