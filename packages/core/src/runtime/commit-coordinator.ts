@@ -170,8 +170,9 @@ export class CommitCoordinator {
     // everything below the high watermark.
     let written = collector.takeWrittenChangelogs();
     if (written.length > 0 && this.#host.producer.reportsEveryDelivery) {
-      // The native producer reports each record's offset: the markers follow the last ones. Saves a round trip per
-      // commit to the broker (and its occasional 3 s metadata wait, seen in the bench).
+      // The native producer reports each record's offset: the markers follow the last ones, which saves a round trip
+      // to the broker per commit. (The Kafka client under exactly-once reports errors only: waiting for its reports
+      // would never end, so it keeps asking.)
       await collector.awaitDeliveryReports();
       written = collector.changelogMarkersFromDeliveries(written);
     }

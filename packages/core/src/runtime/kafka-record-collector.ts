@@ -314,14 +314,14 @@ export class KafkaRecordCollector implements RecordCollector {
   }
 
   /**
-   * Exactly-once, after a commit: the commit marker's offset in each changelog partition the transaction wrote, from
-   * the delivery reports when the producer reports every delivery (the marker follows the transaction's last record:
-   * the task is the partition's only writer). Returns the partitions it could not tell, to be asked of the broker.
+   * Exactly-once, after a commit whose delivery reports have all arrived, from a producer that reports every delivery:
+   * the commit marker's offset in each changelog partition the transaction wrote (the marker follows the
+   * transaction's last record: the task is the partition's only writer). Returns the partitions it could not tell, to
+   * be asked of the broker.
    */
   changelogMarkersFromDeliveries(
     written: readonly { topic: string; partition: number }[],
   ): { topic: string; partition: number }[] {
-    if (!this.#producer.reportsEveryDelivery) return [...written];
     const unknown: { topic: string; partition: number }[] = [];
     for (const w of written) {
       const last = this.#deliveredChangelog.get(w.topic)?.[w.partition];
