@@ -72,7 +72,15 @@ export type { SinkTopicConfig } from './topology/sink-topic-config.js';
 // Runtime
 export { KafkaStreams } from './runtime/kafka-streams.js';
 export { asyncProcessor } from './runtime/async/async-processor.js';
-export type { StreamsMetrics, KafkaStreamsOptions, ProducerFactory } from './runtime/kafka-streams.js';
+export type {
+  StreamsMetrics,
+  KafkaStreamsOptions,
+  ProducerFactory,
+  ThreadMetadata,
+  StreamsApp,
+  StreamsAppFactory,
+} from './runtime/kafka-streams.js';
+export { StreamThreadError } from './runtime/threads/stream-thread-error.js';
 export type { StreamsState, StateChange } from './runtime/streams-state.js';
 export { QueryableStoreTypes } from './runtime/queryable-store-types.js';
 export type { QueryableStoreType } from './runtime/queryable-store-types.js';

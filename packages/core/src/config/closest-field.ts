@@ -14,10 +14,7 @@ const KAFKA_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** Fields of Kafka Streams that Kaskade deliberately lacks, with the reason. Keys are normalized. */
-const UNSUPPORTED: Readonly<Record<string, string>> = {
-  numstreamthreads:
-    'not supported: a Kaskade instance processes on one thread; run more instances (replicas) to scale out',
-};
+const UNSUPPORTED: Readonly<Record<string, string>> = {};
 
 /** Lower case, letters and digits only: `application.id`, `applicationID` and `applicationId` all match. */
 function normalize(name: string): string {

@@ -136,7 +136,6 @@ describe('parseStreamsConfig errors', () => {
       'commit.interval.ms': 100,
       bootstrapServer: 'x',
       'statestore.cache.max.bytes': 1,
-      numStreamThreads: 4,
       color: 'blue',
     });
     expect(error.issues).toEqual([
@@ -144,11 +143,6 @@ describe('parseStreamsConfig errors', () => {
       { field: 'commit.interval.ms', message: 'unknown field (did you mean commitIntervalMs?)' },
       { field: 'bootstrapServer', message: 'unknown field (did you mean bootstrapServers?)' },
       { field: 'statestore.cache.max.bytes', message: 'unknown field (did you mean cacheMaxBytes?)' },
-      {
-        field: 'numStreamThreads',
-        message:
-          'not supported: a Kaskade instance processes on one thread; run more instances (replicas) to scale out',
-      },
       { field: 'color', message: 'unknown field' },
     ]);
     expect(error.message).toContain('\n  - applicationID: unknown field (did you mean applicationId?)');

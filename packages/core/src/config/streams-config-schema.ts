@@ -130,6 +130,7 @@ export const streamsConfigSchema = z.strictObject({
   pollMs: integer(0).default(100),
   maxTaskIdleMs: integer(-1).default(0),
   numStandbyReplicas: integer(0).default(0),
+  numStreamThreads: integer(1).default(1),
   asyncDrainTimeoutMs: integer(0).default(10_000),
   /**
    * `EmitStrategy.onWindowClose()`: the least wall-clock time between two emissions of closed windows by one windowed

@@ -82,6 +82,13 @@ export interface StreamsConfig {
    */
   readonly numStandbyReplicas: number;
   /**
+   * How many stream threads this instance runs (Kafka Streams' `num.stream.threads`): each is a worker thread with its
+   * own consumer in the application's group, its own producer and its own tasks, so processing uses as many cores.
+   * More than 1 needs the topology and config from a module each thread imports: create the instance with
+   * `KafkaStreams.fromModule(url)`. Default: 1 (processing on the thread that made the instance, no worker).
+   */
+  readonly numStreamThreads: number;
+  /**
    * How long a rebalance or `close()` waits for asynchronous operators' in-flight calls before giving them up (their
    * records are not committed; the next owner processes them), in ms. Default: 10 000.
    */

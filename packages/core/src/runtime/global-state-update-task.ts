@@ -6,6 +6,7 @@ import type { StateStore, TaskId } from '@kaskade/processor-api';
 import { TaskStateManager } from '@kaskade/state-store/internal';
 import type { ConsumedMessage } from '../kafka/kafka-types.js';
 import type { Topology } from '../topology/topology.js';
+import { streamThreadIndex } from './threads/stream-thread-index.js';
 import { GlobalProcessorContext } from './global-processor-context.js';
 import { RecordContext } from './record-context.js';
 import { RecordDeserializer } from './record-deserializer.js';
@@ -50,7 +51,10 @@ export class GlobalStateUpdateTask {
   constructor(topology: Topology, env: TaskEnvironment) {
     this.#topology = topology;
     this.#env = env;
-    this.#dir = join(env.appStateDir, GLOBAL_DIR);
+    // Stream threads' workers each keep their own copy of the global stores (Kafka Streams shares one global thread
+    // between its threads; here each worker has its own, so they must not share a directory).
+    const thread = streamThreadIndex();
+    this.#dir = join(env.appStateDir, thread === undefined ? GLOBAL_DIR : `${GLOBAL_DIR}-thread-${thread}`);
     this.#errors = new RecordErrorHandler('global', GLOBAL_TASK_ID, env, this.context, this.metrics, (r) =>
       this.recordDropped(r),
     );

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BehaviorSubject, Subject } from 'rxjs';
 import type { Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
-import { IllegalStateError } from '@kaskade/processor-api';
+import { ConfigError, IllegalStateError, InvalidStateStoreError } from '@kaskade/processor-api';
 import type { StateStore } from '@kaskade/processor-api';
 import { TaskStateManager } from '@kaskade/state-store/internal';
 import { parseStreamsConfig } from '../config/streams-config.js';
@@ -26,9 +26,19 @@ import { StreamThread } from './stream-thread.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
 import type { StreamsObservability } from '../observability/streams-observability.js';
+import { loadStreamsApp } from './threads/streams-app.js';
+import { StreamThreadPool } from './threads/stream-thread-pool.js';
+import type { StreamsAppSource } from './threads/stream-thread-pool.js';
+import { threadName } from './threads/thread-metadata.js';
+import type { ThreadMetadata } from './threads/thread-metadata.js';
+
+/** Set by `fromModule` while it makes the instance: where the stream threads load the application from. */
+let creatingFrom: StreamsAppSource | undefined;
 
 export type { StreamsMetrics } from './streams-metrics.js';
 export type { KafkaStreamsOptions, ProducerFactory } from './kafka-streams-options.js';
+export type { ThreadMetadata } from './threads/thread-metadata.js';
+export type { StreamsApp, StreamsAppFactory } from './threads/streams-app.js';
 
 /**
  * Runs a topology: one consumer in the application's group (group.id = applicationId), one task per sub-topology
@@ -69,12 +79,57 @@ export class KafkaStreams {
    */
   #observability: StreamsObservability | undefined;
   readonly #stores: QueryableStoreProvider;
+  /** `fromModule`: the module the stream threads load. */
+  readonly #source: StreamsAppSource | undefined;
+  /** `numStreamThreads` > 1: the stream threads' workers (made by `start()`); no `#thread` then. */
+  #pool: StreamThreadPool | undefined;
+
+  /**
+   * Makes an instance of the application a module builds: `module`'s export `exportName` (default `default`) is called
+   * with `args` and returns `{ topology, config, options? }`. Needed for `numStreamThreads` > 1: each stream thread is
+   * a worker thread that imports the module and calls the export with the same `args` (a structured-cloneable value),
+   * since a topology and a config hold functions, which cannot be handed to another thread. The export must build the
+   * same topology and `applicationId` on every call (the threads check); keep other side effects out of it.
+   *
+   * ```ts
+   * // app.ts
+   * export default (args: { topic: string }) => ({ topology: buildTopology(args.topic), config: { ...base, numStreamThreads: 2 } });
+   * // main.ts
+   * const streams = await KafkaStreams.fromModule(new URL('./app.js', import.meta.url), { args: { topic: 'orders' } });
+   * await streams.start();
+   * ```
+   */
+  static async fromModule(
+    module: URL | string,
+    options: { readonly exportName?: string; readonly args?: unknown } = {},
+  ): Promise<KafkaStreams> {
+    const source: StreamsAppSource = {
+      module: module instanceof URL ? module.href : module,
+      exportName: options.exportName ?? 'default',
+      args: options.args,
+    };
+    const app = await loadStreamsApp(source.module, source.exportName, source.args);
+    creatingFrom = source;
+    try {
+      return new KafkaStreams(app.topology, app.config, app.options);
+    } finally {
+      creatingFrom = undefined;
+    }
+  }
 
   /** Validates configuration and topology at once: a `ConfigError` or `TopologyError` names what is wrong. */
   constructor(topology: Topology, config: StreamsConfigInput, options: KafkaStreamsOptions = {}) {
     this.config = parseStreamsConfig(config);
     this.#topology = topology;
     this.#options = options;
+    this.#source = creatingFrom;
+    if (this.config.numStreamThreads > 1 && this.#source === undefined) {
+      throw new ConfigError(
+        'numStreamThreads > 1 needs the topology and config from a module that each stream thread imports: ' +
+          'create the instance with KafkaStreams.fromModule(url)',
+        [{ field: 'numStreamThreads', message: 'more than 1 needs KafkaStreams.fromModule(url)' }],
+      );
+    }
     StreamThread.check(this.config, topology);
     this.#stores = new QueryableStoreProvider(
       topology,
@@ -92,7 +147,7 @@ export class KafkaStreams {
       topology: this.#topology,
       readCommitted: this.config.processingGuarantee === 'exactly_once_v2',
       state: () => this.state,
-      isPaused: () => this.#paused,
+      isPaused: () => this.isPaused(),
       totals: () => this.metrics(),
       tasks: () => this.#thread?.tasks.all() ?? [],
       pause: () => this.pause(),
@@ -168,6 +223,7 @@ export class KafkaStreams {
       return;
     }
     this.#setState('REBALANCING');
+    if (this.config.numStreamThreads > 1) return this.#startThreads();
     this.#starting = (async () => {
       await this.#setup();
       // close() may have been called while setting up: then there is nothing to run.
@@ -185,6 +241,37 @@ export class KafkaStreams {
       await this.#fail(e);
       throw e;
     }
+  }
+
+  /** `numStreamThreads` > 1: starts the workers; each thread's start has its own `startTimeoutMs`. */
+  async #startThreads(): Promise<void> {
+    const pool = new StreamThreadPool({
+      source: this.#source!,
+      numStreamThreads: this.config.numStreamThreads,
+      instanceId: this.config.instanceId,
+      applicationId: this.config.applicationId,
+      topologyDescription: this.#topology.describe().toString(),
+      logger: this.config.logger,
+      onStateChange: () => this.#threadStateChanged(),
+      onError: (e) => void this.#fail(e),
+    });
+    this.#pool = pool;
+    this.#starting = pool.start(this.#paused);
+    this.#starting.catch(() => undefined);
+    try {
+      await this.#starting;
+    } catch (e) {
+      await this.#fail(e);
+      throw e;
+    }
+    this.#threadStateChanged();
+  }
+
+  /** The instance is RUNNING when every thread is, REBALANCING while any is not. */
+  #threadStateChanged(): void {
+    const states = this.#pool?.states ?? [];
+    if (this.state !== 'REBALANCING' && this.state !== 'RUNNING') return;
+    this.#setState(states.every((s) => s === 'RUNNING') ? 'RUNNING' : 'REBALANCING');
   }
 
   /** Between the steps of setup: a start that timed out (or a close) ends setup instead of creating more clients. */
@@ -207,22 +294,31 @@ export class KafkaStreams {
     this.#setState('PENDING_SHUTDOWN');
     this.#stopRequested = true;
     this.#thread?.requestStop();
-    const work = (async () => {
-      // After a failed start, setup may still wait for an admin request; it creates nothing more once stopped.
-      if (!failed) await this.#starting?.catch(() => undefined);
-      await this.#loop?.catch(() => undefined);
-      if (!failed && !this.#error && this.#thread) {
-        try {
-          await this.#thread.settleAsync(this.#thread.tasks.all());
-          await this.#thread.committer.commit();
-        } catch (e) {
-          this.config.logger.error(`commit on close failed: ${(e as Error).message}`, { error: e });
-        }
-      }
-      await this.#shutdownClients();
-      this.#setState('NOT_RUNNING');
-      await this.#observability?.stop();
-    })();
+    const pool = this.#pool;
+    const work = pool
+      ? (async () => {
+          await this.#starting?.catch(() => undefined);
+          const closed = await pool.close(timeoutMs);
+          if (!closed) this.config.logger.warn('a stream thread did not close within the timeout');
+          this.#setState('NOT_RUNNING');
+          await this.#observability?.stop();
+        })()
+      : (async () => {
+          // After a failed start, setup may still wait for an admin request; it creates nothing more once stopped.
+          if (!failed) await this.#starting?.catch(() => undefined);
+          await this.#loop?.catch(() => undefined);
+          if (!failed && !this.#error && this.#thread) {
+            try {
+              await this.#thread.settleAsync(this.#thread.tasks.all());
+              await this.#thread.committer.commit();
+            } catch (e) {
+              this.config.logger.error(`commit on close failed: ${(e as Error).message}`, { error: e });
+            }
+          }
+          await this.#shutdownClients();
+          this.#setState('NOT_RUNNING');
+          await this.#observability?.stop();
+        })();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
     const ok = await Promise.race([work.then(() => true), timeout]);
@@ -240,6 +336,7 @@ export class KafkaStreams {
   pause(): void {
     if (this.#paused) return;
     this.#paused = true;
+    this.#pool?.pause();
     // Stop fetching too: records would only pile up in the tasks' queues.
     const consumer = this.#thread?.consumer;
     if (consumer?.connected) consumer.pause(consumer.assignments());
@@ -250,6 +347,7 @@ export class KafkaStreams {
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
+    this.#pool?.resume();
     const consumer = this.#thread?.consumer;
     // Not the partitions a topic's rate limit holds back: they resume once their share is back and their seek done.
     const limits = this.#thread?.topicRateLimits;
@@ -260,7 +358,7 @@ export class KafkaStreams {
 
   /** Whether processing is paused. @see org.apache.kafka.streams.KafkaStreams#isPaused */
   isPaused(): boolean {
-    return this.#paused;
+    return this.#paused || (this.#pool?.isPaused() ?? false);
   }
 
   /** Deletes this application's local state directory. Only while not running. */
@@ -283,16 +381,50 @@ export class KafkaStreams {
    * ```
    */
   store<T>(name: QueryableStoreName<T>, type: QueryableStoreType<T>): T {
+    this.#checkQueryable(name);
     return this.#stores.store(name, type);
   }
 
   /** The store instances of each local task, by task id (for tests and tools). */
   localStores<S extends StateStore>(name: string): Map<string, S> {
+    this.#checkQueryable(name);
     return this.#stores.localStores(name);
   }
 
+  /** Stream threads' stores live in their workers: not queryable from here (yet). */
+  #checkQueryable(store: string): void {
+    if (this.config.numStreamThreads === 1) return;
+    throw new InvalidStateStoreError(
+      `store "${store}" cannot be queried: with numStreamThreads > 1 each thread's stores live in its worker, and ` +
+        'interactive queries across stream threads are not supported yet (run one thread per process to query)',
+      { context: { store } },
+    );
+  }
+
+  /**
+   * Each stream thread's state and tasks: one entry per thread (`numStreamThreads`), none before `start()`.
+   *
+   * @see org.apache.kafka.streams.KafkaStreams#metadataForLocalThreads
+   */
+  metadataForLocalThreads(): ThreadMetadata[] {
+    if (this.#pool) return this.#pool.threads();
+    if (!this.#thread) return [];
+    const m = this.metrics();
+    const name = threadName(this.config.applicationId, this.config.instanceId, 1);
+    const sorted = (ids: readonly string[]): string[] => [...ids].sort();
+    return [
+      {
+        threadName: name,
+        threadState: this.state,
+        activeTasks: sorted(m.activeTasks),
+        standbyTasks: sorted(m.standbyTasks),
+      },
+    ];
+  }
+
+  /** Summed over the stream threads with `numStreamThreads` > 1 (as of their last report, at most 200 ms old). */
   metrics(): StreamsMetrics {
-    return streamsMetrics(this.#thread);
+    return this.#pool ? this.#pool.metrics() : streamsMetrics(this.#thread);
   }
 
   async #setup(): Promise<void> {
@@ -352,7 +484,16 @@ export class KafkaStreams {
     thread.subscribe();
   }
 
+  /** Stream threads: the first failure's handling, which a later one waits for. */
+  #failing: Promise<void> | undefined;
+
   async #fail(e: unknown): Promise<void> {
+    // Stream threads: the first thread's failure stops the others; another's failing meanwhile changes nothing.
+    if (this.#pool) return (this.#failing ??= this.#failOnce(e));
+    return this.#failOnce(e);
+  }
+
+  async #failOnce(e: unknown): Promise<void> {
     const error = e instanceof Error ? e : new Error(String(e));
     this.#error ??= error;
     this.config.logger.error(`stream processing failed, the instance goes to ERROR: ${error.message}`, { error });
@@ -360,6 +501,13 @@ export class KafkaStreams {
       this.#setState('PENDING_ERROR');
     }
     this.#stopRequested = true;
+    if (this.#pool) {
+      // One thread failed: the others close as usual (they commit what they processed), as Kafka Streams'
+      // SHUTDOWN_CLIENT does.
+      await this.#pool.close(60_000);
+      if (this.state === 'PENDING_ERROR') this.#setState('ERROR');
+      return;
+    }
     this.#thread?.requestStop();
     await this.#thread?.committer.abandon();
     // Close tasks without committing: what they processed since the last commit is processed again after restart.

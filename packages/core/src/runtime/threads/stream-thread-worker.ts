@@ -1,0 +1,95 @@
+// The entry of a stream thread's worker process (`numStreamThreads` > 1): loads the application module, makes a
+// one-thread `KafkaStreams` of it — its own consumer in the group, its own producer, tasks and stores — and runs it as
+// the instance (`StreamThreadPool`) says. Its state changes and counters go back by IPC message (structured clone).
+import { KafkaStreams } from '../kafka-streams.js';
+import { loadStreamsApp } from './streams-app.js';
+import { setStreamThreadIndex } from './stream-thread-index.js';
+import { errorFields } from './thread-messages.js';
+import type { FromWorker, ToWorker, WorkerInit } from './thread-messages.js';
+
+const post = (m: FromWorker): void => void process.send?.(m);
+const init = await new Promise<WorkerInit>((resolve) => {
+  process.once('message', (m: ToWorker) => {
+    if (m.type === 'init') resolve(m.init);
+  });
+});
+
+async function load(): Promise<KafkaStreams> {
+  setStreamThreadIndex(init.thread);
+  const app = await loadStreamsApp(init.module, init.exportName, init.args);
+  const streams = new KafkaStreams(
+    app.topology,
+    {
+      ...app.config,
+      numStreamThreads: 1,
+      instanceId: `${init.instanceId}-${init.thread}`,
+      // The instance's thread serves these for all of its threads.
+      server: undefined,
+      metrics: undefined,
+    },
+    app.options,
+  );
+  if (streams.config.applicationId !== init.applicationId) {
+    throw new Error(
+      `the application module built applicationId "${streams.config.applicationId}" in this thread, ` +
+        `"${init.applicationId}" in the first: it must build the same each time it is called`,
+    );
+  }
+  if (app.topology.describe().toString() !== init.topologyDescription) {
+    throw new Error(
+      'the application module built a different topology in this thread than in the first: it must build the same ' +
+        'each time it is called (same arguments, no randomness in names)',
+    );
+  }
+  return streams;
+}
+
+const loaded = await load().catch((e: unknown) => {
+  // The worker ends once the instance has the message.
+  process.send?.({ type: 'failed', error: errorFields(e) } satisfies FromWorker, () => process.exit(1));
+  return undefined;
+});
+if (loaded) run(loaded);
+
+function run(streams: KafkaStreams): void {
+  if (init.paused) streams.pause();
+  streams.onStateChange(({ to }) => {
+    const error = to === 'ERROR' && streams.error ? errorFields(streams.error) : undefined;
+    post({ type: 'state', to, ...(error ? { error } : {}) });
+  });
+  const report = (): void => post({ type: 'metrics', metrics: streams.metrics(), paused: streams.isPaused() });
+  const reporting = setInterval(report, init.metricsIntervalMs);
+  // The instance's process ended without closing its threads (killed): close this one too, within a bound.
+  process.once('disconnect', () => {
+    void streams.close({ timeoutMs: 30_000 }).finally(() => process.exit(0));
+  });
+  process.on('message', (m: ToWorker) => {
+    switch (m.type) {
+      case 'start':
+        streams.start().then(
+          () => post({ type: 'started' }),
+          (e: unknown) => post({ type: 'startFailed', error: errorFields(e) }),
+        );
+        break;
+      case 'pause':
+        streams.pause();
+        report();
+        break;
+      case 'resume':
+        streams.resume();
+        report();
+        break;
+      case 'init':
+        break;
+      case 'close':
+        void streams.close({ timeoutMs: m.timeoutMs }).then((ok) => {
+          clearInterval(reporting);
+          report();
+          // Exits once the instance has the answer (the 'disconnect' handler above).
+          process.send?.({ type: 'closed', ok } satisfies FromWorker, () => process.disconnect());
+        });
+        break;
+    }
+  });
+  post({ type: 'ready' });
+}
