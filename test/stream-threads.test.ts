@@ -2,7 +2,8 @@
 // threads, each with its own consumer in the group and its own transactional producer; the instance sums their
 // counters, pauses and resumes them together, and closes them. Runs as its own process (the workers need the
 // TypeScript loader the process runs under).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +20,8 @@ interface ThreadInfo {
 
 interface Instance {
   states: string[];
+  /** The instance's error, as its last state change reported it. */
+  error: string | undefined;
   processed: number;
   paused: boolean;
   threads: ThreadInfo[];
@@ -31,6 +34,7 @@ interface Instance {
 function startInstance(args: ThreadsAppArgs, paused = false) {
   const instance: Instance = {
     states: [],
+    error: undefined,
     processed: 0,
     paused: false,
     threads: [],
@@ -43,7 +47,10 @@ function startInstance(args: ThreadsAppArgs, paused = false) {
     'test/fixtures/threads-instance.ts',
     [JSON.stringify(args), ...(paused ? ['paused'] : [])],
     (e: { event: string; [k: string]: unknown }) => {
-      if (e.event === 'state') instance.states.push(e['state'] as string);
+      if (e.event === 'state') {
+        instance.states.push(e['state'] as string);
+        instance.error = e['error'] as string | undefined;
+      }
       if (e.event === 'progress') {
         instance.processed = e['processed'] as number;
         instance.paused = e['paused'] as boolean;
@@ -56,6 +63,49 @@ function startInstance(args: ThreadsAppArgs, paused = false) {
     },
   );
   return { instance, proc };
+}
+
+/** The worker processes of the instance process `pid`, by thread number (their KASKADE_STREAM_THREAD). */
+function workerProcesses(pid: number): Map<number, number> {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
+  } catch {
+    return new Map(); // pgrep exits 1 when there is none
+  }
+  const byThread = new Map<number, number>();
+  for (const child of children) {
+    const env = readFileSync(`/proc/${child}/environ`, 'utf8').split('\0');
+    const thread = env.find((v) => v.startsWith('KASKADE_STREAM_THREAD='))?.split('=')[1];
+    if (thread !== undefined) byThread.set(Number(thread), child);
+  }
+  return byThread;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function threadsArgs(prefix: string, stateDir: string, overrides: Partial<ThreadsAppArgs> = {}): ThreadsAppArgs {
+  return {
+    bootstrapServers: bootstrapServers(),
+    applicationId: uniqueName(`${prefix}-app`),
+    instanceId: prefix,
+    input: uniqueName(`${prefix}-in`),
+    output: uniqueName(`${prefix}-out`),
+    stateDir,
+    threads: 2,
+    processingGuarantee: 'at_least_once',
+    ...overrides,
+  };
 }
 
 describe('stream threads (numStreamThreads, broker)', () => {
@@ -161,6 +211,52 @@ describe('stream threads (numStreamThreads, broker)', () => {
           'must build the same each time it is called (same arguments, no randomness in names)',
       );
       expect(instance.states).toEqual(['REBALANCING', 'PENDING_ERROR', 'ERROR']);
+    } finally {
+      await proc.stop('SIGKILL');
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('should go to ERROR naming the thread when the worker process of a thread dies, and close the other thread', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-threads-'));
+    const args = threadsArgs('threads-die', stateDir);
+    await createTopics({ topic: args.input, partitions: 4 }, { topic: args.output, partitions: 4 });
+    const { instance, proc } = startInstance(args);
+    try {
+      await eventually(
+        () => instance.states.at(-1) === 'RUNNING' && instance.threads.every((t) => t.activeTasks.length > 0),
+        60_000,
+        'both threads to run tasks',
+      );
+      const workers = workerProcesses(proc.proc.pid!);
+      expect([...workers.keys()].sort()).toEqual([1, 2]);
+      process.kill(workers.get(2)!, 'SIGKILL');
+      await eventually(() => instance.states.at(-1) === 'ERROR', 60_000, 'the instance to go to ERROR');
+      expect(instance.states.slice(-2)).toEqual(['PENDING_ERROR', 'ERROR']);
+      expect(instance.error).toBe('stream thread 2: its worker process exited (SIGKILL)');
+      // The other thread was closed (it committed and left the group), and its process ended.
+      await eventually(() => !alive(workers.get(1)!), 30_000, 'thread 1 to end');
+      expect(proc.exit).toBeUndefined(); // the instance itself stays, in ERROR, until closed
+      await proc.stop('SIGTERM');
+      expect(instance.closed).toMatchObject({ ok: true, state: 'NOT_RUNNING' }); // ERROR → PENDING_SHUTDOWN → NOT_RUNNING, as Kafka Streams
+    } finally {
+      await proc.stop('SIGKILL');
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('should end its worker processes when the instance process is killed', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-threads-'));
+    const args = threadsArgs('threads-orphan', stateDir);
+    await createTopics({ topic: args.input, partitions: 2 }, { topic: args.output, partitions: 2 });
+    const { instance, proc } = startInstance(args);
+    try {
+      await eventually(() => instance.states.at(-1) === 'RUNNING', 60_000, 'the instance to run');
+      const workers = [...workerProcesses(proc.proc.pid!).values()];
+      expect(workers).toHaveLength(2);
+      await proc.stop('SIGKILL');
+      // Their channel to the instance closes: each closes its instance (within 30 s) and exits.
+      await eventually(() => workers.every((pid) => !alive(pid)), 40_000, 'the worker processes to end');
     } finally {
       await proc.stop('SIGKILL');
       rmSync(stateDir, { recursive: true, force: true });

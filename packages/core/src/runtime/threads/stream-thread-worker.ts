@@ -7,7 +7,10 @@ import { setStreamThreadIndex } from './stream-thread-index.js';
 import { errorFields } from './thread-messages.js';
 import type { FromWorker, ToWorker, WorkerInit } from './thread-messages.js';
 
-const post = (m: FromWorker): void => void process.send?.(m);
+// After the channel closed (the instance's process ended) there is no one to tell.
+const post = (m: FromWorker): void => {
+  if (process.connected) process.send?.(m);
+};
 const init = await new Promise<WorkerInit>((resolve) => {
   process.once('message', (m: ToWorker) => {
     if (m.type === 'init') resolve(m.init);
