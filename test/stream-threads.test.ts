@@ -26,6 +26,7 @@ interface Instance {
   paused: boolean;
   threads: ThreadInfo[];
   started: boolean;
+  serverUrl: string | undefined;
   startFailure: { name: string; code: string; message: string; context: { thread: number } } | undefined;
   closed: { ok: boolean; state: string } | undefined;
   errors: string[];
@@ -39,6 +40,7 @@ function startInstance(args: ThreadsAppArgs, paused = false) {
     paused: false,
     threads: [],
     started: false,
+    serverUrl: undefined,
     startFailure: undefined,
     closed: undefined,
     errors: [],
@@ -56,7 +58,10 @@ function startInstance(args: ThreadsAppArgs, paused = false) {
         instance.paused = e['paused'] as boolean;
         instance.threads = e['threads'] as ThreadInfo[];
       }
-      if (e.event === 'started') instance.started = true;
+      if (e.event === 'started') {
+        instance.started = true;
+        instance.serverUrl = e['serverUrl'] as string | undefined;
+      }
       if (e.event === 'start-failed') instance.startFailure = e as unknown as Instance['startFailure'];
       if (e.event === 'closed') instance.closed = e as unknown as Instance['closed'];
       if (e.event === 'error') instance.errors.push(e['message'] as string);
@@ -126,6 +131,7 @@ describe('stream threads (numStreamThreads, broker)', () => {
       stateDir,
       threads: 2,
       processingGuarantee: 'exactly_once_v2',
+      server: true,
     };
     const { instance, proc } = startInstance(args, true);
     try {
@@ -174,6 +180,29 @@ describe('stream threads (numStreamThreads, broker)', () => {
       expect(last.size).toBe(keys);
       expect([...last.values()].every((v) => v === String(perKey))).toBe(true);
       expect(repeated).toBe(0);
+
+      // One server for the instance: its status lists every thread's tasks under the summed totals, and /metrics
+      // aggregates each thread's registry (each thread's series labelled with its own instance id).
+      const status = (await (await fetch(`${instance.serverUrl!}/api/status`)).json()) as {
+        state: string;
+        ready: boolean;
+        totals: { processed: number };
+        tasks: { id: string; processed: number }[];
+      };
+      expect(status).toMatchObject({ state: 'RUNNING', ready: true, totals: { processed: keys * perKey } });
+      expect(status.tasks.map((t) => t.id)).toEqual(['0_0', '0_1', '0_2', '0_3']);
+      expect(status.tasks.reduce((n, t) => n + t.processed, 0)).toBe(keys * perKey);
+      expect((await fetch(`${instance.serverUrl!}/health/ready`)).status).toBe(200);
+      const metrics = await (await fetch(`${instance.serverUrl!}/metrics`)).text();
+      const processed = [...metrics.matchAll(/^kaskade_records_processed_total\{([^}]*)\} (\d+)$/gm)].map((m) => ({
+        labels: m[1]!,
+        value: Number(m[2]),
+      }));
+      expect(processed.map((p) => /instance_id="([^"]+)"/.exec(p.labels)?.[1]).sort()).toEqual([
+        'threads-test-1',
+        'threads-test-2',
+      ]);
+      expect(processed.reduce((n, p) => n + p.value, 0)).toBe(keys * perKey);
 
       await proc.stop('SIGTERM');
       expect(instance.closed).toMatchObject({ ok: true, state: 'NOT_RUNNING' });

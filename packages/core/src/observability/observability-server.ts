@@ -15,8 +15,11 @@ export interface ServedInstance {
   readonly logger: Logger;
   /** Alive: the instance has not failed (ERROR) and is not shut down. */
   live(): boolean;
-  ready(): boolean;
-  status(): unknown;
+  ready(): boolean | Promise<boolean>;
+  /** `/api/status`: with stream threads, gathered from their workers. */
+  status(): unknown | Promise<unknown>;
+  /** `/metrics`' body, when not just the registry's (stream threads: their registries aggregated). */
+  scrape?(): Promise<string>;
   pause(): void;
   resume(): void;
   /** Pause, resume and rewind of every replica, through the application's control topic. */
@@ -101,7 +104,7 @@ export class ObservabilityServer {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'use GET' }, { allow: 'GET' });
     switch (path) {
       case '/metrics': {
-        const body = await inst.registry.metrics();
+        const body = inst.scrape ? await inst.scrape() : await inst.registry.metrics();
         res.writeHead(200, { 'content-type': inst.registry.contentType });
         res.end(body);
         return;
@@ -109,9 +112,9 @@ export class ObservabilityServer {
       case '/health/live':
         return inst.live() ? send(res, 200, { status: 'UP' }) : send(res, 503, { status: 'DOWN' });
       case '/health/ready':
-        return inst.ready() ? send(res, 200, { status: 'READY' }) : send(res, 503, { status: 'NOT_READY' });
+        return (await inst.ready()) ? send(res, 200, { status: 'READY' }) : send(res, 503, { status: 'NOT_READY' });
       case '/api/status':
-        return send(res, 200, inst.status());
+        return send(res, 200, await inst.status());
       case '/api/application':
         return send(res, 200, { instances: await this.#application() });
       default:
@@ -175,7 +178,7 @@ export class ObservabilityServer {
   /** This instance's status and each peer's, fetched in parallel; an unreachable peer is listed with its error. */
   async #application(): Promise<{ url: string; status?: unknown; error?: string }[]> {
     const peers = this.#config.peers ?? [];
-    const self = { url: this.url ?? '', status: this.#instance.status() };
+    const self = { url: this.url ?? '', status: (await this.#instance.status()) as unknown };
     const others = await Promise.all(
       peers.map(async (url) => {
         try {

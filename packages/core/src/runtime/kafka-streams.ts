@@ -26,11 +26,21 @@ import { StreamThread } from './stream-thread.js';
 import { isValidTransition } from './streams-state.js';
 import type { StateChange, StreamsState } from './streams-state.js';
 import type { StreamsObservability } from '../observability/streams-observability.js';
+import type { InstanceStatusJson } from '../observability/instance-status.js';
+import type { ThreadsObservability } from './threads/threads-observability.js';
 import { loadStreamsApp } from './threads/streams-app.js';
 import { StreamThreadPool } from './threads/stream-thread-pool.js';
 import type { StreamsAppSource } from './threads/stream-thread-pool.js';
 import { threadName } from './threads/thread-metadata.js';
 import type { ThreadMetadata } from './threads/thread-metadata.js';
+
+/** Each observed instance's status, for a stream thread's worker to hand to its instance (`observedStatus`). */
+const observed = new WeakMap<KafkaStreams, StreamsObservability>();
+
+/** The status an instance's observability reports (undefined: not observed); internal, for stream threads. */
+export function observedStatus(streams: KafkaStreams): InstanceStatusJson | undefined {
+  return observed.get(streams)?.status();
+}
 
 /** Set by `fromModule` while it makes the instance: where the stream threads load the application from. */
 let creatingFrom: StreamsAppSource | undefined;
@@ -83,6 +93,8 @@ export class KafkaStreams {
   readonly #source: StreamsAppSource | undefined;
   /** `numStreamThreads` > 1: the stream threads' workers (made by `start()`); no `#thread` then. */
   #pool: StreamThreadPool | undefined;
+  /** `numStreamThreads` > 1 with `server` or `metrics`: the server aggregating the threads' metrics and status. */
+  #threadsObservability: ThreadsObservability | undefined;
 
   /**
    * Makes an instance of the application a module builds: `module`'s export `exportName` (default `default`) is called
@@ -130,6 +142,13 @@ export class KafkaStreams {
         [{ field: 'numStreamThreads', message: 'more than 1 needs KafkaStreams.fromModule(url)' }],
       );
     }
+    if (this.config.numStreamThreads > 1 && this.config.metrics?.registry !== undefined) {
+      throw new ConfigError(
+        'metrics.registry cannot hold the metrics of stream threads: with numStreamThreads > 1 each thread keeps them ' +
+          "in its worker process; serve them with `server` (its /metrics aggregates every thread's)",
+        [{ field: 'metrics.registry', message: 'not supported with numStreamThreads > 1; use server' }],
+      );
+    }
     StreamThread.check(this.config, topology);
     this.#stores = new QueryableStoreProvider(
       topology,
@@ -140,6 +159,19 @@ export class KafkaStreams {
 
   async #createObservability(): Promise<void> {
     if (this.config.metrics === undefined && this.config.server === undefined) return;
+    if (this.config.numStreamThreads > 1) {
+      const { ThreadsObservability } = await import('./threads/threads-observability.js');
+      this.#threadsObservability = new ThreadsObservability(this.config, {
+        topology: this.#topology,
+        state: () => this.state,
+        isPaused: () => this.isPaused(),
+        totals: () => this.metrics(),
+        pause: () => this.pause(),
+        resume: () => this.resume(),
+        pool: () => this.#pool,
+      });
+      return;
+    }
     const { StreamsObservability } = await import('../observability/streams-observability.js');
     this.#observability = new StreamsObservability(this.config, {
       applicationId: this.config.applicationId,
@@ -153,6 +185,12 @@ export class KafkaStreams {
       pause: () => this.pause(),
       resume: () => this.resume(),
     });
+    observed.set(this, this.#observability);
+  }
+
+  /** Whichever observability the instance has (one thread's, or the stream threads' aggregation). */
+  get #served(): StreamsObservability | ThreadsObservability | undefined {
+    return this.#observability ?? this.#threadsObservability;
   }
 
   /**
@@ -160,7 +198,7 @@ export class KafkaStreams {
    * started it; undefined without one.
    */
   serverUrl(): string | undefined {
-    return this.#observability?.serverUrl;
+    return this.#served?.serverUrl;
   }
 
   /**
@@ -168,7 +206,7 @@ export class KafkaStreams {
    * has begun; undefined without metrics.
    */
   get metricsRegistry(): Registry | undefined {
-    return this.#observability?.registry;
+    return this.#served?.registry;
   }
 
   /** The current lifecycle state. */
@@ -212,14 +250,14 @@ export class KafkaStreams {
     // The server comes first, so liveness and status are there while topics are prepared and stores restore.
     await this.#createObservability();
     try {
-      await this.#observability?.start();
+      await this.#served?.start();
     } catch (e) {
       // The address cannot be bound: nothing else was started; take the instance's series out of the registry.
-      await this.#observability?.stop();
+      await this.#served?.stop();
       throw e;
     }
     if (this.state !== 'CREATED') {
-      await this.#observability?.stop(); // close() was called while the server started
+      await this.#served?.stop(); // close() was called while the server started
       return;
     }
     this.#setState('REBALANCING');
@@ -252,6 +290,14 @@ export class KafkaStreams {
       applicationId: this.config.applicationId,
       topologyDescription: this.#topology.describe().toString(),
       logger: this.config.logger,
+      observed:
+        this.#threadsObservability === undefined
+          ? undefined
+          : {
+              ...(this.config.metrics?.statisticsIntervalMs === undefined
+                ? {}
+                : { statisticsIntervalMs: this.config.metrics.statisticsIntervalMs }),
+            },
       onStateChange: () => this.#threadStateChanged(),
       onError: (e) => void this.#fail(e),
     });
@@ -301,7 +347,7 @@ export class KafkaStreams {
           const closed = await pool.close(timeoutMs);
           if (!closed) this.config.logger.warn('a stream thread did not close within the timeout');
           this.#setState('NOT_RUNNING');
-          await this.#observability?.stop();
+          await this.#served?.stop();
         })()
       : (async () => {
           // After a failed start, setup may still wait for an admin request; it creates nothing more once stopped.
@@ -317,7 +363,7 @@ export class KafkaStreams {
           }
           await this.#shutdownClients();
           this.#setState('NOT_RUNNING');
-          await this.#observability?.stop();
+          await this.#served?.stop();
         })();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
@@ -422,7 +468,7 @@ export class KafkaStreams {
     ];
   }
 
-  /** Summed over the stream threads with `numStreamThreads` > 1 (as of their last report, at most 200 ms old). */
+  /** Summed over the stream threads with `numStreamThreads` > 1 (as of their last report, at most 50 ms old). */
   metrics(): StreamsMetrics {
     return this.#pool ? this.#pool.metrics() : streamsMetrics(this.#thread);
   }

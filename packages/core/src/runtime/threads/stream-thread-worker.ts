@@ -1,7 +1,7 @@
 // The entry of a stream thread's worker process (`numStreamThreads` > 1): loads the application module, makes a
 // one-thread `KafkaStreams` of it — its own consumer in the group, its own producer, tasks and stores — and runs it as
 // the instance (`StreamThreadPool`) says. Its state changes and counters go back by IPC message (structured clone).
-import { KafkaStreams } from '../kafka-streams.js';
+import { KafkaStreams, observedStatus } from '../kafka-streams.js';
 import { loadStreamsApp } from './streams-app.js';
 import { setStreamThreadIndex } from './stream-thread-index.js';
 import { errorFields } from './thread-messages.js';
@@ -26,9 +26,9 @@ async function load(): Promise<KafkaStreams> {
       ...app.config,
       numStreamThreads: 1,
       instanceId: `${init.instanceId}-${init.thread}`,
-      // The instance's thread serves these for all of its threads.
+      // The instance serves these for all of its threads, from each thread's registry.
       server: undefined,
-      metrics: undefined,
+      metrics: init.observed,
     },
     app.options,
   );
@@ -83,6 +83,13 @@ function run(streams: KafkaStreams): void {
         report();
         break;
       case 'init':
+        break;
+      case 'scrape':
+        void (async () => {
+          const metrics = ((await streams.metricsRegistry?.getMetricsAsJSON()) ?? []) as unknown[];
+          const status = observedStatus(streams);
+          post({ type: 'scrape', id: m.id, metrics, ...(status ? { status } : {}) });
+        })();
         break;
       case 'close':
         void streams.close({ timeoutMs: m.timeoutMs }).then((ok) => {

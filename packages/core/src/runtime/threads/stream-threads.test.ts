@@ -48,6 +48,19 @@ describe('numStreamThreads', () => {
 });
 
 describe('KafkaStreams.fromModule', () => {
+  it("should refuse a registry of the user's for the metrics of several threads, pointing to the server", async () => {
+    const url = moduleFile(
+      'app-registry',
+      `export default () => ({ topology: globalThis[Symbol.for('kaskade.threads-unit.topology')], config: { applicationId: 'r', bootstrapServers: 'localhost:9092', numStreamThreads: 2, metrics: { registry: { metrics() {}, registerMetric() {}, getSingleMetric() {} } } } });`,
+    );
+    (globalThis as Record<symbol, unknown>)[Symbol.for('kaskade.threads-unit.topology')] = topology();
+    const error = await KafkaStreams.fromModule(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      { field: 'metrics.registry', message: 'not supported with numStreamThreads > 1; use server' },
+    ]);
+  });
+
   it("should call the module's export with the arguments and make the instance of what it returns", async () => {
     const url = moduleFile(
       'app',

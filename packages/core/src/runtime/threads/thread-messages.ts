@@ -1,6 +1,7 @@
 // The messages between an instance (`StreamThreadPool`) and its stream threads' worker processes
 // (`stream-thread-worker.ts`). Everything crosses by structured clone (IPC with advanced serialization): no
 // functions, errors as plain fields.
+import type { InstanceStatusJson } from '../../observability/instance-status.js';
 import type { StreamsMetrics } from '../streams-metrics.js';
 import type { StreamsState } from '../streams-state.js';
 
@@ -19,6 +20,11 @@ export interface WorkerInit {
   readonly paused: boolean;
   /** How often the worker reports its counters, in ms. */
   readonly metricsIntervalMs: number;
+  /**
+   * The instance serves metrics or a server: the thread keeps its metrics in a registry of its own (no server), which
+   * the instance scrapes. Its `statisticsIntervalMs` is the instance's.
+   */
+  readonly observed: { readonly statisticsIntervalMs?: number } | undefined;
 }
 
 /** An error, cloned field by field (a clone of an Error keeps only its message and stack). */
@@ -34,7 +40,8 @@ export type ToWorker =
   | { readonly type: 'start' }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
-  | { readonly type: 'close'; readonly timeoutMs: number };
+  | { readonly type: 'close'; readonly timeoutMs: number }
+  | { readonly type: 'scrape'; readonly id: number };
 
 export type FromWorker =
   /** The module is loaded and the thread's `KafkaStreams` made (CREATED). */
@@ -45,7 +52,9 @@ export type FromWorker =
   | { readonly type: 'startFailed'; readonly error: ErrorFields }
   | { readonly type: 'state'; readonly to: StreamsState; readonly error?: ErrorFields }
   | { readonly type: 'metrics'; readonly metrics: StreamsMetrics; readonly paused: boolean }
-  | { readonly type: 'closed'; readonly ok: boolean };
+  | { readonly type: 'closed'; readonly ok: boolean }
+  /** The thread's registry as `getMetricsAsJSON()` gives it, and its status (undefined: not observed). */
+  | { readonly type: 'scrape'; readonly id: number; readonly metrics: unknown[]; readonly status?: InstanceStatusJson };
 
 export function errorFields(e: unknown): ErrorFields {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
