@@ -26,6 +26,8 @@ interface Measured {
   readonly seconds: number;
   /** CPU seconds in the timed window: the instance's process, each worker process, the broker. */
   readonly cpu: { readonly instance: number; readonly workers: readonly number[]; readonly broker: number | null };
+  /** Peak RSS (VmHWM) in MB when the records were processed: the instance's process, each worker process. */
+  readonly peakRssMb: { readonly instance: number; readonly workers: readonly number[] };
   readonly machineBusyCores: number;
   readonly cores: number;
 }
@@ -54,6 +56,11 @@ function workerProcesses(): number[] {
   return byThread.sort((a, b) => a[0] - b[0]).map(([, pid]) => pid);
 }
 
+function peakRss(pid: number | 'self'): number {
+  const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
+}
+
 async function measure(args: ThreadsBenchArgs, records: number, brokerPids: number[]): Promise<Measured> {
   const streams = await KafkaStreams.fromModule(new URL('./lib/threads-app.ts', import.meta.url), { args });
   // Started paused until every thread runs its tasks: the group's hand-over between threads joining one after the
@@ -75,6 +82,7 @@ async function measure(args: ThreadsBenchArgs, records: number, brokerPids: numb
   const seconds = (performance.now() - t0) / 1000;
   const c1 = { self: cpuTicks(), workers: workers.map((p) => cpuTicks(p)), broker: processesCpuTicks(brokerPids) };
   const m1 = machineTicks();
+  const peakRssMb = { instance: peakRss('self'), workers: workers.map((p) => peakRss(p)) };
   if (!(await streams.close({ timeoutMs: 60_000 }))) throw new Error('close timed out');
   if (streams.error) throw streams.error;
   const hz = clockTicksPerSecond();
@@ -89,6 +97,7 @@ async function measure(args: ThreadsBenchArgs, records: number, brokerPids: numb
       workers: c1.workers.map((t, i) => (t - c0.workers[i]!) / hz),
       broker: brokerTicks === null ? null : brokerTicks / hz,
     },
+    peakRssMb,
     machineBusyCores: ((m1.busy - m0.busy) / (m1.total - m0.total)) * m1.cores,
     cores: m1.cores,
   };
@@ -177,9 +186,10 @@ async function main(): Promise<void> {
             ...m.cpu.workers.map((w, i) => `thread ${i + 1} ${w.toFixed(2)}`),
           ];
           if (m.cpu.broker !== null) cpu.push(`broker ${m.cpu.broker.toFixed(2)}`);
+          const rss = [m.peakRssMb.instance, ...m.peakRssMb.workers].join(' / ');
           console.error(
             `[threads] round ${round} ${topology} × ${threads}: ${m.recordsPerSecond} records/s (${m.seconds.toFixed(2)} s); ` +
-              `CPU s: ${cpu.join(', ')}; machine busy ${m.machineBusyCores.toFixed(2)} of ${m.cores} cores`,
+              `CPU s: ${cpu.join(', ')}; peak RSS MB ${rss}; machine busy ${m.machineBusyCores.toFixed(2)} of ${m.cores} cores`,
           );
         }
       }

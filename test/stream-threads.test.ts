@@ -240,6 +240,8 @@ describe('stream threads (numStreamThreads, broker)', () => {
           'must build the same each time it is called (same arguments, no randomness in names)',
       );
       expect(instance.states).toEqual(['REBALANCING', 'PENDING_ERROR', 'ERROR']);
+      // The instance's error is the thread's own, not the exit of its process that followed.
+      expect(instance.error).toBe(instance.startFailure!.message);
     } finally {
       await proc.stop('SIGKILL');
       rmSync(stateDir, { recursive: true, force: true });
@@ -268,6 +270,44 @@ describe('stream threads (numStreamThreads, broker)', () => {
       expect(proc.exit).toBeUndefined(); // the instance itself stays, in ERROR, until closed
       await proc.stop('SIGTERM');
       expect(instance.closed).toMatchObject({ ok: true, state: 'NOT_RUNNING' }); // ERROR → PENDING_SHUTDOWN → NOT_RUNNING, as Kafka Streams
+    } finally {
+      await proc.stop('SIGKILL');
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('should close at once when closed while its threads start, ending the ones still loading the module', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-threads-'));
+    const args = threadsArgs('threads-early-close', stateDir, { loadDelayMs: 60_000 });
+    await createTopics({ topic: args.input, partitions: 2 }, { topic: args.output, partitions: 2 });
+    const { instance, proc } = startInstance(args);
+    try {
+      await eventually(() => workerProcesses(proc.proc.pid!).size === 2, 30_000, 'the worker processes to start');
+      const workers = [...workerProcesses(proc.proc.pid!).values()];
+      // Within 30 s (stop's bound), so not after the 60 s the module takes to load.
+      await proc.stop('SIGTERM', 30_000);
+      expect(instance.startFailure).toMatchObject({
+        name: 'IllegalStateError',
+        message: 'start() was abandoned: close() was called while the stream threads started',
+      });
+      expect(instance.closed).toMatchObject({ ok: true, state: 'NOT_RUNNING' });
+      expect(instance.error).toBeUndefined();
+      expect(workers.filter(alive)).toEqual([]);
+    } finally {
+      await proc.stop('SIGKILL');
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('should end its worker processes when the instance process is killed while the module loads', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'kaskade-threads-'));
+    const args = threadsArgs('threads-orphan-loading', stateDir, { loadDelayMs: 60_000 });
+    const { proc } = startInstance(args);
+    try {
+      await eventually(() => workerProcesses(proc.proc.pid!).size === 2, 30_000, 'the worker processes to start');
+      const workers = [...workerProcesses(proc.proc.pid!).values()];
+      await proc.stop('SIGKILL');
+      await eventually(() => workers.every((pid) => !alive(pid)), 10_000, 'the worker processes to end');
     } finally {
       await proc.stop('SIGKILL');
       rmSync(stateDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BehaviorSubject, Subject } from 'rxjs';
 import type { Registry } from 'prom-client';
 import type { Observable } from 'rxjs';
@@ -41,6 +42,28 @@ const observed = new WeakMap<KafkaStreams, StreamsObservability>();
 export function observedStatus(streams: KafkaStreams): InstanceStatusJson | undefined {
   return observed.get(streams)?.status();
 }
+
+/**
+ * What `fromModule` imports, here and in each thread's process: a URL as is, an absolute path as a file URL. A relative
+ * path would resolve against Kaskade's own files, not the caller's: refused, naming the way to write it.
+ */
+function moduleSpecifier(module: URL | string): string {
+  if (module instanceof URL) return module.href;
+  if (isAbsolute(module)) return pathToFileURL(module).href;
+  if (module.startsWith('./') || module.startsWith('../')) {
+    throw new ConfigError(
+      `KafkaStreams.fromModule("${module}"): a relative path would be resolved against Kaskade's files, not yours; ` +
+        "pass new URL('" +
+        module +
+        "', import.meta.url) or an absolute path",
+      [{ field: 'module', message: 'must be a URL, an absolute path or a package specifier' }],
+    );
+  }
+  return module;
+}
+
+/** How much longer than `startTimeoutMs` the instance waits for its stream threads to start (process start-up). */
+const THREAD_START_SLACK_MS = 10_000;
 
 /** Set by `fromModule` while it makes the instance: where the stream threads load the application from. */
 let creatingFrom: StreamsAppSource | undefined;
@@ -116,7 +139,7 @@ export class KafkaStreams {
     options: { readonly exportName?: string; readonly args?: unknown } = {},
   ): Promise<KafkaStreams> {
     const source: StreamsAppSource = {
-      module: module instanceof URL ? module.href : module,
+      module: moduleSpecifier(module),
       exportName: options.exportName ?? 'default',
       args: options.args,
     };
@@ -305,8 +328,19 @@ export class KafkaStreams {
     this.#starting = pool.start(this.#paused);
     this.#starting.catch(() => undefined);
     try {
-      await this.#starting;
+      // Each thread's start has its own deadline, whose error names the cause (a refused connection, ...); this one
+      // catches what that cannot: a module that never finishes loading, a worker process that never answers.
+      await withinStartDeadline(this.#starting, this.config.startTimeoutMs + THREAD_START_SLACK_MS, () => ({
+        bootstrapServers: this.config.bootstrapServers,
+        phase: `starting ${this.config.numStreamThreads} stream threads (loading ${this.#source!.module})`,
+        cause: undefined,
+      }));
     } catch (e) {
+      if (this.#stopRequested && this.#error === undefined) {
+        throw new IllegalStateError('start() was abandoned: close() was called while the stream threads started', {
+          cause: e,
+        });
+      }
       await this.#fail(e);
       throw e;
     }
@@ -343,8 +377,9 @@ export class KafkaStreams {
     const pool = this.#pool;
     const work = pool
       ? (async () => {
-          await this.#starting?.catch(() => undefined);
+          // At once, also while the threads start: a thread still loading is ended, a starting one closes.
           const closed = await pool.close(timeoutMs);
+          await this.#starting?.catch(() => undefined);
           if (!closed) this.config.logger.warn('a stream thread did not close within the timeout');
           this.#setState('NOT_RUNNING');
           await this.#served?.stop();
@@ -380,9 +415,15 @@ export class KafkaStreams {
    * @see org.apache.kafka.streams.KafkaStreams#pause
    */
   pause(): void {
+    if (this.#pool) {
+      // Always to every thread: a thread may have been paused or resumed by itself (the control topic).
+      this.#paused = true;
+      this.#pool.pause();
+      this.config.logger.info('processing paused');
+      return;
+    }
     if (this.#paused) return;
     this.#paused = true;
-    this.#pool?.pause();
     // Stop fetching too: records would only pile up in the tasks' queues.
     const consumer = this.#thread?.consumer;
     if (consumer?.connected) consumer.pause(consumer.assignments());
@@ -391,9 +432,14 @@ export class KafkaStreams {
 
   /** Resumes processing after {@link pause}. @see org.apache.kafka.streams.KafkaStreams#resume */
   resume(): void {
+    if (this.#pool) {
+      this.#paused = false;
+      this.#pool.resume();
+      this.config.logger.info('processing resumed');
+      return;
+    }
     if (!this.#paused) return;
     this.#paused = false;
-    this.#pool?.resume();
     const consumer = this.#thread?.consumer;
     // Not the partitions a topic's rate limit holds back: they resume once their share is back and their seek done.
     const limits = this.#thread?.topicRateLimits;
@@ -404,7 +450,7 @@ export class KafkaStreams {
 
   /** Whether processing is paused. @see org.apache.kafka.streams.KafkaStreams#isPaused */
   isPaused(): boolean {
-    return this.#paused || (this.#pool?.isPaused() ?? false);
+    return this.#pool ? this.#pool.isPaused() : this.#paused;
   }
 
   /** Deletes this application's local state directory. Only while not running. */

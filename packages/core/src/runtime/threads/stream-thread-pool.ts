@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { IllegalStateError } from '@kaskade/processor-api';
 import type { Logger } from '../../config/logger.js';
 import type { StreamsMetrics } from '../streams-metrics.js';
 import type { StreamsState } from '../streams-state.js';
@@ -35,26 +36,36 @@ export interface StreamThreadPoolOptions {
 // Cheap (a small structured clone 20 times a second per thread), and fine-grained enough for a progress poll.
 const METRICS_INTERVAL_MS = 50;
 const SCRAPE_TIMEOUT_MS = 5_000;
+/** How long a worker may take to exit after its answer (or past the close timeout) before it is killed. */
+const EXIT_GRACE_MS = 5_000;
 
-/** One stream thread's worker, as the instance's thread sees it. */
+/** One stream thread's worker process, as the instance sees it. */
 interface ThreadHandle {
   readonly index: number;
   readonly worker: ChildProcess;
   state: StreamsState;
   metrics: StreamsMetrics | undefined;
   paused: boolean;
-  closed: boolean;
+  /** It loaded the module and made its instance ('ready'): from then on it has something to close. */
+  loaded: boolean;
+  /** It answered 'closed': its exit is expected. */
+  answeredClose: boolean;
+  hasExited: boolean;
   /** Resolves when the worker process exited. */
-  readonly exited: Promise<void>;
-  /** Settled by the worker's answers to `start` and `close`. */
-  readonly waits: Map<string, { resolve: (m: FromWorker) => void }>;
+  readonly exited: Promise<true>;
+  /** Those waiting for one of its next messages (`#await`); all are settled, as 'closed', when it exits. */
+  readonly waiters: Set<{ readonly types: readonly FromWorker['type'][]; readonly resolve: (m: FromWorker) => void }>;
 }
 
+/** What a waiter gets from a worker that exited. */
+const EXITED: FromWorker = { type: 'closed', ok: false };
+
 /**
- * The stream threads of an instance with `numStreamThreads` > 1: one worker thread each, each running the application
- * module's topology as a one-thread `KafkaStreams` with its own consumer in the application's group (instance id
- * `<instanceId>-<n>`), so the group spreads the tasks over them as over replicas. The instance's own thread keeps the
- * lifecycle, the counters (summed), pause and resume, and the observability server.
+ * The stream threads of an instance with `numStreamThreads` > 1: one worker process each (the Kafka client's addon
+ * loads in one thread per process, so not worker threads), each running the application module's topology as a
+ * one-thread `KafkaStreams` with its own consumer in the application's group (instance id `<instanceId>-<n>`), so the
+ * group spreads the tasks over them as over replicas. The instance keeps the lifecycle, the counters (summed), pause
+ * and resume, and the observability server.
  *
  * @see org.apache.kafka.streams.processor.internals.StreamThread
  */
@@ -62,6 +73,8 @@ export class StreamThreadPool {
   readonly #options: StreamThreadPoolOptions;
   readonly #threads: ThreadHandle[] = [];
   #failed = false;
+  /** Set by the first `close()`: exits are expected from then on, and a second call gets the same answer. */
+  #closing: Promise<boolean> | undefined;
   readonly #scrapes = new Map<number, (m: FromWorker) => void>();
   #nextScrape = 0;
 
@@ -76,7 +89,8 @@ export class StreamThreadPool {
 
   /**
    * Starts the workers, waits until each has loaded the module and made its instance, then starts them all; resolves
-   * once every thread's `start()` did (each is subscribed), rejects with the first thread's failure.
+   * once every thread's `start()` did (each is subscribed), rejects with the first thread's failure (or when closed
+   * meanwhile).
    */
   async start(paused: boolean): Promise<void> {
     const o = this.#options;
@@ -99,61 +113,89 @@ export class StreamThreadPool {
         stdio: 'inherit',
         env: { ...process.env, KASKADE_STREAM_THREAD: String(index) },
       });
+      let exited!: (value: true) => void;
       const thread: ThreadHandle = {
         index,
         worker,
         state: 'CREATED',
         metrics: undefined,
         paused,
-        closed: false,
-        exited: new Promise((resolve) => worker.once('exit', () => resolve())),
-        waits: new Map(),
+        loaded: false,
+        answeredClose: false,
+        hasExited: false,
+        exited: new Promise((resolve) => (exited = resolve)),
+        waiters: new Set(),
       };
       this.#threads.push(thread);
+      const onExit = (how: string): void => {
+        if (thread.hasExited) return;
+        thread.hasExited = true;
+        exited(true);
+        if (!thread.answeredClose) this.#fail(thread, { name: 'Error', message: `its worker process exited (${how})` });
+        for (const w of thread.waiters) w.resolve(EXITED);
+        thread.waiters.clear();
+      };
       worker.on('message', (m: FromWorker) => this.#receive(thread, m));
-      this.#send(thread, { type: 'init', init });
-      worker.on('error', (e) => this.#fail(thread, { name: e.name, message: e.message, stack: e.stack ?? '' }));
-      worker.on('exit', (code, signal) => {
-        const how = signal === null ? `code ${code}` : signal;
-        if (!thread.closed) this.#fail(thread, { name: 'Error', message: `its worker process exited (${how})` });
-        thread.closed = true;
-        for (const [, wait] of thread.waits) wait.resolve({ type: 'closed', ok: false });
+      worker.on('exit', (code, signal) => onExit(signal === null ? `code ${code}` : signal));
+      worker.on('error', (e) => {
+        // A process that could not be started ends here (no 'exit' follows); a message that could not be sent to a
+        // dying one is no news: its exit says what happened.
+        if (worker.pid === undefined) onExit(e.message);
       });
+      this.#send(thread, { type: 'init', init });
     }
     const ready = await Promise.all(this.#threads.map((t) => this.#await(t, ['ready', 'failed'])));
     this.#throwFirstFailure(ready);
+    for (const t of this.#threads) t.loaded = true;
+    if (this.#closing) throw new IllegalStateError('the stream threads were closed while they started');
     for (const t of this.#threads) this.#send(t, { type: 'start' });
     const started = await Promise.all(this.#threads.map((t) => this.#await(t, ['started', 'startFailed'])));
     this.#throwFirstFailure(started);
   }
 
   pause(): void {
-    for (const t of this.#threads) this.#send(t, { type: 'pause' });
+    for (const t of this.#threads) if (this.#send(t, { type: 'pause' })) t.paused = true;
   }
 
   resume(): void {
-    for (const t of this.#threads) this.#send(t, { type: 'resume' });
+    for (const t of this.#threads) if (this.#send(t, { type: 'resume' })) t.paused = false;
   }
 
-  /** Whether every thread reported itself paused (none yet: false). */
+  /** Whether every thread is paused (as asked, or as it last reported; none yet: false). */
   isPaused(): boolean {
     return this.#threads.length > 0 && this.#threads.every((t) => t.paused);
   }
 
-  /** Asks every thread to close (each commits what it processed) and waits; true when all did within `timeoutMs`. */
-  async close(timeoutMs: number): Promise<boolean> {
-    const answers = await Promise.all(
-      this.#threads.map((t) => {
-        if (t.closed) return { type: 'closed', ok: true } as const;
-        const answer = this.#await(t, ['closed']);
-        this.#send(t, { type: 'close', timeoutMs });
-        return answer;
+  /**
+   * Asks every thread to close (each commits what it processed) and waits until its process exited; true when all
+   * closed within `timeoutMs`. A worker still loading the module (nothing to commit yet) is ended at once, one that
+   * does not answer in time, or does not exit after answering, is killed. Exits are expected from here on: none is a
+   * failure. Called again, gives the first call's answer.
+   */
+  close(timeoutMs: number): Promise<boolean> {
+    this.#closing ??= this.#closeAll(timeoutMs);
+    return this.#closing;
+  }
+
+  async #closeAll(timeoutMs: number): Promise<boolean> {
+    const results = await Promise.all(
+      this.#threads.map(async (t) => {
+        let ok = true;
+        if (!t.loaded && !t.hasExited) {
+          t.worker.kill('SIGKILL');
+        } else if (!t.answeredClose && !t.hasExited) {
+          const answer = this.#await(t, ['closed']);
+          if (this.#send(t, { type: 'close', timeoutMs })) {
+            const m = await within(answer, timeoutMs + EXIT_GRACE_MS);
+            ok = m?.type === 'closed' && m.ok;
+          }
+        }
+        if ((await within(t.exited, EXIT_GRACE_MS)) === undefined) t.worker.kill('SIGKILL');
+        await t.exited;
+        return ok;
       }),
     );
-    // A worker that did not finish closing in time is ended.
-    for (const t of this.#threads)
-      if (t.worker.exitCode === null && t.worker.signalCode === null) t.worker.kill('SIGKILL');
-    return answers.every((m) => m.type === 'closed' && m.ok);
+    return results.every(Boolean);
   }
 
   /** The threads' counters, summed (as of each thread's last report, at most 50 ms old). */
@@ -178,8 +220,7 @@ export class StreamThreadPool {
    */
   async scrape(): Promise<{ metrics: unknown[][]; statuses: InstanceStatusJson[] }> {
     const answers = await Promise.all(
-      this.#threads.map(async (t) => {
-        if (t.closed) return undefined;
+      this.#threads.map((t) => {
         const id = this.#nextScrape++;
         const answer = new Promise<FromWorker | undefined>((resolve) => {
           const timer = setTimeout(() => {
@@ -191,7 +232,7 @@ export class StreamThreadPool {
             resolve(m);
           });
         });
-        this.#send(t, { type: 'scrape', id });
+        if (!this.#send(t, { type: 'scrape', id })) this.#scrapes.get(id)?.(EXITED);
         return answer;
       }),
     );
@@ -217,40 +258,48 @@ export class StreamThreadPool {
         thread.paused = m.paused;
         break;
       case 'closed':
-        thread.closed = true;
+        thread.answeredClose = true;
         break;
       case 'scrape':
         this.#scrapes.get(m.id)?.(m);
         this.#scrapes.delete(m.id);
         break;
-      case 'ready':
       case 'failed':
-      case 'started':
       case 'startFailed':
+        this.#fail(thread, m.error);
+        break;
+      case 'ready':
+      case 'started':
         break;
     }
-    thread.waits.get(m.type)?.resolve(m);
+    for (const w of thread.waiters) {
+      if (!w.types.includes(m.type)) continue;
+      thread.waiters.delete(w);
+      w.resolve(m);
+    }
   }
 
+  /** The first failure of a thread, unless the threads are being closed (then exits and errors are expected). */
   #fail(thread: ThreadHandle, error: ErrorFields): void {
-    if (this.#failed || thread.closed) return;
+    if (this.#failed || this.#closing) return;
     this.#failed = true;
     this.#options.onError(new StreamThreadError(thread.index, error));
   }
 
-  #send(thread: ThreadHandle, m: ToWorker): void {
-    if (!thread.closed && thread.worker.connected) thread.worker.send(m);
+  /** Sends `m` if the worker can still take it; false when it cannot. */
+  #send(thread: ThreadHandle, m: ToWorker): boolean {
+    if (thread.hasExited || !thread.worker.connected) return false;
+    try {
+      return thread.worker.send(m);
+    } catch {
+      return false; // the channel closed under us: the exit follows
+    }
   }
 
-  /** The worker's next message of one of `types`. */
+  /** The worker's next message of one of `types` ('closed' with ok false once it exited). */
   #await(thread: ThreadHandle, types: readonly FromWorker['type'][]): Promise<FromWorker> {
-    return new Promise((resolve) => {
-      const done = (m: FromWorker): void => {
-        for (const type of types) thread.waits.delete(type);
-        resolve(m);
-      };
-      for (const type of types) thread.waits.set(type, { resolve: done });
-    });
+    if (thread.hasExited) return Promise.resolve(EXITED);
+    return new Promise((resolve) => thread.waiters.add({ types, resolve }));
   }
 
   #throwFirstFailure(answers: readonly FromWorker[]): void {
@@ -260,6 +309,17 @@ export class StreamThreadPool {
         throw new StreamThreadError(i + 1, { name: 'Error', message: 'its worker process exited' });
       }
     });
+  }
+}
+
+/** `promise`'s value, or undefined when it takes longer than `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -11,6 +11,18 @@ import type { FromWorker, ToWorker, WorkerInit } from './thread-messages.js';
 const post = (m: FromWorker): void => {
   if (process.connected) process.send?.(m);
 };
+/** The thread's instance, once made. */
+let running: KafkaStreams | undefined;
+// The instance's process ended without closing this thread (killed), or it answered 'closed': close (a no-op after
+// 'closed'; bounded otherwise) and exit. Registered first, so that a kill while the module loads ends the worker too.
+process.once('disconnect', () => {
+  if (running === undefined) process.exit(0);
+  void running.close({ timeoutMs: 30_000 }).finally(() => process.exit(0));
+});
+const disconnect = (): void => {
+  if (process.connected) process.disconnect();
+};
+
 const init = await new Promise<WorkerInit>((resolve) => {
   process.once('message', (m: ToWorker) => {
     if (m.type === 'init') resolve(m.init);
@@ -49,12 +61,19 @@ async function load(): Promise<KafkaStreams> {
 
 const loaded = await load().catch((e: unknown) => {
   // The worker ends once the instance has the message.
+  if (!process.connected) process.exit(1);
   process.send?.({ type: 'failed', error: errorFields(e) } satisfies FromWorker, () => process.exit(1));
   return undefined;
 });
-if (loaded) run(loaded);
+if (loaded && !process.connected) {
+  // Orphaned while loading: the 'disconnect' handler already ran, with nothing to close.
+  process.exit(0);
+} else if (loaded) {
+  run(loaded);
+}
 
 function run(streams: KafkaStreams): void {
+  running = streams;
   if (init.paused) streams.pause();
   streams.onStateChange(({ to }) => {
     const error = to === 'ERROR' && streams.error ? errorFields(streams.error) : undefined;
@@ -62,10 +81,6 @@ function run(streams: KafkaStreams): void {
   });
   const report = (): void => post({ type: 'metrics', metrics: streams.metrics(), paused: streams.isPaused() });
   const reporting = setInterval(report, init.metricsIntervalMs);
-  // The instance's process ended without closing its threads (killed): close this one too, within a bound.
-  process.once('disconnect', () => {
-    void streams.close({ timeoutMs: 30_000 }).finally(() => process.exit(0));
-  });
   process.on('message', (m: ToWorker) => {
     switch (m.type) {
       case 'start':
@@ -96,7 +111,7 @@ function run(streams: KafkaStreams): void {
           clearInterval(reporting);
           report();
           // Exits once the instance has the answer (the 'disconnect' handler above).
-          process.send?.({ type: 'closed', ok } satisfies FromWorker, () => process.disconnect());
+          if (process.connected) process.send?.({ type: 'closed', ok } satisfies FromWorker, disconnect);
         });
         break;
     }

@@ -79,6 +79,19 @@ describe('KafkaStreams.fromModule', () => {
     expect(() => streams.localStores('counts')).toThrowError(/numStreamThreads > 1 each thread's stores live in/);
   });
 
+  it('should refuse a relative path, which would resolve against Kaskade, and take an absolute one', async () => {
+    await expect(KafkaStreams.fromModule('./app.js')).rejects.toThrowError(
+      `KafkaStreams.fromModule("./app.js"): a relative path would be resolved against Kaskade's files, not yours; ` +
+        "pass new URL('./app.js', import.meta.url) or an absolute path",
+    );
+    const url = moduleFile(
+      'absolute',
+      `export default () => ({ topology: globalThis[Symbol.for('kaskade.threads-unit.topology')], config: { applicationId: 'abs', bootstrapServers: 'localhost:9092' } });`,
+    );
+    (globalThis as Record<symbol, unknown>)[Symbol.for('kaskade.threads-unit.topology')] = topology();
+    expect((await KafkaStreams.fromModule(url.pathname)).config.applicationId).toBe('abs');
+  });
+
   it('should name the module and export when the export is not a factory, or returns no topology', async () => {
     const url = moduleFile('not-app', `export const build = 42; export default () => ({ config: {} });`);
     await expect(KafkaStreams.fromModule(url, { exportName: 'build' })).rejects.toThrowError(
