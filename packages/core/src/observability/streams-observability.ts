@@ -1,16 +1,14 @@
 import { Registry } from 'prom-client';
-import type { Logger } from '../config/logger.js';
 import type { StreamsConfig } from '../config/streams-config.js';
 import type { ClientConfig } from '../kafka/kafka-types.js';
 import type { StateRestoreListener } from '../runtime/changelog-restorer.js';
-import { applicationActions } from './application-actions.js';
 import { ClientStatistics } from './client-statistics.js';
 import type { InstanceCounters } from './instance-counters.js';
 import { instanceStatus, isReady } from './instance-status.js';
 import type { InstanceStatusJson } from './instance-status.js';
 import { KaskadeMetrics } from './kaskade-metrics.js';
-import { serveDashboardAsset } from './dashboard-assets.js';
 import { EndOffsetRefresher } from './end-offset-refresher.js';
+import { servedInstance } from './served-instance.js';
 import { ObservabilityServer } from './observability-server.js';
 import type { ObservedInstance } from './observed-instance.js';
 import { RestoreProgressTracker } from './restore-progress-tracker.js';
@@ -55,26 +53,17 @@ export class StreamsObservability {
     });
     this.#detach = detach;
     if (config.server) {
-      const logger: Logger = config.logger;
-      this.#server = new ObservabilityServer(config.server, {
-        registry: this.registry,
-        logger,
-        live: () => {
-          const s = instance.state();
-          return s !== 'ERROR' && s !== 'PENDING_ERROR' && s !== 'NOT_RUNNING';
-        },
-        ready: () => isReady(instance, this.restore),
-        status: () => this.status(),
-        pause: () => instance.pause(),
-        resume: () => instance.resume(),
-        application: applicationActions({
-          applicationId: config.applicationId,
-          bootstrapServers: config.bootstrapServers,
-          clientConfig: config.adminConfig,
-          by: `${config.applicationId}-${config.instanceId} (/api/control)`,
+      this.#server = new ObservabilityServer(
+        config.server,
+        servedInstance(config, {
+          registry: this.registry,
+          state: () => instance.state(),
+          ready: () => isReady(instance, this.restore),
+          status: () => this.status(),
+          pause: () => instance.pause(),
+          resume: () => instance.resume(),
         }),
-        page: serveDashboardAsset,
-      });
+      );
     }
   }
 

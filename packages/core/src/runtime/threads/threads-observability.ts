@@ -1,9 +1,8 @@
 import { AggregatorRegistry, Registry } from 'prom-client';
 import type { StreamsConfig } from '../../config/streams-config.js';
-import { applicationActions } from '../../observability/application-actions.js';
-import { serveDashboardAsset } from '../../observability/dashboard-assets.js';
 import { topologyJson } from '../../observability/instance-status.js';
 import type { InstanceStatusJson } from '../../observability/instance-status.js';
+import { servedInstance } from '../../observability/served-instance.js';
 import { ObservabilityServer } from '../../observability/observability-server.js';
 import type { Topology } from '../../topology/topology.js';
 import type { StreamsMetrics } from '../streams-metrics.js';
@@ -38,26 +37,18 @@ export class ThreadsObservability {
     this.#config = config;
     this.#instance = instance;
     if (config.server === undefined) return;
-    this.#server = new ObservabilityServer(config.server, {
-      registry: this.registry,
-      logger: config.logger,
-      live: () => {
-        const s = instance.state();
-        return s !== 'ERROR' && s !== 'PENDING_ERROR' && s !== 'NOT_RUNNING';
-      },
-      ready: async () => (await this.status()).ready,
-      status: () => this.status(),
-      scrape: () => this.#scrape(),
-      pause: () => instance.pause(),
-      resume: () => instance.resume(),
-      application: applicationActions({
-        applicationId: config.applicationId,
-        bootstrapServers: config.bootstrapServers,
-        clientConfig: config.adminConfig,
-        by: `${config.applicationId}-${config.instanceId} (/api/control)`,
+    this.#server = new ObservabilityServer(
+      config.server,
+      servedInstance(config, {
+        registry: this.registry,
+        state: () => instance.state(),
+        ready: async () => (await this.status()).ready,
+        status: () => this.status(),
+        scrape: () => this.#scrape(),
+        pause: () => instance.pause(),
+        resume: () => instance.resume(),
       }),
-      page: serveDashboardAsset,
-    });
+    );
   }
 
   /** Each thread's registry, aggregated (no series is shared: each thread labels its own with its instance id). */
