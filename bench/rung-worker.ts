@@ -62,7 +62,19 @@ async function main(): Promise<void> {
       startMachine = machineTicks();
     },
     markDrained() {
-      if (drainedWall === 0) drainedWall = performance.now();
+      if (drainedWall !== 0) return;
+      drainedWall = performance.now();
+      if (args.verbose) {
+        // Where the memory is when the last record was handled (--verbose): the JavaScript heap, Buffers and other
+        // external memory, and the rest of the RSS (native: LMDB's mapped pages, librdkafka's queues, the addon).
+        const m = process.memoryUsage();
+        const mb = (n: number): string => `${Math.round(n / 1048576)} MB`;
+        process.stderr.write(
+          `[rung ${args.rung}] memory when drained: rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, ` +
+            `external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)}), ` +
+            `native rest ${mb(m.rss - m.heapTotal - m.external)}\n`,
+        );
+      }
     },
     markEnd() {
       if (end !== undefined || startWall === 0) return;

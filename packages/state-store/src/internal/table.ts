@@ -18,6 +18,7 @@ import { SortedKeyMap } from './sorted-key-map.js';
 import type { TableBackend } from './table-backend.js';
 import type { WriteBufferMeter } from './write-buffer-meter.js';
 import { bufferedWriteBytes } from './write-buffer-meter.js';
+import { WriteArena } from './write-arena.js';
 
 /** Called for each dirty cache entry as it is flushed or evicted (Kafka Streams' CacheFlushListener, in bytes). */
 export type RawFlushListener = (
@@ -43,6 +44,8 @@ export class Table implements CacheOwner {
   readonly backend: TableBackend;
   readonly #config: TableConfig;
   readonly #buffer = new SortedKeyMap<OverlayEntry>();
+  /** The write buffer's keys and values, copied out of the shared pool blocks they may be slices of. */
+  readonly #arena = new WriteArena();
   readonly #cached: SortedKeyMap<CacheEntry> | undefined;
   readonly #dirty = new Set<CacheEntry>();
   /** This table's share of the task's write-buffer bytes. */
@@ -152,6 +155,7 @@ export class Table implements CacheOwner {
 
   clearBuffer(): void {
     this.#buffer.clear();
+    this.#arena.reset();
     this.#config.writeBuffer.bytes -= this.#bufferBytes;
     this.#bufferBytes = 0;
   }
@@ -165,13 +169,15 @@ export class Table implements CacheOwner {
   #write(key: Buffer, id: string, value: Buffer | null, timestampMs: number): void {
     this.#config.logger?.log(key, value, timestampMs);
     const buffered = this.#buffer.get(id);
+    const owned = value === null ? null : this.#arena.copy(value);
     let delta: number;
     if (buffered !== undefined) {
-      delta = (value === null ? 0 : value.length) - (buffered.value === null ? 0 : buffered.value.length);
-      buffered.value = value;
+      // The replaced value's copy stays in the arena until the commit: it counts until then.
+      delta = owned === null ? 0 : owned.length;
+      buffered.value = owned;
     } else {
-      delta = bufferedWriteBytes(key, value);
-      this.#buffer.set(id, { key, value });
+      delta = bufferedWriteBytes(key, owned);
+      this.#buffer.set(id, { key: this.#arena.copy(key), value: owned });
     }
     this.#bufferBytes += delta;
     this.#config.writeBuffer.bytes += delta;
