@@ -72,7 +72,8 @@ const EXITED: FromWorker = { type: 'closed', ok: false };
 export class StreamThreadPool {
   readonly #options: StreamThreadPoolOptions;
   readonly #threads: ThreadHandle[] = [];
-  #failed = false;
+  /** The first thread failure, the one the instance reports (start() rejects with it too). */
+  #failure: StreamThreadError | undefined;
   /** Set by the first `close()`: exits are expected from then on, and a second call gets the same answer. */
   #closing: Promise<boolean> | undefined;
   readonly #scrapes = new Map<number, (m: FromWorker) => void>();
@@ -281,9 +282,9 @@ export class StreamThreadPool {
 
   /** The first failure of a thread, unless the threads are being closed (then exits and errors are expected). */
   #fail(thread: ThreadHandle, error: ErrorFields): void {
-    if (this.#failed || this.#closing) return;
-    this.#failed = true;
-    this.#options.onError(new StreamThreadError(thread.index, error));
+    if (this.#failure !== undefined || this.#closing) return;
+    this.#failure = new StreamThreadError(thread.index, error);
+    this.#options.onError(this.#failure);
   }
 
   /** Sends `m` if the worker can still take it; false when it cannot. */
@@ -302,13 +303,17 @@ export class StreamThreadPool {
     return new Promise((resolve) => thread.waiters.add({ types, resolve }));
   }
 
+  /**
+   * The failure the instance reports, if a thread failed first (another thread's answer may only be that it was ended
+   * because of it); else the first failed answer, in thread order.
+   */
   #throwFirstFailure(answers: readonly FromWorker[]): void {
-    answers.forEach((m, i) => {
-      if (m.type === 'failed' || m.type === 'startFailed') throw new StreamThreadError(i + 1, m.error);
-      if (m.type === 'closed') {
-        throw new StreamThreadError(i + 1, { name: 'Error', message: 'its worker process exited' });
-      }
-    });
+    const failed = answers.findIndex((m) => m.type !== 'ready' && m.type !== 'started');
+    if (failed === -1) return;
+    if (this.#failure !== undefined) throw this.#failure;
+    const m = answers[failed]!;
+    if (m.type === 'failed' || m.type === 'startFailed') throw new StreamThreadError(failed + 1, m.error);
+    throw new StreamThreadError(failed + 1, { name: 'Error', message: 'its worker process exited' });
   }
 }
 
