@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootstrapServers, uniqueName } from './broker-context.js';
-import { createTopics, eventually, produce, readTopic, str } from './kafka-helpers.js';
+import { createTopics, eventually, produce, readToEnd, readTopic, str } from './kafka-helpers.js';
 import { startReplicaProcess } from './replica-process.js';
 
 interface Replica {
@@ -109,7 +109,7 @@ describe('KStream.deduplicate (broker)', () => {
       // Everything is processed; read it all once more after a pause, so that anything committed after the markers (a
       // duplicate from a replayed batch) would be counted too.
       await new Promise((r) => setTimeout(r, 3000));
-      const all = await readTopic(output, () => false, { isolation: 'read_committed', timeoutMs: 10_000 });
+      const all = await readToEnd(output, { isolation: 'read_committed' });
       const seen = new Map<string, number>();
       for (const m of all) {
         const key = str(m.key)!;

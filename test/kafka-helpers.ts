@@ -77,6 +77,51 @@ export async function readTopic(
 }
 
 /**
+ * Every record of `topic` from its start to its end as the broker reports it now (for read_committed: its last stable
+ * offset), through an assigned consumer. It returns once its position reached that end in every partition, where a
+ * reader that cannot know the end (`readTopic` with `() => false`) has to wait out its whole timeout.
+ */
+export async function readToEnd(
+  topic: string,
+  options: { isolation?: 'read_committed' | 'read_uncommitted'; servers?: string; timeoutMs?: number } = {},
+): Promise<ConsumedMessage[]> {
+  const servers = options.servers ?? bootstrapServers();
+  const isolation = options.isolation ?? 'read_uncommitted';
+  const admin = KafkaAdmin.create(servers);
+  let ends: { partition: number; offset: number }[];
+  try {
+    const partitions = (await admin.describeTopic(topic)).map((d) => ({ topic, partition: d.partition }));
+    ends = await admin.listOffsets(partitions, 'latest', isolation);
+  } finally {
+    admin.close();
+  }
+  const consumer = new KafkaConsumerClient({
+    bootstrapServers: servers,
+    groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+    isolationLevel: isolation,
+  });
+  await consumer.connect();
+  consumer.assignAt(ends.map((e) => ({ topic, partition: e.partition, offset: 0 })));
+  const reached = () => ends.every((e) => e.offset === 0 || (consumer.position(topic, e.partition) ?? 0) >= e.offset);
+  const all: ConsumedMessage[] = [];
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  try {
+    while (!reached()) {
+      if (Date.now() >= deadline) {
+        const at = ends.map((e) => `${e.partition}: ${consumer.position(topic, e.partition) ?? '-'}/${e.offset}`);
+        throw new Error(
+          `readToEnd(${topic}): not at the end after ${options.timeoutMs ?? 30_000} ms (${at.join(', ')})`,
+        );
+      }
+      all.push(...(await consumer.consumeBatch(5000)));
+    }
+  } finally {
+    await consumer.disconnect();
+  }
+  return all;
+}
+
+/**
  * The offset (next to read) that group `groupId` committed for `topic` partition `partition`; -1 when none. Asked
  * through a consumer of the group that does not join it (the admin call can crash the client on a fresh broker).
  */

@@ -11,7 +11,7 @@ import type { ProcessingGuarantee } from '@kaskade/core';
 import type { Serde } from '@kaskade/processor-api';
 import type { ConsumedMessage } from '@kaskade/core/internal';
 import { bootstrapServers, uniqueName } from './broker-context.js';
-import { createTopics, eventually, produce, readTopic, recordingLogger, str } from './kafka-helpers.js';
+import { createTopics, eventually, produce, readToEnd, readTopic, recordingLogger, str } from './kafka-helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -85,8 +85,8 @@ async function runWithDeadLetters(guarantee: ProcessingGuarantee) {
   );
   // Anything more (a dead letter or an output sent twice) would show up in a while.
   await new Promise((r) => setTimeout(r, 2000));
-  const outAgain = await readTopic(output, () => false, { isolation, timeoutMs: 5000 });
-  const deadAgain = await readTopic(dlq, () => false, { isolation, timeoutMs: 5000 });
+  const outAgain = await readToEnd(output, { isolation });
+  const deadAgain = await readToEnd(dlq, { isolation });
   return { streams, logger, input, output, out, dead, outAgain, deadAgain };
 }
 

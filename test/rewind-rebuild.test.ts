@@ -15,7 +15,7 @@ import { KafkaStreams, Serdes, describeApplication, rewindApplication } from '@k
 import type { ProcessingGuarantee } from '@kaskade/core';
 import { Consumed, Grouped, Materialized, Produced, StreamsBuilder } from '@kaskade/dsl';
 import { bootstrapServers, uniqueName } from './broker-context.js';
-import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';
+import { createTopics, eventually, produce, readToEnd } from './kafka-helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -92,9 +92,15 @@ function countsOf(records: readonly { key: string; value: string }[][]): Counts 
   return { perUser, perWord };
 }
 
+/** Both outputs' last counts, read at the same time. */
+async function bothCounts(topics: Topics): Promise<Counts> {
+  const [perUser, perWord] = await Promise.all([lastCounts(topics.perUser), lastCounts(topics.perWord)]);
+  return { perUser, perWord };
+}
+
 /** The last count per key in a count's output topic (read_committed, to its end). */
 async function lastCounts(topic: string): Promise<Map<string, number>> {
-  const out = await readTopic(topic, () => false, { timeoutMs: 2500, isolation: 'read_committed' });
+  const out = await readToEnd(topic, { isolation: 'read_committed' });
   const last = new Map<string, number>();
   for (const m of out) last.set(String(m.key), Number(m.value!.readBigInt64BE(0)));
   return last;
@@ -112,7 +118,7 @@ async function expectFinalCounts(topics: Topics, expected: Counts, what: string)
   try {
     await eventually(
       async () => {
-        seen = { perUser: await lastCounts(topics.perUser), perWord: await lastCounts(topics.perWord) };
+        seen = await bothCounts(topics);
         return same();
       },
       120_000,
@@ -122,7 +128,7 @@ async function expectFinalCounts(topics: Topics, expected: Counts, what: string)
     expect(plain(seen), `${what}: ${(e as Error).message}`).toEqual(plain(expected));
   }
   await new Promise((r) => setTimeout(r, 2000));
-  seen = { perUser: await lastCounts(topics.perUser), perWord: await lastCounts(topics.perWord) };
+  seen = await bothCounts(topics);
   expect(plain(seen)).toEqual(plain(expected));
   return seen;
 }
