@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaStreams, Serdes, Topology } from '@kaskade/core';
-import { KafkaAdmin } from '@kaskade/core/internal';
+import { KafkaAdmin, observedStatus } from '@kaskade/core/internal';
 import type { StreamsState } from '@kaskade/core';
 import { startKafka } from '@kaskade/testing';
 import type { KafkaCluster } from '@kaskade/testing';
@@ -76,6 +76,8 @@ async function runWithLeaderBounce(
     replicationFactor: 3,
     commitIntervalMs: guarantee === 'exactly_once_v2' ? 100 : 1000,
     logger,
+    // For the status a stall reports (positions and lags per partition).
+    metrics: {},
   });
   const states: StreamsState[] = [];
   streams.onStateChange(({ to }) => states.push(to));
@@ -111,9 +113,16 @@ async function runWithLeaderBounce(
   } catch (e) {
     // A stall: say where the instance stood, so that a failure in CI can be told apart from a slow machine.
     const m = streams.metrics();
+    const partitions = observedStatus(streams)
+      ?.tasks.flatMap((t) => t.partitions.map((p) => ({ task: t.id, ...p })))
+      .map(
+        (p) =>
+          `${p.task} ${p.topic}-${p.partition}: position ${p.position}, end ${p.endOffset}, lag ${p.lag}, buffered ${p.buffered}`,
+      )
+      .join('; ');
     throw new Error(
       `${(e as Error).message}; state ${streams.state} (went through ${states.join(' → ')}), processed ${m.processed} of ${N}, ` +
-        `transaction recoveries ${m.transactionRecoveries}, commits ${m.commits}, produced ${m.produced}, tasks ${m.activeTasks.join(' ')}; last log lines:\n${logger.lines
+        `transaction recoveries ${m.transactionRecoveries}, commits ${m.commits}, produced ${m.produced}, tasks ${m.activeTasks.join(' ')}; partitions: ${partitions}; last log lines:\n${logger.lines
           .slice(-30)
           .map((l) => `[${l.level}] ${l.message}`)
           .join('\n')}`,

@@ -58,3 +58,6 @@ export type { RecordCollector } from './runtime/record-collector.js';
 // The producer side of the runtime, for broker tests of its transaction handling
 export { StreamsProducer } from './runtime/streams-producer.js';
 export { KafkaRecordCollector } from './runtime/kafka-record-collector.js';
+
+// What an instance's observability reports (tasks, partitions, positions), for tests that diagnose a stall
+export { observedStatus } from './runtime/kafka-streams.js';
