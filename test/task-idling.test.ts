@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Consumed, KafkaStreams, Produced, Serdes, StreamsBuilder } from 'kaskade';
 import type { Topology } from 'kaskade';
 import { bootstrapServers, uniqueName } from './broker-context.js';
-import { createTopics, eventually, produce, readTopic } from './kafka-helpers.js';
+import { createTopics, eventually, produce, readToEnd } from './kafka-helpers.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const dirs: string[] = [];
@@ -84,18 +84,8 @@ async function joinedOrders(
   } finally {
     expect(await streams.close()).toBe(true);
   }
-  // Everything the application wrote is committed: read until the count has stopped growing for 5 polls.
-  let last = -1;
-  let stable = 0;
-  const joined = await readTopic(
-    out,
-    (all) => {
-      stable = all.length === last ? stable + 1 : 0;
-      last = all.length;
-      return stable >= 5 && all.length > 0;
-    },
-    { timeoutMs: 30_000, isolation: options.exactlyOnce ? 'read_committed' : 'read_uncommitted' },
-  );
+  // Everything the application wrote is committed (closed): read it to its end.
+  const joined = await readToEnd(out, { isolation: options.exactlyOnce ? 'read_committed' : 'read_uncommitted' });
   return joined.length;
 }
 
