@@ -109,7 +109,7 @@ async function runWithLeaderBounce(
   }
   console.log(`[broker-faults] ${guarantee}: all ${N} records produced at ${Date.now() - started} ms`);
   try {
-    await eventually(() => streams.metrics().processed >= N || streams.state === 'ERROR', 120_000, 'processing');
+    await eventually(() => streams.metrics().processed >= N || streams.state === 'ERROR', 180_000, 'processing');
   } catch (e) {
     // A stall: say where the instance stood, so that a failure in CI can be told apart from a slow machine.
     const m = streams.metrics();
@@ -120,13 +120,15 @@ async function runWithLeaderBounce(
           `${p.task} ${p.topic}-${p.partition}: position ${p.position}, end ${p.endOffset}, lag ${p.lag}, buffered ${p.buffered}`,
       )
       .join('; ');
-    throw new Error(
+    const error = new Error(
       `${(e as Error).message}; state ${streams.state} (went through ${states.join(' → ')}), processed ${m.processed} of ${N}, ` +
         `transaction recoveries ${m.transactionRecoveries}, commits ${m.commits}, produced ${m.produced}, tasks ${m.activeTasks.join(' ')}; partitions: ${partitions}; last log lines:\n${logger.lines
           .slice(-30)
           .map((l) => `[${l.level}] ${l.message}`)
           .join('\n')}`,
     );
+    await streams.close();
+    throw error;
   }
   return { input, output, streams, states, logger, started };
 }

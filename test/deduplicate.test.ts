@@ -109,7 +109,7 @@ describe('KStream.deduplicate (broker)', () => {
       // Everything is processed; read it all once more after a pause, so that anything committed after the markers (a
       // duplicate from a replayed batch) would be counted too.
       await new Promise((r) => setTimeout(r, 3000));
-      const all = await readToEnd(output, { isolation: 'read_committed' });
+      const all = await readToEnd(output, { isolation: 'read_committed', settleMs: 10_000 });
       const seen = new Map<string, number>();
       for (const m of all) {
         const key = str(m.key)!;

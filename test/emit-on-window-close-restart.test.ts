@@ -139,7 +139,7 @@ async function restartInTheMiddle(
   const base = Math.floor((Date.now() - 3_600_000) / SIZE) * SIZE;
   const isolation = guarantee === 'exactly_once_v2' ? 'read_committed' : 'read_uncommitted';
   const read = (n: number) => readTopic(output, (all) => all.length >= n, { isolation, timeoutMs: 120_000 });
-  const readAll = () => readToEnd(output, { isolation });
+  const readAll = () => readToEnd(output, { isolation, settleMs: 5000 });
 
   const first = records(base, 0, 60);
   await produce(

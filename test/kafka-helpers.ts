@@ -77,46 +77,70 @@ export async function readTopic(
 }
 
 /**
- * Every record of `topic` from its start to its end as the broker reports it now (for read_committed: its last stable
+ * Every record of `topic` from its start to its end as the broker reports it (for read_committed: its last stable
  * offset), through an assigned consumer. It returns once its position reached that end in every partition, where a
- * reader that cannot know the end (`readTopic` with `() => false`) has to wait out its whole timeout.
+ * reader that cannot know the end (`readTopic` with `() => false`) has to wait out its whole timeout. With `settleMs`,
+ * once there it waits that long and asks for the ends again, reading on while they moved: a check that nothing more
+ * arrives watches as long as it did with a timed reader.
  */
 export async function readToEnd(
   topic: string,
-  options: { isolation?: 'read_committed' | 'read_uncommitted'; servers?: string; timeoutMs?: number } = {},
+  options: {
+    isolation?: 'read_committed' | 'read_uncommitted';
+    servers?: string;
+    timeoutMs?: number;
+    settleMs?: number;
+  } = {},
 ): Promise<ConsumedMessage[]> {
   const servers = options.servers ?? bootstrapServers();
   const isolation = options.isolation ?? 'read_uncommitted';
   const admin = KafkaAdmin.create(servers);
-  let ends: { partition: number; offset: number }[];
+  const all: ConsumedMessage[] = [];
+  let consumer: KafkaConsumerClient | undefined;
   try {
     const partitions = (await admin.describeTopic(topic)).map((d) => ({ topic, partition: d.partition }));
-    ends = await admin.listOffsets(partitions, 'latest', isolation);
-  } finally {
-    admin.close();
-  }
-  const consumer = new KafkaConsumerClient({
-    bootstrapServers: servers,
-    groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(16).slice(2)}`,
-    isolationLevel: isolation,
-  });
-  await consumer.connect();
-  consumer.assignAt(ends.map((e) => ({ topic, partition: e.partition, offset: 0 })));
-  const reached = () => ends.every((e) => e.offset === 0 || (consumer.position(topic, e.partition) ?? 0) >= e.offset);
-  const all: ConsumedMessage[] = [];
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  try {
-    while (!reached()) {
-      if (Date.now() >= deadline) {
-        const at = ends.map((e) => `${e.partition}: ${consumer.position(topic, e.partition) ?? '-'}/${e.offset}`);
-        throw new Error(
-          `readToEnd(${topic}): not at the end after ${options.timeoutMs ?? 30_000} ms (${at.join(', ')})`,
-        );
+    /** Where each partition ends now; one whose start is there (nothing left to read) counts as read. */
+    const bounds = async () => {
+      const [starts, ends] = await Promise.all([
+        admin.listOffsets(partitions, 'earliest'),
+        admin.listOffsets(partitions, 'latest', isolation),
+      ]);
+      return ends.map((e) => ({
+        partition: e.partition,
+        offset: e.offset,
+        empty: (starts.find((s) => s.partition === e.partition)?.offset ?? 0) >= e.offset,
+      }));
+    };
+    let ends = await bounds();
+    consumer = new KafkaConsumerClient({
+      bootstrapServers: servers,
+      groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+      isolationLevel: isolation,
+    });
+    await consumer.connect();
+    const reader = consumer;
+    reader.assignAt(partitions.map((p) => ({ ...p, offset: 0 })));
+    const reached = () => ends.every((e) => e.empty || (reader.position(topic, e.partition) ?? 0) >= e.offset);
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs + (options.settleMs ?? 0);
+    // While the ends keep moving, settle again, at most 5 times (a topic still being written is read to where it got).
+    for (let settles = 0; ; settles++) {
+      while (!reached()) {
+        if (Date.now() >= deadline) {
+          const at = ends.map((e) => `${e.partition}: ${reader.position(topic, e.partition) ?? '-'}/${e.offset}`);
+          throw new Error(`readToEnd(${topic}): not at the end after ${timeoutMs} ms (${at.join(', ')})`);
+        }
+        all.push(...(await reader.consumeBatch(5000)));
       }
-      all.push(...(await consumer.consumeBatch(5000)));
+      if (options.settleMs === undefined || settles === 5) break;
+      await new Promise((r) => setTimeout(r, options.settleMs));
+      const before = JSON.stringify(ends);
+      ends = await bounds();
+      if (JSON.stringify(ends) === before) break;
     }
   } finally {
-    await consumer.disconnect();
+    admin.close();
+    await consumer?.disconnect();
   }
   return all;
 }

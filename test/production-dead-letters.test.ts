@@ -85,8 +85,10 @@ async function runWithDeadLetters(guarantee: ProcessingGuarantee) {
   );
   // Anything more (a dead letter or an output sent twice) would show up in a while.
   await new Promise((r) => setTimeout(r, 2000));
-  const outAgain = await readToEnd(output, { isolation });
-  const deadAgain = await readToEnd(dlq, { isolation });
+  const [outAgain, deadAgain] = await Promise.all([
+    readToEnd(output, { isolation, settleMs: 5000 }),
+    readToEnd(dlq, { isolation, settleMs: 5000 }),
+  ]);
   return { streams, logger, input, output, out, dead, outAgain, deadAgain };
 }
 

@@ -141,7 +141,7 @@ describe('undeliverable records', () => {
     expect(streams.error?.message).toMatch(new RegExp(`sink "sink" failed on record ${input}-0@40 .*${output}`));
     expect(logger.at('error').some((m) => m.includes(`${input}-0@40`))).toBe(true);
     // Nothing from the failed transactions leaks to read_committed readers: at most the records before the big one.
-    const out = await readToEnd(output, { isolation: 'read_committed' });
+    const out = await readToEnd(output, { isolation: 'read_committed', settleMs: 3000 });
     expect(out.every((m) => str(m.value)!.length < 100)).toBe(true);
     await streams.close();
   });

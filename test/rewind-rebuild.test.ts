@@ -92,15 +92,18 @@ function countsOf(records: readonly { key: string; value: string }[][]): Counts 
   return { perUser, perWord };
 }
 
-/** Both outputs' last counts, read at the same time. */
-async function bothCounts(topics: Topics): Promise<Counts> {
-  const [perUser, perWord] = await Promise.all([lastCounts(topics.perUser), lastCounts(topics.perWord)]);
+/** Both outputs' last counts, read at the same time (with `settleMs`: watching that long for more). */
+async function bothCounts(topics: Topics, settleMs?: number): Promise<Counts> {
+  const [perUser, perWord] = await Promise.all([
+    lastCounts(topics.perUser, settleMs),
+    lastCounts(topics.perWord, settleMs),
+  ]);
   return { perUser, perWord };
 }
 
 /** The last count per key in a count's output topic (read_committed, to its end). */
-async function lastCounts(topic: string): Promise<Map<string, number>> {
-  const out = await readToEnd(topic, { isolation: 'read_committed' });
+async function lastCounts(topic: string, settleMs?: number): Promise<Map<string, number>> {
+  const out = await readToEnd(topic, { isolation: 'read_committed', ...(settleMs === undefined ? {} : { settleMs }) });
   const last = new Map<string, number>();
   for (const m of out) last.set(String(m.key), Number(m.value!.readBigInt64BE(0)));
   return last;
@@ -128,7 +131,7 @@ async function expectFinalCounts(topics: Topics, expected: Counts, what: string)
     expect(plain(seen), `${what}: ${(e as Error).message}`).toEqual(plain(expected));
   }
   await new Promise((r) => setTimeout(r, 2000));
-  seen = await bothCounts(topics);
+  seen = await bothCounts(topics, 2500);
   expect(plain(seen)).toEqual(plain(expected));
   return seen;
 }

@@ -1,15 +1,28 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConsumerClient } from '../kafka/consumer-client.js';
+import { blockingNativeCall } from '../kafka/blocking-native-call.js';
 import { KafkaOperationError } from '../kafka/kafka-client-error.js';
 import type { ProducerClient } from '../kafka/producer-client.js';
 import { StreamsProducer, isTransactionError, needsNewProducer } from './streams-producer.js';
 
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-const never = () => new Promise<void>(() => {});
+/** A step librdkafka never returns from. */
+const never = () => undefined;
+/** A step that answers at once. */
+const answers = (cb: (err: unknown) => void) => cb(null);
 
-/** A producer client whose transaction steps do what `steps` says (default: succeed at once). */
-function fakeClient(steps: Partial<Record<'sendOffsets' | 'commit' | 'abort', () => Promise<void>>> = {}) {
+/**
+ * A producer client whose transaction steps run as both real clients run theirs: through `blockingNativeCall`, the
+ * native call being `steps[...]` (default: answers at once).
+ */
+function fakeClient(
+  steps: Partial<Record<'sendOffsets' | 'commit' | 'abort', (cb: (err: unknown) => void) => void>> = {},
+) {
   const calls: string[] = [];
+  const blocking = (what: string, timeoutMs: number | undefined, call = answers) => {
+    calls.push(what);
+    return blockingNativeCall(what, timeoutMs ?? 60_000, call, () => undefined);
+  };
   const client: ProducerClient = {
     reportsEveryDelivery: false,
     connect: async () => void calls.push('connect'),
@@ -17,9 +30,9 @@ function fakeClient(steps: Partial<Record<'sendOffsets' | 'commit' | 'abort', ()
     flush: async () => {},
     initTransactions: async () => void calls.push('init'),
     beginTransaction: async () => void calls.push('begin'),
-    sendOffsetsToTransaction: () => (calls.push('sendOffsets'), (steps.sendOffsets ?? (async () => {}))()),
-    commitTransaction: () => (calls.push('commit'), (steps.commit ?? (async () => {}))()),
-    abortTransaction: () => (calls.push('abort'), (steps.abort ?? (async () => {}))()),
+    sendOffsetsToTransaction: (_o, _c, timeoutMs) => blocking('sendOffsets', timeoutMs, steps.sendOffsets),
+    commitTransaction: (timeoutMs) => blocking('commit', timeoutMs, steps.commit),
+    abortTransaction: (timeoutMs) => blocking('abort', timeoutMs, steps.abort),
     disconnect: async () => void calls.push('disconnect'),
   };
   return { client, calls };
@@ -28,10 +41,12 @@ function fakeClient(steps: Partial<Record<'sendOffsets' | 'commit' | 'abort', ()
 const offsets = [{ topic: 'in', partition: 0, offset: 10 }];
 const consumer = {} as ConsumerClient;
 
+// Each client gives up a step 10 s past its own timeout (blockingNativeCall, tested on its own); this is what the
+// runtime's producer does with that.
 describe('StreamsProducer: a transaction step that librdkafka does not return from', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('fails sendOffsetsToTransaction 40 s in (its 30 s timeout and 10 s of grace) with an error that replaces the producer', async () => {
+  it('fails the commit once, without retrying, when sendOffsetsToTransaction is given up 40 s in, and replaces the producer', async () => {
     vi.useFakeTimers();
     const made = [fakeClient({ sendOffsets: never }), fakeClient()];
     const producer = new StreamsProducer({ exactlyOnce: true, logger: quiet, create: () => made.shift()!.client });
@@ -49,12 +64,13 @@ describe('StreamsProducer: a transaction step that librdkafka does not return fr
     const error = await outcome;
     expect(error).toBeInstanceOf(KafkaOperationError);
     expect((error as Error).message).toBe(
-      'sendOffsetsToTransaction failed: librdkafka did not return within 40000 ms (its timeout was 30000 ms); the producer is replaced (librdkafka code -185)',
+      'sendOffsets failed: no answer from librdkafka in 40000 ms, past its own 30000 ms timeout (given up locally); the client is replaced (librdkafka code -185)',
     );
     expect(isTransactionError(error)).toBe(true);
     expect(needsNewProducer(error as KafkaOperationError)).toBe(true);
     // Not retried: the stuck step is given up once, and the commit never started.
     expect(first.calls).toEqual(['connect', 'init', 'begin', 'sendOffsets']);
+    expect(vi.getTimerCount()).toBe(0);
 
     // The rewind replaces the producer: the old one is disconnected, a new one initialized; no transaction open.
     const second = made[0]!;
@@ -76,18 +92,22 @@ describe('StreamsProducer: a transaction step that librdkafka does not return fr
     await vi.advanceTimersByTimeAsync(40_000);
     await aborted;
     expect(first.calls).toEqual(['connect', 'init', 'begin', 'abort', 'disconnect']);
+    expect(vi.getTimerCount()).toBe(0);
     expect(second.calls).toEqual(['connect', 'init']);
     expect(producer.inTransaction).toBe(false);
   });
 
-  it('leaves a step that returns in time alone, and clears its timer', async () => {
+  it('waits for a step that returns within the limit, and leaves no timer', async () => {
     vi.useFakeTimers();
-    const { client, calls } = fakeClient();
+    const { client, calls } = fakeClient({ sendOffsets: (cb) => setTimeout(() => cb(null), 39_000) });
     const producer = new StreamsProducer({ exactlyOnce: true, logger: quiet, create: () => client });
     await producer.connect();
     await producer.maybeBeginTransaction();
-    await producer.commitTransaction(offsets, consumer);
+    const commit = producer.commitTransaction(offsets, consumer);
+    await vi.advanceTimersByTimeAsync(39_000);
+    await commit;
     expect(calls).toEqual(['connect', 'init', 'begin', 'sendOffsets', 'commit']);
+    expect(producer.inTransaction).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -23,18 +23,6 @@ const STATE = -172;
 const COMMIT_STEP_TIMEOUT_MS = 30_000;
 /** No retry of a commit step (retriable errors) starts later than this after the first attempt; then it is rewound. */
 const COMMIT_RETRY_BUDGET_MS = 60_000;
-/**
- * How much longer than its own timeout a transaction step may take before it is given up. librdkafka does not always
- * keep the timeout it is given: a request queued for a broker that died (the group coordinator, for the offsets of
- * `sendOffsetsToTransaction`) waited 2.5 minutes for its socket to fail, with the instance RUNNING and processing
- * nothing. A step past this is treated as a fatal producer error: the producer is replaced (its successor fences it)
- * and the tasks rewound.
- */
-const STEP_GRACE_MS = 10_000;
-/** `initTransactions`' own timeout (fencing older producers can wait for the coordinator to load its log). */
-const INIT_TIMEOUT_MS = 60_000;
-/** librdkafka's code for an operation that timed out. */
-const TIMED_OUT = -185;
 
 /** A Kafka error an exactly-once instance recovers from by aborting (or replacing the producer) and rewinding. */
 export function isTransactionError(e: unknown): e is KafkaOperationError {
@@ -95,7 +83,7 @@ export class StreamsProducer {
     const client = this.#create();
     this.#client = client;
     await client.connect();
-    if (this.exactlyOnce) await bounded('initTransactions', client.initTransactions(INIT_TIMEOUT_MS), INIT_TIMEOUT_MS);
+    if (this.exactlyOnce) await client.initTransactions();
   }
 
   /** Whether every record's outcome is reported with its offset (see ProducerClient.reportsEveryDelivery). */
@@ -142,16 +130,10 @@ export class StreamsProducer {
     const client = this.#client!;
     if (offsets.length > 0) {
       await this.#retrying('sendOffsetsToTransaction', () =>
-        bounded(
-          'sendOffsetsToTransaction',
-          client.sendOffsetsToTransaction(offsets, consumer, COMMIT_STEP_TIMEOUT_MS),
-          COMMIT_STEP_TIMEOUT_MS,
-        ),
+        client.sendOffsetsToTransaction(offsets, consumer, COMMIT_STEP_TIMEOUT_MS),
       );
     }
-    await this.#retrying('commitTransaction', () =>
-      bounded('commitTransaction', client.commitTransaction(COMMIT_STEP_TIMEOUT_MS), COMMIT_STEP_TIMEOUT_MS),
-    );
+    await this.#retrying('commitTransaction', () => client.commitTransaction(COMMIT_STEP_TIMEOUT_MS));
     this.#endTransaction();
   }
 
@@ -162,13 +144,7 @@ export class StreamsProducer {
   async abortOrReplace(cause: Error): Promise<void> {
     if (cause instanceof KafkaOperationError && needsNewProducer(cause)) await this.replace();
     else {
-      const client = this.#client!;
-      const abort = bounded(
-        'abortTransaction',
-        client.abortTransaction(COMMIT_STEP_TIMEOUT_MS),
-        COMMIT_STEP_TIMEOUT_MS,
-      );
-      await abort.catch(async (abortError: unknown) => {
+      await this.#client!.abortTransaction(COMMIT_STEP_TIMEOUT_MS).catch(async (abortError: unknown) => {
         this.#logger.warn(`abortTransaction failed, replacing the producer: ${(abortError as Error).message}`);
         await this.replace();
       });
@@ -180,8 +156,7 @@ export class StreamsProducer {
   async abandon(): Promise<void> {
     if (!this.#inTransaction) return;
     this.#endTransaction();
-    const client = this.#client;
-    if (client) await bounded('abortTransaction', client.abortTransaction(10_000), 10_000).catch(() => undefined);
+    await this.#client?.abortTransaction(10_000).catch(() => undefined);
   }
 
   /** Disconnects the client and makes, connects and (exactly-once) initializes a new one. */
@@ -220,29 +195,4 @@ export class StreamsProducer {
       }
     }
   }
-}
-
-/**
- * `step` (a transaction step given `timeoutMs`), failed with a fatal producer error once it has run STEP_GRACE_MS
- * longer than that: the instance replaces a producer stuck in librdkafka rather than wait on it (see STEP_GRACE_MS).
- * The step's own late outcome is dropped; by then its producer has been fenced.
- */
-function bounded(what: string, step: Promise<void>, timeoutMs: number): Promise<void> {
-  const limitMs = timeoutMs + STEP_GRACE_MS;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new KafkaOperationError(what, {
-            code: TIMED_OUT,
-            message: `librdkafka did not return within ${limitMs} ms (its timeout was ${timeoutMs} ms); the producer is replaced`,
-            isFatal: true,
-          }),
-        ),
-      limitMs,
-    );
-  });
-  step.catch(() => undefined); // its outcome after the limit is not awaited
-  return Promise.race([step, expired]).finally(() => clearTimeout(timer));
 }

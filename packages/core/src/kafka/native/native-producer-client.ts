@@ -3,6 +3,7 @@
 // one native call per batch — after the current turn of processing, or when they are full. Delivery reports come back
 // once per call, summed per partition. Transactions (exactly-once) through librdkafka's transactional API, with the
 // native consumer's group metadata for the input offsets.
+import { blockingNativeCall } from '../blocking-native-call.js';
 import { KafkaClientError } from '@kaskade/processor-api';
 import type { ConsumerClient } from '../consumer-client.js';
 import type { ProducerClientOptions } from '../kafka-producer-client.js';
@@ -311,14 +312,8 @@ export class NativeProducerClient implements ProducerClient {
       );
     }
     const list = offsets.flatMap((o) => [o.topic, o.partition, o.offset, o.metadata]);
-    return new Promise((resolve, reject) =>
-      this.#addon.spSendOffsets(
-        this.#handle,
-        list,
-        consumer.groupHandle,
-        timeoutMs,
-        this.#settle('sendOffsetsToTransaction', resolve, reject),
-      ),
+    return this.#blocking('sendOffsetsToTransaction', timeoutMs, (done) =>
+      this.#addon.spSendOffsets(this.#handle, list, consumer.groupHandle, timeoutMs, done),
     );
   }
 
@@ -368,25 +363,36 @@ export class NativeProducerClient implements ProducerClient {
 
   #transactionStep(what: string, step: 0 | 1 | 2 | 3, timeoutMs: number): Promise<void> {
     if (this.#closed) return Promise.reject(new KafkaClientError(`${what} after the producer was closed`));
-    return new Promise((resolve, reject) =>
-      this.#addon.spTransaction(this.#handle, step, timeoutMs, this.#settle(what, resolve, reject)),
-    );
+    return this.#blocking(what, timeoutMs, (done) => this.#addon.spTransaction(this.#handle, step, timeoutMs, done));
   }
 
-  /** A transaction step's callback: librdkafka's error, with its flags, as the Kafka client reports it. */
-  #settle(what: string, resolve: () => void, reject: (e: Error) => void): TransactionDone {
-    return (code, message, flags) => {
-      if (code === 0) return resolve();
-      reject(
-        new KafkaOperationError(what, {
-          code,
-          message,
-          isRetriable: (flags & 1) !== 0,
-          isTxnRequiresAbort: (flags & 2) !== 0,
-          isFatal: (flags & 4) !== 0,
-        }),
-      );
-    };
+  /**
+   * A transaction step on libuv's pool, given up (as fatal: the runtime replaces the producer) 10 s past its own
+   * timeout. librdkafka does not always keep that timeout: the offsets of `sendOffsetsToTransaction`, queued for a group
+   * coordinator whose broker had been killed, waited ~150 s for the socket to fail while the instance sat RUNNING in
+   * its commit. Letting go is safe here: the handle is destroyed only once no step runs in it (`jobs` in
+   * streams-producer.cc), so a stuck step keeps its pool thread until librdkafka returns, and nothing more.
+   */
+  #blocking(what: string, timeoutMs: number, call: (done: TransactionDone) => void): Promise<void> {
+    return blockingNativeCall(
+      what,
+      timeoutMs,
+      (cb) =>
+        call((code, message, flags) =>
+          cb(
+            code === 0
+              ? null
+              : {
+                  code,
+                  message,
+                  isRetriable: (flags & 1) !== 0,
+                  isTxnRequiresAbort: (flags & 2) !== 0,
+                  isFatal: (flags & 4) !== 0,
+                },
+          ),
+        ),
+      () => undefined,
+    );
   }
 
   /**
