@@ -50,6 +50,9 @@ export async function produce(
   return n;
 }
 
+/** A group of its own for one read (nothing is committed in it). */
+const readerGroup = (topic: string): string => `reader-${topic}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+
 /**
  * Reads a topic from the beginning (all partitions) until `done` says so or the timeout passes; returns what it
  * read. A fresh group each time, nothing committed.
@@ -61,7 +64,7 @@ export async function readTopic(
 ): Promise<ConsumedMessage[]> {
   const consumer = new KafkaConsumerClient({
     bootstrapServers: options.servers ?? bootstrapServers(),
-    groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+    groupId: readerGroup(topic),
     isolationLevel: options.isolation ?? 'read_uncommitted',
   });
   await consumer.connect();
@@ -114,7 +117,7 @@ export async function readToEnd(
     let ends = await bounds();
     consumer = new KafkaConsumerClient({
       bootstrapServers: servers,
-      groupId: `reader-${topic}-${Date.now()}-${Math.random().toString(16).slice(2)}`,
+      groupId: readerGroup(topic),
       isolationLevel: isolation,
     });
     await consumer.connect();

@@ -3,8 +3,8 @@
 // one native call per batch — after the current turn of processing, or when they are full. Delivery reports come back
 // once per call, summed per partition. Transactions (exactly-once) through librdkafka's transactional API, with the
 // native consumer's group metadata for the input offsets.
-import { blockingNativeCall } from '../blocking-native-call.js';
 import { KafkaClientError } from '@kaskade/processor-api';
+import { blockingNativeCall } from '../blocking-native-call.js';
 import type { ConsumerClient } from '../consumer-client.js';
 import type { ProducerClientOptions } from '../kafka-producer-client.js';
 import { KafkaOperationError, toKafkaError } from '../kafka-client-error.js';
