@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KeyValueStore, Serde, WindowStore } from '@kaskade/processor-api';
 import { BUFFER_ENTRY_OVERHEAD_BYTES } from './internal/write-buffer-meter.js';
@@ -11,6 +13,24 @@ const S: Serde<string> = {
   serialize: (_t, d) => Buffer.from(d),
   deserialize: (_t, d) => d.toString(),
 };
+
+/** 4-byte big-endian keys, as `Serdes.Int32()` writes them: small slices of Node's shared pool. */
+const INT: Serde<number> = {
+  serialize: (_t, d) => {
+    const b = Buffer.allocUnsafe(4);
+    b.writeInt32BE(d);
+    return b;
+  },
+  deserialize: (_t, d) => d.readInt32BE(0),
+};
+
+/** V8's heap in use plus array buffers, after a full collection (no garbage counted). */
+function liveBytes(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -67,5 +87,36 @@ describe('TaskStateManager.uncommittedBytes', () => {
     state.commit(new Map());
     expect(state.uncommittedBytes).toBe(0);
     state.close();
+  });
+
+  // The bound means what it says only if the per-entry estimates are close to what an entry really holds: with the
+  // old ones (200 and 96 bytes) a count over distinct keys held ~1.5x its write-buffer bound and ~3.5x its cache's.
+  it('should estimate what the write buffer and the record cache really hold within 20 %', () => {
+    const n = 50_000;
+    const within = (estimated: number, measured: number) => {
+      expect(measured).toBeGreaterThan(estimated * 0.8);
+      expect(measured).toBeLessThan(estimated * 1.2);
+    };
+
+    const buffered = manager();
+    const kv = buffered.register(
+      Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('kv'), INT, S),
+    ) as KeyValueStore<number, string>;
+    let before = liveBytes();
+    for (let i = 0; i < n; i++) kv.put(i, 'v0000001');
+    within(buffered.uncommittedBytes, liveBytes() - before);
+    buffered.abort();
+    buffered.close();
+
+    const cached = manager(1024 * 1024 * 1024);
+    const counts = cached.register(
+      Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore('kv'), INT, S).withCachingEnabled(),
+    ) as KeyValueStore<number, string>;
+    before = liveBytes();
+    for (let i = 0; i < n; i++) counts.put(i, 'v0000001');
+    expect(cached.uncommittedBytes).toBe(0);
+    within(cached.cacheSizeBytes, liveBytes() - before);
+    cached.abort();
+    cached.close();
   });
 });

@@ -26,6 +26,12 @@ export function consumerSettings(options: ConsumerClientOptions): { [key: string
     // records/s on 0.3 cores of CPU. Looking again after 10 ms keeps the queue filled (still bounded by
     // `queued.min.messages` and `queued.max.messages.kbytes`); a user's own setting wins.
     'fetch.queue.backoff.ms': 10,
+    // librdkafka's default keeps up to 100 000 records per partition fetched ahead (bounded only by 64 MiB of
+    // payload for the whole consumer), each record with ~200 bytes of librdkafka's own bookkeeping: with 100-byte
+    // records and a few partitions that was ~100 MB of an instance's RSS (a pass-through over 1 000 000 records
+    // peaked at ~300 MB, 200 MB with this). 20 000 a partition is still 20 times what Kafka Streams buffers
+    // (`buffered.records.per.partition`, 1 000) and, with the 10-ms backoff above, kept the bench's rungs as fast.
+    'queued.min.messages': 20_000,
   };
 }
 
@@ -38,6 +44,10 @@ export function producerSettings(options: ProducerClientOptions): { [key: string
     'enable.idempotence': true,
     'linger.ms': 5,
     'queue.buffering.max.messages': 500_000,
-    'queue.buffering.max.kbytes': 1_048_576,
+    // What waits in librdkafka for delivery is bounded at 64 MiB (the Java producer's `buffer.memory` is 32 MiB;
+    // librdkafka's default 1 GiB): when the broker falls behind, a full queue holds the records back in the runtime,
+    // which waits for room, instead of RSS growing — a 1 KiB pass-through peaked at 480–810 MB with 1 GiB, ~260 MB
+    // with this.
+    'queue.buffering.max.kbytes': 65_536,
   };
 }

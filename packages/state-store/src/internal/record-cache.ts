@@ -6,8 +6,12 @@
 // with no Map or allocation.
 import type { OverlayEntry } from './raw-iterator.js';
 
-/** Approximate per-entry memory beyond key and value bytes (objects, map slot, latin1 key string). */
-export const CACHE_ENTRY_OVERHEAD_BYTES = 96;
+/**
+ * Approximate per-entry memory beyond key and value bytes: the entry object, its map slot, the latin1 key string and
+ * the key and value Buffer objects. Measured (heap after a full GC, 400 000 entries of 4-byte keys and 8-byte values):
+ * 365 bytes an entry. It was 96, so a "10 MiB" cache of small entries held ~35 MB.
+ */
+export const CACHE_ENTRY_OVERHEAD_BYTES = 360;
 
 export interface CacheEntry extends OverlayEntry {
   readonly id: string;
