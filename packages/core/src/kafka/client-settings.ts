@@ -30,7 +30,7 @@ export function consumerSettings(options: ConsumerClientOptions): { [key: string
     // payload for the whole consumer), each record with ~200 bytes of librdkafka's own bookkeeping: with 100-byte
     // records and a few partitions that was ~100 MB of an instance's RSS (a pass-through over 1 000 000 records
     // peaked at ~300 MB, 200 MB with this). 20 000 a partition is still 20 times what Kafka Streams buffers
-    // (`buffered.records.per.partition`, 1 000) and, with the 10-ms backoff above, kept the bench's rungs as fast.
+    // (`buffered.records.per.partition`, 1 000); with the 10-ms backoff above the rates stayed within the bench's noise.
     'queued.min.messages': 20_000,
   };
 }
@@ -46,8 +46,8 @@ export function producerSettings(options: ProducerClientOptions): { [key: string
     'queue.buffering.max.messages': 500_000,
     // What waits in librdkafka for delivery is bounded at 64 MiB (the Java producer's `buffer.memory` is 32 MiB;
     // librdkafka's default 1 GiB): when the broker falls behind, a full queue holds the records back in the runtime,
-    // which waits for room, instead of RSS growing — a 1 KiB pass-through peaked at 480–810 MB with 1 GiB, ~260 MB
-    // with this.
+    // which waits for room, instead of RSS growing — a 1 KiB pass-through peaked at 481–623 MB with 1 GiB (and
+    // the consumer's bound), 258–261 MB with 32 MiB.
     'queue.buffering.max.kbytes': 65_536,
   };
 }
