@@ -24,10 +24,12 @@ const INT: Serde<number> = {
   deserialize: (_t, d) => d.readInt32BE(0),
 };
 
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
 /** V8's heap in use plus array buffers, after a full collection (no garbage counted). */
 function liveBytes(): number {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  gc();
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 }

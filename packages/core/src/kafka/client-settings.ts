@@ -20,7 +20,7 @@ export function consumerSettings(options: ConsumerClientOptions): { [key: string
     ...(kip848 ? { 'group.remote.assignor': 'range' } : { 'partition.assignment.strategy': 'range' }),
     'enable.partition.eof': false,
     'socket.keepalive.enable': true,
-    // librdkafka stops fetching a partition once `queued.min.messages` (100 000) of it are queued, and looks again only
+    // librdkafka stops fetching a partition once `queued.min.messages` (below) of it are queued, and looks again only
     // `fetch.queue.backoff.ms` (default 1 000) later. A runtime that processes 100 000 records in a fraction of a second
     // then waits for the rest of that second: on a backlog of 1 000 000 records the pass-through ran at 130 000
     // records/s on 0.3 cores of CPU. Looking again after 10 ms keeps the queue filled (still bounded by
